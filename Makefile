@@ -1,0 +1,60 @@
+# Prevent LDE — the two commands a newcomer needs are `make demo` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+STAMP := $(VENV)/.installed
+CSS := lde/static/css/application.css
+
+.PHONY: demo test install system assets check test-sqlite test-postgres test-browser serve clean bench
+
+## make demo: install, build assets, migrate SQLite, load the demo, serve on 127.0.0.1:8000
+demo: install assets
+	DJANGO_SETTINGS_MODULE=config.settings.local $(BIN)/lde migrate --no-input
+	DJANGO_SETTINGS_MODULE=config.settings.local $(BIN)/lde demo
+	DJANGO_SETTINGS_MODULE=config.settings.local $(BIN)/lde serve --with-worker
+
+## make test: everything CI runs
+test: system install assets
+	scripts/check
+	$(BIN)/pytest -m "not browser"
+	scripts/with-postgres $(BIN)/pytest -m "not browser"
+	$(BIN)/pytest -m browser
+
+system:
+	scripts/install-system
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+assets: $(CSS)
+
+$(CSS): node_modules/.package-lock.json assets/application.scss
+	scripts/build-assets
+
+check: install
+	scripts/check
+
+test-sqlite: install assets
+	$(BIN)/pytest -m "not browser"
+
+test-postgres: install assets
+	scripts/with-postgres $(BIN)/pytest -m "not browser"
+
+test-browser: install assets
+	$(BIN)/pytest -m browser
+
+bench: install assets
+	$(BIN)/lde bench pages
+
+clean:
+	rm -rf $(VENV) node_modules lde/static/css lde/static/govuk var

@@ -1,0 +1,72 @@
+"""The only place the process environment is read.
+
+Every setting that can differ between a laptop, CI and production comes from here, with a default
+that is safe for local use. Production refuses to start on those defaults (see production.py).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def env_str(name: str, default: str) -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    value = os.environ.get(name)
+    if not value:
+        return default
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+DATA_DIR = Path(env_str("LDE_DATA_DIR", str(BASE_DIR / "var")))
+SECRET_KEY = env_str("LDE_SECRET_KEY", "local-only-secret-key-not-for-production-use-0123456789")
+# The audit chain is keyed by a secret held outside the database, so that someone who can write
+# to the database cannot recompute a valid chain after tampering with it.
+AUDIT_KEY = env_str("LDE_AUDIT_KEY", "local-only-audit-key-not-for-production-use")
+DEBUG = env_bool("LDE_DEBUG", False)
+ALLOWED_HOSTS = env_list("LDE_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+SECURE_COOKIES = env_bool("LDE_SECURE_COOKIES", True)
+DATABASE_URL = env_str("DATABASE_URL", "")
+
+
+def database_config(url: str, sqlite_path: Path) -> dict[str, object]:
+    """Translate DATABASE_URL (postgres://user:pass@host:port/name) into Django's form.
+
+    Without a URL the platform runs on an embedded SQLite file in WAL mode; writers start
+    IMMEDIATE transactions so that concurrent appends to the audit chain serialise.
+    """
+    if not url:
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(sqlite_path),
+            "OPTIONS": {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            },
+        }
+    parsed = urlparse(url)
+    if parsed.scheme not in {"postgres", "postgresql"}:
+        raise ValueError(f"DATABASE_URL must start with postgres://, not {parsed.scheme}://")
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": unquote(parsed.path.lstrip("/")),
+        "USER": unquote(parsed.username or ""),
+        "PASSWORD": unquote(parsed.password or ""),
+        "HOST": parsed.hostname or "",
+        "PORT": str(parsed.port or ""),
+        "CONN_MAX_AGE": 60,
+    }

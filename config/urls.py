@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from lde.api.router import api
+
+admin.site.site_header = "Prevent LDE site administration"
+admin.site.site_title = "Prevent LDE"
+
+urlpatterns = [
+    path("", include("lde.core.urls")),
+    path("", include("lde.accounts.urls")),
+    path("partnerships/", include("lde.partnerships.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+]
+
+handler403 = "lde.core.views.forbidden"
+handler404 = "lde.core.views.not_found"
+handler500 = "lde.core.views.server_error"

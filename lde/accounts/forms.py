@@ -1,0 +1,140 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+from lde.accounts.models import Caveat, OrganisationType, User
+from lde.core.access.markings import VettingLevel
+from lde.core.govuk import widgets
+from lde.core.govuk.forms import GovukBoundField, GovukForm, GovukModelForm
+from lde.accounts.models import Organisation
+
+
+class SignInForm(AuthenticationForm):
+    bound_field_class = GovukBoundField
+    template_name = "govuk/forms/form.html"
+    username = forms.EmailField(
+        label="Email address",
+        widget=widgets.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+    password = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=widgets.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    error_messages = {
+        "invalid_login": "Enter a correct email address and password.",
+        "inactive": "This account has been closed.",
+    }
+
+    def clean_username(self) -> str:
+        return str(self.cleaned_data["username"]).strip().lower()
+
+
+class TokenForm(GovukForm):
+    otp_token = forms.RegexField(
+        label="Security code",
+        regex=r"^\d{6}$",
+        help_text="The 6-digit code your authenticator app shows for Prevent LDE.",
+        error_messages={"invalid": "Enter the 6-digit code from your authenticator app."},
+        widget=widgets.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"},
+            width="5",
+        ),
+    )
+
+
+class ApiTokenForm(GovukForm):
+    name = forms.CharField(
+        label="Token name",
+        max_length=100,
+        help_text="Say what the token is for, so you can tell your tokens apart.",
+        widget=widgets.TextInput(width="20"),
+    )
+    expires_on = forms.DateField(
+        label="Expires on (optional)",
+        required=False,
+        help_text="For example, 2027-03-31. Leave empty for a token that lasts until revoked.",
+        widget=widgets.DateInput(),
+    )
+
+
+class OrganisationForm(GovukModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["name", "type", "gss_code", "website"]
+        widgets = {
+            "name": widgets.TextInput(),
+            "type": widgets.Select(),
+            "gss_code": widgets.TextInput(width="10"),
+            "website": widgets.TextInput(),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["type"].choices = [("", "Choose a type"), *OrganisationType.choices]
+
+    def clean_gss_code(self) -> str:
+        import re
+
+        from lde.accounts.models import GSS_CODE_PATTERN
+
+        code = str(self.cleaned_data.get("gss_code") or "").strip().upper()
+        if code and not re.match(GSS_CODE_PATTERN, code):
+            raise forms.ValidationError(
+                "Enter a GSS code of a letter and 8 digits, like E08000025"
+            )
+        return code
+
+
+class ClearanceForm(GovukForm):
+    user = forms.ModelChoiceField(
+        label="Person",
+        queryset=User.objects.none(),
+        empty_label="Choose a person",
+        widget=widgets.Select(),
+    )
+    level = forms.TypedChoiceField(
+        label="Vetting level",
+        coerce=int,
+        choices=[c for c in VettingLevel.choices if c[0] != VettingLevel.NONE],
+        widget=widgets.RadioSelect(),
+    )
+    granted_on = forms.DateField(label="Granted on", help_text="For example, 2026-04-01.",
+                                 widget=widgets.DateInput())
+    expires_on = forms.DateField(label="Expires on", help_text="For example, 2031-04-01.",
+                                 widget=widgets.DateInput())
+
+    def __init__(self, *args: Any, people: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if people is not None:
+            self.fields["user"].queryset = people  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        granted, expires = data.get("granted_on"), data.get("expires_on")
+        if granted and expires and expires < granted:
+            self.add_error("expires_on", "The expiry date must be on or after the grant date")
+        return data
+
+
+class CaveatGrantForm(GovukForm):
+    user = forms.ModelChoiceField(
+        label="Person", queryset=User.objects.none(), empty_label="Choose a person",
+        widget=widgets.Select(),
+    )
+    caveat = forms.ModelChoiceField(
+        label="Caveat", queryset=Caveat.objects.all(), empty_label="Choose a caveat",
+        widget=widgets.Select(),
+    )
+    granted_on = forms.DateField(label="Granted on", help_text="For example, 2026-04-01.",
+                                 widget=widgets.DateInput())
+    expires_on = forms.DateField(label="Expires on (optional)", required=False,
+                                 help_text="For example, 2027-04-01.", widget=widgets.DateInput())
+
+    def __init__(self, *args: Any, people: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if people is not None:
+            self.fields["user"].queryset = people  # type: ignore[attr-defined]

@@ -1,0 +1,190 @@
+"""Reads of people, organisations, posts and vetting, already scoped by the policies."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Max, Prefetch, Q, QuerySet
+
+from lde.accounts.models import (
+    ApiToken,
+    CaveatGrant,
+    Clearance,
+    Organisation,
+    Post,
+    PostHolding,
+    PostKind,
+    User,
+)
+from lde.accounts.policies import (
+    api_token_policy,
+    clearance_policy,
+    organisation_policy,
+    post_policy,
+)
+
+
+def live_holding_q(day: date, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}started_on__lte": day}) & (
+        Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gte": day})
+    )
+
+
+def user_vetting_facts(*, user_id: int, day: date) -> dict[str, Any]:
+    """Posts held, security-contact organisations, highest live clearance and live caveats."""
+    holdings = list(
+        PostHolding.objects.filter(live_holding_q(day), user_id=user_id).values_list(
+            "post_id", "post__kind", "post__organisation_id"
+        )
+    )
+    clearance = (
+        Clearance.objects.filter(
+            user_id=user_id, granted_on__lte=day, expires_on__gte=day, revoked_on__isnull=True
+        ).aggregate(level=Max("level"))["level"]
+        or 0
+    )
+    caveats = CaveatGrant.objects.filter(
+        Q(expires_on__isnull=True) | Q(expires_on__gte=day),
+        user_id=user_id,
+        granted_on__lte=day,
+        revoked_on__isnull=True,
+    ).values_list("caveat__code", flat=True)
+    return {
+        "post_ids": frozenset(h[0] for h in holdings),
+        "security_contact_for": frozenset(
+            h[2] for h in holdings if h[1] == PostKind.SECURITY_CONTACT
+        ),
+        "clearance": int(clearance),
+        "caveats": frozenset(caveats),
+    }
+
+
+def organisation_list(*, user: Any, search: str = "", type: str = "") -> QuerySet[Organisation]:
+    organisations = organisation_policy.visible_to(user, "view")
+    if search:
+        organisations = organisations.filter(name__icontains=search)
+    if type:
+        organisations = organisations.filter(type=type)
+    return organisations.order_by("name")
+
+
+def organisation_get(*, user: Any, organisation_id: Any) -> Organisation:
+    return organisation_policy.get_or_404(user, organisation_id)
+
+
+def post_list(*, user: Any, organisation_ids: Any = None) -> QuerySet[Post]:
+    """Posts the user may see, each with its current holder prefetched (no query per row)."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    posts = post_policy.visible_to(user, "view").select_related("organisation")
+    if organisation_ids is not None:
+        posts = posts.filter(organisation_id__in=organisation_ids)
+    return posts.prefetch_related(
+        Prefetch(
+            "holdings",
+            queryset=PostHolding.objects.filter(live_holding_q(today)).select_related("user"),
+            to_attr="current_holdings",
+        )
+    ).order_by("organisation__name", "title")
+
+
+def post_get(*, user: Any, post_id: Any) -> Post:
+    return post_policy.get_or_404(user, post_id, Post.objects.select_related("organisation"))
+
+
+def post_history(*, post: Post) -> QuerySet[PostHolding]:
+    return post.holdings.select_related("user").order_by("-started_on")
+
+
+def clearance_list(*, user: Any, organisation: Organisation | None = None) -> QuerySet[Clearance]:
+    clearances = clearance_policy.visible_to(user, "view").select_related(
+        "user", "sponsor", "recorded_by"
+    )
+    if organisation is not None:
+        clearances = clearances.filter(sponsor=organisation)
+    return clearances.order_by("expires_on", "user__full_name")
+
+
+def clearance_expiring(*, clearances: QuerySet[Clearance], day: date, within_days: int = 90
+                       ) -> QuerySet[Clearance]:
+    return clearances.filter(
+        revoked_on__isnull=True, expires_on__gte=day, expires_on__lte=day + timedelta(within_days)
+    )
+
+
+def caveat_grant_list(*, user: Any, organisation: Organisation | None = None
+                      ) -> QuerySet[CaveatGrant]:
+    from lde.accounts.policies import caveat_grant_policy
+
+    grants = caveat_grant_policy.visible_to(user, "view").select_related("user", "caveat")
+    if organisation is not None:
+        grants = grants.filter(sponsor=organisation)
+    return grants
+
+
+def organisation_people(*, organisation: Organisation) -> QuerySet[User]:
+    return organisation.staff.filter(is_active=True).order_by("full_name")
+
+
+def api_token_list(*, user: Any) -> QuerySet[ApiToken]:
+    return api_token_policy.visible_to(user, "view").order_by("-created_at")
+
+
+def api_token_authenticate(*, raw: str) -> User | None:
+    """The active user a raw token belongs to, if it is live."""
+    from django.utils import timezone
+
+    if not raw.startswith(ApiToken.PREFIX):
+        return None
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(digest=ApiToken.digest_of(raw), revoked_at__isnull=True)
+        .first()
+    )
+    if token is None or not token.user.is_active:
+        return None
+    if token.expires_on is not None and token.expires_on < timezone.localdate():
+        return None
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    return token.user
+
+
+def vetting_gaps(*, organisation_ids: Any, day: date, within_days: int = 90) -> list[dict[str, Any]]:
+    """Posts whose holder lacks the vetting the post needs, or whose clearance for it expires
+    within `within_days` (¶81 key learning). Three queries, whatever the number of posts."""
+    posts = list(
+        Post.objects.filter(organisation_id__in=organisation_ids, required_vetting__gt=0)
+        .select_related("organisation")
+        .prefetch_related(
+            Prefetch(
+                "holdings",
+                queryset=PostHolding.objects.filter(live_holding_q(day)).select_related("user"),
+                to_attr="current_holdings",
+            )
+        )
+        .order_by("organisation__name", "title")
+    )
+    holder_ids = {h.user_id for p in posts for h in p.current_holdings}  # type: ignore[attr-defined]
+    live: dict[int, list[Clearance]] = {}
+    for clearance in Clearance.objects.filter(
+        user_id__in=holder_ids, revoked_on__isnull=True, granted_on__lte=day, expires_on__gte=day
+    ):
+        live.setdefault(clearance.user_id, []).append(clearance)
+    gaps = []
+    for post in posts:
+        holdings = post.current_holdings  # type: ignore[attr-defined]
+        if not holdings:
+            continue
+        holder = holdings[0].user
+        covering = [c for c in live.get(holder.pk, []) if c.level >= post.required_vetting]
+        if not covering:
+            gaps.append({"post": post, "holder": holder, "status": "lacks", "expires_on": None})
+            continue
+        expires_on = max(c.expires_on for c in covering)
+        if expires_on <= day + timedelta(days=within_days):
+            gaps.append(
+                {"post": post, "holder": holder, "status": "expiring", "expires_on": expires_on}
+            )
+    return gaps

@@ -1,0 +1,291 @@
+"""Writes to people, organisations, posts, vetting and tokens. Each is audited in its transaction."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from lde.accounts.models import (
+    ApiToken,
+    Caveat,
+    CaveatGrant,
+    Clearance,
+    Organisation,
+    Post,
+    PostHolding,
+    User,
+)
+from lde.accounts.policies import (
+    api_token_policy,
+    organisation_policy,
+    post_policy,
+)
+from lde.core.access.facts import facts_for, facts_forget
+from lde.core.audit.chain import audit_record
+from lde.core.audit.models import AuditScope
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor: User | None,
+    email: str,
+    full_name: str,
+    organisation: Organisation | None = None,
+    job_title: str = "",
+    password: str | None = None,
+) -> User:
+    user = User.objects.create_user(
+        email=email,
+        password=password,
+        full_name=full_name,
+        organisation=organisation,
+        job_title=job_title,
+    )
+    if password is None:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    audit_record(
+        actor=actor,
+        verb="USER_CREATED",
+        target=user,
+        scope=AuditScope.SITE,
+        changes={"email": email, "full_name": full_name},
+    )
+    return user
+
+
+@transaction.atomic
+def organisation_create(
+    *, actor: User, name: str, type: str, gss_code: str = "", website: str = ""
+) -> Organisation:
+    facts = facts_for(actor)
+    if not (facts.is_site_administrator or facts.partnerships_with("coordinator")):
+        raise PermissionDenied("Only site administrators and coordinators add organisations.")
+    organisation = Organisation(name=name, type=type, gss_code=gss_code, website=website)
+    organisation.full_clean()
+    organisation.save()
+    audit_record(
+        actor=actor,
+        verb="ORGANISATION_CREATED",
+        target=organisation,
+        scope=AuditScope.ORGANISATION,
+        organisation_id=organisation.pk,
+        changes={"name": name, "type": type, "gss_code": gss_code},
+    )
+    return organisation
+
+
+@transaction.atomic
+def organisation_update(*, actor: User, organisation: Organisation, **fields: Any) -> Organisation:
+    if not organisation_policy.user_can(actor, "manage", organisation):
+        raise PermissionDenied
+    changed = {k: v for k, v in fields.items() if getattr(organisation, k) != v}
+    for name, value in changed.items():
+        setattr(organisation, name, value)
+    organisation.full_clean()
+    organisation.save()
+    if changed:
+        audit_record(
+            actor=actor,
+            verb="ORGANISATION_UPDATED",
+            target=organisation,
+            scope=AuditScope.ORGANISATION,
+            organisation_id=organisation.pk,
+            changes=changed,
+        )
+    return organisation
+
+
+@transaction.atomic
+def post_create(
+    *,
+    actor: User | None,
+    organisation: Organisation,
+    kind: str,
+    title: str,
+    is_strategic: bool = False,
+    required_vetting: int = 0,
+    partnership_id: int | None = None,
+) -> Post:
+    post = Post(
+        organisation=organisation,
+        kind=kind,
+        title=title,
+        is_strategic=is_strategic,
+        required_vetting=required_vetting,
+    )
+    if actor is not None and not post_policy.user_can(actor, "manage", post):
+        raise PermissionDenied
+    post.full_clean()
+    post.save()
+    audit_record(
+        actor=actor,
+        verb="POST_CREATED",
+        target=post,
+        scope=AuditScope.PARTNERSHIP if partnership_id else AuditScope.ORGANISATION,
+        partnership_id=partnership_id,
+        organisation_id=organisation.pk,
+        changes={"kind": kind, "title": title, "required_vetting": required_vetting},
+    )
+    return post
+
+
+@transaction.atomic
+def post_holder_change(
+    *,
+    actor: User | None,
+    post: Post,
+    holder: User | None,
+    on: date | None = None,
+    partnership_id: int | None = None,
+) -> PostHolding | None:
+    """End the current holding (if any) and start a new one: at most one holder at a time."""
+    if actor is not None and not post_policy.user_can(actor, "manage", post):
+        raise PermissionDenied
+    day = on or timezone.localdate()
+    current = PostHolding.objects.select_for_update().filter(post=post, ended_on__isnull=True)
+    previous = [h.user for h in current]
+    current.update(ended_on=day)
+    holding = None
+    if holder is not None:
+        holding = PostHolding.objects.create(post=post, user=holder, started_on=day)
+        facts_forget(holder)
+    for user in previous:
+        facts_forget(user)
+    audit_record(
+        actor=actor,
+        verb="POST_HOLDER_CHANGED",
+        target=post,
+        scope=AuditScope.PARTNERSHIP if partnership_id else AuditScope.ORGANISATION,
+        partnership_id=partnership_id,
+        organisation_id=post.organisation_id,
+        changes={"holder": holder.pk if holder else None},
+        detail={"previous_holder_ids": [u.pk for u in previous]},
+    )
+    return holding
+
+
+@transaction.atomic
+def clearance_record(
+    *,
+    actor: User,
+    user: User,
+    level: int,
+    granted_on: date,
+    expires_on: date,
+    sponsor: Organisation,
+) -> Clearance:
+    """Record a clearance. Only the sponsor's security contact may, and never for themselves."""
+    if user.pk == actor.pk:
+        raise PermissionDenied("Nobody records their own clearance.")
+    if sponsor.pk not in facts_for(actor).security_contact_for:
+        raise PermissionDenied("Only the sponsoring organisation's security contact can record it.")
+    if expires_on < granted_on:
+        raise ValidationError({"expires_on": "The expiry date must be on or after the grant date."})
+    clearance = Clearance.objects.create(
+        user=user,
+        level=level,
+        granted_on=granted_on,
+        expires_on=expires_on,
+        sponsor=sponsor,
+        recorded_by=actor,
+    )
+    facts_forget(user)
+    audit_record(
+        actor=actor,
+        verb="CLEARANCE_RECORDED",
+        target=clearance,
+        scope=AuditScope.ORGANISATION,
+        organisation_id=sponsor.pk,
+        changes={"user": user.pk, "level": level, "granted_on": granted_on,
+                 "expires_on": expires_on},
+    )
+    return clearance
+
+
+@transaction.atomic
+def clearance_revoke(*, actor: User, clearance: Clearance, on: date | None = None) -> Clearance:
+    if clearance.user_id == actor.pk or clearance.sponsor_id not in facts_for(
+        actor
+    ).security_contact_for:
+        raise PermissionDenied
+    clearance.revoked_on = on or timezone.localdate()
+    clearance.save(update_fields=["revoked_on", "updated_at"])
+    audit_record(
+        actor=actor,
+        verb="CLEARANCE_REVOKED",
+        target=clearance,
+        scope=AuditScope.ORGANISATION,
+        organisation_id=clearance.sponsor_id,
+        changes={"revoked_on": clearance.revoked_on},
+    )
+    return clearance
+
+
+@transaction.atomic
+def caveat_grant_record(
+    *,
+    actor: User,
+    user: User,
+    caveat: Caveat,
+    sponsor: Organisation,
+    granted_on: date,
+    expires_on: date | None = None,
+) -> CaveatGrant:
+    if user.pk == actor.pk:
+        raise PermissionDenied("Nobody records their own caveat.")
+    if sponsor.pk not in facts_for(actor).security_contact_for:
+        raise PermissionDenied("Only the sponsoring organisation's security contact can record it.")
+    grant = CaveatGrant.objects.create(
+        user=user,
+        caveat=caveat,
+        sponsor=sponsor,
+        granted_on=granted_on,
+        expires_on=expires_on,
+        recorded_by=actor,
+    )
+    facts_forget(user)
+    audit_record(
+        actor=actor,
+        verb="CAVEAT_GRANTED",
+        target=grant,
+        scope=AuditScope.ORGANISATION,
+        organisation_id=sponsor.pk,
+        changes={"user": user.pk, "caveat": caveat.code},
+    )
+    return grant
+
+
+@transaction.atomic
+def api_token_create(
+    *, actor: User, name: str, expires_on: date | None = None
+) -> tuple[ApiToken, str]:
+    """Make a token; the raw value is returned once and only its hash is kept."""
+    raw, digest = ApiToken.generate()
+    token = ApiToken.objects.create(
+        user=actor, name=name, digest=digest, hint=raw[:8], expires_on=expires_on
+    )
+    audit_record(
+        actor=actor,
+        verb="API_TOKEN_CREATED",
+        target=token,
+        scope=AuditScope.SITE,
+        changes={"name": name},
+    )
+    return token, raw
+
+
+@transaction.atomic
+def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
+    if not api_token_policy.user_can(actor, "revoke", token):
+        raise PermissionDenied
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at", "updated_at"])
+        audit_record(actor=actor, verb="API_TOKEN_REVOKED", target=token, scope=AuditScope.SITE)
+    return token

@@ -1,0 +1,28 @@
+from django.urls import path
+
+from lde.accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("sign-in/", views.SignInView.as_view(), name="sign-in"),
+    path("sign-out/", views.sign_out, name="sign-out"),
+    path("two-factor/", views.two_factor_verify, name="two-factor"),
+    path("two-factor/set-up/", views.two_factor_set_up, name="two-factor-set-up"),
+    path("profile/", views.profile, name="profile"),
+    path("profile/tokens/", views.api_token_create, name="api-token-create"),
+    path("profile/tokens/<int:token_id>/revoke/", views.api_token_revoke,
+         name="api-token-revoke"),
+    path("organisations/", views.organisation_list, name="organisation-list"),
+    path("organisations/new/", views.organisation_create, name="organisation-create"),
+    path("organisations/<int:organisation_id>/", views.organisation_detail,
+         name="organisation-detail"),
+    path("organisations/<int:organisation_id>/edit/", views.organisation_update,
+         name="organisation-update"),
+    path("organisations/<int:organisation_id>/clearances/", views.organisation_clearances,
+         name="organisation-clearances"),
+    path("organisations/<int:organisation_id>/clearances/new/", views.clearance_record,
+         name="clearance-record"),
+    path("organisations/<int:organisation_id>/caveats/new/", views.caveat_grant_record,
+         name="caveat-grant-record"),
+]

@@ -1,0 +1,329 @@
+"""Sign-in and two-factor, the user's profile and tokens, organisations and their vetting."""
+
+from __future__ import annotations
+
+import base64
+import io
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import logout as auth_logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from lde.accounts import selectors, services
+from lde.accounts.forms import (
+    ApiTokenForm,
+    CaveatGrantForm,
+    ClearanceForm,
+    OrganisationForm,
+    SignInForm,
+    TokenForm,
+)
+from lde.accounts.models import Organisation, OrganisationType
+from lde.accounts.policies import organisation_policy, reads_register
+from lde.core.access.facts import facts_for, today
+from lde.core.access.policy import PermissionDenied403
+from lde.core.audit.chain import audit_record
+from lde.core.audit.models import AuditScope
+
+
+class SignInView(auth_views.LoginView):
+    template_name = "accounts/sign_in.html"
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        audit_record(actor=form.get_user(), verb="USER_SIGNED_IN", scope=AuditScope.SITE)
+        return response
+
+
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        audit_record(actor=request.user, verb="USER_SIGNED_OUT", scope=AuditScope.SITE)
+    auth_logout(request)
+    messages.success(request, "You have signed out.")
+    return redirect("accounts:sign-in")
+
+
+def _safe_next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("core:home")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor_verify(request: HttpRequest) -> HttpResponse:
+    devices = TOTPDevice.objects.filter(user=request.user, confirmed=True)
+    if not devices.exists():
+        return redirect("accounts:two-factor-set-up")
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        code = form.cleaned_data["otp_token"]
+        device = next((d for d in devices if d.verify_token(code)), None)
+        if device is not None:
+            otp_login(request, device)
+            audit_record(actor=request.user, verb="USER_TWO_FACTOR_VERIFIED",
+                         scope=AuditScope.SITE)
+            return HttpResponseRedirect(_safe_next(request))
+        form.add_error("otp_token", "The security code is wrong or has expired. Try the "
+                       "current code.")
+    return render(request, "accounts/two_factor_verify.html",
+                  {"form": form, "next": _safe_next(request)})
+
+
+def _qr_data_uri(config_url: str) -> str:
+    import qrcode
+    import qrcode.image.svg
+
+    image = qrcode.make(config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=12)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor_set_up(request: HttpRequest) -> HttpResponse:
+    if TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
+        return redirect("accounts:two-factor")
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=request.user, confirmed=False, defaults={"name": "Authenticator app"}
+    )
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["otp_token"]):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            audit_record(actor=request.user, verb="USER_TWO_FACTOR_SET_UP",
+                         scope=AuditScope.SITE)
+            messages.success(request, "Two-factor authentication is set up.")
+            return HttpResponseRedirect(_safe_next(request))
+        form.add_error("otp_token", "The security code is wrong. Check your app shows a code "
+                       "for Prevent LDE and try the current one.")
+    secret = base64.b32encode(device.bin_key).decode().rstrip("=")
+    return render(
+        request,
+        "accounts/two_factor_set_up.html",
+        {
+            "form": form,
+            "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+            "qr": _qr_data_uri(device.config_url),
+            "next": _safe_next(request),
+        },
+    )
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    form = ApiTokenForm()
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "form": form,
+            "clearances": user.clearances.select_related("sponsor").order_by("-expires_on"),  # type: ignore[union-attr]
+            "caveats": user.caveat_grants.select_related("caveat", "sponsor"),  # type: ignore[union-attr]
+            "tokens": selectors.api_token_list(user=user),
+            "posts": user.post_holdings.select_related("post__organisation").order_by(  # type: ignore[union-attr]
+                "-started_on"
+            ),
+            "today": today(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def api_token_create(request: HttpRequest) -> HttpResponse:
+    form = ApiTokenForm(request.POST)
+    if not form.is_valid():
+        user = request.user
+        return render(
+            request,
+            "accounts/profile.html",
+            {
+                "form": form,
+                "clearances": user.clearances.select_related("sponsor"),  # type: ignore[union-attr]
+                "caveats": user.caveat_grants.select_related("caveat", "sponsor"),  # type: ignore[union-attr]
+                "tokens": selectors.api_token_list(user=user),
+                "posts": user.post_holdings.select_related("post__organisation"),  # type: ignore[union-attr]
+                "today": today(),
+            },
+            status=400,
+        )
+    token, raw = services.api_token_create(
+        actor=request.user,  # type: ignore[arg-type]
+        name=form.cleaned_data["name"],
+        expires_on=form.cleaned_data["expires_on"],
+    )
+    return render(request, "accounts/token_created.html", {"token": token, "raw": raw})
+
+
+@login_required
+@require_POST
+def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    from lde.accounts.policies import api_token_policy
+
+    token = api_token_policy.get_or_404(request.user, token_id)
+    services.api_token_revoke(actor=request.user, token=token)  # type: ignore[arg-type]
+    messages.success(request, f"Token “{token.name}” revoked.")
+    return redirect("accounts:profile")
+
+
+@login_required
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    search = request.GET.get("q", "").strip()[:100]
+    type_filter = request.GET.get("type", "")
+    if type_filter not in OrganisationType.values:
+        type_filter = ""
+    organisations = selectors.organisation_list(user=request.user, search=search,
+                                                type=type_filter)
+    facts = facts_for(request.user)
+    return render(
+        request,
+        "accounts/organisation_list.html",
+        {
+            "organisations": organisations[:500],
+            "total": organisations.count(),
+            "search": search,
+            "type_filter": type_filter,
+            "types": OrganisationType.choices,
+            "is_register": reads_register(facts),
+            "can_add": facts.is_site_administrator or bool(facts.partnerships_with("coordinator")),
+        },
+    )
+
+
+@login_required
+def organisation_detail(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    organisation = selectors.organisation_get(user=request.user, organisation_id=organisation_id)
+    posts = selectors.post_list(user=request.user, organisation_ids=[organisation.pk])
+    return render(
+        request,
+        "accounts/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "posts": posts,
+            "can_manage": organisation_policy.user_can(request.user, "manage", organisation),
+            "is_security_contact": organisation_policy.user_can(
+                request.user, "manage_clearances", organisation
+            ),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_create(request: HttpRequest) -> HttpResponse:
+    facts = facts_for(request.user)
+    if not (facts.is_site_administrator or facts.partnerships_with("coordinator")):
+        raise PermissionDenied403(
+            "You cannot add organisations.",
+            who_can="Site administrators and partnership coordinators add organisations.",
+        )
+    form = OrganisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        organisation = services.organisation_create(actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        messages.success(request, f"{organisation.name} added to the register.")
+        return redirect("accounts:organisation-detail", organisation_id=organisation.pk)
+    return render(request, "accounts/organisation_form.html", {"form": form, "creating": True})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_update(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    organisation = selectors.organisation_get(user=request.user, organisation_id=organisation_id)
+    organisation_policy.require(request.user, "manage", organisation)
+    form = OrganisationForm(request.POST or None, instance=Organisation.objects.get(
+        pk=organisation.pk))
+    if request.method == "POST" and form.is_valid():
+        services.organisation_update(
+            actor=request.user,  # type: ignore[arg-type]
+            organisation=organisation,
+            **form.cleaned_data,
+        )
+        messages.success(request, "Organisation updated.")
+        return redirect("accounts:organisation-detail", organisation_id=organisation.pk)
+    return render(request, "accounts/organisation_form.html",
+                  {"form": form, "organisation": organisation, "creating": False})
+
+
+def _security_contact_organisation(request: HttpRequest, organisation_id: int) -> Organisation:
+    organisation = selectors.organisation_get(user=request.user, organisation_id=organisation_id)
+    organisation_policy.require(request.user, "manage_clearances", organisation)
+    return organisation
+
+
+@login_required
+def organisation_clearances(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    organisation = _security_contact_organisation(request, organisation_id)
+    day = today()
+    clearances = selectors.clearance_list(user=request.user, organisation=organisation)
+    return render(
+        request,
+        "accounts/organisation_clearances.html",
+        {
+            "organisation": organisation,
+            "clearances": clearances,
+            "caveat_grants": selectors.caveat_grant_list(user=request.user,
+                                                          organisation=organisation),
+            "gaps": selectors.vetting_gaps(organisation_ids=[organisation.pk], day=day),
+            "today": day,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def clearance_record(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    organisation = _security_contact_organisation(request, organisation_id)
+    people = selectors.organisation_people(organisation=organisation).exclude(pk=request.user.pk)
+    form = ClearanceForm(request.POST or None, people=people)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.clearance_record(actor=request.user, sponsor=organisation,  # type: ignore[arg-type]
+                                      **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Clearance recorded for {form.cleaned_data['user']}.")
+            return redirect("accounts:organisation-clearances", organisation_id=organisation.pk)
+    return render(request, "accounts/clearance_form.html",
+                  {"form": form, "organisation": organisation})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def caveat_grant_record(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    organisation = _security_contact_organisation(request, organisation_id)
+    people = selectors.organisation_people(organisation=organisation).exclude(pk=request.user.pk)
+    form = CaveatGrantForm(request.POST or None, people=people)
+    if request.method == "POST" and form.is_valid():
+        services.caveat_grant_record(actor=request.user, sponsor=organisation,  # type: ignore[arg-type]
+                                     **form.cleaned_data)
+        messages.success(request, f"Caveat recorded for {form.cleaned_data['user']}.")
+        return redirect("accounts:organisation-clearances", organisation_id=organisation.pk)
+    return render(request, "accounts/caveat_form.html",
+                  {"form": form, "organisation": organisation})
+
+
+def locked_out(request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any
+               ) -> HttpResponse:
+    return render(request, "accounts/locked_out.html", status=429)

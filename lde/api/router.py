@@ -1,0 +1,73 @@
+"""The API at /api/v1/: plumbing only. Each capability's endpoints live in its own `api.py`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+from ninja.security import HttpBearer
+
+from lde.accounts.selectors import api_token_authenticate
+from lde.core.access.policy import PermissionDenied403
+
+
+class TokenAuth(HttpBearer):
+    """Personal API tokens, sent as `Authorization: Bearer lde_…`."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = api_token_authenticate(raw=token)
+        if user is None:
+            return None
+        request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="Prevent LDE API",
+    version="1",
+    description=(
+        "Read and write the platform's data under the same policies as the web pages. "
+        "Authenticate with a personal API token from your profile page: "
+        "`Authorization: Bearer <token>`. Missing objects and objects you may not see both "
+        "answer 404; objects you may see but not change answer 403."
+    ),
+    auth=TokenAuth(),
+    urls_namespace="api",
+)
+
+
+def _error(request: HttpRequest, status: int, detail: str, **extra: Any) -> HttpResponse:
+    return api.create_response(request, {"detail": detail, **extra}, status=status)
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _error(request, 404, "Not found.")
+
+
+@api.exception_handler(PermissionDenied403)
+def forbidden(request: HttpRequest, exc: PermissionDenied403) -> HttpResponse:
+    return _error(request, 403, exc.who_can or exc.message)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthorised(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _error(request, 401, "Send a valid personal API token as a Bearer token.")
+
+
+@api.exception_handler(ValidationError)
+def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return _error(request, 422, "Some fields are not valid.", errors=exc.errors)
+
+
+def _register() -> None:
+    from lde.accounts.api import router as accounts_router
+    from lde.partnerships.api import router as partnerships_router
+
+    api.add_router("/", accounts_router)
+    api.add_router("/partnerships", partnerships_router)
+
+
+_register()

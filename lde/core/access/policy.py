@@ -1,0 +1,79 @@
+"""The policy base: one rule, answered two ways.
+
+Each policy states, per action, the rule once in Python over a user's facts (`allows`) and once as
+a database filter (`filter_for`). Views and the API ask `user_can` for one object and
+`visible_to` for lists; property tests check that the two answers agree for every pair in
+generated worlds. Nothing here looks at `is_superuser`: no flag bypasses a policy.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Generic, TypeVar
+
+from django.db import models
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from lde.core.access.facts import UserFacts, facts_for
+
+M = TypeVar("M", bound=models.Model)
+
+NOTHING = Q(pk__in=[])
+
+
+class PermissionDenied403(Exception):
+    """Visible but not allowed: the page says who can do it."""
+
+    def __init__(self, message: str, *, who_can: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.who_can = who_can
+
+
+class Policy(Generic[M]):
+    model: type[M]
+    actions: ClassVar[tuple[str, ...]] = ("view",)
+    # Sentences for the 403 page, per action.
+    who_can: ClassVar[dict[str, str]] = {}
+
+    def allows(self, facts: UserFacts, action: str, obj: M) -> bool:
+        raise NotImplementedError
+
+    def filter_for(self, facts: UserFacts, action: str) -> Q:
+        raise NotImplementedError
+
+    def _check_action(self, action: str) -> None:
+        if action not in self.actions:
+            raise ValueError(f"{type(self).__name__} has no action {action!r}")
+
+    def user_can(self, user: Any, action: str, obj: M) -> bool:
+        self._check_action(action)
+        facts = facts_for(user)
+        if not facts.is_authenticated:
+            return False
+        return self.allows(facts, action, obj)
+
+    def visible_to(self, user: Any, action: str = "view") -> QuerySet[M]:
+        self._check_action(action)
+        facts = facts_for(user)
+        if not facts.is_authenticated:
+            return self.model._default_manager.none()
+        return self.model._default_manager.filter(self.filter_for(facts, action))
+
+    def get_or_404(self, user: Any, pk: Any, queryset: QuerySet[M] | None = None) -> M:
+        """Missing and present-but-not-visible give the same 404."""
+        base = queryset if queryset is not None else self.model._default_manager.all()
+        try:
+            obj = base.get(pk=pk)
+        except (self.model.DoesNotExist, ValueError, TypeError):
+            raise Http404 from None
+        if not self.user_can(user, "view", obj):
+            raise Http404
+        return obj
+
+    def require(self, user: Any, action: str, obj: M) -> None:
+        """Visible but not allowed: 403, with who can do it."""
+        if not self.user_can(user, action, obj):
+            raise PermissionDenied403(
+                "You cannot do this.", who_can=self.who_can.get(action, "")
+            )

@@ -1,0 +1,261 @@
+"""Appending to the audit trail, checkpointing its head, and verifying it.
+
+Each event's hash is HMAC-SHA256(key, previous hash + newline + canonical payload). The key lives
+outside the database (LDE_AUDIT_KEY), so someone who can rewrite rows cannot recompute a chain
+that verifies. A checkpoint copies the head to a file outside the database, so a truncated tail
+is caught even if the head row was rewritten to match.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import models, transaction
+from django.utils import timezone
+
+from lde.core.audit.models import AuditEvent, AuditHead, AuditScope
+from lde.core.middleware import current_request_id
+
+GENESIS_HASH = "0" * 64
+
+
+def canonical_json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def _key() -> bytes:
+    return str(settings.LDE_AUDIT_KEY).encode()
+
+
+def chain_hash(previous_hash: str, payload: str) -> str:
+    return hmac.new(_key(), f"{previous_hash}\n{payload}".encode(), hashlib.sha256).hexdigest()
+
+
+def value_digest(value: Any) -> str:
+    """A hash of a changed value: the trail records that a field changed, never what it says."""
+    return hashlib.sha256(canonical_json(_plain(value)).encode()).hexdigest()
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [_plain(v) for v in value]
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return str(value)
+
+
+def audit_record(
+    *,
+    actor: Any,
+    verb: str,
+    target: models.Model | None = None,
+    scope: str = AuditScope.SITE,
+    partnership_id: int | None = None,
+    organisation_id: int | None = None,
+    changes: Mapping[str, Any] | Iterable[str] | None = None,
+    detail: Mapping[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one event under the head's lock.
+
+    `changes` maps field names to their new values (only a hash of each is kept) or lists the
+    names alone. `detail` is for identifiers and counts, never for marked text.
+    """
+    if isinstance(changes, Mapping):
+        changed = {name: value_digest(value) for name, value in sorted(changes.items())}
+    else:
+        changed = {name: "" for name in sorted(changes or [])}
+    actor_id = getattr(actor, "pk", None) if actor is not None else None
+    actor_label = str(getattr(actor, "email", "") or "") if actor is not None else "system"
+    target_type = target._meta.label_lower if target is not None else ""
+    target_id = str(target.pk) if target is not None else ""
+    with transaction.atomic():
+        head = AuditHead.objects.select_for_update().get()
+        sequence = head.sequence + 1
+        occurred_at = timezone.now()
+        body = {
+            "sequence": sequence,
+            "occurred_at": occurred_at.isoformat(),
+            "actor_id": actor_id,
+            "actor_label": actor_label,
+            "verb": verb,
+            "target_type": target_type,
+            "target_id": target_id,
+            "scope": str(scope),
+            "partnership_id": partnership_id,
+            "organisation_id": organisation_id,
+            "request_id": current_request_id(),
+            "changes": changed,
+            "detail": _plain(dict(detail or {})),
+        }
+        payload = canonical_json(body)
+        digest = chain_hash(head.hash, payload)
+        event = AuditEvent.objects.create(
+            sequence=sequence,
+            occurred_at=occurred_at,
+            actor_id=actor_id,
+            actor_label=actor_label,
+            verb=verb,
+            target_type=target_type,
+            target_id=target_id,
+            scope=str(scope),
+            partnership_id=partnership_id,
+            organisation_id=organisation_id,
+            request_id=body["request_id"],
+            payload=payload,
+            previous_hash=head.hash,
+            hash=digest,
+        )
+        head.sequence = sequence
+        head.hash = digest
+        head.save(update_fields=["sequence", "hash"])
+    return event
+
+
+# Columns that repeat a payload field; verify checks each still agrees with the payload.
+_MIRRORED = (
+    "actor_id",
+    "actor_label",
+    "verb",
+    "target_type",
+    "target_id",
+    "scope",
+    "partnership_id",
+    "organisation_id",
+    "request_id",
+)
+
+
+@dataclass
+class VerifyReport:
+    events: int = 0
+    head_sequence: int = 0
+    checkpoint_sequence: int | None = None
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def checkpoint_path() -> Path:
+    return Path(settings.AUDIT_CHECKPOINT_DIR) / "checkpoints.jsonl"
+
+
+def _checkpoint_mac(sequence: int, digest: str, written_at: str) -> str:
+    message = f"checkpoint\n{sequence}\n{digest}\n{written_at}".encode()
+    return hmac.new(_key(), message, hashlib.sha256).hexdigest()
+
+
+def audit_checkpoint_write() -> dict[str, Any]:
+    """Copy the head to the checkpoint file, outside the database."""
+    head = AuditHead.objects.get()
+    written_at = timezone.now().isoformat()
+    entry = {
+        "sequence": head.sequence,
+        "hash": head.hash,
+        "written_at": written_at,
+        "mac": _checkpoint_mac(head.sequence, head.hash, written_at),
+    }
+    path = checkpoint_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(canonical_json(entry) + "\n")
+    return entry
+
+
+def _last_checkpoint(report: VerifyReport) -> dict[str, Any] | None:
+    path = checkpoint_path()
+    if not path.exists():
+        return None
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    if not lines:
+        return None
+    try:
+        entry: dict[str, Any] = json.loads(lines[-1])
+        expected = _checkpoint_mac(entry["sequence"], entry["hash"], entry["written_at"])
+    except (ValueError, KeyError, TypeError):
+        report.problems.append(f"The last checkpoint in {path} cannot be read.")
+        return None
+    if not hmac.compare_digest(expected, str(entry.get("mac", ""))):
+        report.problems.append(f"The last checkpoint in {path} was not written with this key.")
+        return None
+    return entry
+
+
+def audit_verify(*, batch_size: int = 2000) -> VerifyReport:
+    """Recompute the whole chain and compare its end with the head row and the last checkpoint."""
+    report = VerifyReport()
+    previous_hash = GENESIS_HASH
+    expected_sequence = 1
+    hashes_by_sequence: dict[int, str] = {}
+    checkpoint = _last_checkpoint(report)
+    wanted = checkpoint["sequence"] if checkpoint else None
+    for event in AuditEvent.objects.order_by("sequence").iterator(chunk_size=batch_size):
+        report.events += 1
+        if event.sequence != expected_sequence:
+            report.problems.append(
+                f"Event #{expected_sequence} is missing (the next present is #{event.sequence})."
+            )
+            expected_sequence = event.sequence
+        if event.previous_hash != previous_hash:
+            report.problems.append(f"Event #{event.sequence} does not follow the event before it.")
+        if not hmac.compare_digest(chain_hash(event.previous_hash, event.payload), event.hash):
+            report.problems.append(
+                f"Event #{event.sequence} does not match its hash: it was edited, or the chain "
+                "was recomputed without the audit key."
+            )
+        try:
+            body = json.loads(event.payload)
+        except ValueError:
+            body = None
+        if not isinstance(body, dict) or canonical_json(body) != event.payload:
+            report.problems.append(f"Event #{event.sequence} has a payload that is not canonical.")
+        else:
+            mismatched = [
+                name for name in _MIRRORED if body.get(name) != getattr(event, name)
+            ] + (["sequence"] if body.get("sequence") != event.sequence else [])
+            if mismatched:
+                report.problems.append(
+                    f"Event #{event.sequence} has columns that disagree with its payload: "
+                    + ", ".join(mismatched)
+                    + "."
+                )
+        if wanted is not None and event.sequence == wanted:
+            hashes_by_sequence[event.sequence] = event.hash
+        previous_hash = event.hash
+        expected_sequence = event.sequence + 1
+    head = AuditHead.objects.get()
+    report.head_sequence = head.sequence
+    if head.sequence != expected_sequence - 1 or head.hash != previous_hash:
+        report.problems.append(
+            f"The chain ends at #{expected_sequence - 1} but its head row says #{head.sequence}: "
+            "events were removed from the end, or the head was rewritten."
+        )
+    if checkpoint is not None:
+        report.checkpoint_sequence = checkpoint["sequence"]
+        if checkpoint["sequence"] > expected_sequence - 1:
+            report.problems.append(
+                f"The last checkpoint saw event #{checkpoint['sequence']}, but the chain ends at "
+                f"#{expected_sequence - 1}: events were removed from the end."
+            )
+        elif checkpoint["sequence"] > 0 and (
+            hashes_by_sequence.get(checkpoint["sequence"]) != checkpoint["hash"]
+        ):
+            report.problems.append(
+                f"Event #{checkpoint['sequence']} no longer matches the last checkpoint."
+            )
+    return report

@@ -1,0 +1,49 @@
+"""The form base every page form uses: GOV.UK error classes and descriptions on each field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.forms.boundfield import BoundField
+
+
+class GovukBoundField(BoundField):
+    def build_widget_attrs(self, attrs: dict[str, Any], widget: Any = None) -> dict[str, Any]:
+        attrs = super().build_widget_attrs(attrs, widget)
+        described = []
+        if self.help_text:
+            described.append(f"{self.auto_id}-hint")
+        if self.errors:
+            described.append(f"{self.auto_id}-error")
+            css = attrs.get("class", "") or ""
+            for base in ("govuk-input", "govuk-select", "govuk-textarea"):
+                if base in css.split():
+                    css = f"{css} {base}--error"
+            attrs["class"] = css
+        if described and not self.is_grouped:
+            attrs["aria-describedby"] = " ".join(described)
+        else:
+            attrs.pop("aria-describedby", None)
+        return attrs
+
+    @property
+    def is_grouped(self) -> bool:
+        """Radios and checkboxes sit in a fieldset whose legend names them."""
+        return bool(getattr(self.field.widget, "allow_multiple_selected", False)) or isinstance(
+            self.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple
+        )
+
+    @property
+    def is_checkbox(self) -> bool:
+        return isinstance(self.field.widget, forms.CheckboxInput)
+
+
+class GovukForm(forms.Form):
+    bound_field_class = GovukBoundField
+    template_name = "govuk/forms/form.html"
+
+
+class GovukModelForm(forms.ModelForm):
+    bound_field_class = GovukBoundField
+    template_name = "govuk/forms/form.html"

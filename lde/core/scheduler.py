@@ -1,0 +1,60 @@
+"""Periodic jobs run by `lde worker`: a small scheduler with no broker.
+
+Each job has a name and an interval; the last run of each is kept in the database, so a restarted
+worker does not run a job again before it is due, and two workers do not both run it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import models, transaction
+from django.utils import timezone
+
+
+class ScheduledJobRun(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    last_run_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.last_run_at:%Y-%m-%d %H:%M}"
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    every: timedelta
+    run: Callable[[], object]
+
+
+_JOBS: dict[str, Job] = {}
+
+
+def schedule(name: str, every: timedelta) -> Callable[[Callable[[], object]], Callable[[], object]]:
+    def register(func: Callable[[], object]) -> Callable[[], object]:
+        _JOBS[name] = Job(name=name, every=every, run=func)
+        return func
+
+    return register
+
+
+def jobs() -> list[Job]:
+    return sorted(_JOBS.values(), key=lambda j: j.name)
+
+
+def run_due_jobs() -> list[str]:
+    """Run every job whose interval has passed; return the names of those run."""
+    now = timezone.now()
+    ran = []
+    for job in jobs():
+        with transaction.atomic():
+            record = ScheduledJobRun.objects.select_for_update().filter(name=job.name).first()
+            if record is not None and record.last_run_at + job.every > now:
+                continue
+            ScheduledJobRun.objects.update_or_create(name=job.name,
+                                                     defaults={"last_run_at": now})
+        job.run()
+        ran.append(job.name)
+    return ran

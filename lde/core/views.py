@@ -1,0 +1,58 @@
+"""Pages every user sees: home, the public statements, and the error pages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.module_loading import import_string
+from django.views.decorators.http import require_safe
+
+HomePanel = Callable[[HttpRequest], "dict[str, Any] | None"]
+
+
+def _home_panels(request: HttpRequest) -> list[dict[str, Any]]:
+    """Each capability contributes what needs this user's attention, in the order of settings.
+
+    `core` cannot import the capability apps, so they are named in LDE_HOME_PANELS.
+    """
+    panels = []
+    for dotted in settings.LDE_HOME_PANELS:
+        panel: HomePanel = import_string(dotted)
+        found = panel(request)
+        if found:
+            panels.append(found)
+    return panels
+
+
+@require_safe
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/home.html", {"panels": _home_panels(request)})
+
+
+@require_safe
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/accessibility.html")
+
+
+@require_safe
+def cookies(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/cookies.html")
+
+
+def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    who_can = getattr(exception, "who_can", "")
+    return render(request, "403.html", {"who_can": who_can}, status=403)
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return render(request, "500.html", status=500)

@@ -1,0 +1,122 @@
+"""API: partnerships and their memberships."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from lde.core.api_schemas import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS, ErrorOut, Page
+from lde.partnerships import selectors, services
+from lde.partnerships.models import Role
+from lde.partnerships.policies import partnership_policy
+
+router = Router(tags=["partnerships"])
+
+
+class PartnershipOut(Schema):
+    id: int
+    name: str
+    region: str
+    lead_council_id: int
+    area_gss_codes: list[str]
+
+
+class MembershipOut(Schema):
+    id: int
+    user_id: int
+    full_name: str
+    email: str
+    role: str
+    organisation_id: int | None
+
+
+class MembershipIn(Schema):
+    email: str = Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)
+    full_name: str = Field(min_length=1, max_length=150)
+    role: Role
+    organisation_id: int | None = None
+
+
+class PageParams(Schema):
+    limit: int = 100
+    offset: int = 0
+
+
+def _window(params: PageParams) -> slice:
+    limit = max(1, min(params.limit, 500))
+    offset = max(0, params.offset)
+    return slice(offset, offset + limit)
+
+
+def _membership_out(membership: object) -> MembershipOut:
+    return MembershipOut(
+        id=membership.pk,  # type: ignore[attr-defined]
+        user_id=membership.user_id,  # type: ignore[attr-defined]
+        full_name=membership.user.full_name,  # type: ignore[attr-defined]
+        email=membership.user.email,  # type: ignore[attr-defined]
+        role=membership.role,  # type: ignore[attr-defined]
+        organisation_id=membership.organisation_id,  # type: ignore[attr-defined]
+    )
+
+
+@router.get("", response={200: Page[PartnershipOut], **LIST_ERRORS},
+            summary="Partnerships you may see")
+def partnership_list(request: HttpRequest, page: Query[PageParams]) -> Page[PartnershipOut]:
+    partnerships = selectors.partnership_list(user=request.user)
+    return Page[PartnershipOut](
+        count=partnerships.count(),
+        items=[PartnershipOut.model_validate(p, from_attributes=True)
+               for p in partnerships[_window(page)]],
+    )
+
+
+@router.get("/{partnership_id}", response={200: PartnershipOut, **READ_ERRORS},
+            summary="One partnership")
+def partnership_get(request: HttpRequest, partnership_id: int) -> PartnershipOut:
+    partnership = selectors.partnership_get(user=request.user, partnership_id=partnership_id)
+    return PartnershipOut.model_validate(partnership, from_attributes=True)
+
+
+@router.get("/{partnership_id}/memberships", response={200: Page[MembershipOut], 403: ErrorOut,
+                                                       **READ_ERRORS},
+            summary="A partnership's members and their roles")
+def membership_list(request: HttpRequest, partnership_id: int, page: Query[PageParams]
+                    ) -> Page[MembershipOut]:
+    partnership = selectors.partnership_get(user=request.user, partnership_id=partnership_id)
+    partnership_policy.require(request.user, "view_members", partnership)
+    memberships = selectors.membership_list(user=request.user, partnership=partnership)
+    return Page[MembershipOut](count=memberships.count(),
+                               items=[_membership_out(m) for m in memberships[_window(page)]])
+
+
+@router.post("/{partnership_id}/memberships", response={201: MembershipOut, **WRITE_ERRORS},
+             summary="Give someone a role (coordinators)")
+def membership_create(request: HttpRequest, partnership_id: int, payload: MembershipIn
+                      ) -> tuple[int, MembershipOut | ErrorOut]:
+    from lde.accounts.models import Organisation
+
+    partnership = selectors.partnership_get(user=request.user, partnership_id=partnership_id)
+    partnership_policy.require(request.user, "manage", partnership)
+    organisation = None
+    if payload.organisation_id is not None:
+        organisation = Organisation.objects.filter(
+            pk=payload.organisation_id, partnership_links__partnership=partnership
+        ).first()
+        if organisation is None:
+            return 400, ErrorOut(detail="organisation_id is not a partner of this partnership.")
+    try:
+        membership = services.membership_invite(
+            actor=request.user,  # type: ignore[arg-type]
+            partnership=partnership,
+            email=str(payload.email),
+            full_name=payload.full_name,
+            role=payload.role,
+            organisation=organisation,
+        )
+    except (DjangoValidationError, IntegrityError) as error:
+        message = " ".join(getattr(error, "messages", [str(error)]))
+        return 400, ErrorOut(detail=message)
+    return 201, _membership_out(membership)

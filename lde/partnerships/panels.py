@@ -1,0 +1,52 @@
+"""The user's partnerships and assignments, and what needs their attention, for the home page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from lde.accounts.selectors import vetting_gaps
+from lde.core.access.facts import facts_for
+from lde.partnerships.models import PartnerOrganisation, Role
+from lde.partnerships.selectors import assignment_list, partnership_list
+
+
+def partnerships_panel(request: HttpRequest) -> dict[str, Any] | None:
+    facts = facts_for(request.user)
+    partnerships = list(partnership_list(user=request.user))
+    assignments = list(assignment_list(user=request.user))
+    if not partnerships and not assignments:
+        return None
+    role_labels = dict(Role.choices)
+    rows = []
+    for partnership in partnerships:
+        held = sorted(facts.roles.get(partnership.pk, frozenset()))
+        labels = [role_labels[r] for r in held]
+        if partnership.pk in facts.inspected:
+            labels.append("Inspector")
+        rows.append({"partnership": partnership, "roles": labels})
+    coordinated = facts.partnerships_with(Role.COORDINATOR)
+    attention = []
+    if coordinated:
+        organisation_ids = set(
+            PartnerOrganisation.objects.filter(partnership_id__in=coordinated).values_list(
+                "organisation_id", flat=True
+            )
+        )
+        gaps = vetting_gaps(organisation_ids=organisation_ids, day=facts.today)
+        if gaps:
+            attention.append(
+                {
+                    "text": f"{len(gaps)} post{'s' if len(gaps) != 1 else ''} in your "
+                    "partnerships lack the vetting they need, or it expires within 90 days",
+                    "partnership_ids": sorted(coordinated),
+                }
+            )
+    return {
+        "template": "partnerships/panels/home.html",
+        "rows": rows,
+        "assignments": assignments,
+        "attention": attention,
+        "today": facts.today,
+    }

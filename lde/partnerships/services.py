@@ -1,0 +1,262 @@
+"""Writes to partnerships, alliances, memberships and assignments. Each is audited."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from lde.accounts.models import Organisation, User
+from lde.accounts.services import user_create
+from lde.core.access.facts import facts_for, facts_forget
+from lde.core.audit.chain import audit_record
+from lde.core.audit.models import AuditScope
+from lde.partnerships.models import (
+    Alliance,
+    Assignment,
+    Membership,
+    PartnerOrganisation,
+    Partnership,
+    Role,
+)
+from lde.partnerships.policies import partnership_policy
+
+
+def _require_site_administrator(actor: User | None) -> None:
+    if actor is not None and not facts_for(actor).is_site_administrator:
+        raise PermissionDenied("Only site administrators can do this.")
+
+
+@transaction.atomic
+def partnership_create(
+    *,
+    actor: User | None,
+    name: str,
+    lead_council: Organisation,
+    region: str,
+    area_gss_codes: Iterable[str] = (),
+    police_bcus: Iterable[Organisation] = (),
+    first_coordinator: User | None = None,
+) -> Partnership:
+    """Site administrators create partnerships and name the first coordinator."""
+    _require_site_administrator(actor)
+    partnership = Partnership(
+        name=name, lead_council=lead_council, region=region, area_gss_codes=list(area_gss_codes)
+    )
+    partnership.full_clean()
+    partnership.save()
+    bcus = list(police_bcus)
+    partnership.police_bcus.set(bcus)
+    for organisation in [lead_council, *bcus]:
+        PartnerOrganisation.objects.get_or_create(partnership=partnership, organisation=organisation)
+    audit_record(
+        actor=actor,
+        verb="PARTNERSHIP_CREATED",
+        target=partnership,
+        scope=AuditScope.PARTNERSHIP,
+        partnership_id=partnership.pk,
+        changes={"name": name, "lead_council": lead_council.pk, "region": region},
+    )
+    if first_coordinator is not None:
+        _membership_add(
+            actor=actor,
+            partnership=partnership,
+            user=first_coordinator,
+            role=Role.COORDINATOR,
+            organisation=first_coordinator.organisation,
+        )
+    return partnership
+
+
+@transaction.atomic
+def partner_organisation_add(
+    *, actor: User | None, partnership: Partnership, organisation: Organisation
+) -> PartnerOrganisation:
+    if actor is not None:
+        partnership_policy.require(actor, "manage", partnership)
+    link, created = PartnerOrganisation.objects.get_or_create(
+        partnership=partnership, organisation=organisation
+    )
+    if created:
+        audit_record(
+            actor=actor,
+            verb="PARTNER_ORGANISATION_ADDED",
+            target=link,
+            scope=AuditScope.PARTNERSHIP,
+            partnership_id=partnership.pk,
+            changes={"organisation": organisation.pk},
+        )
+    return link
+
+
+def _membership_add(
+    *,
+    actor: User | None,
+    partnership: Partnership,
+    user: User,
+    role: str,
+    organisation: Organisation | None,
+) -> Membership:
+    if Membership.objects.filter(user=user, partnership=partnership, role=role).exists():
+        raise ValidationError({"role": f"{user} already has this role in {partnership}."})
+    membership = Membership.objects.create(
+        user=user, partnership=partnership, role=role, organisation=organisation
+    )
+    if organisation is not None:
+        PartnerOrganisation.objects.get_or_create(partnership=partnership,
+                                                  organisation=organisation)
+    facts_forget(user)
+    audit_record(
+        actor=actor,
+        verb="MEMBERSHIP_CREATED",
+        target=membership,
+        scope=AuditScope.PARTNERSHIP,
+        partnership_id=partnership.pk,
+        changes={"user": user.pk, "role": role},
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_invite(
+    *,
+    actor: User | None,
+    partnership: Partnership,
+    email: str,
+    full_name: str,
+    role: str,
+    organisation: Organisation | None = None,
+) -> Membership:
+    """Give someone a role, creating their account if they have none yet.
+
+    A new account has no usable password: they set one through the reset link they are sent.
+    """
+    if actor is not None:
+        partnership_policy.require(actor, "manage", partnership)
+    email = email.strip().lower()
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = user_create(actor=actor, email=email, full_name=full_name,
+                           organisation=organisation)
+    return _membership_add(
+        actor=actor, partnership=partnership, user=user, role=role, organisation=organisation
+    )
+
+
+@transaction.atomic
+def membership_change_role(*, actor: User | None, membership: Membership, role: str
+                           ) -> Membership:
+    if actor is not None:
+        partnership_policy.require(actor, "manage", membership.partnership)
+    if membership.role == role:
+        return membership
+    _guard_last_coordinator(membership)
+    if Membership.objects.filter(
+        user_id=membership.user_id, partnership_id=membership.partnership_id, role=role
+    ).exists():
+        raise ValidationError({"role": "They already hold this role."})
+    membership.role = role
+    membership.save(update_fields=["role", "updated_at"])
+    facts_forget(membership.user)
+    audit_record(
+        actor=actor,
+        verb="MEMBERSHIP_ROLE_CHANGED",
+        target=membership,
+        scope=AuditScope.PARTNERSHIP,
+        partnership_id=membership.partnership_id,
+        changes={"role": role},
+    )
+    return membership
+
+
+def _guard_last_coordinator(membership: Membership) -> None:
+    if membership.role != Role.COORDINATOR:
+        return
+    others = Membership.objects.filter(
+        partnership_id=membership.partnership_id, role=Role.COORDINATOR
+    ).exclude(pk=membership.pk)
+    if not others.exists():
+        raise ValidationError(
+            {"role": "A partnership needs at least one coordinator. Add another first."}
+        )
+
+
+@transaction.atomic
+def membership_remove(*, actor: User | None, membership: Membership) -> None:
+    if actor is not None:
+        partnership_policy.require(actor, "manage", membership.partnership)
+    _guard_last_coordinator(membership)
+    audit_record(
+        actor=actor,
+        verb="MEMBERSHIP_REMOVED",
+        target=membership,
+        scope=AuditScope.PARTNERSHIP,
+        partnership_id=membership.partnership_id,
+        changes={"user": membership.user_id, "role": membership.role},
+    )
+    facts_forget(membership.user)
+    membership.delete()
+
+
+@transaction.atomic
+def alliance_create(
+    *, actor: User | None, name: str, partnerships: Iterable[Partnership], purpose: str = ""
+) -> Alliance:
+    _require_site_administrator(actor)
+    members = list(partnerships)
+    if len(members) < 2:
+        raise ValidationError({"partnerships": "An alliance joins two or more partnerships."})
+    alliance = Alliance.objects.create(name=name, purpose=purpose)
+    alliance.partnerships.set(members)
+    audit_record(
+        actor=actor,
+        verb="ALLIANCE_CREATED",
+        target=alliance,
+        scope=AuditScope.SITE,
+        changes={"name": name, "partnerships": [p.pk for p in members]},
+    )
+    return alliance
+
+
+@transaction.atomic
+def assignment_create(
+    *,
+    actor: User | None,
+    user: User,
+    kind: str,
+    title: str,
+    partnerships: Iterable[Partnership],
+    starts_on: date,
+    ends_on: date,
+    subject_reference: str = "",
+) -> Assignment:
+    """Assign an inspector or peer reviewer. Access ends on `ends_on` by itself."""
+    _require_site_administrator(actor)
+    if ends_on < starts_on:
+        raise ValidationError({"ends_on": "The end date must be on or after the start date."})
+    targets = list(partnerships)
+    if not targets:
+        raise ValidationError({"partnerships": "Choose at least one partnership."})
+    assignment = Assignment.objects.create(
+        user=user,
+        kind=kind,
+        title=title,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        subject_reference=subject_reference,
+        granted_by=actor,
+    )
+    assignment.partnerships.set(targets)
+    facts_forget(user)
+    for partnership in targets:
+        audit_record(
+            actor=actor,
+            verb="ASSIGNMENT_CREATED",
+            target=assignment,
+            scope=AuditScope.PARTNERSHIP,
+            partnership_id=partnership.pk,
+            changes={"user": user.pk, "kind": kind, "ends_on": ends_on},
+        )
+    return assignment

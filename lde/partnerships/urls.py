@@ -1,0 +1,26 @@
+from django.urls import path
+
+from lde.partnerships import views
+
+app_name = "partnerships"
+
+urlpatterns = [
+    path("", views.partnership_list, name="partnership-list"),
+    path("<int:partnership_id>/", views.partnership_detail, name="partnership-detail"),
+    path("<int:partnership_id>/members/", views.membership_list, name="membership-list"),
+    path("<int:partnership_id>/members/invite/", views.membership_invite,
+         name="membership-invite"),
+    path("<int:partnership_id>/members/<int:membership_id>/", views.membership_update,
+         name="membership-update"),
+    path("<int:partnership_id>/members/<int:membership_id>/remove/", views.membership_remove,
+         name="membership-remove"),
+    path("<int:partnership_id>/organisations/add/", views.partner_organisation_add,
+         name="partner-organisation-add"),
+    path("<int:partnership_id>/posts/", views.post_list, name="post-list"),
+    path("<int:partnership_id>/posts/new/", views.post_create, name="post-create"),
+    path("<int:partnership_id>/posts/<int:post_id>/holder/", views.post_holder_change,
+         name="post-holder-change"),
+    path("<int:partnership_id>/clearances/", views.partnership_clearances,
+         name="partnership-clearances"),
+    path("<int:partnership_id>/audit/", views.partnership_audit, name="partnership-audit"),
+]

@@ -1,0 +1,297 @@
+"""Partnership pages: overview, members and roles, posts, vetting and the audit trail."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from lde.accounts import selectors as account_selectors
+from lde.accounts import services as account_services
+from lde.accounts.models import Organisation, User
+from lde.core.access.facts import today
+from lde.core.audit.models import AuditEvent
+from lde.partnerships import selectors, services
+from lde.partnerships.forms import (
+    MembershipInviteForm,
+    MembershipRoleForm,
+    PartnerOrganisationForm,
+    PostForm,
+    PostHolderForm,
+)
+from lde.partnerships.models import Partnership
+from lde.partnerships.policies import membership_policy, partnership_policy
+
+
+def _partnership(request: HttpRequest, partnership_id: int, action: str = "view"
+                 ) -> Partnership:
+    partnership = selectors.partnership_get(user=request.user, partnership_id=partnership_id)
+    if action != "view":
+        partnership_policy.require(request.user, action, partnership)
+    return partnership
+
+
+def _can(request: HttpRequest, partnership: Partnership) -> dict[str, bool]:
+    return {
+        action: partnership_policy.user_can(request.user, action, partnership)
+        for action in partnership_policy.actions
+    }
+
+
+@login_required
+def partnership_list(request: HttpRequest) -> HttpResponse:
+    partnerships = selectors.partnership_list(user=request.user)
+    return render(
+        request,
+        "partnerships/partnership_list.html",
+        {"partnerships": partnerships, "alliances": selectors.alliance_list(user=request.user)},
+    )
+
+
+@login_required
+def partnership_detail(request: HttpRequest, partnership_id: int) -> HttpResponse:
+    partnership = _partnership(request, partnership_id)
+    can = _can(request, partnership)
+    return render(
+        request,
+        "partnerships/partnership_detail.html",
+        {
+            "partnership": partnership,
+            "can": can,
+            "partners": selectors.partnership_partner_organisations(partnership=partnership),
+            "police_bcus": selectors.partnership_police_bcus(partnership=partnership),
+            "alliances": selectors.alliance_list(user=request.user).filter(
+                partnerships=partnership
+            ),
+            "member_count": selectors.membership_list(
+                user=request.user, partnership=partnership
+            ).count()
+            if can["view_members"]
+            else None,
+            "assignments": selectors.assignment_list_for_partnership(
+                user=request.user, partnership=partnership
+            )
+            if can["manage"]
+            else [],
+            "today": today(),
+        },
+    )
+
+
+@login_required
+def membership_list(request: HttpRequest, partnership_id: int) -> HttpResponse:
+    partnership = _partnership(request, partnership_id, "view_members")
+    return render(
+        request,
+        "partnerships/membership_list.html",
+        {
+            "partnership": partnership,
+            "memberships": selectors.membership_list(user=request.user, partnership=partnership),
+            "can": _can(request, partnership),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def membership_invite(request: HttpRequest, partnership_id: int) -> HttpResponse:
+    partnership = _partnership(request, partnership_id, "manage")
+    organisations = Organisation.objects.filter(partnership_links__partnership=partnership)
+    form = MembershipInviteForm(request.POST or None, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership = services.membership_invite(
+                actor=request.user,  # type: ignore[arg-type]
+                partnership=partnership,
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            for field, problems in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, problems)
+        else:
+            messages.success(
+                request, f"{membership.user} is now {membership.get_role_display().lower()}."
+            )
+            return redirect("partnerships:membership-list", partnership_id=partnership.pk)
+    return render(request, "partnerships/membership_invite.html",
+                  {"form": form, "partnership": partnership})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def membership_update(request: HttpRequest, partnership_id: int, membership_id: int
+                      ) -> HttpResponse:
+    partnership = _partnership(request, partnership_id, "view_members")
+    membership = selectors.membership_get(user=request.user, membership_id=membership_id)
+    if membership.partnership_id != partnership.pk:
+        from django.http import Http404
+
+        raise Http404
+    membership_policy.require(request.user, "manage", membership)
+    form = MembershipRoleForm(request.POST or None, initial={"role": membership.role})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_change_role(actor=request.user, membership=membership,  # type: ignore[arg-type]
+                                            role=form.cleaned_data["role"])
+        except ValidationError as error:
+            form.add_error("role", error.message_dict.get("role", error.messages))
+        else:
+            messages.success(request, f"{membership.user}'s role changed.")
+            return redirect("partnerships:membership-list", partnership_id=partnership.pk)
+    return render(request, "partnerships/membership_update.html",
+                  {"form": form, "partnership": partnership, "membership": membership})
+
+
+@login_required
+@require_POST
+def membership_remove(request: HttpRequest, partnership_id: int, membership_id: int
+                      ) -> HttpResponse:
+    partnership = _partnership(request, partnership_id, "view_members")
+    membership = selectors.membership_get(user=request.user, membership_id=membership_id)
+    if membership.partnership_id != partnership.pk:
+        from django.http import Http404
+
+        raise Http404
+    membership_policy.require(request.user, "manage", membership)
+    try:
+        services.membership_remove(actor=request.user, membership=membership)  # type: ignore[arg-type]
+    except ValidationError as error:
+        form = MembershipRoleForm(initial={"role": membership.role})
+        form.is_bound = False
+        return render(
+            request,
+            "partnerships/membership_update.html",
+            {"form": form, "partnership": partnership, "membership": membership,
+             "remove_error": " ".join(error.messages)},
+            status=400,
+        )
+    messages.success(request, f"{membership.user} is no longer "
+                     f"{membership.get_role_display().lower()}.")
+    return redirect("partnerships:membership-list", partnership_id=partnership.pk)
+
+
+@login_required
+def post_list(request: HttpRequest, partnership_id: int) -> HttpResponse:
+    partnership = _partnership(request, partnership_id, "view_members")
+    organisation_ids = selectors.partnership_partner_organisations(
+        partnership=partnership
+    ).values_list("organisation_id", flat=True)
+    return render(
+        request,
+        "partnerships/post_list.html",
+        {
+            "partnership": partnership,
+            "posts": account_selectors.post_list(user=request.user,
+                                                 organisation_ids=organisation_ids),
+            "can": _can(request, partnership),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def post_create(request: HttpRequest, partnership_id: int) -> HttpResponse:
+    partnership = _partnership(request, partnership_id, "manage")
+    organisations = Organisation.objects.filter(partnership_links__partnership=partnership)
+    form = PostForm(request.POST or None, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        try:
+            account_services.post_create(actor=request.user, partnership_id=partnership.pk,  # type: ignore[arg-type]
+                                         **form.cleaned_data)
+        except ValidationError as error:
+            for field, problems in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, problems)
+        else:
+            messages.success(request, f"Post “{form.cleaned_data['title']}” added.")
+            return redirect("partnerships:post-list", partnership_id=partnership.pk)
+    return render(request, "partnerships/post_form.html",
+                  {"form": form, "partnership": partnership})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def post_holder_change(request: HttpRequest, partnership_id: int, post_id: int) -> HttpResponse:
+    from lde.accounts.policies import post_policy
+
+    partnership = _partnership(request, partnership_id, "manage")
+    post = account_selectors.post_get(user=request.user, post_id=post_id)
+    post_policy.require(request.user, "manage", post)
+    people = User.objects.filter(memberships__partnership=partnership).distinct() | (
+        User.objects.filter(organisation=post.organisation)
+    )
+    form = PostHolderForm(request.POST or None, people=people.distinct().order_by("full_name"),
+                          initial={"on": today()})
+    if request.method == "POST" and form.is_valid():
+        account_services.post_holder_change(
+            actor=request.user,  # type: ignore[arg-type]
+            post=post,
+            holder=form.cleaned_data["holder"],
+            on=form.cleaned_data["on"],
+            partnership_id=partnership.pk,
+        )
+        messages.success(request, f"Holder of “{post.title}” changed.")
+        return redirect("partnerships:post-list", partnership_id=partnership.pk)
+    return render(
+        request,
+        "partnerships/post_holder_form.html",
+        {"form": form, "partnership": partnership, "post": post,
+         "history": account_selectors.post_history(post=post)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def partner_organisation_add(request: HttpRequest, partnership_id: int) -> HttpResponse:
+    partnership = _partnership(request, partnership_id, "manage")
+    organisations = Organisation.objects.exclude(
+        partnership_links__partnership=partnership
+    ).order_by("name")
+    form = PartnerOrganisationForm(request.POST or None, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        services.partner_organisation_add(actor=request.user, partnership=partnership,  # type: ignore[arg-type]
+                                          organisation=form.cleaned_data["organisation"])
+        messages.success(request, f"{form.cleaned_data['organisation']} is now a partner.")
+        return redirect("partnerships:partnership-detail", partnership_id=partnership.pk)
+    return render(request, "partnerships/partner_organisation_form.html",
+                  {"form": form, "partnership": partnership})
+
+
+@login_required
+def partnership_clearances(request: HttpRequest, partnership_id: int) -> HttpResponse:
+    """Coordinators see their people's vetting level and expiry, and the posts lacking it."""
+    partnership = _partnership(request, partnership_id, "view_clearances")
+    day = today()
+    organisation_ids = list(
+        selectors.partnership_partner_organisations(partnership=partnership).values_list(
+            "organisation_id", flat=True
+        )
+    )
+    member_ids = selectors.membership_list(user=request.user, partnership=partnership
+                                           ).values_list("user_id", flat=True)
+    clearances = account_selectors.clearance_list(user=request.user).filter(
+        user_id__in=member_ids, revoked_on__isnull=True
+    )
+    return render(
+        request,
+        "partnerships/partnership_clearances.html",
+        {
+            "partnership": partnership,
+            "clearances": clearances,
+            "gaps": account_selectors.vetting_gaps(organisation_ids=organisation_ids, day=day),
+            "today": day,
+            "can": _can(request, partnership),
+        },
+    )
+
+
+@login_required
+def partnership_audit(request: HttpRequest, partnership_id: int) -> HttpResponse:
+    partnership = _partnership(request, partnership_id, "view_audit")
+    events = AuditEvent.objects.filter(partnership_id=partnership.pk).order_by("-sequence")
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(request, "partnerships/partnership_audit.html",
+                  {"partnership": partnership, "page": page, "can": _can(request, partnership)})

@@ -1,0 +1,5 @@
+// GOV.UK Frontend's components, started once the page has loaded. Pages work without this.
+import { initAll } from "/static/govuk/govuk-frontend.min.js";
+
+document.body.classList.add("js-enabled", "govuk-frontend-supported");
+initAll();
