@@ -1,5 +1,7 @@
 """Settings for the test suite: a fast password hasher, plain static files, no secure cookies."""
 
+import os
+
 from config.settings.base import *  # noqa: F403
 from config.settings.base import DATA_DIR
 
@@ -13,10 +15,17 @@ SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 AXES_ENABLED = True
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-PRIVATE_FILES_ROOT = DATA_DIR / "test-files"
-AUDIT_CHECKPOINT_DIR = DATA_DIR / "test-audit-checkpoints"
+PRIVATE_FILES_ROOT = DATA_DIR / f"test-files-{os.getpid()}"
+AUDIT_CHECKPOINT_DIR = DATA_DIR / f"test-audit-checkpoints-{os.getpid()}"
 
 # A file rather than memory, so that several connections (concurrent audit writers, the browser
 # journeys' live server) see one database.
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
-    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-db.sqlite3")}  # noqa: F405
+    # One file per test process, so that two runs on one machine never share a database.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(DATA_DIR / f"test-db-{os.getpid()}.sqlite3")
+    }
+
+# Serve static files straight from the source folders, with no collectstatic step.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -62,6 +62,10 @@ class ApiTokenForm(GovukForm):
 
 
 class OrganisationForm(GovukModelForm):
+    website = forms.URLField(
+        label="Website", required=False, assume_scheme="https", widget=widgets.TextInput()
+    )
+
     class Meta:
         model = Organisation
         fields = ["name", "type", "gss_code", "website"]
@@ -69,7 +73,6 @@ class OrganisationForm(GovukModelForm):
             "name": widgets.TextInput(),
             "type": widgets.Select(),
             "gss_code": widgets.TextInput(width="10"),
-            "website": widgets.TextInput(),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
