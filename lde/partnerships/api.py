@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import IntegrityError
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from lde.core.api_schemas import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS, ErrorOut, Page
@@ -95,7 +95,7 @@ def membership_list(request: HttpRequest, partnership_id: int, page: Query[PageP
 @router.post("/{partnership_id}/memberships", response={201: MembershipOut, **WRITE_ERRORS},
              summary="Give someone a role (coordinators)")
 def membership_create(request: HttpRequest, partnership_id: int, payload: MembershipIn
-                      ) -> tuple[int, MembershipOut | ErrorOut]:
+                      ) -> Status[MembershipOut | ErrorOut]:
     from lde.accounts.models import Organisation
 
     partnership = selectors.partnership_get(user=request.user, partnership_id=partnership_id)
@@ -106,7 +106,7 @@ def membership_create(request: HttpRequest, partnership_id: int, payload: Member
             pk=payload.organisation_id, partnership_links__partnership=partnership
         ).first()
         if organisation is None:
-            return 400, ErrorOut(detail="organisation_id is not a partner of this partnership.")
+            return Status(400, ErrorOut(detail="organisation_id is not a partner of this partnership."))
     try:
         membership = services.membership_invite(
             actor=request.user,  # type: ignore[arg-type]
@@ -118,5 +118,5 @@ def membership_create(request: HttpRequest, partnership_id: int, payload: Member
         )
     except (DjangoValidationError, IntegrityError) as error:
         message = " ".join(getattr(error, "messages", [str(error)]))
-        return 400, ErrorOut(detail=message)
-    return 201, _membership_out(membership)
+        return Status(400, ErrorOut(detail=message))
+    return Status(201, _membership_out(membership))

@@ -39,8 +39,9 @@ def partnerships_panel(request: HttpRequest) -> dict[str, Any] | None:
             attention.append(
                 {
                     "text": f"{len(gaps)} post{'s' if len(gaps) != 1 else ''} in your "
-                    "partnerships lack the vetting they need, or it expires within 90 days",
-                    "partnership_ids": sorted(coordinated),
+                    f"partnerships lack{'s' if len(gaps) == 1 else ''} the vetting they need, "
+                    "or it expires within 90 days",
+                    "partnerships": [p for p in partnerships if p.pk in coordinated],
                 }
             )
     return {

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -220,10 +221,11 @@ def post_holder_change(request: HttpRequest, partnership_id: int, post_id: int) 
     partnership = _partnership(request, partnership_id, "manage")
     post = account_selectors.post_get(user=request.user, post_id=post_id)
     post_policy.require(request.user, "manage", post)
-    people = User.objects.filter(memberships__partnership=partnership).distinct() | (
-        User.objects.filter(organisation=post.organisation)
-    )
-    form = PostHolderForm(request.POST or None, people=people.distinct().order_by("full_name"),
+    people = User.objects.filter(
+        Q(memberships__partnership=partnership) | Q(organisation=post.organisation),
+        is_active=True,
+    ).distinct()
+    form = PostHolderForm(request.POST or None, people=people.order_by("full_name"),
                           initial={"on": today()})
     if request.method == "POST" and form.is_valid():
         account_services.post_holder_change(

@@ -1,0 +1,342 @@
+"""The access matrix, built from the URLconf itself.
+
+Every URL pattern in the project must be classified here with the answer `permissions.md` gives
+each kind of user: anonymous, a user of another partnership, an inspector whose assignment has
+ended, each role of the partnership, and the site-wide grants. A URL nobody has classified makes
+`test_every_url_is_classified` fail. API endpoints are classified the same way, from the OpenAPI
+document.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from lde.accounts.models import ApiToken, Organisation, Post, PostHolding, PostKind, User
+from lde.partnerships.models import (
+    Assignment,
+    AssignmentKind,
+    Membership,
+    PartnerOrganisation,
+    Partnership,
+    Role,
+)
+from tests.conftest import sign_in
+
+pytestmark = pytest.mark.django_db
+
+SUBJECTS = [
+    "anonymous",
+    "other_partnership",
+    "expired_inspector",
+    "coordinator",
+    "board_member",
+    "contributor",
+    "viewer",
+    "community_reviewer",
+    "inspector",
+    "peer_reviewer",
+    "security_contact",
+    "national_analyst",
+    "site_administrator",
+]
+MEMBERS = ["coordinator", "board_member", "contributor", "viewer", "community_reviewer"]
+READERS = ["coordinator", "board_member", "contributor", "viewer"]
+LOGIN = "login"  # a redirect to the sign-in page
+
+
+def expect(default: Any, **overrides: Any) -> dict[str, Any]:
+    table = {subject: default for subject in SUBJECTS}
+    table["anonymous"] = LOGIN
+    for key, value in overrides.items():
+        for subject in key.split("__"):
+            table[subject] = value
+    return table
+
+
+def only(answer: Any, subjects: list[str], otherwise: Any, **overrides: Any) -> dict[str, Any]:
+    table = expect(otherwise, **overrides)
+    for subject in subjects:
+        table[subject] = answer
+    return table
+
+
+# Partnership pages: 404 for anyone who cannot see the partnership, 403 for those who can see it
+# but lack the action.
+def partnership_page(allowed: list[str], visible: list[str] | None = None) -> dict[str, Any]:
+    visible = visible if visible is not None else [*MEMBERS, "inspector"]
+    table = expect(404)
+    for subject in visible:
+        table[subject] = 403
+    for subject in allowed:
+        table[subject] = 200
+    return table
+
+
+PUBLIC = {subject: 200 for subject in SUBJECTS}
+SIGNED_IN = expect(200)
+ORGANISATION_VISIBLE = [*READERS, "community_reviewer", "inspector", "other_partnership",
+                        "security_contact", "national_analyst", "site_administrator"]
+
+
+def organisation_page(allowed: list[str]) -> dict[str, Any]:
+    table = expect(404)
+    for subject in ORGANISATION_VISIBLE:
+        table[subject] = 403
+    for subject in allowed:
+        table[subject] = 200
+    return table
+
+
+@dataclass(frozen=True)
+class Case:
+    method: str
+    kwargs: tuple[str, ...]
+    answers: dict[str, Any]
+
+
+CASES: dict[str, Case] = {
+    "core:home": Case("GET", (), SIGNED_IN),
+    "core:accessibility": Case("GET", (), PUBLIC),
+    "core:cookies": Case("GET", (), PUBLIC),
+    "accounts:sign-in": Case("GET", (), {**expect(302), "anonymous": 200}),
+    "accounts:sign-out": Case("POST", (), expect(LOGIN)),
+    "accounts:two-factor": Case("GET", (), SIGNED_IN),
+    "accounts:two-factor-set-up": Case("GET", (), expect(302)),
+    "accounts:profile": Case("GET", (), SIGNED_IN),
+    "accounts:api-token-create": Case("POST", (), expect(400)),
+    "accounts:api-token-revoke": Case("POST", ("token_id",), expect(404, coordinator=302)),
+    "accounts:organisation-list": Case("GET", (), SIGNED_IN),
+    "accounts:organisation-create": Case(
+        "GET", (), expect(403, coordinator__other_partnership__site_administrator=200)
+    ),
+    "accounts:organisation-detail": Case(
+        "GET", ("organisation_id",), only(200, ORGANISATION_VISIBLE, 404)
+    ),
+    "accounts:organisation-update": Case(
+        "GET", ("organisation_id",), organisation_page(["coordinator", "site_administrator"])
+    ),
+    "accounts:organisation-clearances": Case(
+        "GET", ("organisation_id",), organisation_page(["security_contact"])
+    ),
+    "accounts:clearance-record": Case(
+        "GET", ("organisation_id",), organisation_page(["security_contact"])
+    ),
+    "accounts:caveat-grant-record": Case(
+        "GET", ("organisation_id",), organisation_page(["security_contact"])
+    ),
+    "partnerships:partnership-list": Case("GET", (), SIGNED_IN),
+    "partnerships:partnership-detail": Case(
+        "GET", ("partnership_id",), partnership_page([*MEMBERS, "inspector"])
+    ),
+    "partnerships:membership-list": Case(
+        "GET", ("partnership_id",), partnership_page([*READERS, "inspector"])
+    ),
+    "partnerships:membership-invite": Case(
+        "GET", ("partnership_id",), partnership_page(["coordinator"])
+    ),
+    "partnerships:membership-update": Case(
+        "GET", ("partnership_id", "membership_id"), partnership_page(["coordinator"])
+    ),
+    "partnerships:membership-remove": Case(
+        "POST", ("partnership_id", "membership_id"),
+        {**partnership_page([]), "coordinator": 302},
+    ),
+    "partnerships:partner-organisation-add": Case(
+        "GET", ("partnership_id",), partnership_page(["coordinator"])
+    ),
+    "partnerships:post-list": Case(
+        "GET", ("partnership_id",), partnership_page([*READERS, "inspector"])
+    ),
+    "partnerships:post-create": Case("GET", ("partnership_id",), partnership_page(["coordinator"])),
+    "partnerships:post-holder-change": Case(
+        "GET", ("partnership_id", "post_id"), partnership_page(["coordinator"])
+    ),
+    "partnerships:partnership-clearances": Case(
+        "GET", ("partnership_id",), partnership_page(["coordinator"])
+    ),
+    "partnerships:partnership-audit": Case(
+        "GET", ("partnership_id",), partnership_page(["coordinator", "inspector"])
+    ),
+    # The Django admin: site administrators only; everyone else is sent to its sign-in.
+    "admin:*": Case("GET", (), {**expect(302), "anonymous": 302, "site_administrator": 200}),
+}
+
+
+def _names(resolver: URLResolver, prefix: str = "") -> list[str]:
+    found = []
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            namespace = pattern.namespace or ""
+            found += _names(pattern, f"{prefix}{namespace}:" if namespace else prefix)
+        elif isinstance(pattern, URLPattern):
+            found.append(f"{prefix}{pattern.name}" if pattern.name else f"{prefix}<unnamed>")
+    return found
+
+
+def _classified(name: str) -> bool:
+    if name.startswith("api:"):
+        return True  # classified by the API matrix below, from the OpenAPI document
+    if name.startswith("admin:"):
+        return True
+    return name in CASES
+
+
+def test_every_url_is_classified() -> None:
+    unclassified = sorted({n for n in _names(get_resolver()) if not _classified(n)})
+    assert unclassified == [], f"Classify these URLs in tests/test_access_matrix.py: {unclassified}"
+
+
+def test_no_classification_names_a_url_that_does_not_exist() -> None:
+    names = set(_names(get_resolver()))
+    assert sorted(n for n in CASES if n != "admin:*" and n not in names) == []
+
+
+@pytest.fixture
+def world() -> dict[str, Any]:
+    today = timezone.localdate()
+    council = Organisation.objects.create(name="Target Council", type="council")
+    other_council = Organisation.objects.create(name="Other Council", type="council")
+    target = Partnership.objects.create(name="Target", lead_council=council, region="E12000007")
+    other = Partnership.objects.create(name="Other", lead_council=other_council,
+                                       region="E12000007")
+    PartnerOrganisation.objects.create(partnership=target, organisation=council)
+    PartnerOrganisation.objects.create(partnership=other, organisation=other_council)
+    users = {
+        s: User.objects.create(email=f"{s}@example.test", full_name=s.replace("_", " ").title())
+        for s in SUBJECTS if s != "anonymous"
+    }
+    for role in MEMBERS:
+        users[role].organisation = council
+        users[role].save()
+        Membership.objects.create(user=users[role], partnership=target, role=role,
+                                  organisation=council)
+    Membership.objects.create(user=users["other_partnership"], partnership=other,
+                              role=Role.COORDINATOR)
+    for subject, kind, start, end in [
+        ("inspector", AssignmentKind.INSPECTOR, -10, 10),
+        ("expired_inspector", AssignmentKind.INSPECTOR, -30, -1),
+        ("peer_reviewer", AssignmentKind.PEER_REVIEWER, -5, 5),
+    ]:
+        assignment = Assignment.objects.create(
+            user=users[subject], kind=kind, title="Assignment",
+            starts_on=today + timedelta(start), ends_on=today + timedelta(end),
+        )
+        assignment.partnerships.set([target])
+    users["security_contact"].organisation = council
+    users["security_contact"].save()
+    security_post = Post.objects.create(organisation=council, kind=PostKind.SECURITY_CONTACT,
+                                        title="Security Contact")
+    PostHolding.objects.create(post=security_post, user=users["security_contact"],
+                               started_on=today - timedelta(100))
+    users["national_analyst"].is_national_analyst = True
+    users["national_analyst"].save()
+    admin = users["site_administrator"]
+    admin.is_site_administrator = admin.is_staff = admin.is_superuser = True
+    admin.save()
+    raw, digest = ApiToken.generate()
+    token = ApiToken.objects.create(user=users["coordinator"], name="t", digest=digest,
+                                    hint=raw[:8])
+    return {
+        "users": users,
+        "partnership_id": target.pk,
+        "membership_id": Membership.objects.get(partnership=target, role=Role.VIEWER).pk,
+        "post_id": security_post.pk,
+        "organisation_id": council.pk,
+        "token_id": token.pk,
+    }
+
+
+def _answer(response: Any) -> Any:
+    if response.status_code == 302 and response["Location"].startswith("/sign-in/"):
+        return LOGIN
+    return response.status_code
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_each_subject_gets_the_answer_permissions_md_gives(name: str,
+                                                           world: dict[str, Any]) -> None:
+    case = CASES[name]
+    url = reverse("admin:index") if name == "admin:*" else reverse(
+        name, kwargs={k: world[k] for k in case.kwargs}
+    )
+    got = {}
+    for subject in SUBJECTS:
+        with transaction.atomic():
+            client = Client()
+            if subject != "anonymous":
+                sign_in(client, world["users"][subject])
+            response = client.post(url) if case.method == "POST" else client.get(url)
+            got[subject] = _answer(response)
+            transaction.set_rollback(True)
+    assert got == case.answers
+
+
+# The API: every operation in the OpenAPI document is classified here.
+API_CASES: dict[tuple[str, str], dict[str, Any]] = {
+    ("GET", "/api/v1/me"): expect(200),
+    ("GET", "/api/v1/organisations"): expect(200),
+    ("GET", "/api/v1/organisations/{organisation_id}"): only(200, ORGANISATION_VISIBLE, 404),
+    ("GET", "/api/v1/organisations/{organisation_id}/posts"): only(200, ORGANISATION_VISIBLE, 404),
+    ("GET", "/api/v1/posts/{post_id}"): only(
+        200, [*READERS, "inspector", "security_contact", "community_reviewer"], 404
+    ),
+    ("GET", "/api/v1/partnerships"): expect(200),
+    ("GET", "/api/v1/partnerships/{partnership_id}"): partnership_page([*MEMBERS, "inspector"]),
+    ("GET", "/api/v1/partnerships/{partnership_id}/memberships"): partnership_page(
+        [*READERS, "inspector"]
+    ),
+    ("POST", "/api/v1/partnerships/{partnership_id}/memberships"): {
+        **partnership_page([]),
+        "coordinator": 201,
+    },
+}
+for table in API_CASES.values():
+    table["anonymous"] = 401
+
+
+def test_every_api_operation_is_classified(client: Client) -> None:
+    document = client.get("/api/v1/openapi.json").json()
+    operations = {
+        (method.upper(), path)
+        for path, item in document["paths"].items()
+        for method in item
+        if method in {"get", "post", "put", "patch", "delete"}
+    }
+    assert sorted(operations - set(API_CASES)) == []
+    assert sorted(set(API_CASES) - operations) == []
+
+
+@pytest.mark.parametrize("operation", sorted(API_CASES))
+def test_each_subject_gets_the_api_answer_permissions_md_gives(
+    operation: tuple[str, str], world: dict[str, Any]
+) -> None:
+    method, template = operation
+    path = template.format(**{k: world[k] for k in ("partnership_id", "organisation_id",
+                                                     "post_id")})
+    body = {"email": "new.person@example.test", "full_name": "New Person", "role": "viewer"}
+    got = {}
+    for subject in SUBJECTS:
+        with transaction.atomic():
+            headers = {}
+            if subject != "anonymous":
+                raw, digest = ApiToken.generate()
+                ApiToken.objects.create(user=world["users"][subject], name="matrix",
+                                        digest=digest, hint=raw[:8])
+                headers["Authorization"] = f"Bearer {raw}"
+            client = Client()
+            if method == "POST":
+                response = client.post(path, body, content_type="application/json",
+                                       headers=headers)
+            else:
+                response = client.get(path, headers=headers)
+            got[subject] = response.status_code
+            transaction.set_rollback(True)
+    assert got == API_CASES[operation]
