@@ -66,8 +66,9 @@ class PartnershipFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def lead_council_partner(self, create: bool, extracted: object, **kwargs: object) -> None:
         if create:
-            PartnerOrganisation.objects.get_or_create(partnership=self,
-                                                      organisation=self.lead_council)
+            PartnerOrganisation.objects.get_or_create(
+                partnership=self, organisation=self.lead_council
+            )
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):

@@ -53,7 +53,7 @@ LOGIN = "login"  # a redirect to the sign-in page
 
 
 def expect(default: Any, **overrides: Any) -> dict[str, Any]:
-    table = {subject: default for subject in SUBJECTS}
+    table = dict.fromkeys(SUBJECTS, default)
     table["anonymous"] = LOGIN
     for key, value in overrides.items():
         for subject in key.split("__"):
@@ -80,10 +80,17 @@ def partnership_page(allowed: list[str], visible: list[str] | None = None) -> di
     return table
 
 
-PUBLIC = {subject: 200 for subject in SUBJECTS}
+PUBLIC = dict.fromkeys(SUBJECTS, 200)
 SIGNED_IN = expect(200)
-ORGANISATION_VISIBLE = [*READERS, "community_reviewer", "inspector", "other_partnership",
-                        "security_contact", "national_analyst", "site_administrator"]
+ORGANISATION_VISIBLE = [
+    *READERS,
+    "community_reviewer",
+    "inspector",
+    "other_partnership",
+    "security_contact",
+    "national_analyst",
+    "site_administrator",
+]
 
 
 def organisation_page(allowed: list[str]) -> dict[str, Any]:
@@ -146,7 +153,8 @@ CASES: dict[str, Case] = {
         "GET", ("partnership_id", "membership_id"), partnership_page(["coordinator"])
     ),
     "partnerships:membership-remove": Case(
-        "POST", ("partnership_id", "membership_id"),
+        "POST",
+        ("partnership_id", "membership_id"),
         {**partnership_page([]), "coordinator": 302},
     ),
     "partnerships:partner-organisation-add": Case(
@@ -205,45 +213,53 @@ def world() -> dict[str, Any]:
     council = Organisation.objects.create(name="Target Council", type="council")
     other_council = Organisation.objects.create(name="Other Council", type="council")
     target = Partnership.objects.create(name="Target", lead_council=council, region="E12000007")
-    other = Partnership.objects.create(name="Other", lead_council=other_council,
-                                       region="E12000007")
+    other = Partnership.objects.create(name="Other", lead_council=other_council, region="E12000007")
     PartnerOrganisation.objects.create(partnership=target, organisation=council)
     PartnerOrganisation.objects.create(partnership=other, organisation=other_council)
     users = {
         s: User.objects.create(email=f"{s}@example.test", full_name=s.replace("_", " ").title())
-        for s in SUBJECTS if s != "anonymous"
+        for s in SUBJECTS
+        if s != "anonymous"
     }
     for role in MEMBERS:
         users[role].organisation = council
         users[role].save()
-        Membership.objects.create(user=users[role], partnership=target, role=role,
-                                  organisation=council)
-    Membership.objects.create(user=users["other_partnership"], partnership=other,
-                              role=Role.COORDINATOR)
+        Membership.objects.create(
+            user=users[role], partnership=target, role=role, organisation=council
+        )
+    Membership.objects.create(
+        user=users["other_partnership"], partnership=other, role=Role.COORDINATOR
+    )
     for subject, kind, start, end in [
         ("inspector", AssignmentKind.INSPECTOR, -10, 10),
         ("expired_inspector", AssignmentKind.INSPECTOR, -30, -1),
         ("peer_reviewer", AssignmentKind.PEER_REVIEWER, -5, 5),
     ]:
         assignment = Assignment.objects.create(
-            user=users[subject], kind=kind, title="Assignment",
-            starts_on=today + timedelta(start), ends_on=today + timedelta(end),
+            user=users[subject],
+            kind=kind,
+            title="Assignment",
+            starts_on=today + timedelta(start),
+            ends_on=today + timedelta(end),
         )
         assignment.partnerships.set([target])
     users["security_contact"].organisation = council
     users["security_contact"].save()
-    security_post = Post.objects.create(organisation=council, kind=PostKind.SECURITY_CONTACT,
-                                        title="Security Contact")
-    PostHolding.objects.create(post=security_post, user=users["security_contact"],
-                               started_on=today - timedelta(100))
+    security_post = Post.objects.create(
+        organisation=council, kind=PostKind.SECURITY_CONTACT, title="Security Contact"
+    )
+    PostHolding.objects.create(
+        post=security_post, user=users["security_contact"], started_on=today - timedelta(100)
+    )
     users["national_analyst"].is_national_analyst = True
     users["national_analyst"].save()
     admin = users["site_administrator"]
     admin.is_site_administrator = admin.is_staff = admin.is_superuser = True
     admin.save()
     raw, digest = ApiToken.generate()
-    token = ApiToken.objects.create(user=users["coordinator"], name="t", digest=digest,
-                                    hint=raw[:8])
+    token = ApiToken.objects.create(
+        user=users["coordinator"], name="t", digest=digest, hint=raw[:8]
+    )
     return {
         "users": users,
         "partnership_id": target.pk,
@@ -261,11 +277,14 @@ def _answer(response: Any) -> Any:
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_each_subject_gets_the_answer_permissions_md_gives(name: str,
-                                                           world: dict[str, Any]) -> None:
+def test_each_subject_gets_the_answer_permissions_md_gives(
+    name: str, world: dict[str, Any]
+) -> None:
     case = CASES[name]
-    url = reverse("admin:index") if name == "admin:*" else reverse(
-        name, kwargs={k: world[k] for k in case.kwargs}
+    url = (
+        reverse("admin:index")
+        if name == "admin:*"
+        else reverse(name, kwargs={k: world[k] for k in case.kwargs})
     )
     got = {}
     for subject in SUBJECTS:
@@ -319,8 +338,9 @@ def test_each_subject_gets_the_api_answer_permissions_md_gives(
     operation: tuple[str, str], world: dict[str, Any]
 ) -> None:
     method, template = operation
-    path = template.format(**{k: world[k] for k in ("partnership_id", "organisation_id",
-                                                     "post_id")})
+    path = template.format(
+        **{k: world[k] for k in ("partnership_id", "organisation_id", "post_id")}
+    )
     body = {"email": "new.person@example.test", "full_name": "New Person", "role": "viewer"}
     got = {}
     for subject in SUBJECTS:
@@ -328,13 +348,13 @@ def test_each_subject_gets_the_api_answer_permissions_md_gives(
             headers = {}
             if subject != "anonymous":
                 raw, digest = ApiToken.generate()
-                ApiToken.objects.create(user=world["users"][subject], name="matrix",
-                                        digest=digest, hint=raw[:8])
+                ApiToken.objects.create(
+                    user=world["users"][subject], name="matrix", digest=digest, hint=raw[:8]
+                )
                 headers["Authorization"] = f"Bearer {raw}"
             client = Client()
             if method == "POST":
-                response = client.post(path, body, content_type="application/json",
-                                       headers=headers)
+                response = client.post(path, body, content_type="application/json", headers=headers)
             else:
                 response = client.get(path, headers=headers)
             got[subject] = response.status_code

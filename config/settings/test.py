@@ -20,7 +20,7 @@ AUDIT_CHECKPOINT_DIR = DATA_DIR / f"test-audit-checkpoints-{os.getpid()}"
 
 # A file rather than memory, so that several connections (concurrent audit writers, the browser
 # journeys' live server) see one database.
-if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+if str(DATABASES["default"]["ENGINE"]).endswith("sqlite3"):  # noqa: F405
     # One file per test process, so that two runs on one machine never share a database.
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": str(DATA_DIR / f"test-db-{os.getpid()}.sqlite3")

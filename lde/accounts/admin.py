@@ -11,12 +11,25 @@ from lde.accounts.models import Caveat, Organisation, User
 
 @admin.register(User)
 class UserAdmin(admin.ModelAdmin):
-    list_display = ["email", "full_name", "organisation", "is_active", "is_site_administrator",
-                    "is_national_analyst"]
+    list_display = [
+        "email",
+        "full_name",
+        "organisation",
+        "is_active",
+        "is_site_administrator",
+        "is_national_analyst",
+    ]
     list_filter = ["is_active", "is_site_administrator", "is_national_analyst"]
     search_fields = ["email", "full_name"]
-    fields = ["email", "full_name", "organisation", "job_title", "is_active",
-              "is_site_administrator", "is_national_analyst"]
+    fields = [
+        "email",
+        "full_name",
+        "organisation",
+        "job_title",
+        "is_active",
+        "is_site_administrator",
+        "is_national_analyst",
+    ]
 
 
 @admin.register(Organisation)

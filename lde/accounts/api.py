@@ -6,10 +6,13 @@ from datetime import date
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
+from pydantic import Field
 
 from lde.accounts import selectors
+from lde.accounts.models import OrganisationType
+from lde.accounts.selectors import acting_user
 from lde.core.access.facts import facts_for
-from lde.core.api_schemas import LIST_ERRORS, READ_ERRORS, Page
+from lde.core.api_schemas import LIST_ERRORS, READ_ERRORS, ObjectId, Page, PageParams
 
 router = Router(tags=["people and organisations"])
 
@@ -50,32 +53,19 @@ class PostOut(Schema):
     held_since: date | None
 
 
-class OrganisationFilters(Schema):
-    search: str = ""
-    type: str = ""
-    limit: int = 100
-    offset: int = 0
-
-
-class PageParams(Schema):
-    limit: int = 100
-    offset: int = 0
-
-
-def _window(params: PageParams | OrganisationFilters) -> slice:
-    limit = max(1, min(params.limit, 500))
-    offset = max(0, params.offset)
-    return slice(offset, offset + limit)
+class OrganisationFilters(PageParams):
+    search: str = Field("", max_length=100, description="Part of the name.")
+    type: OrganisationType | None = None
 
 
 @router.get("/me", response={200: MeOut, **READ_ERRORS}, summary="The signed-in user")
 def me(request: HttpRequest) -> MeOut:
-    user = request.user
+    user = acting_user(request)
     facts = facts_for(user)
     return MeOut(
         id=user.pk,
-        email=user.email,  # type: ignore[union-attr]
-        full_name=user.full_name,  # type: ignore[union-attr]
+        email=user.email,
+        full_name=user.full_name,
         organisation_id=facts.organisation_id,
         memberships=[
             MembershipBrief(partnership_id=p, role=r)
@@ -88,22 +78,32 @@ def me(request: HttpRequest) -> MeOut:
     )
 
 
-@router.get("/organisations", response={200: Page[OrganisationOut], **LIST_ERRORS},
-            summary="Organisations you may see")
-def organisation_list(request: HttpRequest, filters: Query[OrganisationFilters]
-                      ) -> Page[OrganisationOut]:
-    organisations = selectors.organisation_list(user=request.user, search=filters.search[:100],
-                                                type=filters.type)
+@router.get(
+    "/organisations",
+    response={200: Page[OrganisationOut], **LIST_ERRORS},
+    summary="Organisations you may see",
+)
+def organisation_list(
+    request: HttpRequest, filters: Query[OrganisationFilters]
+) -> Page[OrganisationOut]:
+    organisations = selectors.organisation_list(
+        user=request.user, search=filters.search, type=filters.type or ""
+    )
     return Page[OrganisationOut](
         count=organisations.count(),
-        items=[OrganisationOut.model_validate(o, from_attributes=True)
-               for o in organisations[_window(filters)]],
+        items=[
+            OrganisationOut.model_validate(o, from_attributes=True)
+            for o in organisations[filters.window()]
+        ],
     )
 
 
-@router.get("/organisations/{organisation_id}", response={200: OrganisationOut, **READ_ERRORS},
-            summary="One organisation")
-def organisation_get(request: HttpRequest, organisation_id: int) -> OrganisationOut:
+@router.get(
+    "/organisations/{organisation_id}",
+    response={200: OrganisationOut, **READ_ERRORS},
+    summary="One organisation",
+)
+def organisation_get(request: HttpRequest, organisation_id: ObjectId) -> OrganisationOut:
     organisation = selectors.organisation_get(user=request.user, organisation_id=organisation_id)
     return OrganisationOut.model_validate(organisation, from_attributes=True)
 
@@ -124,18 +124,21 @@ def _post_out(post: object) -> PostOut:
     )
 
 
-@router.get("/organisations/{organisation_id}/posts",
-            response={200: Page[PostOut], **READ_ERRORS}, summary="An organisation's posts")
-def organisation_posts(request: HttpRequest, organisation_id: int, page: Query[PageParams]
-                       ) -> Page[PostOut]:
+@router.get(
+    "/organisations/{organisation_id}/posts",
+    response={200: Page[PostOut], **READ_ERRORS},
+    summary="An organisation's posts",
+)
+def organisation_posts(
+    request: HttpRequest, organisation_id: ObjectId, page: Query[PageParams]
+) -> Page[PostOut]:
     organisation = selectors.organisation_get(user=request.user, organisation_id=organisation_id)
     posts = selectors.post_list(user=request.user, organisation_ids=[organisation.pk])
-    return Page[PostOut](count=posts.count(),
-                         items=[_post_out(p) for p in posts[_window(page)]])
+    return Page[PostOut](count=posts.count(), items=[_post_out(p) for p in posts[page.window()]])
 
 
 @router.get("/posts/{post_id}", response={200: PostOut, **READ_ERRORS}, summary="One post")
-def post_get(request: HttpRequest, post_id: int) -> PostOut:
+def post_get(request: HttpRequest, post_id: ObjectId) -> PostOut:
     post = selectors.post_get(user=request.user, post_id=post_id)
     found = selectors.post_list(user=request.user).get(pk=post.pk)
     return _post_out(found)

@@ -5,11 +5,10 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
-from lde.accounts.models import Caveat, OrganisationType, User
+from lde.accounts.models import Caveat, Organisation, OrganisationType, User
 from lde.core.access.markings import VettingLevel
 from lde.core.govuk import widgets
 from lde.core.govuk.forms import GovukBoundField, GovukForm, GovukModelForm
-from lde.accounts.models import Organisation
 
 
 class SignInForm(AuthenticationForm):
@@ -77,7 +76,10 @@ class OrganisationForm(GovukModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["type"].choices = [("", "Choose a type"), *OrganisationType.choices]
+        self.fields["type"].choices = [  # type: ignore[attr-defined]
+            ("", "Choose a type"),
+            *OrganisationType.choices,
+        ]
 
     def clean_gss_code(self) -> str:
         import re
@@ -86,9 +88,7 @@ class OrganisationForm(GovukModelForm):
 
         code = str(self.cleaned_data.get("gss_code") or "").strip().upper()
         if code and not re.match(GSS_CODE_PATTERN, code):
-            raise forms.ValidationError(
-                "Enter a GSS code of a letter and 8 digits, like E08000025"
-            )
+            raise forms.ValidationError("Enter a GSS code of a letter and 8 digits, like E08000025")
         return code
 
 
@@ -105,10 +105,12 @@ class ClearanceForm(GovukForm):
         choices=[c for c in VettingLevel.choices if c[0] != VettingLevel.NONE],
         widget=widgets.RadioSelect(),
     )
-    granted_on = forms.DateField(label="Granted on", help_text="For example, 2026-04-01.",
-                                 widget=widgets.DateInput())
-    expires_on = forms.DateField(label="Expires on", help_text="For example, 2031-04-01.",
-                                 widget=widgets.DateInput())
+    granted_on = forms.DateField(
+        label="Granted on", help_text="For example, 2026-04-01.", widget=widgets.DateInput()
+    )
+    expires_on = forms.DateField(
+        label="Expires on", help_text="For example, 2031-04-01.", widget=widgets.DateInput()
+    )
 
     def __init__(self, *args: Any, people: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -125,17 +127,26 @@ class ClearanceForm(GovukForm):
 
 class CaveatGrantForm(GovukForm):
     user = forms.ModelChoiceField(
-        label="Person", queryset=User.objects.none(), empty_label="Choose a person",
+        label="Person",
+        queryset=User.objects.none(),
+        empty_label="Choose a person",
         widget=widgets.Select(),
     )
     caveat = forms.ModelChoiceField(
-        label="Caveat", queryset=Caveat.objects.all(), empty_label="Choose a caveat",
+        label="Caveat",
+        queryset=Caveat.objects.all(),
+        empty_label="Choose a caveat",
         widget=widgets.Select(),
     )
-    granted_on = forms.DateField(label="Granted on", help_text="For example, 2026-04-01.",
-                                 widget=widgets.DateInput())
-    expires_on = forms.DateField(label="Expires on (optional)", required=False,
-                                 help_text="For example, 2027-04-01.", widget=widgets.DateInput())
+    granted_on = forms.DateField(
+        label="Granted on", help_text="For example, 2026-04-01.", widget=widgets.DateInput()
+    )
+    expires_on = forms.DateField(
+        label="Expires on (optional)",
+        required=False,
+        help_text="For example, 2027-04-01.",
+        widget=widgets.DateInput(),
+    )
 
     def __init__(self, *args: Any, people: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

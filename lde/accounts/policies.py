@@ -26,11 +26,15 @@ def reads_register(facts: UserFacts) -> bool:
     )
 
 
-def _partner_of_reached(facts: UserFacts, roles: tuple[str, ...], org_ref: OuterRef,
-                        *, inspectors: bool = False) -> Q:
+def _partner_of_reached(
+    facts: UserFacts, roles: tuple[str, ...], org_ref: OuterRef, *, inspectors: bool = False
+) -> Q:
     links = PartnerOrganisation.objects.filter(organisation_id=org_ref)
-    return Q(Exists(links.filter(reach_q(facts, roles, OuterRef("partnership_id"),
-                                         inspectors=inspectors))))
+    return Q(
+        Exists(
+            links.filter(reach_q(facts, roles, OuterRef("partnership_id"), inspectors=inspectors))
+        )
+    )
 
 
 def _security_contact_q(facts: UserFacts, org_ref: OuterRef) -> Q:
@@ -39,7 +43,7 @@ def _security_contact_q(facts: UserFacts, org_ref: OuterRef) -> Q:
     return Q(
         Exists(
             PostHolding.objects.filter(
-                user_id=facts.user_id,
+                user_id=facts.user_id or 0,
                 post__organisation_id=org_ref,
                 post__kind=PostKind.SECURITY_CONTACT,
                 started_on__lte=facts.today,
@@ -134,9 +138,12 @@ class ClearancePolicy(Policy[Clearance]):
         if obj.user_id == facts.user_id or obj.sponsor_id in facts.security_contact_for:
             return True
         coordinated = facts.partnerships_with(Role.COORDINATOR)
-        return bool(coordinated) and Membership.objects.filter(
-            user_id=obj.user_id, partnership_id__in=coordinated
-        ).exists()
+        return (
+            bool(coordinated)
+            and Membership.objects.filter(
+                user_id=obj.user_id, partnership_id__in=coordinated
+            ).exists()
+        )
 
     def filter_for(self, facts: UserFacts, action: str) -> Q:
         sponsor = _security_contact_q(facts, OuterRef("sponsor_id"))

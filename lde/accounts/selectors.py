@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Max, Prefetch, Q, QuerySet
 
@@ -23,6 +23,11 @@ from lde.accounts.policies import (
     organisation_policy,
     post_policy,
 )
+
+
+def acting_user(request: Any) -> User:
+    """The signed-in user of a request that a login-required view has already checked."""
+    return cast(User, request.user)
 
 
 def live_holding_q(day: date, prefix: str = "") -> Q:
@@ -107,15 +112,17 @@ def clearance_list(*, user: Any, organisation: Organisation | None = None) -> Qu
     return clearances.order_by("expires_on", "user__full_name")
 
 
-def clearance_expiring(*, clearances: QuerySet[Clearance], day: date, within_days: int = 90
-                       ) -> QuerySet[Clearance]:
+def clearance_expiring(
+    *, clearances: QuerySet[Clearance], day: date, within_days: int = 90
+) -> QuerySet[Clearance]:
     return clearances.filter(
         revoked_on__isnull=True, expires_on__gte=day, expires_on__lte=day + timedelta(within_days)
     )
 
 
-def caveat_grant_list(*, user: Any, organisation: Organisation | None = None
-                      ) -> QuerySet[CaveatGrant]:
+def caveat_grant_list(
+    *, user: Any, organisation: Organisation | None = None
+) -> QuerySet[CaveatGrant]:
     from lde.accounts.policies import caveat_grant_policy
 
     grants = caveat_grant_policy.visible_to(user, "view").select_related("user", "caveat")
@@ -151,7 +158,9 @@ def api_token_authenticate(*, raw: str) -> User | None:
     return token.user
 
 
-def vetting_gaps(*, organisation_ids: Any, day: date, within_days: int = 90) -> list[dict[str, Any]]:
+def vetting_gaps(
+    *, organisation_ids: Any, day: date, within_days: int = 90
+) -> list[dict[str, Any]]:
     """Posts whose holder lacks the vetting the post needs, or whose clearance for it expires
     within `within_days` (¶81 key learning). Three queries, whatever the number of posts."""
     posts = list(
@@ -166,7 +175,7 @@ def vetting_gaps(*, organisation_ids: Any, day: date, within_days: int = 90) -> 
         )
         .order_by("organisation__name", "title")
     )
-    holder_ids = {h.user_id for p in posts for h in p.current_holdings}  # type: ignore[attr-defined]
+    holder_ids = {h.user_id for p in posts for h in p.current_holdings}
     live: dict[int, list[Clearance]] = {}
     for clearance in Clearance.objects.filter(
         user_id__in=holder_ids, revoked_on__isnull=True, granted_on__lte=day, expires_on__gte=day
@@ -174,7 +183,7 @@ def vetting_gaps(*, organisation_ids: Any, day: date, within_days: int = 90) -> 
         live.setdefault(clearance.user_id, []).append(clearance)
     gaps = []
     for post in posts:
-        holdings = post.current_holdings  # type: ignore[attr-defined]
+        holdings = post.current_holdings
         if not holdings:
             continue
         holder = holdings[0].user

@@ -1,4 +1,4 @@
-"""Writes to people, organisations, posts, vetting and tokens. Each is audited in its transaction."""
+"""Writes to people, organisations, posts, vetting and tokens; each audited in its transaction."""
 
 from __future__ import annotations
 
@@ -202,17 +202,22 @@ def clearance_record(
         target=clearance,
         scope=AuditScope.ORGANISATION,
         organisation_id=sponsor.pk,
-        changes={"user": user.pk, "level": level, "granted_on": granted_on,
-                 "expires_on": expires_on},
+        changes={
+            "user": user.pk,
+            "level": level,
+            "granted_on": granted_on,
+            "expires_on": expires_on,
+        },
     )
     return clearance
 
 
 @transaction.atomic
 def clearance_revoke(*, actor: User, clearance: Clearance, on: date | None = None) -> Clearance:
-    if clearance.user_id == actor.pk or clearance.sponsor_id not in facts_for(
-        actor
-    ).security_contact_for:
+    if (
+        clearance.user_id == actor.pk
+        or clearance.sponsor_id not in facts_for(actor).security_contact_for
+    ):
         raise PermissionDenied
     clearance.revoked_on = on or timezone.localdate()
     clearance.save(update_fields=["revoked_on", "updated_at"])

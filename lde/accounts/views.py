@@ -28,8 +28,9 @@ from lde.accounts.forms import (
     SignInForm,
     TokenForm,
 )
-from lde.accounts.models import Organisation, OrganisationType
+from lde.accounts.models import Organisation, OrganisationType, User
 from lde.accounts.policies import organisation_policy, reads_register
+from lde.accounts.selectors import acting_user as _actor
 from lde.core.access.facts import facts_for, today
 from lde.core.access.policy import PermissionDenied403
 from lde.core.audit.chain import audit_record
@@ -50,7 +51,7 @@ class SignInView(auth_views.LoginView):
 @require_POST
 def sign_out(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        audit_record(actor=request.user, verb="USER_SIGNED_OUT", scope=AuditScope.SITE)
+        audit_record(actor=_actor(request), verb="USER_SIGNED_OUT", scope=AuditScope.SITE)
     auth_logout(request)
     messages.success(request, "You have signed out.")
     return redirect("accounts:sign-in")
@@ -77,13 +78,16 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
         device = next((d for d in devices if d.verify_token(code)), None)
         if device is not None:
             otp_login(request, device)
-            audit_record(actor=request.user, verb="USER_TWO_FACTOR_VERIFIED",
-                         scope=AuditScope.SITE)
+            audit_record(
+                actor=_actor(request), verb="USER_TWO_FACTOR_VERIFIED", scope=AuditScope.SITE
+            )
             return HttpResponseRedirect(_safe_next(request))
-        form.add_error("otp_token", "The security code is wrong or has expired. Try the "
-                       "current code.")
-    return render(request, "accounts/two_factor_verify.html",
-                  {"form": form, "next": _safe_next(request)})
+        form.add_error(
+            "otp_token", "The security code is wrong or has expired. Try the current code."
+        )
+    return render(
+        request, "accounts/two_factor_verify.html", {"form": form, "next": _safe_next(request)}
+    )
 
 
 def _qr_data_uri(config_url: str) -> str:
@@ -110,12 +114,16 @@ def two_factor_set_up(request: HttpRequest) -> HttpResponse:
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
-            audit_record(actor=request.user, verb="USER_TWO_FACTOR_SET_UP",
-                         scope=AuditScope.SITE)
+            audit_record(
+                actor=_actor(request), verb="USER_TWO_FACTOR_SET_UP", scope=AuditScope.SITE
+            )
             messages.success(request, "Two-factor authentication is set up.")
             return HttpResponseRedirect(_safe_next(request))
-        form.add_error("otp_token", "The security code is wrong. Check your app shows a code "
-                       "for Prevent LDE and try the current one.")
+        form.add_error(
+            "otp_token",
+            "The security code is wrong. Check your app shows a code "
+            "for Prevent LDE and try the current one.",
+        )
     secret = base64.b32encode(device.bin_key).decode().rstrip("=")
     return render(
         request,
@@ -129,23 +137,21 @@ def two_factor_set_up(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _profile_context(user: User, form: ApiTokenForm) -> dict[str, Any]:
+    return {
+        "form": form,
+        "clearances": user.clearances.select_related("sponsor").order_by("-expires_on"),
+        "caveats": user.caveat_grants.select_related("caveat", "sponsor"),
+        "tokens": selectors.api_token_list(user=user),
+        "posts": user.post_holdings.select_related("post__organisation").order_by("-started_on"),
+        "today": today(),
+    }
+
+
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    form = ApiTokenForm()
     return render(
-        request,
-        "accounts/profile.html",
-        {
-            "form": form,
-            "clearances": user.clearances.select_related("sponsor").order_by("-expires_on"),  # type: ignore[union-attr]
-            "caveats": user.caveat_grants.select_related("caveat", "sponsor"),  # type: ignore[union-attr]
-            "tokens": selectors.api_token_list(user=user),
-            "posts": user.post_holdings.select_related("post__organisation").order_by(  # type: ignore[union-attr]
-                "-started_on"
-            ),
-            "today": today(),
-        },
+        request, "accounts/profile.html", _profile_context(_actor(request), ApiTokenForm())
     )
 
 
@@ -154,22 +160,14 @@ def profile(request: HttpRequest) -> HttpResponse:
 def api_token_create(request: HttpRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST)
     if not form.is_valid():
-        user = request.user
         return render(
             request,
             "accounts/profile.html",
-            {
-                "form": form,
-                "clearances": user.clearances.select_related("sponsor"),  # type: ignore[union-attr]
-                "caveats": user.caveat_grants.select_related("caveat", "sponsor"),  # type: ignore[union-attr]
-                "tokens": selectors.api_token_list(user=user),
-                "posts": user.post_holdings.select_related("post__organisation"),  # type: ignore[union-attr]
-                "today": today(),
-            },
+            _profile_context(_actor(request), form),
             status=400,
         )
     token, raw = services.api_token_create(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=_actor(request),
         name=form.cleaned_data["name"],
         expires_on=form.cleaned_data["expires_on"],
     )
@@ -182,7 +180,7 @@ def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     from lde.accounts.policies import api_token_policy
 
     token = api_token_policy.get_or_404(request.user, token_id)
-    services.api_token_revoke(actor=request.user, token=token)  # type: ignore[arg-type]
+    services.api_token_revoke(actor=_actor(request), token=token)
     messages.success(request, f"Token “{token.name}” revoked.")
     return redirect("accounts:profile")
 
@@ -193,8 +191,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     type_filter = request.GET.get("type", "")
     if type_filter not in OrganisationType.values:
         type_filter = ""
-    organisations = selectors.organisation_list(user=request.user, search=search,
-                                                type=type_filter)
+    organisations = selectors.organisation_list(user=request.user, search=search, type=type_filter)
     facts = facts_for(request.user)
     return render(
         request,
@@ -240,7 +237,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
         )
     form = OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        organisation = services.organisation_create(actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        organisation = services.organisation_create(actor=_actor(request), **form.cleaned_data)
         messages.success(request, f"{organisation.name} added to the register.")
         return redirect("accounts:organisation-detail", organisation_id=organisation.pk)
     return render(request, "accounts/organisation_form.html", {"form": form, "creating": True})
@@ -251,18 +248,22 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
 def organisation_update(request: HttpRequest, organisation_id: int) -> HttpResponse:
     organisation = selectors.organisation_get(user=request.user, organisation_id=organisation_id)
     organisation_policy.require(request.user, "manage", organisation)
-    form = OrganisationForm(request.POST or None, instance=Organisation.objects.get(
-        pk=organisation.pk))
+    form = OrganisationForm(
+        request.POST or None, instance=Organisation.objects.get(pk=organisation.pk)
+    )
     if request.method == "POST" and form.is_valid():
         services.organisation_update(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=_actor(request),
             organisation=organisation,
             **form.cleaned_data,
         )
         messages.success(request, "Organisation updated.")
         return redirect("accounts:organisation-detail", organisation_id=organisation.pk)
-    return render(request, "accounts/organisation_form.html",
-                  {"form": form, "organisation": organisation, "creating": False})
+    return render(
+        request,
+        "accounts/organisation_form.html",
+        {"form": form, "organisation": organisation, "creating": False},
+    )
 
 
 def _security_contact_organisation(request: HttpRequest, organisation_id: int) -> Organisation:
@@ -282,8 +283,9 @@ def organisation_clearances(request: HttpRequest, organisation_id: int) -> HttpR
         {
             "organisation": organisation,
             "clearances": clearances,
-            "caveat_grants": selectors.caveat_grant_list(user=request.user,
-                                                          organisation=organisation),
+            "caveat_grants": selectors.caveat_grant_list(
+                user=request.user, organisation=organisation
+            ),
             "gaps": selectors.vetting_gaps(organisation_ids=[organisation.pk], day=day),
             "today": day,
         },
@@ -294,36 +296,45 @@ def organisation_clearances(request: HttpRequest, organisation_id: int) -> HttpR
 @require_http_methods(["GET", "POST"])
 def clearance_record(request: HttpRequest, organisation_id: int) -> HttpResponse:
     organisation = _security_contact_organisation(request, organisation_id)
-    people = selectors.organisation_people(organisation=organisation).exclude(pk=request.user.pk)
+    people = selectors.organisation_people(organisation=organisation).exclude(pk=_actor(request).pk)
     form = ClearanceForm(request.POST or None, people=people)
     if request.method == "POST" and form.is_valid():
         try:
-            services.clearance_record(actor=request.user, sponsor=organisation,  # type: ignore[arg-type]
-                                      **form.cleaned_data)
+            services.clearance_record(
+                actor=_actor(request),
+                sponsor=organisation,
+                **form.cleaned_data,
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
             messages.success(request, f"Clearance recorded for {form.cleaned_data['user']}.")
             return redirect("accounts:organisation-clearances", organisation_id=organisation.pk)
-    return render(request, "accounts/clearance_form.html",
-                  {"form": form, "organisation": organisation})
+    return render(
+        request, "accounts/clearance_form.html", {"form": form, "organisation": organisation}
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def caveat_grant_record(request: HttpRequest, organisation_id: int) -> HttpResponse:
     organisation = _security_contact_organisation(request, organisation_id)
-    people = selectors.organisation_people(organisation=organisation).exclude(pk=request.user.pk)
+    people = selectors.organisation_people(organisation=organisation).exclude(pk=_actor(request).pk)
     form = CaveatGrantForm(request.POST or None, people=people)
     if request.method == "POST" and form.is_valid():
-        services.caveat_grant_record(actor=request.user, sponsor=organisation,  # type: ignore[arg-type]
-                                     **form.cleaned_data)
+        services.caveat_grant_record(
+            actor=_actor(request),
+            sponsor=organisation,
+            **form.cleaned_data,
+        )
         messages.success(request, f"Caveat recorded for {form.cleaned_data['user']}.")
         return redirect("accounts:organisation-clearances", organisation_id=organisation.pk)
-    return render(request, "accounts/caveat_form.html",
-                  {"form": form, "organisation": organisation})
+    return render(
+        request, "accounts/caveat_form.html", {"form": form, "organisation": organisation}
+    )
 
 
-def locked_out(request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any
-               ) -> HttpResponse:
+def locked_out(
+    request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any
+) -> HttpResponse:
     return render(request, "accounts/locked_out.html", status=429)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
-from ninja import Schema
+from ninja import Path, Schema
+from pydantic import Field
 
 T = TypeVar("T")
 
@@ -26,10 +27,26 @@ WRITE_ERRORS: dict[int, type[Schema]] = {
     401: ErrorOut,
     403: ErrorOut,
     404: ErrorOut,
+    409: ErrorOut,
     422: ValidationErrorOut,
 }
+
+# An email address as the platform accepts one: plain ASCII, one @, a dotted domain.
+EMAIL_PATTERN = r"^[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$"
 
 
 class Page(Schema, Generic[T]):
     count: int
     items: list[T]
+
+
+# Row ids as the database stores them: positive and within a signed 64-bit integer.
+ObjectId = Annotated[int, Path(ge=1, le=9_223_372_036_854_775_807)]
+
+
+class PageParams(Schema):
+    limit: int = Field(100, ge=1, le=500, description="How many rows to return (1 to 500).")
+    offset: int = Field(0, ge=0, le=1_000_000_000, description="How many rows to skip.")
+
+    def window(self) -> slice:
+        return slice(self.offset, self.offset + self.limit)

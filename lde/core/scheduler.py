@@ -53,8 +53,7 @@ def run_due_jobs() -> list[str]:
             record = ScheduledJobRun.objects.select_for_update().filter(name=job.name).first()
             if record is not None and record.last_run_at + job.every > now:
                 continue
-            ScheduledJobRun.objects.update_or_create(name=job.name,
-                                                     defaults={"last_run_at": now})
+            ScheduledJobRun.objects.update_or_create(name=job.name, defaults={"last_run_at": now})
         job.run()
         ran.append(job.name)
     return ran

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
-from django.db import IntegrityError
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
-from lde.core.api_schemas import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS, ErrorOut, Page
+from lde.core.api_schemas import (
+    EMAIL_PATTERN,
+    LIST_ERRORS,
+    READ_ERRORS,
+    WRITE_ERRORS,
+    ErrorOut,
+    ObjectId,
+    Page,
+    PageParams,
+)
 from lde.partnerships import selectors, services
 from lde.partnerships.models import Role
 from lde.partnerships.policies import partnership_policy
@@ -34,21 +43,14 @@ class MembershipOut(Schema):
 
 
 class MembershipIn(Schema):
-    email: str = Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)
-    full_name: str = Field(min_length=1, max_length=150)
+    model_config = ConfigDict(extra="forbid")
+
+    email: str = Field(pattern=EMAIL_PATTERN, max_length=254)
+    full_name: str = Field(
+        min_length=1, max_length=150, pattern=r"^[^\x00-\x1f\x7f]*\S[^\x00-\x1f\x7f]*$"
+    )
     role: Role
     organisation_id: int | None = None
-
-
-class PageParams(Schema):
-    limit: int = 100
-    offset: int = 0
-
-
-def _window(params: PageParams) -> slice:
-    limit = max(1, min(params.limit, 500))
-    offset = max(0, params.offset)
-    return slice(offset, offset + limit)
 
 
 def _membership_out(membership: object) -> MembershipOut:
@@ -62,40 +64,52 @@ def _membership_out(membership: object) -> MembershipOut:
     )
 
 
-@router.get("", response={200: Page[PartnershipOut], **LIST_ERRORS},
-            summary="Partnerships you may see")
+@router.get(
+    "", response={200: Page[PartnershipOut], **LIST_ERRORS}, summary="Partnerships you may see"
+)
 def partnership_list(request: HttpRequest, page: Query[PageParams]) -> Page[PartnershipOut]:
     partnerships = selectors.partnership_list(user=request.user)
     return Page[PartnershipOut](
         count=partnerships.count(),
-        items=[PartnershipOut.model_validate(p, from_attributes=True)
-               for p in partnerships[_window(page)]],
+        items=[
+            PartnershipOut.model_validate(p, from_attributes=True)
+            for p in partnerships[page.window()]
+        ],
     )
 
 
-@router.get("/{partnership_id}", response={200: PartnershipOut, **READ_ERRORS},
-            summary="One partnership")
-def partnership_get(request: HttpRequest, partnership_id: int) -> PartnershipOut:
+@router.get(
+    "/{partnership_id}", response={200: PartnershipOut, **READ_ERRORS}, summary="One partnership"
+)
+def partnership_get(request: HttpRequest, partnership_id: ObjectId) -> PartnershipOut:
     partnership = selectors.partnership_get(user=request.user, partnership_id=partnership_id)
     return PartnershipOut.model_validate(partnership, from_attributes=True)
 
 
-@router.get("/{partnership_id}/memberships", response={200: Page[MembershipOut], 403: ErrorOut,
-                                                       **READ_ERRORS},
-            summary="A partnership's members and their roles")
-def membership_list(request: HttpRequest, partnership_id: int, page: Query[PageParams]
-                    ) -> Page[MembershipOut]:
+@router.get(
+    "/{partnership_id}/memberships",
+    response={200: Page[MembershipOut], 403: ErrorOut, **READ_ERRORS},
+    summary="A partnership's members and their roles",
+)
+def membership_list(
+    request: HttpRequest, partnership_id: ObjectId, page: Query[PageParams]
+) -> Page[MembershipOut]:
     partnership = selectors.partnership_get(user=request.user, partnership_id=partnership_id)
     partnership_policy.require(request.user, "view_members", partnership)
     memberships = selectors.membership_list(user=request.user, partnership=partnership)
-    return Page[MembershipOut](count=memberships.count(),
-                               items=[_membership_out(m) for m in memberships[_window(page)]])
+    return Page[MembershipOut](
+        count=memberships.count(), items=[_membership_out(m) for m in memberships[page.window()]]
+    )
 
 
-@router.post("/{partnership_id}/memberships", response={201: MembershipOut, **WRITE_ERRORS},
-             summary="Give someone a role (coordinators)")
-def membership_create(request: HttpRequest, partnership_id: int, payload: MembershipIn
-                      ) -> Status[MembershipOut | ErrorOut]:
+@router.post(
+    "/{partnership_id}/memberships",
+    response={201: MembershipOut, **WRITE_ERRORS},
+    summary="Give someone a role (coordinators)",
+)
+def membership_create(
+    request: HttpRequest, partnership_id: ObjectId, payload: MembershipIn
+) -> Status[MembershipOut | ErrorOut]:
     from lde.accounts.models import Organisation
 
     partnership = selectors.partnership_get(user=request.user, partnership_id=partnership_id)
@@ -106,7 +120,9 @@ def membership_create(request: HttpRequest, partnership_id: int, payload: Member
             pk=payload.organisation_id, partnership_links__partnership=partnership
         ).first()
         if organisation is None:
-            return Status(400, ErrorOut(detail="organisation_id is not a partner of this partnership."))
+            return Status(
+                404, ErrorOut(detail="No such organisation among this partnership's partners.")
+            )
     try:
         membership = services.membership_invite(
             actor=request.user,  # type: ignore[arg-type]
@@ -118,5 +134,5 @@ def membership_create(request: HttpRequest, partnership_id: int, payload: Member
         )
     except (DjangoValidationError, IntegrityError) as error:
         message = " ".join(getattr(error, "messages", [str(error)]))
-        return Status(400, ErrorOut(detail=message))
+        return Status(409, ErrorOut(detail=message))
     return Status(201, _membership_out(membership))

@@ -62,12 +62,27 @@ def demo_totp_key(email: str) -> str:
 
 PARTNERSHIPS = [
     # name, council, bcu, region, gss
-    ("Harrowfield Prevent Partnership", "Harrowfield Borough Council",
-     "Harrowfield Basic Command Unit", Region.NORTH_WEST, "E08999901"),
-    ("Kestlebury Prevent Partnership", "Kestlebury City Council",
-     "Kestlebury Basic Command Unit", Region.WEST_MIDLANDS, "E08999902"),
-    ("Marden Vale Prevent Partnership", "Marden Vale District Council",
-     "Marden and Tolworth Basic Command Unit", Region.SOUTH_EAST, "E07999903"),
+    (
+        "Harrowfield Prevent Partnership",
+        "Harrowfield Borough Council",
+        "Harrowfield Basic Command Unit",
+        Region.NORTH_WEST,
+        "E08999901",
+    ),
+    (
+        "Kestlebury Prevent Partnership",
+        "Kestlebury City Council",
+        "Kestlebury Basic Command Unit",
+        Region.WEST_MIDLANDS,
+        "E08999902",
+    ),
+    (
+        "Marden Vale Prevent Partnership",
+        "Marden Vale District Council",
+        "Marden and Tolworth Basic Command Unit",
+        Region.SOUTH_EAST,
+        "E07999903",
+    ),
 ]
 
 PARTNERS = [
@@ -89,13 +104,18 @@ def _organisation(name: str, type: str, gss: str = "") -> Organisation:
     return organisation
 
 
-def _user(email: str, name: str, organisation: Organisation | None, job: str = "",
-          **flags: bool) -> User:
+def _user(
+    email: str, name: str, organisation: Organisation | None, job: str = "", **flags: bool
+) -> User:
     user = User.objects.filter(email=email).first()
     if user is None:
         user = account_services.user_create(
-            actor=None, email=email, full_name=name, organisation=organisation,
-            job_title=job, password=DEMO_PASSWORD,
+            actor=None,
+            email=email,
+            full_name=name,
+            organisation=organisation,
+            job_title=job,
+            password=DEMO_PASSWORD,
         )
     changed = [k for k, v in flags.items() if getattr(user, k) != v]
     for k in changed:
@@ -112,7 +132,8 @@ def _two_factor(user: User) -> None:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     TOTPDevice.objects.update_or_create(
-        user=user, name="Demo authenticator",
+        user=user,
+        name="Demo authenticator",
         defaults={"key": demo_totp_key(user.email), "confirmed": True},
     )
 
@@ -120,43 +141,68 @@ def _two_factor(user: User) -> None:
 def _member(partnership: Partnership, user: User, role: str) -> None:
     if not Membership.objects.filter(partnership=partnership, user=user, role=role).exists():
         services.membership_invite(
-            actor=None, partnership=partnership, email=user.email, full_name=user.full_name,
-            role=role, organisation=user.organisation,
+            actor=None,
+            partnership=partnership,
+            email=user.email,
+            full_name=user.full_name,
+            role=role,
+            organisation=user.organisation,
         )
 
 
-def _post(organisation: Organisation, kind: str, title: str, holder: User | None,
-          vetting: int = 0, strategic: bool = False, since: date | None = None) -> Post:
+def _post(
+    organisation: Organisation,
+    kind: str,
+    title: str,
+    holder: User | None,
+    vetting: int = 0,
+    strategic: bool = False,
+    since: date | None = None,
+) -> Post:
     post = Post.objects.filter(organisation=organisation, title=title).first()
     if post is None:
         post = account_services.post_create(
-            actor=None, organisation=organisation, kind=kind, title=title,
-            is_strategic=strategic, required_vetting=vetting,
+            actor=None,
+            organisation=organisation,
+            kind=kind,
+            title=title,
+            is_strategic=strategic,
+            required_vetting=vetting,
         )
     if holder is not None and not PostHolding.objects.filter(post=post, user=holder).exists():
         account_services.post_holder_change(actor=None, post=post, holder=holder, on=since)
     return post
 
 
-def _clearance(recorder: User, user: User, level: int, granted: date, expires: date,
-               sponsor: Organisation) -> None:
+def _clearance(
+    recorder: User, user: User, level: int, granted: date, expires: date, sponsor: Organisation
+) -> None:
     if not Clearance.objects.filter(user=user, level=level, sponsor=sponsor).exists():
-        Clearance.objects.create(user=user, level=level, granted_on=granted, expires_on=expires,
-                                 sponsor=sponsor, recorded_by=recorder)
+        Clearance.objects.create(
+            user=user,
+            level=level,
+            granted_on=granted,
+            expires_on=expires,
+            sponsor=sponsor,
+            recorded_by=recorder,
+        )
 
 
 @transaction.atomic
 def demo_build() -> DemoResult:
     day = today()
     result = DemoResult()
-    regulator = _organisation("Office for Partnership Inspection (fictional)",
-                              OrganisationType.REGULATOR)
-    admin = _user(f"admin@{DOMAIN}", "Sam Okafor", None, "Site administrator",
-                  is_site_administrator=True)
+    regulator = _organisation(
+        "Office for Partnership Inspection (fictional)", OrganisationType.REGULATOR
+    )
+    admin = _user(
+        f"admin@{DOMAIN}", "Sam Okafor", None, "Site administrator", is_site_administrator=True
+    )
     _two_factor(admin)
     result.sign_ins.append(SignIn(admin.email, admin.full_name, "Site administrator", True))
-    analyst = _user(f"analyst@{DOMAIN}", "Priya Raman", None, "National analyst",
-                    is_national_analyst=True)
+    analyst = _user(
+        f"analyst@{DOMAIN}", "Priya Raman", None, "National analyst", is_national_analyst=True
+    )
     result.sign_ins.append(SignIn(analyst.email, analyst.full_name, "National analyst"))
 
     partnerships: list[Partnership] = []
@@ -165,123 +211,245 @@ def demo_build() -> DemoResult:
         slug = place.lower().replace(" ", "")
         council = _organisation(council_name, OrganisationType.COUNCIL, gss)
         bcu = _organisation(bcu_name, OrganisationType.POLICE_BCU)
-        coordinator = _user(f"coordinator@{slug}.{DOMAIN}", ["Asha Patel", "Tom Birchall",
-                            "Grace Mensah"][index], council, "Prevent coordinator")
+        coordinator = _user(
+            f"coordinator@{slug}.{DOMAIN}",
+            ["Asha Patel", "Tom Birchall", "Grace Mensah"][index],
+            council,
+            "Prevent coordinator",
+        )
         _two_factor(coordinator)
         partnership = Partnership.objects.filter(name=name).first()
         if partnership is None:
             partnership = services.partnership_create(
-                actor=None, name=name, lead_council=council, region=region,
-                area_gss_codes=[gss], police_bcus=[bcu], first_coordinator=coordinator,
+                actor=None,
+                name=name,
+                lead_council=council,
+                region=region,
+                area_gss_codes=[gss],
+                police_bcus=[bcu],
+                first_coordinator=coordinator,
             )
         partnerships.append(partnership)
-        result.sign_ins.append(SignIn(coordinator.email, coordinator.full_name,
-                                      f"Coordinator, {name}", True))
+        result.sign_ins.append(
+            SignIn(coordinator.email, coordinator.full_name, f"Coordinator, {name}", True)
+        )
         for suffix, type in PARTNERS:
             services.partner_organisation_add(
-                actor=None, partnership=partnership,
+                actor=None,
+                partnership=partnership,
                 organisation=_organisation(f"{place} {suffix}", type),
             )
-        _post(council, PostKind.PREVENT_COORDINATOR, "Prevent Coordinator", coordinator,
-              vetting=VettingLevel.CTC, since=day - timedelta(days=400))
-        _post(council, PostKind.CHIEF_EXECUTIVE, "Chief Executive", None,
-              vetting=VettingLevel.SC, strategic=True)
-        _post(bcu, PostKind.BCU_COMMANDER, "BCU Commander", None,
-              vetting=VettingLevel.SC, strategic=True)
-        _post(council, PostKind.LEAD_COUNCILLOR, "Lead Councillor for Community Safety", None,
-              strategic=True)
+        _post(
+            council,
+            PostKind.PREVENT_COORDINATOR,
+            "Prevent Coordinator",
+            coordinator,
+            vetting=VettingLevel.CTC,
+            since=day - timedelta(days=400),
+        )
+        _post(
+            council,
+            PostKind.CHIEF_EXECUTIVE,
+            "Chief Executive",
+            None,
+            vetting=VettingLevel.SC,
+            strategic=True,
+        )
+        _post(
+            bcu,
+            PostKind.BCU_COMMANDER,
+            "BCU Commander",
+            None,
+            vetting=VettingLevel.SC,
+            strategic=True,
+        )
+        _post(
+            council,
+            PostKind.LEAD_COUNCILLOR,
+            "Lead Councillor for Community Safety",
+            None,
+            strategic=True,
+        )
 
     harrowfield, kestlebury, marden = partnerships
     council = harrowfield.lead_council
     people = [
         ("board", "Daniel Hughes", Role.BOARD_MEMBER, council, "Head of Community Safety"),
-        ("contributor", "Fatima Noor", Role.CONTRIBUTOR,
-         Organisation.objects.get(name="Harrowfield Youth Trust"), "Project lead"),
-        ("viewer", "Owen Price", Role.VIEWER,
-         Organisation.objects.get(name="Harrowfield Fire and Rescue Service"),
-         "Station manager"),
-        ("community", "Ruth Adeyemi", Role.COMMUNITY_REVIEWER,
-         Organisation.objects.get(name="Harrowfield Faith Forum"), "Forum chair"),
+        (
+            "contributor",
+            "Fatima Noor",
+            Role.CONTRIBUTOR,
+            Organisation.objects.get(name="Harrowfield Youth Trust"),
+            "Project lead",
+        ),
+        (
+            "viewer",
+            "Owen Price",
+            Role.VIEWER,
+            Organisation.objects.get(name="Harrowfield Fire and Rescue Service"),
+            "Station manager",
+        ),
+        (
+            "community",
+            "Ruth Adeyemi",
+            Role.COMMUNITY_REVIEWER,
+            Organisation.objects.get(name="Harrowfield Faith Forum"),
+            "Forum chair",
+        ),
     ]
     for key, name, role, organisation, job in people:
         user = _user(f"{key}@harrowfield.{DOMAIN}", name, organisation, job)
         _member(harrowfield, user, role)
         result.sign_ins.append(SignIn(user.email, name, f"{Role(role).label}, {harrowfield}"))
 
-    security = _user(f"security@harrowfield.{DOMAIN}", "Helen Carter", council,
-                     "Information security manager")
+    security = _user(
+        f"security@harrowfield.{DOMAIN}", "Helen Carter", council, "Information security manager"
+    )
     _member(harrowfield, security, Role.VIEWER)
-    _post(council, PostKind.SECURITY_CONTACT, "Security Contact", security,
-          since=day - timedelta(days=700))
+    _post(
+        council,
+        PostKind.SECURITY_CONTACT,
+        "Security Contact",
+        security,
+        since=day - timedelta(days=700),
+    )
     _two_factor(security)
-    result.sign_ins.append(SignIn(security.email, security.full_name,
-                                  "Security contact, Harrowfield Borough Council", True))
+    result.sign_ins.append(
+        SignIn(
+            security.email,
+            security.full_name,
+            "Security contact, Harrowfield Borough Council",
+            True,
+        )
+    )
 
-    chief = _user(f"chief.executive@harrowfield.{DOMAIN}", "Margaret Lowe", council,
-                  "Chief Executive")
+    chief = _user(
+        f"chief.executive@harrowfield.{DOMAIN}", "Margaret Lowe", council, "Chief Executive"
+    )
     _member(harrowfield, chief, Role.BOARD_MEMBER)
-    _post(council, PostKind.CHIEF_EXECUTIVE, "Chief Executive", chief,
-          since=day - timedelta(days=900))
+    _post(
+        council, PostKind.CHIEF_EXECUTIVE, "Chief Executive", chief, since=day - timedelta(days=900)
+    )
     board = User.objects.get(email=f"board@harrowfield.{DOMAIN}")
     harrowfield_coordinator = User.objects.get(email=f"coordinator@harrowfield.{DOMAIN}")
     # Vetting: one valid for years, two about to expire, one that expired yesterday.
-    _clearance(security, harrowfield_coordinator, VettingLevel.CTC, day - timedelta(days=700),
-               day + timedelta(days=30), council)
-    _clearance(security, chief, VettingLevel.SC, day - timedelta(days=1800),
-               day + timedelta(days=75), council)
-    _clearance(security, board, VettingLevel.BPSS, day - timedelta(days=365 * 3),
-               day - timedelta(days=1), council)
-    _clearance(security, User.objects.get(email=f"viewer@harrowfield.{DOMAIN}"),
-               VettingLevel.BPSS, day - timedelta(days=200), day + timedelta(days=365 * 4),
-               council)
+    _clearance(
+        security,
+        harrowfield_coordinator,
+        VettingLevel.CTC,
+        day - timedelta(days=700),
+        day + timedelta(days=30),
+        council,
+    )
+    _clearance(
+        security,
+        chief,
+        VettingLevel.SC,
+        day - timedelta(days=1800),
+        day + timedelta(days=75),
+        council,
+    )
+    _clearance(
+        security,
+        board,
+        VettingLevel.BPSS,
+        day - timedelta(days=365 * 3),
+        day - timedelta(days=1),
+        council,
+    )
+    _clearance(
+        security,
+        User.objects.get(email=f"viewer@harrowfield.{DOMAIN}"),
+        VettingLevel.BPSS,
+        day - timedelta(days=200),
+        day + timedelta(days=365 * 4),
+        council,
+    )
     handling, _ = Caveat.objects.get_or_create(
         code="harrowfield-gateway-readers",
-        defaults={"name": "Harrowfield gateway readers",
-                  "description": "Seconded council staff who read police briefings."},
+        defaults={
+            "name": "Harrowfield gateway readers",
+            "description": "Seconded council staff who read police briefings.",
+        },
     )
     if not CaveatGrant.objects.filter(user=harrowfield_coordinator, caveat=handling).exists():
-        CaveatGrant.objects.create(user=harrowfield_coordinator, caveat=handling,
-                                   sponsor=council, granted_on=day - timedelta(days=100),
-                                   recorded_by=security)
+        CaveatGrant.objects.create(
+            user=harrowfield_coordinator,
+            caveat=handling,
+            sponsor=council,
+            granted_on=day - timedelta(days=100),
+            recorded_by=security,
+        )
 
     inspector = _user(f"inspector@{DOMAIN}", "Naomi Sterling", regulator, "Lead inspector")
     _two_factor(inspector)
-    if not Assignment.objects.filter(user=inspector, kind=AssignmentKind.INSPECTOR,
-                                     title="Learning and development exercise 2026").exists():
+    if not Assignment.objects.filter(
+        user=inspector,
+        kind=AssignmentKind.INSPECTOR,
+        title="Learning and development exercise 2026",
+    ).exists():
         services.assignment_create(
-            actor=None, user=inspector, kind=AssignmentKind.INSPECTOR,
-            title="Learning and development exercise 2026", partnerships=[harrowfield, kestlebury],
-            starts_on=day - timedelta(days=30), ends_on=day + timedelta(days=90),
+            actor=None,
+            user=inspector,
+            kind=AssignmentKind.INSPECTOR,
+            title="Learning and development exercise 2026",
+            partnerships=[harrowfield, kestlebury],
+            starts_on=day - timedelta(days=30),
+            ends_on=day + timedelta(days=90),
         )
-    result.sign_ins.append(SignIn(inspector.email, inspector.full_name,
-                                  "Inspector of Harrowfield and Kestlebury", True))
+    result.sign_ins.append(
+        SignIn(
+            inspector.email, inspector.full_name, "Inspector of Harrowfield and Kestlebury", True
+        )
+    )
     former = _user(f"former.inspector@{DOMAIN}", "Colin Reeve", regulator, "Inspector")
     if not Assignment.objects.filter(user=former).exists():
         services.assignment_create(
-            actor=None, user=former, kind=AssignmentKind.INSPECTOR,
-            title="Learning and development exercise 2025", partnerships=[marden],
-            starts_on=day - timedelta(days=200), ends_on=day - timedelta(days=1),
+            actor=None,
+            user=former,
+            kind=AssignmentKind.INSPECTOR,
+            title="Learning and development exercise 2025",
+            partnerships=[marden],
+            starts_on=day - timedelta(days=200),
+            ends_on=day - timedelta(days=1),
         )
-    result.sign_ins.append(SignIn(former.email, former.full_name,
-                                  "Inspector whose assignment ended yesterday (sees nothing)"))
+    result.sign_ins.append(
+        SignIn(
+            former.email,
+            former.full_name,
+            "Inspector whose assignment ended yesterday (sees nothing)",
+        )
+    )
 
     kestlebury_council = kestlebury.lead_council
-    peer = _user(f"peer.reviewer@kestlebury.{DOMAIN}", "Imran Qureshi", kestlebury_council,
-                 "Community safety manager")
+    peer = _user(
+        f"peer.reviewer@kestlebury.{DOMAIN}",
+        "Imran Qureshi",
+        kestlebury_council,
+        "Community safety manager",
+    )
     _member(kestlebury, peer, Role.BOARD_MEMBER)
     if not Assignment.objects.filter(user=peer, kind=AssignmentKind.PEER_REVIEWER).exists():
         services.assignment_create(
-            actor=None, user=peer, kind=AssignmentKind.PEER_REVIEWER,
-            title="Peer review of Harrowfield's self-assessment", partnerships=[harrowfield],
-            starts_on=day - timedelta(days=10), ends_on=day + timedelta(days=60),
+            actor=None,
+            user=peer,
+            kind=AssignmentKind.PEER_REVIEWER,
+            title="Peer review of Harrowfield's self-assessment",
+            partnerships=[harrowfield],
+            starts_on=day - timedelta(days=10),
+            ends_on=day + timedelta(days=60),
             subject_reference="harrowfield-self-assessment",
         )
-    result.sign_ins.append(SignIn(peer.email, peer.full_name,
-                                  "Board member of Kestlebury; peer reviewer for Harrowfield"))
+    result.sign_ins.append(
+        SignIn(
+            peer.email, peer.full_name, "Board member of Kestlebury; peer reviewer for Harrowfield"
+        )
+    )
 
     if not Alliance.objects.filter(name="Northern Marches Prevent Alliance").exists():
         services.alliance_create(
-            actor=None, name="Northern Marches Prevent Alliance",
+            actor=None,
+            name="Northern Marches Prevent Alliance",
             partnerships=[harrowfield, kestlebury],
             purpose="Pools a training budget and shares one community engagement officer.",
         )
@@ -290,8 +458,8 @@ def demo_build() -> DemoResult:
 
 def demo_code(email: str) -> str:
     """The current two-factor code of a demo user."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
     from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     device = TOTPDevice.objects.get(user__email=email.strip().lower(), confirmed=True)
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)

@@ -52,20 +52,31 @@ class PartnerOrganisationForm(GovukForm):
 
 class PostForm(GovukForm):
     organisation = forms.ModelChoiceField(
-        label="Organisation", queryset=Organisation.objects.none(),
-        empty_label="Choose an organisation", widget=widgets.Select(),
+        label="Organisation",
+        queryset=Organisation.objects.none(),
+        empty_label="Choose an organisation",
+        widget=widgets.Select(),
     )
-    kind = forms.ChoiceField(label="Kind of post", choices=PostKind.choices,
-                             widget=widgets.RadioSelect())
-    title = forms.CharField(label="Title", max_length=150, widget=widgets.TextInput(),
-                            help_text="For example, Head of Community Safety.")
+    kind = forms.ChoiceField(
+        label="Kind of post", choices=PostKind.choices, widget=widgets.RadioSelect()
+    )
+    title = forms.CharField(
+        label="Title",
+        max_length=150,
+        widget=widgets.TextInput(),
+        help_text="For example, Head of Community Safety.",
+    )
     is_strategic = forms.BooleanField(
-        label="A strategic post (counts towards briefing coverage)", required=False,
+        label="A strategic post (counts towards briefing coverage)",
+        required=False,
         widget=widgets.CheckboxInput(),
     )
     required_vetting = forms.TypedChoiceField(
-        label="Vetting the post needs", coerce=int, choices=VettingLevel.choices,
-        initial=VettingLevel.NONE, widget=widgets.Select(),
+        label="Vetting the post needs",
+        coerce=int,
+        choices=VettingLevel.choices,
+        initial=VettingLevel.NONE,
+        widget=widgets.Select(),
     )
 
     def __init__(self, *args: Any, organisations: Any = None, **kwargs: Any) -> None:
@@ -76,11 +87,15 @@ class PostForm(GovukForm):
 
 class PostHolderForm(GovukForm):
     holder = forms.ModelChoiceField(
-        label="New holder", queryset=User.objects.none(), required=False,
-        empty_label="Nobody (the post is vacant)", widget=widgets.Select(),
+        label="New holder",
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="Nobody (the post is vacant)",
+        widget=widgets.Select(),
     )
-    on = forms.DateField(label="From", help_text="For example, 2026-12-01.",
-                         widget=widgets.DateInput())
+    on = forms.DateField(
+        label="From", help_text="For example, 2026-12-01.", widget=widgets.DateInput()
+    )
 
     def __init__(self, *args: Any, people: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

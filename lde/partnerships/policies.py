@@ -77,8 +77,11 @@ class AlliancePolicy(Policy[Alliance]):
     def filter_for(self, facts: UserFacts, action: str) -> Q:
         through = Alliance.partnerships.through.objects.filter(alliance_id=OuterRef("pk"))
         return Q(
-            Exists(through.filter(reach_q(facts, ALL_ROLES, OuterRef("partnership_id"),
-                                          inspectors=True)))
+            Exists(
+                through.filter(
+                    reach_q(facts, ALL_ROLES, OuterRef("partnership_id"), inspectors=True)
+                )
+            )
         )
 
 
@@ -99,8 +102,7 @@ class AssignmentPolicy(Policy[Assignment]):
             return NOTHING
         through = Assignment.partnerships.through.objects.filter(assignment_id=OuterRef("pk"))
         return Q(user_id=facts.user_id) | Q(
-            Exists(through.filter(reach_q(facts, (Role.COORDINATOR,),
-                                          OuterRef("partnership_id"))))
+            Exists(through.filter(reach_q(facts, (Role.COORDINATOR,), OuterRef("partnership_id"))))
         )
 
 

@@ -35,7 +35,7 @@ def reach_q(
     condition = Q(
         Exists(
             Membership.objects.filter(
-                user_id=facts.user_id, role__in=list(roles), partnership_id=ref
+                user_id=facts.user_id or 0, role__in=list(roles), partnership_id=ref
             )
         )
     )
@@ -44,7 +44,7 @@ def reach_q(
             Exists(
                 Assignment.partnerships.through.objects.filter(
                     partnership_id=ref,
-                    assignment__user_id=facts.user_id,
+                    assignment__user_id=facts.user_id or 0,
                     assignment__kind=AssignmentKind.INSPECTOR,
                     assignment__starts_on__lte=facts.today,
                     assignment__ends_on__gte=facts.today,

@@ -128,8 +128,7 @@ def assignment_list(*, user: Any, live_only: bool = True) -> QuerySet[Assignment
     ).order_by("ends_on")
 
 
-def assignment_list_for_partnership(*, user: Any, partnership: Partnership
-                                    ) -> QuerySet[Assignment]:
+def assignment_list_for_partnership(*, user: Any, partnership: Partnership) -> QuerySet[Assignment]:
     return (
         assignment_policy.visible_to(user, "view")
         .filter(partnerships=partnership)

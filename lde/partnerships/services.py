@@ -50,7 +50,9 @@ def partnership_create(
     bcus = list(police_bcus)
     partnership.police_bcus.set(bcus)
     for organisation in [lead_council, *bcus]:
-        PartnerOrganisation.objects.get_or_create(partnership=partnership, organisation=organisation)
+        PartnerOrganisation.objects.get_or_create(
+            partnership=partnership, organisation=organisation
+        )
     audit_record(
         actor=actor,
         verb="PARTNERSHIP_CREATED",
@@ -105,8 +107,9 @@ def _membership_add(
         user=user, partnership=partnership, role=role, organisation=organisation
     )
     if organisation is not None:
-        PartnerOrganisation.objects.get_or_create(partnership=partnership,
-                                                  organisation=organisation)
+        PartnerOrganisation.objects.get_or_create(
+            partnership=partnership, organisation=organisation
+        )
     facts_forget(user)
     audit_record(
         actor=actor,
@@ -138,16 +141,14 @@ def membership_invite(
     email = email.strip().lower()
     user = User.objects.filter(email=email).first()
     if user is None:
-        user = user_create(actor=actor, email=email, full_name=full_name,
-                           organisation=organisation)
+        user = user_create(actor=actor, email=email, full_name=full_name, organisation=organisation)
     return _membership_add(
         actor=actor, partnership=partnership, user=user, role=role, organisation=organisation
     )
 
 
 @transaction.atomic
-def membership_change_role(*, actor: User | None, membership: Membership, role: str
-                           ) -> Membership:
+def membership_change_role(*, actor: User | None, membership: Membership, role: str) -> Membership:
     if actor is not None:
         partnership_policy.require(actor, "manage", membership.partnership)
     if membership.role == role:

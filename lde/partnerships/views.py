@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from lde.accounts import selectors as account_selectors
 from lde.accounts import services as account_services
 from lde.accounts.models import Organisation, User
+from lde.accounts.selectors import acting_user as _actor
 from lde.core.access.facts import today
 from lde.core.audit.models import AuditEvent
 from lde.partnerships import selectors, services
@@ -28,8 +29,7 @@ from lde.partnerships.models import Partnership
 from lde.partnerships.policies import membership_policy, partnership_policy
 
 
-def _partnership(request: HttpRequest, partnership_id: int, action: str = "view"
-                 ) -> Partnership:
+def _partnership(request: HttpRequest, partnership_id: int, action: str = "view") -> Partnership:
     partnership = selectors.partnership_get(user=request.user, partnership_id=partnership_id)
     if action != "view":
         partnership_policy.require(request.user, action, partnership)
@@ -106,7 +106,7 @@ def membership_invite(request: HttpRequest, partnership_id: int) -> HttpResponse
     if request.method == "POST" and form.is_valid():
         try:
             membership = services.membership_invite(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=_actor(request),
                 partnership=partnership,
                 **form.cleaned_data,
             )
@@ -118,14 +118,16 @@ def membership_invite(request: HttpRequest, partnership_id: int) -> HttpResponse
                 request, f"{membership.user} is now {membership.get_role_display().lower()}."
             )
             return redirect("partnerships:membership-list", partnership_id=partnership.pk)
-    return render(request, "partnerships/membership_invite.html",
-                  {"form": form, "partnership": partnership})
+    return render(
+        request, "partnerships/membership_invite.html", {"form": form, "partnership": partnership}
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def membership_update(request: HttpRequest, partnership_id: int, membership_id: int
-                      ) -> HttpResponse:
+def membership_update(
+    request: HttpRequest, partnership_id: int, membership_id: int
+) -> HttpResponse:
     partnership = _partnership(request, partnership_id, "view_members")
     membership = selectors.membership_get(user=request.user, membership_id=membership_id)
     if membership.partnership_id != partnership.pk:
@@ -136,21 +138,28 @@ def membership_update(request: HttpRequest, partnership_id: int, membership_id: 
     form = MembershipRoleForm(request.POST or None, initial={"role": membership.role})
     if request.method == "POST" and form.is_valid():
         try:
-            services.membership_change_role(actor=request.user, membership=membership,  # type: ignore[arg-type]
-                                            role=form.cleaned_data["role"])
+            services.membership_change_role(
+                actor=_actor(request),
+                membership=membership,
+                role=form.cleaned_data["role"],
+            )
         except ValidationError as error:
             form.add_error("role", error.message_dict.get("role", error.messages))
         else:
             messages.success(request, f"{membership.user}'s role changed.")
             return redirect("partnerships:membership-list", partnership_id=partnership.pk)
-    return render(request, "partnerships/membership_update.html",
-                  {"form": form, "partnership": partnership, "membership": membership})
+    return render(
+        request,
+        "partnerships/membership_update.html",
+        {"form": form, "partnership": partnership, "membership": membership},
+    )
 
 
 @login_required
 @require_POST
-def membership_remove(request: HttpRequest, partnership_id: int, membership_id: int
-                      ) -> HttpResponse:
+def membership_remove(
+    request: HttpRequest, partnership_id: int, membership_id: int
+) -> HttpResponse:
     partnership = _partnership(request, partnership_id, "view_members")
     membership = selectors.membership_get(user=request.user, membership_id=membership_id)
     if membership.partnership_id != partnership.pk:
@@ -159,19 +168,24 @@ def membership_remove(request: HttpRequest, partnership_id: int, membership_id: 
         raise Http404
     membership_policy.require(request.user, "manage", membership)
     try:
-        services.membership_remove(actor=request.user, membership=membership)  # type: ignore[arg-type]
+        services.membership_remove(actor=_actor(request), membership=membership)
     except ValidationError as error:
         form = MembershipRoleForm(initial={"role": membership.role})
         form.is_bound = False
         return render(
             request,
             "partnerships/membership_update.html",
-            {"form": form, "partnership": partnership, "membership": membership,
-             "remove_error": " ".join(error.messages)},
+            {
+                "form": form,
+                "partnership": partnership,
+                "membership": membership,
+                "remove_error": " ".join(error.messages),
+            },
             status=400,
         )
-    messages.success(request, f"{membership.user} is no longer "
-                     f"{membership.get_role_display().lower()}.")
+    messages.success(
+        request, f"{membership.user} is no longer {membership.get_role_display().lower()}."
+    )
     return redirect("partnerships:membership-list", partnership_id=partnership.pk)
 
 
@@ -186,8 +200,9 @@ def post_list(request: HttpRequest, partnership_id: int) -> HttpResponse:
         "partnerships/post_list.html",
         {
             "partnership": partnership,
-            "posts": account_selectors.post_list(user=request.user,
-                                                 organisation_ids=organisation_ids),
+            "posts": account_selectors.post_list(
+                user=request.user, organisation_ids=organisation_ids
+            ),
             "can": _can(request, partnership),
         },
     )
@@ -201,16 +216,20 @@ def post_create(request: HttpRequest, partnership_id: int) -> HttpResponse:
     form = PostForm(request.POST or None, organisations=organisations)
     if request.method == "POST" and form.is_valid():
         try:
-            account_services.post_create(actor=request.user, partnership_id=partnership.pk,  # type: ignore[arg-type]
-                                         **form.cleaned_data)
+            account_services.post_create(
+                actor=_actor(request),
+                partnership_id=partnership.pk,
+                **form.cleaned_data,
+            )
         except ValidationError as error:
             for field, problems in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, problems)
         else:
             messages.success(request, f"Post “{form.cleaned_data['title']}” added.")
             return redirect("partnerships:post-list", partnership_id=partnership.pk)
-    return render(request, "partnerships/post_form.html",
-                  {"form": form, "partnership": partnership})
+    return render(
+        request, "partnerships/post_form.html", {"form": form, "partnership": partnership}
+    )
 
 
 @login_required
@@ -225,11 +244,12 @@ def post_holder_change(request: HttpRequest, partnership_id: int, post_id: int) 
         Q(memberships__partnership=partnership) | Q(organisation=post.organisation),
         is_active=True,
     ).distinct()
-    form = PostHolderForm(request.POST or None, people=people.order_by("full_name"),
-                          initial={"on": today()})
+    form = PostHolderForm(
+        request.POST or None, people=people.order_by("full_name"), initial={"on": today()}
+    )
     if request.method == "POST" and form.is_valid():
         account_services.post_holder_change(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=_actor(request),
             post=post,
             holder=form.cleaned_data["holder"],
             on=form.cleaned_data["on"],
@@ -240,8 +260,12 @@ def post_holder_change(request: HttpRequest, partnership_id: int, post_id: int) 
     return render(
         request,
         "partnerships/post_holder_form.html",
-        {"form": form, "partnership": partnership, "post": post,
-         "history": account_selectors.post_history(post=post)},
+        {
+            "form": form,
+            "partnership": partnership,
+            "post": post,
+            "history": account_selectors.post_history(post=post),
+        },
     )
 
 
@@ -254,12 +278,18 @@ def partner_organisation_add(request: HttpRequest, partnership_id: int) -> HttpR
     ).order_by("name")
     form = PartnerOrganisationForm(request.POST or None, organisations=organisations)
     if request.method == "POST" and form.is_valid():
-        services.partner_organisation_add(actor=request.user, partnership=partnership,  # type: ignore[arg-type]
-                                          organisation=form.cleaned_data["organisation"])
+        services.partner_organisation_add(
+            actor=_actor(request),
+            partnership=partnership,
+            organisation=form.cleaned_data["organisation"],
+        )
         messages.success(request, f"{form.cleaned_data['organisation']} is now a partner.")
         return redirect("partnerships:partnership-detail", partnership_id=partnership.pk)
-    return render(request, "partnerships/partner_organisation_form.html",
-                  {"form": form, "partnership": partnership})
+    return render(
+        request,
+        "partnerships/partner_organisation_form.html",
+        {"form": form, "partnership": partnership},
+    )
 
 
 @login_required
@@ -272,8 +302,9 @@ def partnership_clearances(request: HttpRequest, partnership_id: int) -> HttpRes
             "organisation_id", flat=True
         )
     )
-    member_ids = selectors.membership_list(user=request.user, partnership=partnership
-                                           ).values_list("user_id", flat=True)
+    member_ids = selectors.membership_list(user=request.user, partnership=partnership).values_list(
+        "user_id", flat=True
+    )
     clearances = account_selectors.clearance_list(user=request.user).filter(
         user_id__in=member_ids, revoked_on__isnull=True
     )
@@ -295,5 +326,8 @@ def partnership_audit(request: HttpRequest, partnership_id: int) -> HttpResponse
     partnership = _partnership(request, partnership_id, "view_audit")
     events = AuditEvent.objects.filter(partnership_id=partnership.pk).order_by("-sequence")
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    return render(request, "partnerships/partnership_audit.html",
-                  {"partnership": partnership, "page": page, "can": _can(request, partnership)})
+    return render(
+        request,
+        "partnerships/partnership_audit.html",
+        {"partnership": partnership, "page": page, "can": _can(request, partnership)},
+    )

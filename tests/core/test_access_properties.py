@@ -61,28 +61,41 @@ def worlds(draw: Any) -> World:
     n_o = draw(st.integers(1, 4))
     n_u = draw(st.integers(2, 5))
     user_org = tuple(draw(st.one_of(st.none(), st.integers(0, n_o - 1))) for _ in range(n_u))
-    links = draw(st.frozensets(st.tuples(st.integers(0, n_p - 1), st.integers(0, n_o - 1)),
-                               max_size=6))
-    memberships = draw(st.frozensets(
-        st.tuples(st.integers(0, n_u - 1), st.integers(0, n_p - 1), st.sampled_from(ROLES)),
-        max_size=8,
-    ))
+    links = draw(
+        st.frozensets(st.tuples(st.integers(0, n_p - 1), st.integers(0, n_o - 1)), max_size=6)
+    )
+    memberships = draw(
+        st.frozensets(
+            st.tuples(st.integers(0, n_u - 1), st.integers(0, n_p - 1), st.sampled_from(ROLES)),
+            max_size=8,
+        )
+    )
     offsets = st.integers(-20, 20)
-    assignments = tuple(draw(st.lists(
-        st.tuples(
-            st.integers(0, n_u - 1),
-            st.sampled_from([AssignmentKind.INSPECTOR, AssignmentKind.PEER_REVIEWER]),
-            st.frozensets(st.integers(0, n_p - 1), min_size=1),
-            offsets,
-            offsets,
-        ).map(lambda a: (a[0], a[1], a[2], min(a[3], a[4]), max(a[3], a[4]))),
-        max_size=3,
-    )))
-    posts = tuple(draw(st.lists(
-        st.tuples(st.integers(0, n_o - 1),
-                  st.sampled_from([PostKind.SECURITY_CONTACT, PostKind.OTHER])),
-        max_size=3,
-    )))
+    assignments = tuple(
+        draw(
+            st.lists(
+                st.tuples(
+                    st.integers(0, n_u - 1),
+                    st.sampled_from([AssignmentKind.INSPECTOR, AssignmentKind.PEER_REVIEWER]),
+                    st.frozensets(st.integers(0, n_p - 1), min_size=1),
+                    offsets,
+                    offsets,
+                ).map(lambda a: (a[0], a[1], a[2], min(a[3], a[4]), max(a[3], a[4]))),
+                max_size=3,
+            )
+        )
+    )
+    posts = tuple(
+        draw(
+            st.lists(
+                st.tuples(
+                    st.integers(0, n_o - 1),
+                    st.sampled_from([PostKind.SECURITY_CONTACT, PostKind.OTHER]),
+                ),
+                max_size=3,
+            )
+        )
+    )
     holdings: list[tuple[int, int, int, int | None]] = []
     for post_index in range(len(posts)):
         if draw(st.booleans()):
@@ -90,15 +103,33 @@ def worlds(draw: Any) -> World:
             end = draw(st.one_of(st.none(), st.integers(start, 20)))
             holdings.append((post_index, draw(st.integers(0, n_u - 1)), start, end))
     clearances = tuple(
-        c for c in draw(st.lists(
-            st.tuples(st.integers(0, n_u - 1), st.integers(0, n_o - 1), st.integers(0, n_u - 1)),
-            max_size=3,
-        )) if c[0] != c[2]
+        c
+        for c in draw(
+            st.lists(
+                st.tuples(
+                    st.integers(0, n_u - 1), st.integers(0, n_o - 1), st.integers(0, n_u - 1)
+                ),
+                max_size=3,
+            )
+        )
+        if c[0] != c[2]
     )
     analysts = draw(st.frozensets(st.integers(0, n_u - 1), max_size=1))
     admins = draw(st.frozensets(st.integers(0, n_u - 1), max_size=1))
-    return World(n_p, n_o, n_u, user_org, links, memberships, assignments, posts,
-                 tuple(holdings), clearances, analysts, admins)
+    return World(
+        n_p,
+        n_o,
+        n_u,
+        user_org,
+        links,
+        memberships,
+        assignments,
+        posts,
+        tuple(holdings),
+        clearances,
+        analysts,
+        admins,
+    )
 
 
 @dataclass
@@ -112,13 +143,17 @@ class Built:
 
 
 def build(world: World, today: date) -> Built:
-    organisations = [Organisation.objects.create(name=f"O{i}", type="council")
-                     for i in range(world.organisations)]
+    organisations = [
+        Organisation.objects.create(name=f"O{i}", type="council")
+        for i in range(world.organisations)
+    ]
     users = [
         User.objects.create(
-            email=f"u{i}@example.test", full_name=f"U{i}",
+            email=f"u{i}@example.test",
+            full_name=f"U{i}",
             organisation=organisations[o] if o is not None else None,
-            is_national_analyst=i in world.analysts, is_site_administrator=i in world.admins,
+            is_national_analyst=i in world.analysts,
+            is_site_administrator=i in world.admins,
         )
         for i, o in enumerate(world.user_organisation)
     ]
@@ -127,29 +162,42 @@ def build(world: World, today: date) -> Built:
         for i in range(world.partnerships)
     ]
     for p, o in world.links:
-        PartnerOrganisation.objects.create(partnership=partnerships[p],
-                                           organisation=organisations[o])
+        PartnerOrganisation.objects.create(
+            partnership=partnerships[p], organisation=organisations[o]
+        )
     memberships = {
         (u, p, r): Membership.objects.create(user=users[u], partnership=partnerships[p], role=r)
         for u, p, r in world.memberships
     }
     for u, kind, ps, start, end in world.assignments:
         assignment = Assignment.objects.create(
-            user=users[u], kind=kind, title="A", starts_on=today + timedelta(start),
+            user=users[u],
+            kind=kind,
+            title="A",
+            starts_on=today + timedelta(start),
             ends_on=today + timedelta(end),
         )
         assignment.partnerships.set([partnerships[p] for p in ps])
-    posts = [Post.objects.create(organisation=organisations[o], kind=k, title=f"Post {i}")
-             for i, (o, k) in enumerate(world.posts)]
+    posts = [
+        Post.objects.create(organisation=organisations[o], kind=k, title=f"Post {i}")
+        for i, (o, k) in enumerate(world.posts)
+    ]
     for post_index, u, start, end in world.holdings:
         PostHolding.objects.create(
-            post=posts[post_index], user=users[u], started_on=today + timedelta(start),
+            post=posts[post_index],
+            user=users[u],
+            started_on=today + timedelta(start),
             ended_on=None if end is None else today + timedelta(end),
         )
     clearances = [
-        Clearance.objects.create(user=users[u], level=30, granted_on=today - timedelta(5),
-                                 expires_on=today + timedelta(5), sponsor=organisations[s],
-                                 recorded_by=users[r])
+        Clearance.objects.create(
+            user=users[u],
+            level=30,
+            granted_on=today - timedelta(5),
+            expires_on=today + timedelta(5),
+            sponsor=organisations[s],
+            recorded_by=users[r],
+        )
         for u, s, r in world.clearances
     ]
     return Built(partnerships, organisations, users, posts, clearances, memberships)
@@ -157,13 +205,16 @@ def build(world: World, today: date) -> Built:
 
 # The reference: permissions.md, written directly over the plain world.
 
+
 def roles_of(world: World, u: int, p: int) -> set[str]:
     return {r for (mu, mp, r) in world.memberships if mu == u and mp == p}
 
 
 def inspects(world: World, u: int, p: int) -> bool:
-    return any(au == u and kind == AssignmentKind.INSPECTOR and p in ps and start <= 0 <= end
-               for au, kind, ps, start, end in world.assignments)
+    return any(
+        au == u and kind == AssignmentKind.INSPECTOR and p in ps and start <= 0 <= end
+        for au, kind, ps, start, end in world.assignments
+    )
 
 
 def partnership_reference(world: World, u: int, action: str, p: int) -> bool:
@@ -181,45 +232,66 @@ def security_contact_of(world: World, u: int) -> set[int]:
     return {
         world.posts[post][0]
         for post, hu, start, end in world.holdings
-        if hu == u and world.posts[post][1] == PostKind.SECURITY_CONTACT
-        and start <= 0 and (end is None or end >= 0)
+        if hu == u
+        and world.posts[post][1] == PostKind.SECURITY_CONTACT
+        and start <= 0
+        and (end is None or end >= 0)
     }
 
 
 def organisation_reference(world: World, u: int, action: str, o: int) -> bool:
     if action == "manage_clearances":
         return o in security_contact_of(world, u)
-    coordinated = {p for p in range(world.partnerships) if Role.COORDINATOR in roles_of(world, u, p)}
+    coordinated = {
+        p for p in range(world.partnerships) if Role.COORDINATOR in roles_of(world, u, p)
+    }
     if action == "manage":
         return u in world.admins or any((p, o) in world.links for p in coordinated)
     reads_register = (
-        u in world.admins or u in world.analysts
+        u in world.admins
+        or u in world.analysts
         or any(r in READERS for (mu, _p, r) in world.memberships if mu == u)
         or any(inspects(world, u, p) for p in range(world.partnerships))
     )
     member_of = {mp for (mu, mp, _r) in world.memberships if mu == u}
-    return (reads_register or world.user_organisation[u] == o
-            or any((p, o) in world.links for p in member_of))
+    return (
+        reads_register
+        or world.user_organisation[u] == o
+        or any((p, o) in world.links for p in member_of)
+    )
 
 
 def post_reference(world: World, u: int, action: str, post: int) -> bool:
     o = world.posts[post][0]
     if action == "manage":
-        return any((p, o) in world.links and Role.COORDINATOR in roles_of(world, u, p)
-                   for p in range(world.partnerships))
-    readable = {p for p in range(world.partnerships)
-                if roles_of(world, u, p) & READERS or inspects(world, u, p)}
-    return (world.user_organisation[u] == o or o in security_contact_of(world, u)
-            or any((p, o) in world.links for p in readable))
+        return any(
+            (p, o) in world.links and Role.COORDINATOR in roles_of(world, u, p)
+            for p in range(world.partnerships)
+        )
+    readable = {
+        p
+        for p in range(world.partnerships)
+        if roles_of(world, u, p) & READERS or inspects(world, u, p)
+    }
+    return (
+        world.user_organisation[u] == o
+        or o in security_contact_of(world, u)
+        or any((p, o) in world.links for p in readable)
+    )
 
 
 def clearance_reference(world: World, u: int, action: str, c: int) -> bool:
     holder, sponsor, _recorder = world.clearances[c]
     if action == "record":
         return sponsor in security_contact_of(world, u) and holder != u
-    coordinated = {p for p in range(world.partnerships) if Role.COORDINATOR in roles_of(world, u, p)}
-    return (holder == u or sponsor in security_contact_of(world, u)
-            or any(roles_of(world, holder, p) for p in coordinated))
+    coordinated = {
+        p for p in range(world.partnerships) if Role.COORDINATOR in roles_of(world, u, p)
+    }
+    return (
+        holder == u
+        or sponsor in security_contact_of(world, u)
+        or any(roles_of(world, holder, p) for p in coordinated)
+    )
 
 
 def membership_reference(world: World, u: int, action: str, key: tuple[int, int, str]) -> bool:
@@ -229,8 +301,7 @@ def membership_reference(world: World, u: int, action: str, key: tuple[int, int,
     return partnership_reference(world, u, "manage", p)
 
 
-def _agree(policy: Any, action: str, user: User, objects: list[Any], expected: list[bool]
-           ) -> None:
+def _agree(policy: Any, action: str, user: User, objects: list[Any], expected: list[bool]) -> None:
     visible = set(policy.visible_to(user, action).values_list("pk", flat=True))
     for obj, want in zip(objects, expected, strict=True):
         assert (obj.pk in visible) == want, (policy, action, user, obj)
@@ -245,30 +316,59 @@ def test_policies_agree_with_the_reference_in_every_world(world: World) -> None:
         for u, user in enumerate(built.users):
             facts_forget(user)
             for action in partnership_policy.actions:
-                _agree(partnership_policy, action, user, built.partnerships,
-                       [partnership_reference(world, u, action, p)
-                        for p in range(world.partnerships)])
+                _agree(
+                    partnership_policy,
+                    action,
+                    user,
+                    built.partnerships,
+                    [partnership_reference(world, u, action, p) for p in range(world.partnerships)],
+                )
             for action in organisation_policy.actions:
-                _agree(organisation_policy, action, user, built.organisations,
-                       [organisation_reference(world, u, action, o)
-                        for o in range(world.organisations)])
+                _agree(
+                    organisation_policy,
+                    action,
+                    user,
+                    built.organisations,
+                    [
+                        organisation_reference(world, u, action, o)
+                        for o in range(world.organisations)
+                    ],
+                )
             for action in post_policy.actions:
-                _agree(post_policy, action, user, built.posts,
-                       [post_reference(world, u, action, i) for i in range(len(world.posts))])
+                _agree(
+                    post_policy,
+                    action,
+                    user,
+                    built.posts,
+                    [post_reference(world, u, action, i) for i in range(len(world.posts))],
+                )
             for action in clearance_policy.actions:
-                _agree(clearance_policy, action, user, built.clearances,
-                       [clearance_reference(world, u, action, c)
-                        for c in range(len(world.clearances))])
+                _agree(
+                    clearance_policy,
+                    action,
+                    user,
+                    built.clearances,
+                    [
+                        clearance_reference(world, u, action, c)
+                        for c in range(len(world.clearances))
+                    ],
+                )
             keys = sorted(built.memberships)
             for action in membership_policy.actions:
-                _agree(membership_policy, action, user, [built.memberships[k] for k in keys],
-                       [membership_reference(world, u, action, k) for k in keys])
+                _agree(
+                    membership_policy,
+                    action,
+                    user,
+                    [built.memberships[k] for k in keys],
+                    [membership_reference(world, u, action, k) for k in keys],
+                )
         transaction.set_rollback(True)
 
 
 @given(world=worlds())
-def test_nobody_sees_another_partnerships_rows_except_through_a_live_assignment(world: World
-                                                                                 ) -> None:
+def test_nobody_sees_another_partnerships_rows_except_through_a_live_assignment(
+    world: World,
+) -> None:
     today = timezone.localdate()
     with transaction.atomic():
         built = build(world, today)

@@ -108,8 +108,7 @@ def test_a_chain_recomputed_without_the_key_is_caught() -> None:
     assert [p.split(" does ")[0] for p in problems] == ["Event #1", "Event #2", "Event #3"]
 
 
-def test_lde_audit_verify_exits_non_zero_on_tampering(capsys: pytest.CaptureFixture[str]
-                                                      ) -> None:
+def test_lde_audit_verify_exits_non_zero_on_tampering(capsys: pytest.CaptureFixture[str]) -> None:
     events = _chain_of(2)
     call_command("audit", "checkpoint")
     call_command("audit", "verify")
@@ -137,7 +136,7 @@ def test_concurrent_writers_never_fork_the_chain() -> None:
             barrier.wait()
             for i in range(10):
                 audit_record(actor=actor, verb="CONCURRENT_WRITE", detail={"writer": n, "i": i})
-        except BaseException as error:  # noqa: BLE001 - reported below
+        except BaseException as error:
             errors.append(error)
         finally:
             connections.close_all()

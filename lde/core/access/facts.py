@@ -72,8 +72,8 @@ def facts_for(user: Any) -> UserFacts:
     if user is None or not getattr(user, "is_authenticated", False):
         return UserFacts(user_id=None, today=today())
     cached = getattr(user, _CACHE_ATTRIBUTE, None)
-    if cached is not None:
-        return cached  # type: ignore[no-any-return]
+    if isinstance(cached, UserFacts):
+        return cached
     loader: Callable[[Any], UserFacts] = import_string(settings.LDE_FACTS_LOADER)
     facts = loader(user)
     setattr(user, _CACHE_ATTRIBUTE, facts)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Generic, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -65,7 +66,7 @@ class Policy(Generic[M]):
         base = queryset if queryset is not None else self.model._default_manager.all()
         try:
             obj = base.get(pk=pk)
-        except (self.model.DoesNotExist, ValueError, TypeError):
+        except (ObjectDoesNotExist, ValueError, TypeError, OverflowError):
             raise Http404 from None
         if not self.user_can(user, "view", obj):
             raise Http404
@@ -74,6 +75,4 @@ class Policy(Generic[M]):
     def require(self, user: Any, action: str, obj: M) -> None:
         """Visible but not allowed: 403, with who can do it."""
         if not self.user_can(user, action, obj):
-            raise PermissionDenied403(
-                "You cannot do this.", who_can=self.who_can.get(action, "")
-            )
+            raise PermissionDenied403("You cannot do this.", who_can=self.who_can.get(action, ""))

@@ -77,7 +77,7 @@ def audit_record(
     if isinstance(changes, Mapping):
         changed = {name: value_digest(value) for name, value in sorted(changes.items())}
     else:
-        changed = {name: "" for name in sorted(changes or [])}
+        changed = dict.fromkeys(sorted(changes or []), "")
     actor_id = getattr(actor, "pk", None) if actor is not None else None
     actor_label = str(getattr(actor, "email", "") or "") if actor is not None else "system"
     target_type = target._meta.label_lower if target is not None else ""
@@ -225,9 +225,9 @@ def audit_verify(*, batch_size: int = 2000) -> VerifyReport:
         if not isinstance(body, dict) or canonical_json(body) != event.payload:
             report.problems.append(f"Event #{event.sequence} has a payload that is not canonical.")
         else:
-            mismatched = [
-                name for name in _MIRRORED if body.get(name) != getattr(event, name)
-            ] + (["sequence"] if body.get("sequence") != event.sequence else [])
+            mismatched = [name for name in _MIRRORED if body.get(name) != getattr(event, name)] + (
+                ["sequence"] if body.get("sequence") != event.sequence else []
+            )
             if mismatched:
                 report.problems.append(
                     f"Event #{event.sequence} has columns that disagree with its payload: "

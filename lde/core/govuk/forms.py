@@ -16,7 +16,7 @@ class GovukBoundField(BoundField):
             described.append(f"{self.auto_id}-hint")
         if self.errors:
             described.append(f"{self.auto_id}-error")
-            css = attrs.get("class", "") or ""
+            css = str(attrs.get("class", "") or "")
             for base in ("govuk-input", "govuk-select", "govuk-textarea"):
                 if base in css.split():
                     css = f"{css} {base}--error"

@@ -26,8 +26,9 @@ class Command(BaseCommand):
             help="Read the password from standard input instead of prompting.",
         )
 
-    def handle(self, *args: Any, email: str, name: str, password_stdin: bool, **options: Any
-               ) -> None:
+    def handle(
+        self, *args: Any, email: str, name: str, password_stdin: bool, **options: Any
+    ) -> None:
         email = email.strip().lower()
         if User.objects.filter(email=email).exists():
             raise CommandError(f"A user with email {email} already exists.")
@@ -46,8 +47,11 @@ class Command(BaseCommand):
             raise CommandError("Password: " + " ".join(error.messages)) from error
         with transaction.atomic():
             user = User.objects.create_superuser(email=email, password=password, full_name=name)
-            audit_record(actor=None, verb="SITE_ADMINISTRATOR_CREATED", target=user,
-                         changes={"email": email})
-        self.stdout.write(self.style.SUCCESS(
-            f"Site administrator {email} created. They set up two-factor at first sign-in."
-        ))
+            audit_record(
+                actor=None, verb="SITE_ADMINISTRATOR_CREATED", target=user, changes={"email": email}
+            )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Site administrator {email} created. They set up two-factor at first sign-in."
+            )
+        )

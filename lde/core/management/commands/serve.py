@@ -21,20 +21,31 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=2)
         parser.add_argument("--with-worker", action="store_true")
 
-    def handle(self, *args: Any, bind: str, workers: int, with_worker: bool, **options: Any
-               ) -> None:
+    def handle(
+        self, *args: Any, bind: str, workers: int, with_worker: bool, **options: Any
+    ) -> None:
         call_command("collectstatic", interactive=False, verbosity=0)
         env = dict(os.environ)
         env.setdefault("DJANGO_SETTINGS_MODULE", os.environ.get("DJANGO_SETTINGS_MODULE", ""))
         worker = None
         if with_worker:
-            worker = subprocess.Popen([sys.executable, "-m", "lde.cli", "worker"], env=env)  # noqa: S603
+            worker = subprocess.Popen([sys.executable, "-m", "lde.cli", "worker"], env=env)
         gunicorn = shutil.which("gunicorn") or "gunicorn"
         self.stdout.write(f"Serving {settings.SERVICE_NAME} at http://{bind}/ (Ctrl+C to stop)")
         try:
             subprocess.call(  # noqa: S603
-                [gunicorn, "config.wsgi:application", "--bind", bind, "--workers", str(workers),
-                 "--access-logfile", "-", "--log-level", "warning"],
+                [
+                    gunicorn,
+                    "config.wsgi:application",
+                    "--bind",
+                    bind,
+                    "--workers",
+                    str(workers),
+                    "--access-logfile",
+                    "-",
+                    "--log-level",
+                    "warning",
+                ],
                 env=env,
             )
         except KeyboardInterrupt:

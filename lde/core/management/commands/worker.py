@@ -17,10 +17,15 @@ class Command(BaseCommand):
     help = "Run background tasks and the periodic jobs (reminders, audit checkpoints)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--interval", type=float, default=5.0,
-                            help="Seconds to wait when there is nothing to do.")
-        parser.add_argument("--once", action="store_true",
-                            help="Run due jobs and queued tasks once, then stop.")
+        parser.add_argument(
+            "--interval",
+            type=float,
+            default=5.0,
+            help="Seconds to wait when there is nothing to do.",
+        )
+        parser.add_argument(
+            "--once", action="store_true", help="Run due jobs and queued tasks once, then stop."
+        )
 
     def handle(self, *args: Any, interval: float, once: bool, **options: Any) -> None:
         for config in apps.get_app_configs():
@@ -38,8 +43,13 @@ class Command(BaseCommand):
             for name in run_due_jobs():
                 self.stdout.write(f"Ran periodic job {name}.")
             Worker(
-                queue_names=["*"], interval=0, batch=True, backend_name="default",
-                startup_delay=False, max_tasks=None, worker_id="lde-worker",
+                queue_names=["*"],
+                interval=0,
+                batch=True,
+                backend_name="default",
+                startup_delay=False,
+                max_tasks=None,
+                worker_id="lde-worker",
                 excluded_queue_names=[],
             ).run()
             if once:
