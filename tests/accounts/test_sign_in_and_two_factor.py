@@ -1,0 +1,113 @@
+"""Sign-in, lockout, two-factor for privileged roles, and the security headers."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client, override_settings
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from lde.partnerships.models import Role
+from tests.factories import PASSWORD, MembershipFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _code(device: TOTPDevice) -> str:
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():06d}"
+
+
+def test_wrong_password_shows_the_error_summary(client: Client) -> None:
+    user = UserFactory()
+    response = client.post("/sign-in/", {"username": user.email, "password": "wrong"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "There is a problem" in page
+    assert "Enter a correct email address and password." in page
+
+
+def test_a_viewer_signs_in_without_a_second_factor(client: Client) -> None:
+    membership = MembershipFactory(role=Role.VIEWER)
+    response = client.post("/sign-in/", {"username": membership.user.email, "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200
+
+
+def test_a_coordinator_must_set_up_and_then_give_a_second_factor(client: Client) -> None:
+    membership = MembershipFactory(role=Role.COORDINATOR)
+    client.post("/sign-in/", {"username": membership.user.email, "password": PASSWORD})
+    response = client.get(f"/partnerships/{membership.partnership_id}/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/two-factor/set-up/")
+    client.get("/two-factor/set-up/")
+    device = TOTPDevice.objects.get(user=membership.user, confirmed=False)
+    wrong = client.post("/two-factor/set-up/", {"otp_token": "000000"})
+    assert "The security code is wrong" in wrong.content.decode()
+    device.refresh_from_db()
+    device.throttle_reset()  # a wrong code makes the next attempt wait; the test does not
+    done = client.post("/two-factor/set-up/", {"otp_token": _code(device)})
+    assert done.status_code == 302
+    assert client.get(f"/partnerships/{membership.partnership_id}/").status_code == 200
+
+
+@override_settings(DEBUG=True, OTP_TOTP_THROTTLE_FACTOR=0)
+def test_no_setting_lets_a_coordinator_past_the_second_factor(client: Client) -> None:
+    membership = MembershipFactory(role=Role.COORDINATOR)
+    membership.user.is_superuser = membership.user.is_staff = True
+    membership.user.save()
+    client.force_login(membership.user)
+    TOTPDevice.objects.create(user=membership.user, name="app", confirmed=True)
+    response = client.get("/api/v1/docs")  # not a bypass either: the API uses tokens only
+    assert client.get("/").status_code == 302
+    assert client.get("/").headers["Location"].startswith("/two-factor/?next=/")
+    assert response.status_code in (200, 401)
+
+
+def test_five_wrong_passwords_lock_the_account(client: Client) -> None:
+    user = UserFactory()
+    for _ in range(5):
+        client.post("/sign-in/", {"username": user.email, "password": "wrong"})
+    locked = client.post("/sign-in/", {"username": user.email, "password": PASSWORD})
+    assert locked.status_code == 429
+    assert "Your account is locked" in locked.content.decode()
+
+
+def test_pages_send_csp_and_security_headers(client: Client) -> None:
+    response = client.get("/sign-in/")
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "frame-ancestors 'none'" in policy
+    assert "script-src 'self'" in policy
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+
+
+def test_production_settings_use_secure_cookies_and_refuse_local_keys(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import importlib
+
+    from django.core.exceptions import ImproperlyConfigured
+
+    import config.env
+
+    monkeypatch.setenv("DATABASE_URL", "postgres://u:p@127.0.0.1:5432/lde")
+    importlib.reload(config.env)
+    with pytest.raises(ImproperlyConfigured, match="LDE_SECRET_KEY and LDE_AUDIT_KEY"):
+        importlib.import_module("config.settings.production")
+    monkeypatch.setenv("LDE_SECRET_KEY", "x" * 50)
+    monkeypatch.setenv("LDE_AUDIT_KEY", "y" * 50)
+    importlib.reload(config.env)
+    import sys
+
+    sys.modules.pop("config.settings.production", None)
+    production = importlib.import_module("config.settings.production")
+    assert production.SESSION_COOKIE_SECURE is True
+    assert production.CSRF_COOKIE_SECURE is True
+    assert production.SECURE_HSTS_SECONDS == 31536000
+    assert production.DEBUG is False
+    monkeypatch.undo()
+    importlib.reload(config.env)
+    sys.modules.pop("config.settings.production", None)
