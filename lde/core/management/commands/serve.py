@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from typing import Any
@@ -26,16 +25,16 @@ class Command(BaseCommand):
     ) -> None:
         call_command("collectstatic", interactive=False, verbosity=0)
         env = dict(os.environ)
-        env.setdefault("DJANGO_SETTINGS_MODULE", os.environ.get("DJANGO_SETTINGS_MODULE", ""))
         worker = None
         if with_worker:
             worker = subprocess.Popen([sys.executable, "-m", "lde.cli", "worker"], env=env)
-        gunicorn = shutil.which("gunicorn") or "gunicorn"
         self.stdout.write(f"Serving {settings.SERVICE_NAME} at http://{bind}/ (Ctrl+C to stop)")
         try:
             subprocess.call(  # noqa: S603
                 [
-                    gunicorn,
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
                     "config.wsgi:application",
                     "--bind",
                     bind,
