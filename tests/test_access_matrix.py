@@ -140,6 +140,7 @@ CASES: dict[str, Case] = {
         "GET", ("organisation_id",), organisation_page(["security_contact"])
     ),
     "partnerships:partnership-list": Case("GET", (), SIGNED_IN),
+    "partnerships:partnership-create": Case("GET", (), expect(403, site_administrator=200)),
     "partnerships:partnership-detail": Case(
         "GET", ("partnership_id",), partnership_page([*MEMBERS, "inspector"])
     ),

@@ -159,6 +159,7 @@ LDE_FACTS_LOADER = "lde.partnerships.selectors.user_facts_load"
 LDE_HOME_PANELS = [
     "lde.partnerships.panels.partnerships_panel",
     "lde.accounts.panels.vetting_panel",
+    "lde.partnerships.panels.site_administration_panel",
 ]
 AXES_LOCKOUT_CALLABLE = "lde.accounts.views.locked_out"
 LDE_DEMO_BUILDERS: list[str] = []

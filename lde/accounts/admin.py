@@ -7,10 +7,11 @@ site-wide grants); they have no access to partnership content through this role.
 from django.contrib import admin
 
 from lde.accounts.models import Caveat, Organisation, User
+from lde.core.admin import AuditedModelAdmin
 
 
 @admin.register(User)
-class UserAdmin(admin.ModelAdmin):
+class UserAdmin(AuditedModelAdmin):
     list_display = [
         "email",
         "full_name",
@@ -33,12 +34,12 @@ class UserAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(AuditedModelAdmin):
     list_display = ["name", "type", "gss_code"]
     list_filter = ["type"]
     search_fields = ["name", "gss_code"]
 
 
 @admin.register(Caveat)
-class CaveatAdmin(admin.ModelAdmin):
+class CaveatAdmin(AuditedModelAdmin):
     list_display = ["code", "name"]

@@ -4,11 +4,11 @@ from typing import Any
 
 from django import forms
 
-from lde.accounts.models import Organisation, PostKind, User
+from lde.accounts.models import Organisation, OrganisationType, PostKind, User
 from lde.core.access.markings import VettingLevel
 from lde.core.govuk import widgets
 from lde.core.govuk.forms import GovukForm
-from lde.partnerships.models import Role
+from lde.partnerships.models import Partnership, Region, Role
 
 
 class MembershipInviteForm(GovukForm):
@@ -101,3 +101,72 @@ class PostHolderForm(GovukForm):
         super().__init__(*args, **kwargs)
         if people is not None:
             self.fields["holder"].queryset = people  # type: ignore[attr-defined]
+
+
+class PartnershipCreateForm(GovukForm):
+    """Site administrators create a partnership and name its first coordinator."""
+
+    name = forms.CharField(
+        label="Name",
+        max_length=200,
+        widget=widgets.TextInput(),
+        help_text="For example, Harrowfield Prevent Partnership.",
+    )
+    lead_council = forms.ModelChoiceField(
+        label="Lead council",
+        queryset=Organisation.objects.none(),
+        empty_label="Choose a council",
+        widget=widgets.Select(),
+    )
+    police_bcus = forms.ModelMultipleChoiceField(
+        label="Police basic command units",
+        queryset=Organisation.objects.none(),
+        required=False,
+        widget=widgets.CheckboxSelectMultiple(),
+    )
+    region = forms.ChoiceField(label="Region", choices=Region.choices, widget=widgets.Select())
+    area_gss_codes = forms.CharField(
+        label="Area GSS codes",
+        required=False,
+        widget=widgets.TextInput(width="20"),
+        help_text="The ONS codes of the areas it covers, separated by commas, "
+        "for example E08000025.",
+    )
+    coordinator_email = forms.EmailField(
+        label="First coordinator's email address", widget=widgets.EmailInput()
+    )
+    coordinator_name = forms.CharField(
+        label="First coordinator's full name", max_length=150, widget=widgets.TextInput()
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["lead_council"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
+            type=OrganisationType.COUNCIL
+        ).order_by("name")
+        self.fields["police_bcus"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
+            type=OrganisationType.POLICE_BCU
+        ).order_by("name")
+
+    def clean_name(self) -> str:
+        name = str(self.cleaned_data["name"]).strip()
+        if Partnership.objects.filter(name__iexact=name).exists():
+            raise forms.ValidationError("A partnership with this name already exists")
+        return name
+
+    def clean_area_gss_codes(self) -> list[str]:
+        import re
+
+        from lde.accounts.models import GSS_CODE_PATTERN
+
+        raw = str(self.cleaned_data.get("area_gss_codes") or "")
+        codes = [c.strip().upper() for c in raw.split(",") if c.strip()]
+        bad = [c for c in codes if not re.match(GSS_CODE_PATTERN, c)]
+        if bad:
+            raise forms.ValidationError(
+                f"Enter GSS codes of a letter and 8 digits, like E08000025 (not {', '.join(bad)})"
+            )
+        return codes
+
+    def clean_coordinator_email(self) -> str:
+        return str(self.cleaned_data["coordinator_email"]).strip().lower()

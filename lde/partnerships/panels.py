@@ -51,3 +51,15 @@ def partnerships_panel(request: HttpRequest) -> dict[str, Any] | None:
         "attention": attention,
         "today": facts.today,
     }
+
+
+def site_administration_panel(request: HttpRequest) -> dict[str, Any] | None:
+    """Site administrators run the site; they see no partnership content by that role."""
+    if not facts_for(request.user).is_site_administrator:
+        return None
+    from lde.partnerships.models import Partnership
+
+    return {
+        "template": "partnerships/panels/site_administration.html",
+        "partnership_count": Partnership.objects.count(),
+    }

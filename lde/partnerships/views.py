@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,13 +16,15 @@ from lde.accounts import selectors as account_selectors
 from lde.accounts import services as account_services
 from lde.accounts.models import Organisation, User
 from lde.accounts.selectors import acting_user as _actor
-from lde.core.access.facts import today
+from lde.core.access.facts import facts_for, today
+from lde.core.access.policy import PermissionDenied403
 from lde.core.audit.models import AuditEvent
 from lde.partnerships import selectors, services
 from lde.partnerships.forms import (
     MembershipInviteForm,
     MembershipRoleForm,
     PartnerOrganisationForm,
+    PartnershipCreateForm,
     PostForm,
     PostHolderForm,
 )
@@ -49,8 +52,51 @@ def partnership_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "partnerships/partnership_list.html",
-        {"partnerships": partnerships, "alliances": selectors.alliance_list(user=request.user)},
+        {
+            "partnerships": partnerships,
+            "alliances": selectors.alliance_list(user=request.user),
+            "can_create": facts_for(request.user).is_site_administrator,
+        },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def partnership_create(request: HttpRequest) -> HttpResponse:
+    """Site administrators create partnerships and name the first coordinator; they see no
+    partnership content afterwards, so the page confirms rather than opening the partnership."""
+    actor = _actor(request)
+    if not facts_for(actor).is_site_administrator:
+        raise PermissionDenied403(
+            "You cannot create partnerships.",
+            who_can="Site administrators create partnerships and name the first coordinator.",
+        )
+    form = PartnershipCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        with transaction.atomic():
+            coordinator = User.objects.filter(email=data["coordinator_email"]).first()
+            if coordinator is None:
+                coordinator = account_services.user_create(
+                    actor=actor,
+                    email=data["coordinator_email"],
+                    full_name=data["coordinator_name"],
+                    organisation=data["lead_council"],
+                )
+            partnership = services.partnership_create(
+                actor=actor,
+                name=data["name"],
+                lead_council=data["lead_council"],
+                region=data["region"],
+                area_gss_codes=data["area_gss_codes"],
+                police_bcus=data["police_bcus"],
+                first_coordinator=coordinator,
+            )
+        messages.success(
+            request, f"{partnership.name} created, with {coordinator.full_name} as coordinator."
+        )
+        return redirect("partnerships:partnership-list")
+    return render(request, "partnerships/partnership_create.html", {"form": form})
 
 
 @login_required

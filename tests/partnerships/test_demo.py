@@ -16,8 +16,7 @@ pytestmark = pytest.mark.django_db
 MODELS = [User, Organisation, Partnership, Membership, Assignment, Alliance, Clearance]
 
 
-def test_running_the_demo_twice_creates_no_duplicates(capsys: pytest.CaptureFixture[str]
-                                                      ) -> None:
+def test_running_the_demo_twice_creates_no_duplicates(capsys: pytest.CaptureFixture[str]) -> None:
     call_command("demo")
     first = {model.__name__: model.objects.count() for model in MODELS}
     call_command("demo")
@@ -35,15 +34,15 @@ def test_every_demo_sign_in_works_two_factor_included() -> None:
     assert len(result.sign_ins) >= 12
     for sign_in in result.sign_ins:
         client = Client()
-        response = client.post("/sign-in/", {"username": sign_in.email,
-                                             "password": DEMO_PASSWORD})
+        response = client.post("/sign-in/", {"username": sign_in.email, "password": DEMO_PASSWORD})
         assert response.status_code == 302, sign_in.email
         home = client.get("/")
         if sign_in.two_factor:
             assert home.status_code == 302, sign_in.email
             assert home["Location"].startswith("/two-factor/"), sign_in.email
-            verified = client.post("/two-factor/", {"otp_token": demo_code(sign_in.email),
-                                                    "next": "/"})
+            verified = client.post(
+                "/two-factor/", {"otp_token": demo_code(sign_in.email), "next": "/"}
+            )
             assert verified.status_code == 302, sign_in.email
             home = client.get("/")
         assert home.status_code == 200, sign_in.email
