@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("lde.core.urls")),
     path("", include("lde.accounts.urls")),
     path("partnerships/", include("lde.partnerships.urls")),
+    path("frameworks/", include("lde.frameworks.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -20,6 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from lde.accounts.models import ApiToken, Organisation, Post, PostHolding, PostKind, User
+from lde.frameworks.services import framework_load
 from lde.partnerships.models import (
     Assignment,
     AssignmentKind,
@@ -174,6 +175,10 @@ CASES: dict[str, Case] = {
     "partnerships:partnership-audit": Case(
         "GET", ("partnership_id",), partnership_page(["coordinator", "inspector"])
     ),
+    "frameworks:framework-library": Case("GET", (), SIGNED_IN),
+    "frameworks:version-detail": Case("GET", ("identifier", "version"), SIGNED_IN),
+    "frameworks:version-export": Case("GET", ("identifier", "version"), SIGNED_IN),
+    "frameworks:version-difference": Case("GET", ("identifier", "version", "other"), SIGNED_IN),
     # The Django admin: site administrators only; everyone else is sent to its sign-in.
     "admin:*": Case("GET", (), {**expect(302), "anonymous": 302, "site_administrator": 200}),
 }
@@ -261,7 +266,38 @@ def world() -> dict[str, Any]:
     token = ApiToken.objects.create(
         user=users["coordinator"], name="t", digest=digest, hint=raw[:8]
     )
+    framework_file = """
+identifier: matrix-framework
+version: "VERSION"
+title: Matrix framework
+status: current
+summary: A framework for the access matrix.
+source: {document: The report, paragraphs: ["89"]}
+provenance: Written for tests.
+scales:
+  - identifier: scale
+    title: Scale
+    descriptors_written_by: platform
+    levels:
+      - {value: 1, label: Low, descriptor: Low.}
+      - {value: 2, label: High, descriptor: High.}
+themes:
+  - identifier: theme
+    title: Theme
+    paragraphs: ["89"]
+    criteria:
+      - {identifier: criterion, title: Criterion, paragraphs: ["90"]}
+"""
+    for version in ("1.0", "1.1"):
+        framework_load(
+            actor=None,
+            text=framework_file.replace("VERSION", version),
+            file_name=f"matrix-{version}.yaml",
+        )
     return {
+        "identifier": "matrix-framework",
+        "version": "1.0",
+        "other": "1.1",
         "users": users,
         "partnership_id": target.pk,
         "membership_id": Membership.objects.get(partnership=target, role=Role.VIEWER).pk,
@@ -309,6 +345,9 @@ API_CASES: dict[tuple[str, str], dict[str, Any]] = {
         200, [*READERS, "inspector", "security_contact", "community_reviewer"], 404
     ),
     ("GET", "/api/v1/partnerships"): expect(200),
+    ("GET", "/api/v1/frameworks"): expect(200),
+    ("GET", "/api/v1/frameworks/{identifier}/{version}"): expect(200),
+    ("GET", "/api/v1/frameworks/{identifier}/{version}/criteria"): expect(200),
     ("GET", "/api/v1/partnerships/{partnership_id}"): partnership_page([*MEMBERS, "inspector"]),
     ("GET", "/api/v1/partnerships/{partnership_id}/memberships"): partnership_page(
         [*READERS, "inspector"]
@@ -340,7 +379,10 @@ def test_each_subject_gets_the_api_answer_permissions_md_gives(
 ) -> None:
     method, template = operation
     path = template.format(
-        **{k: world[k] for k in ("partnership_id", "organisation_id", "post_id")}
+        **{
+            k: world[k]
+            for k in ("partnership_id", "organisation_id", "post_id", "identifier", "version")
+        }
     )
     body = {"email": "new.person@example.test", "full_name": "New Person", "role": "viewer"}
     got = {}

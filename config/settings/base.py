@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "lde.core",
     "lde.accounts",
     "lde.partnerships",
+    "lde.frameworks",
     "lde.api",
 ]
 
@@ -162,4 +163,4 @@ LDE_HOME_PANELS = [
     "lde.partnerships.panels.site_administration_panel",
 ]
 AXES_LOCKOUT_CALLABLE = "lde.accounts.views.locked_out"
-LDE_DEMO_BUILDERS: list[str] = []
+LDE_DEMO_BUILDERS: list[str] = ["lde.frameworks.demo.demo_build"]

@@ -64,10 +64,12 @@ def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 
 def _register() -> None:
     from lde.accounts.api import router as accounts_router
+    from lde.frameworks.api import router as frameworks_router
     from lde.partnerships.api import router as partnerships_router
 
     api.add_router("/", accounts_router)
     api.add_router("/partnerships", partnerships_router)
+    api.add_router("/frameworks", frameworks_router)
 
 
 _register()

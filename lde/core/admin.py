@@ -17,10 +17,10 @@ from lde.core.audit.chain import audit_record
 
 
 def _verb(obj: Model, action: str) -> str:
-    return f"ADMIN_{obj._meta.model_name.upper()}_{action}"
+    return f"ADMIN_{str(obj._meta.model_name).upper()}_{action}"
 
 
-class AuditedModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class AuditedModelAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
         audit_record(

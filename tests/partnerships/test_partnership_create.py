@@ -25,27 +25,38 @@ def test_site_administrator_creates_a_partnership_with_its_first_coordinator(
 ) -> None:
     council = Organisation.objects.create(name="Newtown Council", type=OrganisationType.COUNCIL)
     bcu = Organisation.objects.create(name="Newtown BCU", type=OrganisationType.POLICE_BCU)
-    response = admin_client.post("/partnerships/new/", {
-        "name": "Newtown Prevent Partnership", "lead_council": council.pk,
-        "police_bcus": [bcu.pk], "region": "E12000001", "area_gss_codes": "e08999990",
-        "coordinator_email": "Lead@Newtown.example", "coordinator_name": "Lee Lead",
-    })
+    response = admin_client.post(
+        "/partnerships/new/",
+        {
+            "name": "Newtown Prevent Partnership",
+            "lead_council": council.pk,
+            "police_bcus": [bcu.pk],
+            "region": "E12000001",
+            "area_gss_codes": "e08999990",
+            "coordinator_email": "Lead@Newtown.example",
+            "coordinator_name": "Lee Lead",
+        },
+    )
     assert response.status_code == 302
     partnership = Partnership.objects.get(name="Newtown Prevent Partnership")
     assert partnership.area_gss_codes == ["E08999990"]
     assert list(partnership.police_bcus.all()) == [bcu]
     coordinator = Membership.objects.get(partnership=partnership)
-    assert (coordinator.user.email, coordinator.role) == ("lead@newtown.example",
-                                                          Role.COORDINATOR)
+    assert (coordinator.user.email, coordinator.role) == ("lead@newtown.example", Role.COORDINATOR)
     # and the administrator still sees none of its content
     assert admin_client.get(f"/partnerships/{partnership.pk}/").status_code == 404
 
 
 def test_bad_partnership_input_is_explained(admin_client: Client) -> None:
-    response = admin_client.post("/partnerships/new/", {
-        "name": "", "region": "nowhere", "area_gss_codes": "E08, XYZ",
-        "coordinator_email": "nope",
-    })
+    response = admin_client.post(
+        "/partnerships/new/",
+        {
+            "name": "",
+            "region": "nowhere",
+            "area_gss_codes": "E08, XYZ",
+            "coordinator_email": "nope",
+        },
+    )
     page = response.content.decode()
     assert response.status_code == 200
     assert "There is a problem" in page
