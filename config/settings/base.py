@@ -161,6 +161,7 @@ LDE_HOME_PANELS = [
     "lde.partnerships.panels.partnerships_panel",
     "lde.accounts.panels.vetting_panel",
     "lde.partnerships.panels.site_administration_panel",
+    "lde.accounts.panels.national_analyst_panel",
 ]
 AXES_LOCKOUT_CALLABLE = "lde.accounts.views.locked_out"
 LDE_DEMO_BUILDERS: list[str] = ["lde.frameworks.demo.demo_build"]

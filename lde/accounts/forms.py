@@ -51,6 +51,7 @@ class ApiTokenForm(GovukForm):
         max_length=100,
         help_text="Say what the token is for, so you can tell your tokens apart.",
         widget=widgets.TextInput(width="20"),
+        error_messages={"required": "Enter a name for the token"},
     )
     expires_on = forms.DateField(
         label="Expires on (optional)",
@@ -106,7 +107,13 @@ class ClearanceForm(GovukForm):
         widget=widgets.RadioSelect(),
     )
     granted_on = forms.DateField(
-        label="Granted on", help_text="For example, 2026-04-01.", widget=widgets.DateInput()
+        label="Granted on",
+        help_text="For example, 2026-04-01.",
+        widget=widgets.DateInput(),
+        error_messages={
+            "required": "Enter the date the caveat was granted",
+            "invalid": "Enter the grant date as a real date, like 2026-04-01",
+        },
     )
     expires_on = forms.DateField(
         label="Expires on", help_text="For example, 2031-04-01.", widget=widgets.DateInput()
@@ -139,7 +146,13 @@ class CaveatGrantForm(GovukForm):
         widget=widgets.Select(),
     )
     granted_on = forms.DateField(
-        label="Granted on", help_text="For example, 2026-04-01.", widget=widgets.DateInput()
+        label="Granted on",
+        help_text="For example, 2026-04-01.",
+        widget=widgets.DateInput(),
+        error_messages={
+            "required": "Enter the date the caveat was granted",
+            "invalid": "Enter the grant date as a real date, like 2026-04-01",
+        },
     )
     expires_on = forms.DateField(
         label="Expires on (optional)",

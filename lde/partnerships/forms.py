@@ -12,9 +12,26 @@ from lde.partnerships.models import Partnership, Region, Role
 
 
 class MembershipInviteForm(GovukForm):
-    email = forms.EmailField(label="Email address", widget=widgets.EmailInput())
-    full_name = forms.CharField(label="Full name", max_length=150, widget=widgets.TextInput())
-    role = forms.ChoiceField(label="Role", choices=Role.choices, widget=widgets.RadioSelect())
+    email = forms.EmailField(
+        label="Email address",
+        widget=widgets.EmailInput(),
+        error_messages={
+            "required": "Enter their email address",
+            "invalid": "Enter an email address in the correct format, like name@example.org",
+        },
+    )
+    full_name = forms.CharField(
+        label="Full name",
+        max_length=150,
+        widget=widgets.TextInput(),
+        error_messages={"required": "Enter their full name"},
+    )
+    role = forms.ChoiceField(
+        label="Role",
+        choices=Role.choices,
+        widget=widgets.RadioSelect(),
+        error_messages={"required": "Select the role they will have"},
+    )
     organisation = forms.ModelChoiceField(
         label="Organisation they represent",
         queryset=Organisation.objects.none(),
@@ -33,7 +50,12 @@ class MembershipInviteForm(GovukForm):
 
 
 class MembershipRoleForm(GovukForm):
-    role = forms.ChoiceField(label="Role", choices=Role.choices, widget=widgets.RadioSelect())
+    role = forms.ChoiceField(
+        label="Role",
+        choices=Role.choices,
+        widget=widgets.RadioSelect(),
+        error_messages={"required": "Select a role"},
+    )
 
 
 class PartnerOrganisationForm(GovukForm):
@@ -94,7 +116,13 @@ class PostHolderForm(GovukForm):
         widget=widgets.Select(),
     )
     on = forms.DateField(
-        label="From", help_text="For example, 2026-12-01.", widget=widgets.DateInput()
+        label="From",
+        help_text="For example, 2026-12-01.",
+        widget=widgets.DateInput(),
+        error_messages={
+            "required": "Enter the date the new holder starts",
+            "invalid": "Enter the start date as a real date, like 2026-12-01",
+        },
     )
 
     def __init__(self, *args: Any, people: Any = None, **kwargs: Any) -> None:

@@ -58,6 +58,17 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
+def _locked_head() -> AuditHead:
+    """The head row, locked. A database with no events and no head (one freshly flushed) gets
+    its genesis head; a head missing beside existing events is tampering, and appending stops."""
+    head = AuditHead.objects.select_for_update().first()
+    if head is not None:
+        return head
+    if AuditEvent.objects.exists():
+        raise RuntimeError("The audit chain's head row is missing: run `lde audit verify`.")
+    return AuditHead.objects.create(sequence=0, hash=GENESIS_HASH)
+
+
 def audit_record(
     *,
     actor: Any,
@@ -83,7 +94,7 @@ def audit_record(
     target_type = target._meta.label_lower if target is not None else ""
     target_id = str(target.pk) if target is not None else ""
     with transaction.atomic():
-        head = AuditHead.objects.select_for_update().get()
+        head = _locked_head()
         sequence = head.sequence + 1
         occurred_at = timezone.now()
         body = {

@@ -39,11 +39,36 @@ class GovukBoundField(BoundField):
         return isinstance(self.field.widget, forms.CheckboxInput)
 
 
+DJANGO_REQUIRED = str(forms.Field.default_error_messages["required"])
+
+
+def specific_required_messages(form: forms.BaseForm) -> None:
+    """GOV.UK asks for errors that say what to do ("Enter the expiry date"), not Django's
+    "This field is required."; a field that sets its own message keeps it."""
+    for field in form.fields.values():
+        if str(field.error_messages.get("required")) != DJANGO_REQUIRED:
+            continue
+        label = str(field.label or "an answer")
+        label = label[0].lower() + label[1:] if label[1:2].islower() else label
+        choosing = isinstance(field, forms.ChoiceField | forms.ModelChoiceField) or isinstance(
+            field.widget, forms.CheckboxInput
+        )
+        field.error_messages["required"] = f"{'Select' if choosing else 'Enter'} the {label}"
+
+
 class GovukForm(forms.Form):
     bound_field_class = GovukBoundField
     template_name = "govuk/forms/form.html"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        specific_required_messages(self)
 
 
 class GovukModelForm(forms.ModelForm):
     bound_field_class = GovukBoundField
     template_name = "govuk/forms/form.html"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        specific_required_messages(self)
