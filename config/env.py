@@ -40,6 +40,11 @@ DEBUG = env_bool("LDE_DEBUG", False)
 ALLOWED_HOSTS = env_list("LDE_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 SECURE_COOKIES = env_bool("LDE_SECURE_COOKIES", True)
 DATABASE_URL = env_str("DATABASE_URL", "")
+# Where people reach the service: links in emails point here.
+SITE_URL = env_str("LDE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+EMAIL_BACKEND = env_str("LDE_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("LDE_EMAIL_HOST", "localhost")
+DEFAULT_FROM_EMAIL = env_str("LDE_FROM_EMAIL", "Prevent LDE <no-reply@prevent-lde.invalid>")
 
 
 def database_config(url: str, sqlite_path: Path) -> dict[str, object]:

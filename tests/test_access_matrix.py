@@ -116,6 +116,10 @@ CASES: dict[str, Case] = {
     "core:cookies": Case("GET", (), PUBLIC),
     "accounts:sign-in": Case("GET", (), {**expect(302), "anonymous": 200}),
     "accounts:sign-out": Case("POST", (), expect(LOGIN)),
+    "accounts:password-reset": Case("GET", (), PUBLIC),
+    "accounts:password-reset-sent": Case("GET", (), PUBLIC),
+    "accounts:password-set": Case("GET", ("uidb64", "token"), PUBLIC),
+    "accounts:password-set-done": Case("GET", (), PUBLIC),
     "accounts:two-factor": Case("GET", (), SIGNED_IN),
     "accounts:two-factor-set-up": Case("GET", (), expect(302)),
     "accounts:profile": Case("GET", (), SIGNED_IN),
@@ -178,6 +182,7 @@ CASES: dict[str, Case] = {
     "frameworks:framework-library": Case("GET", (), SIGNED_IN),
     "frameworks:version-detail": Case("GET", ("identifier", "version"), SIGNED_IN),
     "frameworks:version-export": Case("GET", ("identifier", "version"), SIGNED_IN),
+    "frameworks:version-oscal": Case("GET", ("identifier", "version"), SIGNED_IN),
     "frameworks:version-difference": Case("GET", ("identifier", "version", "other"), SIGNED_IN),
     # The Django admin: site administrators only; everyone else is sent to its sign-in.
     "admin:*": Case("GET", (), {**expect(302), "anonymous": 302, "site_administrator": 200}),
@@ -295,6 +300,8 @@ themes:
             file_name=f"matrix-{version}.yaml",
         )
     return {
+        "uidb64": "MQ",
+        "token": "set-password",
         "identifier": "matrix-framework",
         "version": "1.0",
         "other": "1.1",

@@ -3,7 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
+from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
 
 from lde.accounts.models import Caveat, Organisation, OrganisationType, User
 from lde.core.access.markings import VettingLevel
@@ -165,3 +166,41 @@ class CaveatGrantForm(GovukForm):
         super().__init__(*args, **kwargs)
         if people is not None:
             self.fields["user"].queryset = people  # type: ignore[attr-defined]
+
+
+class PasswordResetForm(DjangoPasswordResetForm):
+    """Also reaches invited people, whose accounts have no usable password until they set one."""
+
+    bound_field_class = GovukBoundField
+    template_name = "govuk/forms/form.html"
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        widget=widgets.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={
+            "required": "Enter your email address",
+            "invalid": "Enter an email address in the correct format, like name@example.org",
+        },
+    )
+
+    def get_users(self, email: str) -> Any:
+        return User.objects.filter(email__iexact=email.strip(), is_active=True)
+
+
+class PasswordSetForm(SetPasswordForm):
+    bound_field_class = GovukBoundField
+    template_name = "govuk/forms/form.html"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].widget = widgets.PasswordInput(
+            attrs={"autocomplete": "new-password"}
+        )
+        self.fields["new_password1"].label = "New password"
+        self.fields["new_password1"].help_text = "At least 12 characters, not a common password."
+        self.fields["new_password1"].error_messages["required"] = "Enter a new password"
+        self.fields["new_password2"].widget = widgets.PasswordInput(
+            attrs={"autocomplete": "new-password"}
+        )
+        self.fields["new_password2"].label = "Confirm the new password"
+        self.fields["new_password2"].error_messages["required"] = "Enter the new password again"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
+from urllib.parse import urlparse
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -49,6 +50,8 @@ def user_create(
     if password is None:
         user.set_unusable_password()
         user.save(update_fields=["password"])
+        # Invited people set their own password from a link; sent once the invitation commits.
+        transaction.on_commit(lambda: user_password_link_send(user=user))
     audit_record(
         actor=actor,
         verb="USER_CREATED",
@@ -57,6 +60,31 @@ def user_create(
         changes={"email": email, "full_name": full_name},
     )
     return user
+
+
+def user_password_link_send(*, user: User) -> None:
+    """Email a one-use link to set a password: to invited people, and on request."""
+    from django.conf import settings
+    from django.contrib.auth.tokens import default_token_generator
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    site = urlparse(settings.LDE_SITE_URL)
+    context = {
+        "user": user,
+        "protocol": site.scheme,
+        "domain": site.netloc,
+        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+        "token": default_token_generator.make_token(user),
+    }
+    send_mail(
+        render_to_string("accounts/email/password_set_subject.txt", context).strip(),
+        render_to_string("accounts/email/password_set.txt", context),
+        None,
+        [user.email],
+    )
 
 
 @transaction.atomic

@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
@@ -25,6 +25,8 @@ from lde.accounts.forms import (
     CaveatGrantForm,
     ClearanceForm,
     OrganisationForm,
+    PasswordResetForm,
+    PasswordSetForm,
     SignInForm,
     TokenForm,
 )
@@ -46,6 +48,35 @@ class SignInView(auth_views.LoginView):
         response = super().form_valid(form)
         audit_record(actor=form.get_user(), verb="USER_SIGNED_IN", scope=AuditScope.SITE)
         return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Set or reset a password by email. Invited people get the same link when invited."""
+
+    template_name = "accounts/password_reset.html"
+    form_class = PasswordResetForm
+    email_template_name = "accounts/email/password_set.txt"
+    subject_template_name = "accounts/email/password_set_subject.txt"
+    success_url = reverse_lazy("accounts:password-reset-sent")
+
+
+class PasswordResetSentView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_sent.html"
+
+
+class PasswordSetView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_set.html"
+    form_class = PasswordSetForm
+    success_url = reverse_lazy("accounts:password-set-done")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        audit_record(actor=form.user, verb="USER_PASSWORD_SET", scope=AuditScope.SITE)
+        return response
+
+
+class PasswordSetDoneView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_set_done.html"
 
 
 @require_POST

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client, override_settings
 from django_otp.oath import TOTP
@@ -111,3 +113,56 @@ def test_production_settings_use_secure_cookies_and_refuse_local_keys(
     monkeypatch.undo()
     importlib.reload(config.env)
     sys.modules.pop("config.settings.production", None)
+
+
+def test_an_invited_person_sets_a_password_from_the_emailed_link_and_signs_in(
+    client: Client, mailoutbox: list, django_capture_on_commit_callbacks: Any
+) -> None:
+    import re
+
+    from lde.partnerships.services import membership_invite
+
+    coordinator = MembershipFactory(role=Role.COORDINATOR)
+    with django_capture_on_commit_callbacks(execute=True):
+        membership_invite(
+            actor=coordinator.user,
+            partnership=coordinator.partnership,
+            email="new.person@example.test",
+            full_name="New Person",
+            role=Role.VIEWER,
+        )
+    assert [m.to for m in mailoutbox] == [["new.person@example.test"]]
+    assert mailoutbox[0].subject == "Set your Prevent LDE password"
+    link = re.search(r"http://127\.0\.0\.1:8000(/password/set/\S+/)", mailoutbox[0].body)
+    assert link is not None
+    form = client.get(link.group(1), follow=True)
+    assert form.status_code == 200
+    short = client.post(
+        form.redirect_chain[-1][0], {"new_password1": "short", "new_password2": "short"}
+    )
+    assert "There is a problem" in short.content.decode()
+    done = client.post(
+        form.redirect_chain[-1][0],
+        {
+            "new_password1": "a-much-longer-passphrase-2026",
+            "new_password2": "a-much-longer-passphrase-2026",
+        },
+    )
+    assert done.status_code == 302
+    signed_in = client.post(
+        "/sign-in/",
+        {"username": "new.person@example.test", "password": "a-much-longer-passphrase-2026"},
+    )
+    assert signed_in.status_code == 302
+    assert client.get("/").status_code == 200
+
+
+def test_asking_for_a_link_says_the_same_whether_or_not_the_account_exists(
+    client: Client, mailoutbox: list
+) -> None:
+    user = UserFactory()
+    known = client.post("/password/forgotten/", {"email": user.email})
+    unknown = client.post("/password/forgotten/", {"email": "nobody@example.test"})
+    assert known.status_code == unknown.status_code == 302
+    assert known["Location"] == unknown["Location"] == "/password/sent/"
+    assert [m.to for m in mailoutbox] == [[user.email]]
