@@ -304,6 +304,8 @@ def organisations_step(build: Build) -> None:
         region = regions[number - 1]
         codes = [f"E0698{number:04d}"]
         for _ in range(rng.choice((0, 0, 0, 1, 2))):  # two-tier areas cover districts too
+            if extra_code == 9999:
+                break
             extra_code += 1
             codes.append(f"E0798{extra_code:04d}")
         local_stems = rng.choices(stems, weights=weights, k=rng.randint(5, 9))

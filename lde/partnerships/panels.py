@@ -8,7 +8,7 @@ from django.http import HttpRequest
 
 from lde.accounts.selectors import vetting_gaps
 from lde.core.access.facts import facts_for
-from lde.partnerships.models import PartnerOrganisation, Role
+from lde.partnerships.models import Role
 from lde.partnerships.selectors import assignment_list, partnership_list
 
 
@@ -29,11 +29,8 @@ def partnerships_panel(request: HttpRequest) -> dict[str, Any] | None:
     coordinated = facts.partnerships_with(Role.COORDINATOR)
     attention = []
     if coordinated:
-        organisation_ids = set(
-            PartnerOrganisation.objects.filter(partnership_id__in=coordinated).values_list(
-                "organisation_id", flat=True
-            )
-        )
+        # The user's facts already hold the partner organisations of their partnerships.
+        organisation_ids = facts.organisations_of(coordinated)
         gaps = vetting_gaps(organisation_ids=organisation_ids, day=facts.today)
         if gaps:
             attention.append(

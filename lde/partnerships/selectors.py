@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from lde.accounts.selectors import user_vetting_facts
 from lde.core.access.facts import UserFacts, today
@@ -51,9 +52,11 @@ def user_facts_load(user: Any) -> UserFacts:
     partner_organisations: dict[int, set[int]] = defaultdict(set)
     reach = set(roles) | inspected
     if reach:
-        for partnership_id, organisation_id in PartnerOrganisation.objects.filter(
-            partnership_id__in=reach
-        ).values_list("partnership_id", "organisation_id"):
+        for partnership_id, organisation_id in (
+            PartnerOrganisation.objects.filter(partnership_id__in=reach)
+            .order_by()
+            .values_list("partnership_id", "organisation_id")
+        ):
             partner_organisations[partnership_id].add(organisation_id)
     vetting = user_vetting_facts(user_id=user.pk, day=day)
     return UserFacts(
@@ -75,10 +78,19 @@ def user_facts_load(user: Any) -> UserFacts:
 
 
 def partnership_list(*, user: Any) -> QuerySet[Partnership]:
+    # A correlated count per visible row, not a join over every membership in the country: the
+    # join made PostgreSQL scan the whole membership table to return a handful of rows.
+    people = (
+        Membership.objects.filter(partnership=OuterRef("pk"))
+        .order_by()
+        .values("partnership")
+        .annotate(count=Count("user", distinct=True))
+        .values("count")
+    )
     return (
         partnership_policy.visible_to(user, "view")
         .select_related("lead_council")
-        .annotate(member_count=Count("memberships__user", distinct=True))
+        .annotate(member_count=Coalesce(Subquery(people), 0))
         .order_by("name")
     )
 
