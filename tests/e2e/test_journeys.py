@@ -35,6 +35,7 @@ from tests.e2e.conftest import (
     path_of,
     sign_in,
     table_rows,
+    visit,
 )
 
 pytestmark = pytest.mark.browser
@@ -379,3 +380,40 @@ def test_coordinator_home_page_screenshot_for_the_readme(page: Page, demo: DemoR
     # Then the picture is there and shows the partnership
     assert (images / "home.png").stat().st_size > 10_000
     assert table_rows(page, PARTNERSHIPS_TABLE) == [[HARROWFIELD, "Coordinator", "North West"]]
+
+
+# --- Journey 6: frameworks, from the home page -------------------------------------------------
+
+
+def test_a_viewer_reads_a_framework_and_compares_two_versions(page: Page, demo: DemoResult) -> None:
+    # Given the demo's frameworks are loaded and a viewer is signed in
+    from lde.frameworks.demo import demo_build as frameworks_demo_build
+
+    frameworks_demo_build()
+    sign_in(page, VIEWER)
+
+    # When they follow the home page's link to the frameworks
+    go(page, page.get_by_role("link", name="The frameworks partnerships are assessed against"))
+
+    # Then the library lists the report's models, current and historical
+    library = table_rows(page, "Frameworks and their versions")
+    titles = [row[0] for row in library]
+    assert "Prevent partnership model" in titles
+    assert [row[1] for row in library if row[0].startswith("NI35")] == ["Historical"]
+
+    # When they open the partnership model
+    go(page, page.get_by_role("link", name="Prevent partnership model", exact=True))
+
+    # Then every hallmark is there, each criterion with its paragraph
+    themes = page.locator("main h3").all_inner_texts()
+    assert themes[0] == "1. Empowered and effective leadership"
+    assert len(themes) == 6
+    assert page.locator(".lde-criterion").first.get_by_text("¶").count() >= 1
+
+    # When they open the demonstration framework's newer version and compare it with the older
+    visit(page, "/frameworks/example-partnership-check/1.1/")
+    go(page, page.get_by_role("link", name="compare 1.1 with 1.0"))
+
+    # Then each kind of change is shown
+    rows = table_rows(page, "What became of each criterion")
+    assert [row[0] for row in rows] == ["Same", "Renamed", "Split", "Merged", "New", "Retired"]
