@@ -20,6 +20,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from lde.accounts.models import ApiToken, Organisation, Post, PostHolding, PostKind, User
+from lde.assessments.models import Assessment, AssessmentKind, AssessmentStatus
+from lde.assessments.services import assessment_start, evidence_add_link
+from lde.frameworks.models import FrameworkVersion
 from lde.frameworks.services import framework_load
 from lde.partnerships.models import (
     Assignment,
@@ -299,7 +302,58 @@ themes:
             text=framework_file.replace("VERSION", version),
             file_name=f"matrix-{version}.yaml",
         )
+    # Assessments: a draft self-assessment, a published one, and a draft peer review of the
+    # draft, which the peer reviewer's assignment names.
+    framework = FrameworkVersion.objects.get(
+        framework__identifier="matrix-framework", version="1.0"
+    )
+    coordinator = users["coordinator"]
+    published = assessment_start(
+        actor=None,
+        partnership=target,
+        kind=AssessmentKind.SELF,
+        framework_version=framework,
+        title="Self-assessment 2024",
+        period_start=today - timedelta(700),
+        period_end=today - timedelta(400),
+    )
+    Assessment.objects.filter(pk=published.pk).update(status=AssessmentStatus.PUBLISHED)
+    draft = assessment_start(
+        actor=None,
+        partnership=target,
+        kind=AssessmentKind.SELF,
+        framework_version=framework,
+        title="Self-assessment 2025",
+        period_start=today - timedelta(300),
+        period_end=today + timedelta(60),
+    )
+    review = assessment_start(
+        actor=None,
+        partnership=target,
+        kind=AssessmentKind.PEER_REVIEW,
+        framework_version=framework,
+        title="Peer review 2025",
+        reviews=draft,
+        period_start=draft.period_start,
+        period_end=draft.period_end,
+    )
+    Assignment.objects.filter(user=users["peer_reviewer"]).update(
+        subject_reference=f"assessment:{draft.pk}"
+    )
+    response = draft.responses.get()
+    evidence = evidence_add_link(
+        actor=coordinator,
+        response=response,
+        title="Board minutes",
+        url="https://example.org/minutes",
+        effective_on=today - timedelta(30),
+    )
     return {
+        "assessment_id": draft.pk,
+        "published_assessment_id": published.pk,
+        "review_id": review.pk,
+        "response_id": response.pk,
+        "evidence_id": evidence.pk,
         "uidb64": "MQ",
         "token": "set-password",
         "identifier": "matrix-framework",

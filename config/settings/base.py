@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "lde.accounts",
     "lde.partnerships",
     "lde.frameworks",
+    "lde.assessments",
     "lde.api",
 ]
 

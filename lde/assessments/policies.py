@@ -1,0 +1,150 @@
+"""Who may read, rate, sign off, submit, moderate and publish assessments (`permissions.md`).
+
+Reach comes from the partnership (membership roles, live inspector assignments) and, for a peer
+reviewer, from the one self-assessment named in their live assignment and the peer reviews of it.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.db.models import OuterRef, Q
+
+from lde.assessments.models import Assessment, AssessmentKind, AssessmentStatus
+from lde.core.access.facts import UserFacts
+from lde.core.access.policy import Policy
+from lde.partnerships.models import Role
+from lde.partnerships.reach import ALL_ROLES, READER_ROLES, reach_q, reached
+
+DRAFT_READERS = (Role.COORDINATOR, Role.BOARD_MEMBER, Role.CONTRIBUTOR)
+RATERS = (Role.COORDINATOR, Role.BOARD_MEMBER, Role.CONTRIBUTOR)
+
+
+def reviewed_ids(facts: UserFacts) -> frozenset[int]:
+    """Self-assessments named in the user's live peer-review assignments."""
+    found = set()
+    for subject in facts.peer_review_subjects:
+        prefix, _, number = subject.partition(":")
+        if prefix == "assessment" and number.isdigit():
+            found.add(int(number))
+    return frozenset(found)
+
+
+def _peer(facts: UserFacts, obj: Assessment) -> bool:
+    subjects = reviewed_ids(facts)
+    return obj.pk in subjects or (obj.reviews_id in subjects and obj.kind == "peer_review")
+
+
+def _peer_q(facts: UserFacts) -> Q:
+    subjects = list(reviewed_ids(facts))
+    return Q(pk__in=subjects) | Q(reviews_id__in=subjects, kind=AssessmentKind.PEER_REVIEW)
+
+
+class AssessmentPolicy(Policy[Assessment]):
+    model = Assessment
+    actions = (
+        "view",
+        "rate",
+        "submit",
+        "sign_off",
+        "moderate",
+        "check_facts",
+        "publish",
+        "return_to_draft",
+        "start",
+    )
+    who_can: ClassVar[dict[str, str]] = {
+        "rate": "While it is a draft: the partnership's coordinators, board members and "
+        "contributors rate a self-assessment; assigned peer reviewers rate a peer review; "
+        "assigned inspectors rate an inspection.",
+        "submit": "The coordinator submits a self-assessment; the assigned reviewers submit "
+        "theirs.",
+        "sign_off": "Board members and contributors sign off their own organisation's part.",
+        "moderate": "The coordinator, with the peer reviewer or inspector, records agreed ratings.",
+        "check_facts": "The partnership's coordinators check a review's draft for factual "
+        "accuracy.",
+        "publish": "Coordinators publish self-assessments; reviewers publish their reviews.",
+        "return_to_draft": "Coordinators return an assessment to draft, with a reason.",
+        "start": "Coordinators start assessments.",
+    }
+
+    def _readers(self, facts: UserFacts, obj: Assessment) -> bool:
+        published = obj.status == AssessmentStatus.PUBLISHED
+        roles = ALL_ROLES if published else DRAFT_READERS
+        if not published and obj.kind == AssessmentKind.SELF:
+            roles = DRAFT_READERS
+        return obj.partnership_id in reached(facts, roles, inspectors=True)
+
+    def allows(self, facts: UserFacts, action: str, obj: Assessment) -> bool:
+        partnership = obj.partnership_id
+        coordinator = partnership in facts.partnerships_with(Role.COORDINATOR)
+        inspector = partnership in facts.inspected
+        draft = obj.status == AssessmentStatus.DRAFT
+        if action == "view":
+            return self._readers(facts, obj) or _peer(facts, obj)
+        if action == "start":
+            return coordinator
+        if action == "rate":
+            if not draft:
+                return False
+            if obj.kind == AssessmentKind.SELF:
+                return partnership in facts.partnerships_with(*RATERS)
+            if obj.kind == AssessmentKind.PEER_REVIEW:
+                return obj.reviews_id in reviewed_ids(facts)
+            return inspector
+        if action == "sign_off":
+            return (
+                draft
+                and obj.kind == AssessmentKind.SELF
+                and (partnership in facts.partnerships_with(*RATERS))
+            )
+        if action == "submit":
+            if not draft:
+                return False
+            if obj.kind == AssessmentKind.SELF:
+                return coordinator
+            if obj.kind == AssessmentKind.PEER_REVIEW:
+                return obj.reviews_id in reviewed_ids(facts)
+            return inspector
+        if action == "moderate":
+            return (
+                obj.kind == AssessmentKind.SELF
+                and obj.status == AssessmentStatus.SUBMITTED
+                and (coordinator or inspector or obj.pk in reviewed_ids(facts))
+            )
+        if action == "check_facts":
+            return (
+                obj.kind != AssessmentKind.SELF
+                and obj.status == AssessmentStatus.SUBMITTED
+                and coordinator
+            )
+        if action == "publish":
+            if obj.status not in (AssessmentStatus.SUBMITTED, AssessmentStatus.MODERATED):
+                return False
+            if obj.kind == AssessmentKind.SELF:
+                return coordinator
+            if obj.kind == AssessmentKind.PEER_REVIEW:
+                return obj.reviews_id in reviewed_ids(facts)
+            return inspector
+        if action == "return_to_draft":
+            return obj.status != AssessmentStatus.DRAFT and coordinator
+        return False
+
+    def filter_for(self, facts: UserFacts, action: str) -> Q:
+        ref = OuterRef("partnership_id")
+        if action == "view":
+            published = Q(status=AssessmentStatus.PUBLISHED) & reach_q(
+                facts, ALL_ROLES, ref, inspectors=True
+            )
+            unpublished = ~Q(status=AssessmentStatus.PUBLISHED) & reach_q(
+                facts, DRAFT_READERS, ref, inspectors=True
+            )
+            return published | unpublished | _peer_q(facts)
+        # Lists are only ever asked for what a user may see; the other actions are decided per
+        # object by `allows`, which the property tests check against this filter for "view".
+        raise ValueError(f"AssessmentPolicy filters only 'view', not {action!r}")
+
+
+assessment_policy = AssessmentPolicy()
+
+__all__ = ["READER_ROLES", "AssessmentPolicy", "assessment_policy", "reviewed_ids"]
