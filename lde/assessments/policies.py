@@ -14,7 +14,7 @@ from lde.assessments.models import Assessment, AssessmentKind, AssessmentStatus
 from lde.core.access.facts import UserFacts
 from lde.core.access.policy import Policy
 from lde.partnerships.models import Role
-from lde.partnerships.reach import ALL_ROLES, READER_ROLES, reach_q, reached
+from lde.partnerships.reach import ALL_ROLES, reach_q, reached
 
 DRAFT_READERS = (Role.COORDINATOR, Role.BOARD_MEMBER, Role.CONTRIBUTOR)
 RATERS = (Role.COORDINATOR, Role.BOARD_MEMBER, Role.CONTRIBUTOR)
@@ -69,10 +69,7 @@ class AssessmentPolicy(Policy[Assessment]):
     }
 
     def _readers(self, facts: UserFacts, obj: Assessment) -> bool:
-        published = obj.status == AssessmentStatus.PUBLISHED
-        roles = ALL_ROLES if published else DRAFT_READERS
-        if not published and obj.kind == AssessmentKind.SELF:
-            roles = DRAFT_READERS
+        roles = ALL_ROLES if obj.status == AssessmentStatus.PUBLISHED else DRAFT_READERS
         return obj.partnership_id in reached(facts, roles, inspectors=True)
 
     def allows(self, facts: UserFacts, action: str, obj: Assessment) -> bool:
@@ -147,4 +144,3 @@ class AssessmentPolicy(Policy[Assessment]):
 
 assessment_policy = AssessmentPolicy()
 
-__all__ = ["READER_ROLES", "AssessmentPolicy", "assessment_policy", "reviewed_ids"]
