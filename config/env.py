@@ -39,6 +39,7 @@ AUDIT_KEY = env_str("LDE_AUDIT_KEY", "local-only-audit-key-not-for-production-us
 DEBUG = env_bool("LDE_DEBUG", False)
 ALLOWED_HOSTS = env_list("LDE_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 SECURE_COOKIES = env_bool("LDE_SECURE_COOKIES", True)
+SSL_REDIRECT = env_bool("LDE_SSL_REDIRECT", True)
 DATABASE_URL = env_str("DATABASE_URL", "")
 # Where people reach the service: links in emails point here.
 SITE_URL = env_str("LDE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")

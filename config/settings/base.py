@@ -116,6 +116,8 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
 
 OTP_TOTP_ISSUER = SERVICE_NAME
+# The admin must never show anyone's second-factor key or QR code.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -168,6 +170,7 @@ LDE_HOME_PANELS = [
     "lde.accounts.panels.vetting_panel",
     "lde.partnerships.panels.site_administration_panel",
     "lde.accounts.panels.national_analyst_panel",
+    "lde.frameworks.panels.frameworks_panel",
 ]
 AXES_LOCKOUT_CALLABLE = "lde.accounts.views.locked_out"
 LDE_DEMO_BUILDERS: list[str] = ["lde.frameworks.demo.demo_build"]

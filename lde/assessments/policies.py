@@ -143,4 +143,3 @@ class AssessmentPolicy(Policy[Assessment]):
 
 
 assessment_policy = AssessmentPolicy()
-

@@ -49,11 +49,17 @@ def run_due_jobs() -> list[str]:
     now = timezone.now()
     ran = []
     for job in jobs():
+        # The row exists before it is locked, so that two workers starting together queue on the
+        # same row even for a job's very first run.
+        ScheduledJobRun.objects.get_or_create(
+            name=job.name, defaults={"last_run_at": now - job.every}
+        )
         with transaction.atomic():
-            record = ScheduledJobRun.objects.select_for_update().filter(name=job.name).first()
-            if record is not None and record.last_run_at + job.every > now:
+            record = ScheduledJobRun.objects.select_for_update().get(name=job.name)
+            if record.last_run_at + job.every > now:
                 continue
-            ScheduledJobRun.objects.update_or_create(name=job.name, defaults={"last_run_at": now})
+            record.last_run_at = now
+            record.save(update_fields=["last_run_at"])
         job.run()
         ran.append(job.name)
     return ran

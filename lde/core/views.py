@@ -32,7 +32,9 @@ def _home_panels(request: HttpRequest) -> list[dict[str, Any]]:
 @require_safe
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", {"panels": _home_panels(request)})
+    panels = _home_panels(request)
+    has_own = any(not panel.get("for_everyone") for panel in panels)
+    return render(request, "core/home.html", {"panels": panels, "has_own": has_own})
 
 
 @require_safe

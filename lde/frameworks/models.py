@@ -8,6 +8,7 @@ scales and a tree of themes, criteria and sub-criteria (one table, `Criterion`, 
 from __future__ import annotations
 
 from django.db import models
+from django.utils import timezone
 
 from lde.core.base import BaseModel
 
@@ -54,6 +55,10 @@ class FrameworkVersion(BaseModel):
     file_name = models.CharField(max_length=200)
     # Ordering key: versions compare as tuples of integers ("1.10" after "1.9").
     sort_key = models.JSONField(default=list)
+    # When this content was last changed: set (to the second) when a file is loaded, and carried
+    # over from `metadata.last-modified` when an OSCAL catalog is imported, so that exporting the
+    # version as OSCAL gives the same document every time.
+    last_modified = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["framework__title", "-created_at"]

@@ -5,11 +5,13 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from lde.core.audit.chain import audit_record
 from lde.frameworks.document import DocumentInvalid, Problem, parse_framework, parse_mapping
@@ -24,6 +26,7 @@ from lde.frameworks.models import (
     ScaleLevel,
     VersionMapping,
 )
+from lde.frameworks.oscal import oscal_loads, read_oscal_catalog
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -57,7 +60,41 @@ class LoadResult:
 @transaction.atomic
 def framework_load(*, actor: Any, text: str, file_name: str) -> LoadResult:
     """Validate and load one framework file. Nothing changes unless all of it is valid."""
-    document = parse_framework(text, file_name)
+    return _framework_load_document(
+        actor=actor,
+        document=parse_framework(text, file_name),
+        text=text,
+        file_name=file_name,
+        last_modified=timezone.now().replace(microsecond=0),
+        verb="FRAMEWORK_VERSION_LOADED",
+    )
+
+
+@transaction.atomic
+def framework_import_oscal(*, actor: Any, text: str, file_name: str) -> LoadResult:
+    """Validate and load one framework version from an OSCAL catalog (JSON) written by
+    `framework_version_to_oscal`, keeping its last-modified time. Nothing changes unless all of
+    it is valid; the same rules apply as to a framework file."""
+    found = read_oscal_catalog(oscal_loads(text, file_name), file_name)
+    return _framework_load_document(
+        actor=actor,
+        document=found.document,
+        text=text,
+        file_name=file_name,
+        last_modified=found.last_modified,
+        verb="FRAMEWORK_VERSION_IMPORTED",
+    )
+
+
+def _framework_load_document(
+    *,
+    actor: Any,
+    document: dict[str, Any],
+    text: str,
+    file_name: str,
+    last_modified: datetime,
+    verb: str,
+) -> LoadResult:
     digest = content_hash(document)
     existing = FrameworkVersion.objects.filter(
         framework__identifier=document["identifier"], version=document["version"]
@@ -100,6 +137,7 @@ def framework_load(*, actor: Any, text: str, file_name: str) -> LoadResult:
         content_hash=digest,
         file_name=file_name,
         sort_key=version_sort_key(document["version"]),
+        last_modified=last_modified,
     )
     scales = {}
     for position, scale in enumerate(document["scales"]):
@@ -153,7 +191,7 @@ def framework_load(*, actor: Any, text: str, file_name: str) -> LoadResult:
     RubricDescriptor.objects.bulk_create(rubrics)
     audit_record(
         actor=actor,
-        verb="FRAMEWORK_VERSION_LOADED",
+        verb=verb,
         target=version,
         detail={
             "identifier": framework.identifier,

@@ -10,6 +10,7 @@ urlpatterns = [
     path(
         "<slug:identifier>/<str:version>/export.yaml", views.version_export, name="version-export"
     ),
+    path("<slug:identifier>/<str:version>/oscal.json", views.version_oscal, name="version-oscal"),
     path(
         "<slug:identifier>/<str:version>/compare/<str:other>/",
         views.version_difference,

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from lde.frameworks import selectors
 from lde.frameworks.exchange import framework_version_yaml
 from lde.frameworks.models import WrittenBy
+from lde.frameworks.oscal import framework_version_oscal_json
 
 
 @login_required
@@ -48,6 +49,21 @@ def version_export(request: HttpRequest, identifier: str, version: str) -> HttpR
     )
     response["Content-Disposition"] = (
         f'attachment; filename="{found.framework.identifier}-{found.version}.yaml"'
+    )
+    return response
+
+
+@login_required
+def version_oscal(request: HttpRequest, identifier: str, version: str) -> HttpResponse:
+    """The version as an OSCAL catalog (JSON), to download."""
+    found = selectors.framework_version_get(
+        user=request.user, identifier=identifier, version=version
+    )
+    response = HttpResponse(
+        framework_version_oscal_json(found), content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="{found.framework.identifier}-{found.version}-oscal.json"'
     )
     return response
 

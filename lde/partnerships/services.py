@@ -261,3 +261,28 @@ def assignment_create(
             changes={"user": user.pk, "kind": kind, "ends_on": ends_on},
         )
     return assignment
+
+
+@transaction.atomic
+def assignment_subject_set(
+    *, actor: User | None, assignment: Assignment, subject_reference: str
+) -> Assignment:
+    """Name what a peer reviewer is assigned to review (for example "assessment:12"). Their
+    access follows the new subject at once."""
+    _require_site_administrator(actor)
+    subject_reference = subject_reference.strip()
+    if assignment.subject_reference == subject_reference:
+        return assignment
+    assignment.subject_reference = subject_reference
+    assignment.save(update_fields=["subject_reference", "updated_at"])
+    facts_forget(assignment.user)
+    for partnership in assignment.partnerships.all():
+        audit_record(
+            actor=actor,
+            verb="ASSIGNMENT_SUBJECT_CHANGED",
+            target=assignment,
+            scope=AuditScope.PARTNERSHIP,
+            partnership_id=partnership.pk,
+            changes={"subject_reference": subject_reference},
+        )
+    return assignment

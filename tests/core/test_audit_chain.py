@@ -17,6 +17,7 @@ from lde.core.audit.chain import (
     audit_record,
     audit_verify,
     canonical_json,
+    value_digest,
 )
 from lde.core.audit.models import AuditEvent, AuditHead
 from tests.factories import UserFactory
@@ -46,8 +47,8 @@ def test_appends_link_each_event_to_the_one_before() -> None:
 def test_payload_keeps_field_names_and_hashes_never_values() -> None:
     event = _chain_of(1)[0]
     body = json.loads(event.payload)
-    digest = hashlib.sha256(canonical_json("value 0").encode()).hexdigest()
-    assert body["changes"] == {"title": digest}
+    assert body["changes"] == {"title": value_digest("value 0")}
+    assert value_digest("value 0") != hashlib.sha256(b'"value 0"').hexdigest()  # keyed
     assert "value 0" not in event.payload
     assert canonical_json(body) == event.payload
 
@@ -150,3 +151,19 @@ def test_concurrent_writers_never_fork_the_chain() -> None:
     sequences = list(AuditEvent.objects.order_by("sequence").values_list("sequence", flat=True))
     assert sequences == list(range(1, 81))
     assert audit_verify().problems == []
+
+
+def test_a_deleted_head_row_is_reported_not_crashed_on() -> None:
+    _chain_of(2)
+    AuditHead.objects.all().delete()
+    assert audit_verify().problems == ["The chain's head row is missing: it was deleted."]
+
+
+def test_the_worker_runs_a_daily_job_once_a_day() -> None:
+    from lde.core import tasks  # noqa: F401 - registers the audit checkpoint job
+    from lde.core.audit.chain import checkpoint_path
+    from lde.core.scheduler import run_due_jobs
+
+    assert "audit-checkpoint" in run_due_jobs()
+    assert "audit-checkpoint" not in run_due_jobs()
+    assert checkpoint_path().exists()

@@ -1,4 +1,4 @@
-"""lde frameworks validate|load|list|export"""
+"""lde frameworks validate|load|list|export|import-oscal"""
 
 from __future__ import annotations
 
@@ -10,7 +10,13 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from lde.frameworks.document import DocumentInvalid, parse_framework
 from lde.frameworks.exchange import framework_version_yaml
 from lde.frameworks.models import FrameworkVersion
-from lde.frameworks.services import framework_load_file, frameworks_load_shipped, mapping_load
+from lde.frameworks.oscal import framework_version_oscal_json
+from lde.frameworks.services import (
+    framework_import_oscal,
+    framework_load_file,
+    frameworks_load_shipped,
+    mapping_load,
+)
 
 
 class Command(BaseCommand):
@@ -33,13 +39,22 @@ class Command(BaseCommand):
             "--shipped", action="store_true", help="Load every framework shipped with the platform."
         )
         sub.add_parser("list", help="List loaded frameworks and versions.")
-        export = sub.add_parser("export", help="Write a loaded version out as YAML.")
+        export = sub.add_parser(
+            "export", help="Write a loaded version out as YAML or as an OSCAL catalog (JSON)."
+        )
         export.add_argument("identifier")
         export.add_argument("version")
+        export.add_argument(
+            "--format", dest="output_format", choices=("yaml", "oscal"), default="yaml"
+        )
         export.add_argument("--output", "-o", type=Path)
+        import_oscal = sub.add_parser(
+            "import-oscal", help="Check and load a framework version from an OSCAL catalog."
+        )
+        import_oscal.add_argument("file", type=Path)
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
-        getattr(self, f"_{action}")(**options)
+        getattr(self, f"_{action.replace('-', '_')}")(**options)
 
     def _fail(self, error: DocumentInvalid) -> None:
         for problem in error.problems:
@@ -94,13 +109,35 @@ class Command(BaseCommand):
                 f"{version.status:<11} {count:>4} criteria  {version.title}"
             )
 
-    def _export(self, identifier: str, version: str, output: Path | None, **options: Any) -> None:
+    def _import_oscal(self, file: Path, **options: Any) -> None:
+        try:
+            result = framework_import_oscal(
+                actor=None, text=file.read_text(encoding="utf-8"), file_name=file.name
+            )
+        except DocumentInvalid as error:
+            self._fail(error)
+        except (OSError, UnicodeDecodeError) as error:
+            raise CommandError(f"{file}: {error}") from error
+        else:
+            self._report(result.version, result.created)
+
+    def _export(
+        self,
+        identifier: str,
+        version: str,
+        output: Path | None,
+        output_format: str = "yaml",
+        **options: Any,
+    ) -> None:
         found = FrameworkVersion.objects.filter(
             framework__identifier=identifier, version=version
         ).first()
         if found is None:
             raise CommandError(f"No version {version} of '{identifier}' is loaded.")
-        text = framework_version_yaml(found)
+        if output_format == "oscal":
+            text = framework_version_oscal_json(found)
+        else:
+            text = framework_version_yaml(found)
         if output is None:
             self.stdout.write(text, ending="")
         else:
