@@ -1,9 +1,11 @@
 """What every `lde bench` benchmark shares: a throwaway database, national data, the results file.
 
-A benchmark is a `Benchmark`: its name (the `lde bench` subcommand), its own arguments, and a
-`measure` function given the generated `NationalWorld`. `run()` does the rest: creates the
-throwaway database, migrates it, generates the national data, calls `measure`, records the
-machine, and writes benchmarks/results/<name>-<database>.json.
+A benchmark is a `Benchmark`: its name (the `lde bench` subcommand), its own arguments, a
+`measure` function given the generated `NationalWorld`, and optionally an `extend` function that
+adds the benchmark's own data to that world first (counted with the national data's rows and
+time). `run()` does the rest: creates the throwaway database, migrates it, generates the national
+data (and the benchmark's own), calls `measure`, records the machine, and writes
+benchmarks/results/<name>-<database>.json.
 
 The throwaway database comes from config/settings/bench.py: a new SQLite file in a temporary
 folder, or, when DATABASE_URL is set, a separate PostgreSQL database `lde_bench` on that server,
@@ -36,6 +38,9 @@ BENCH_SETTINGS = "config.settings.bench"
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 
 Measure = Callable[[NationalWorld, Mapping[str, Any], Console], dict[str, Any]]
+# Adds a benchmark's own data to the national world (its rows into `world.counts`, its steps'
+# seconds through the callback), before the statistics are gathered and the timing starts.
+Extend = Callable[[NationalWorld, Mapping[str, Any], Callable[[str, float], None]], None]
 
 
 @dataclass(frozen=True)
@@ -44,6 +49,7 @@ class Benchmark:
     help: str
     add_arguments: Callable[[ArgumentParser], None]
     measure: Measure
+    extend: Extend | None = None
 
 
 def add_common_arguments(parser: ArgumentParser) -> None:
@@ -150,6 +156,8 @@ def run(benchmark: Benchmark, options: Mapping[str, Any], console: Console) -> P
             seed=options["seed"],
             progress=step_done,
         )
+        if benchmark.extend is not None:
+            benchmark.extend(world, options, step_done)
         generate_seconds = time.perf_counter() - started
         console.line(f"Generated in {generate_seconds:.1f} s.")
         if connection.vendor == "postgresql":

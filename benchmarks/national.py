@@ -179,6 +179,8 @@ class NationalWorld:
     alliance_ids: list[int] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)  # model label -> rows written
     timings: dict[str, float] = field(default_factory=dict)  # step -> seconds
+    # What a benchmark's own generator (`Benchmark.extend`) adds, under the benchmark's name.
+    extensions: dict[str, Any] = field(default_factory=dict)
 
     def coordinators(self) -> list[tuple[int, int]]:
         """(partnership id, user id) for every coordinator, in partnership order."""

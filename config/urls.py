@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("lde.accounts.urls")),
     path("partnerships/", include("lde.partnerships.urls")),
     path("frameworks/", include("lde.frameworks.urls")),
+    path("assessments/", include("lde.assessments.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

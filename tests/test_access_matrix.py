@@ -106,6 +106,17 @@ def organisation_page(allowed: list[str]) -> dict[str, Any]:
     return table
 
 
+# Who reads the world's draft self-assessment: 404 for everyone else.
+DRAFT_READERS = ["coordinator", "board_member", "contributor", "inspector", "peer_reviewer"]
+
+
+def assessment_page(**allowed: Any) -> dict[str, Any]:
+    """403 for the draft's readers, the given answers for those allowed, 404 for the rest."""
+    table = only(403, DRAFT_READERS, 404)
+    table.update(allowed)
+    return table
+
+
 @dataclass(frozen=True)
 class Case:
     method: str
@@ -117,6 +128,7 @@ CASES: dict[str, Case] = {
     "core:home": Case("GET", (), SIGNED_IN),
     "core:accessibility": Case("GET", (), PUBLIC),
     "core:cookies": Case("GET", (), PUBLIC),
+    "core:site-audit": Case("GET", (), expect(403, site_administrator=200)),
     "accounts:sign-in": Case("GET", (), {**expect(302), "anonymous": 200}),
     "accounts:sign-out": Case("POST", (), expect(LOGIN)),
     "accounts:password-reset": Case("GET", (), PUBLIC),
@@ -149,6 +161,7 @@ CASES: dict[str, Case] = {
     ),
     "partnerships:partnership-list": Case("GET", (), SIGNED_IN),
     "partnerships:partnership-create": Case("GET", (), expect(403, site_administrator=200)),
+    "partnerships:assignment-create": Case("GET", (), expect(403, site_administrator=200)),
     "partnerships:partnership-detail": Case(
         "GET", ("partnership_id",), partnership_page([*MEMBERS, "inspector"])
     ),
@@ -187,6 +200,58 @@ CASES: dict[str, Case] = {
     "frameworks:version-export": Case("GET", ("identifier", "version"), SIGNED_IN),
     "frameworks:version-oscal": Case("GET", ("identifier", "version"), SIGNED_IN),
     "frameworks:version-difference": Case("GET", ("identifier", "version", "other"), SIGNED_IN),
+    # Assessments. The world's draft self-assessment is read by its coordinators, board members,
+    # contributors, the live inspector and the peer reviewer assigned to it (permissions.md);
+    # rated by coordinators and board members (the contributor has no criterion assigned);
+    # submitted by the coordinator. Actions a draft does not allow answer 403 to its readers.
+    "assessments:assessment-list": Case(
+        "GET", ("partnership_id",), partnership_page([*MEMBERS, "inspector"])
+    ),
+    "assessments:assessment-start": Case(
+        "GET", ("partnership_id",), partnership_page(["coordinator"])
+    ),
+    "assessments:assessment-detail": Case("GET", ("assessment_id",), only(200, DRAFT_READERS, 404)),
+    "assessments:response-update": Case(
+        "GET",
+        ("assessment_id", "response_id"),
+        assessment_page(coordinator=200, board_member=200),
+    ),
+    "assessments:rater-rating-record": Case(
+        "POST",
+        ("assessment_id", "response_id"),
+        assessment_page(coordinator=302, board_member=302),
+    ),
+    "assessments:evidence-add-file": Case(
+        "POST",
+        ("assessment_id", "response_id"),
+        assessment_page(coordinator=400, board_member=400),
+    ),
+    "assessments:evidence-add-link": Case(
+        "POST",
+        ("assessment_id", "response_id"),
+        assessment_page(coordinator=400, board_member=400),
+    ),
+    # Link evidence is opened by a redirect to it, after the policy and the audit.
+    "assessments:evidence-download": Case("GET", ("evidence_id",), only(302, DRAFT_READERS, 404)),
+    "assessments:contributions": Case("GET", ("assessment_id",), only(200, DRAFT_READERS, 404)),
+    "assessments:organisation-sign-off": Case(
+        "POST",
+        ("assessment_id",),
+        assessment_page(coordinator=302, board_member=302, contributor=302),
+    ),
+    "assessments:assessment-submit": Case(
+        "GET", ("assessment_id",), assessment_page(coordinator=200)
+    ),
+    "assessments:moderation": Case(
+        "GET",
+        ("assessment_id",),
+        assessment_page(coordinator=200, board_member=200, inspector=200, peer_reviewer=200),
+    ),
+    "assessments:moderation-finish": Case("POST", ("assessment_id",), assessment_page()),
+    "assessments:factual-accuracy-comment": Case("POST", ("assessment_id",), assessment_page()),
+    "assessments:assessment-board-sign-off": Case("POST", ("assessment_id",), assessment_page()),
+    "assessments:assessment-publish": Case("POST", ("assessment_id",), assessment_page()),
+    "assessments:assessment-return-to-draft": Case("POST", ("assessment_id",), assessment_page()),
     # The Django admin: site administrators only; everyone else is sent to its sign-in.
     "admin:*": Case("GET", (), {**expect(302), "anonymous": 302, "site_administrator": 200}),
 }

@@ -167,10 +167,14 @@ LOGGING = {
 LDE_FACTS_LOADER = "lde.partnerships.selectors.user_facts_load"
 LDE_HOME_PANELS = [
     "lde.partnerships.panels.partnerships_panel",
+    "lde.assessments.panels.assessments_panel",
     "lde.accounts.panels.vetting_panel",
     "lde.partnerships.panels.site_administration_panel",
     "lde.accounts.panels.national_analyst_panel",
     "lde.frameworks.panels.frameworks_panel",
 ]
 AXES_LOCKOUT_CALLABLE = "lde.accounts.views.locked_out"
-LDE_DEMO_BUILDERS: list[str] = ["lde.frameworks.demo.demo_build"]
+LDE_DEMO_BUILDERS: list[str] = [
+    "lde.frameworks.demo.demo_build",
+    "lde.assessments.demo.demo_build",
+]

@@ -14,7 +14,7 @@ from lde.assessments.models import Assessment, AssessmentKind, AssessmentStatus
 from lde.core.access.facts import UserFacts
 from lde.core.access.policy import Policy
 from lde.partnerships.models import Role
-from lde.partnerships.reach import ALL_ROLES, reach_q, reached
+from lde.partnerships.reach import ALL_ROLES, READER_ROLES, reach_q, reached
 
 DRAFT_READERS = (Role.COORDINATOR, Role.BOARD_MEMBER, Role.CONTRIBUTOR)
 RATERS = (Role.COORDINATOR, Role.BOARD_MEMBER, Role.CONTRIBUTOR)
@@ -52,6 +52,9 @@ class AssessmentPolicy(Policy[Assessment]):
         "publish",
         "return_to_draft",
         "start",
+        "view_in_full",
+        "view_moderation",
+        "board_sign_off",
     )
     who_can: ClassVar[dict[str, str]] = {
         "rate": "While it is a draft: the partnership's coordinators, board members and "
@@ -66,6 +69,12 @@ class AssessmentPolicy(Policy[Assessment]):
         "publish": "Coordinators publish self-assessments; reviewers publish their reviews.",
         "return_to_draft": "Coordinators return an assessment to draft, with a reason.",
         "start": "Coordinators start assessments.",
+        "view_in_full": "Coordinators, board members, contributors, viewers, live inspectors and "
+        "the assigned peer reviewers read an assessment in full; community reviewers read the "
+        "summary of a published one.",
+        "view_moderation": "The partnership's coordinators and board members, and the assigned "
+        "peer reviewers and inspectors, see the moderation of a self-assessment.",
+        "board_sign_off": "Board members sign off a submitted self-assessment for the board.",
     }
 
     def _readers(self, facts: UserFacts, obj: Assessment) -> bool:
@@ -124,7 +133,33 @@ class AssessmentPolicy(Policy[Assessment]):
                 return obj.reviews_id in reviewed_ids(facts)
             return inspector
         if action == "return_to_draft":
-            return obj.status != AssessmentStatus.DRAFT and coordinator
+            # Only the moves the transition map allows: published work stays published.
+            return (
+                obj.status in (AssessmentStatus.SUBMITTED, AssessmentStatus.MODERATED)
+                and coordinator
+            )
+        if action == "view_in_full":
+            # permissions.md: a community reviewer reads only the summary of published work.
+            return self.allows(facts, "view", obj) and (
+                obj.partnership_id in reached(facts, READER_ROLES, inspectors=True)
+                or _peer(facts, obj)
+            )
+        if action == "view_moderation":
+            return (
+                obj.kind == AssessmentKind.SELF
+                and self.allows(facts, "view", obj)
+                and (
+                    partnership in facts.partnerships_with(Role.COORDINATOR, Role.BOARD_MEMBER)
+                    or inspector
+                    or obj.pk in reviewed_ids(facts)
+                )
+            )
+        if action == "board_sign_off":
+            return (
+                obj.kind == AssessmentKind.SELF
+                and obj.status == AssessmentStatus.SUBMITTED
+                and partnership in facts.partnerships_with(Role.BOARD_MEMBER, Role.COORDINATOR)
+            )
         return False
 
     def filter_for(self, facts: UserFacts, action: str) -> Q:

@@ -19,6 +19,14 @@ class ValidationErrorOut(Schema):
     errors: list[dict[str, Any]]
 
 
+class FieldErrorsOut(Schema):
+    """A service's refusal (400): its messages by the field they are about ("__all__" for the
+    whole request)."""
+
+    detail: str
+    errors: dict[str, list[str]]
+
+
 # Every endpoint declares these answers, so the OpenAPI document lists every error response.
 READ_ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
 LIST_ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 422: ValidationErrorOut}

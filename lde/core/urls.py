@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("cookies/", views.cookies, name="cookies"),
+    path("audit/", views.site_audit, name="site-audit"),
 ]

@@ -58,3 +58,24 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 def server_error(request: HttpRequest) -> HttpResponse:
     return render(request, "500.html", status=500)
+
+
+@require_safe
+@login_required
+def site_audit(request: HttpRequest) -> HttpResponse:
+    """Site administrators read the site-level events: never partnership content."""
+    from django.core.paginator import Paginator
+
+    from lde.core.access.facts import facts_for
+    from lde.core.access.policy import PermissionDenied403
+    from lde.core.audit.models import AuditEvent, AuditScope
+
+    if not facts_for(request.user).is_site_administrator:
+        raise PermissionDenied403(
+            "Only site administrators read the site's own audit trail.",
+            who_can="Site administrators read site-level events; coordinators read their "
+            "partnership's trail from the partnership page.",
+        )
+    events = AuditEvent.objects.filter(scope=AuditScope.SITE).order_by("-sequence")
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(request, "core/site_audit.html", {"page": page})

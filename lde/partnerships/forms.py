@@ -8,7 +8,7 @@ from lde.accounts.models import Organisation, OrganisationType, PostKind, User
 from lde.core.access.markings import VettingLevel
 from lde.core.govuk import widgets
 from lde.core.govuk.forms import GovukForm
-from lde.partnerships.models import Partnership, Region, Role
+from lde.partnerships.models import AssignmentKind, Partnership, Region, Role
 
 
 class MembershipInviteForm(GovukForm):
@@ -198,3 +198,68 @@ class PartnershipCreateForm(GovukForm):
 
     def clean_coordinator_email(self) -> str:
         return str(self.cleaned_data["coordinator_email"]).strip().lower()
+
+
+class AssignmentForm(GovukForm):
+    """Site administrators assign inspectors and peer reviewers, with an end date."""
+
+    email = forms.EmailField(
+        label="Email address of the person",
+        help_text="They must already have an account.",
+        widget=widgets.EmailInput(),
+    )
+    kind = forms.ChoiceField(
+        label="Assigned as", choices=AssignmentKind.choices, widget=widgets.RadioSelect()
+    )
+    title = forms.CharField(
+        label="Inspection or review",
+        max_length=200,
+        widget=widgets.TextInput(),
+        help_text="For example, Learning and development exercise 2027.",
+    )
+    partnerships = forms.ModelMultipleChoiceField(
+        label="Partnerships",
+        queryset=Partnership.objects.order_by("name"),
+        widget=widgets.CheckboxSelectMultiple(),
+    )
+    subject_reference = forms.CharField(
+        label="Assessment reviewed (peer reviewers only)",
+        required=False,
+        max_length=100,
+        widget=widgets.TextInput(width="20"),
+        help_text="The assessment's number, as shown on its page, like assessment:12.",
+    )
+    starts_on = forms.DateField(
+        label="Starts on",
+        help_text="For example, 2027-01-04.",
+        widget=widgets.DateInput(),
+        error_messages={"required": "Enter the start date"},
+    )
+    ends_on = forms.DateField(
+        label="Ends on",
+        help_text="Access ends after this day.",
+        widget=widgets.DateInput(),
+        error_messages={"required": "Enter the end date"},
+    )
+
+    def clean_email(self) -> User:
+        email = str(self.cleaned_data["email"]).strip().lower()
+        user = User.objects.filter(email=email, is_active=True).first()
+        if user is None:
+            raise forms.ValidationError("There is no active account with this email address")
+        return user
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        starts, ends = data.get("starts_on"), data.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", "The end date must be on or after the start date")
+        subject = str(data.get("subject_reference") or "").strip()
+        if data.get("kind") == AssignmentKind.PEER_REVIEWER and not subject.startswith(
+            "assessment:"
+        ):
+            self.add_error(
+                "subject_reference",
+                "Enter the assessment a peer reviewer reviews, like assessment:12",
+            )
+        return data

@@ -21,6 +21,7 @@ from lde.core.access.policy import PermissionDenied403
 from lde.core.audit.models import AuditEvent
 from lde.partnerships import selectors, services
 from lde.partnerships.forms import (
+    AssignmentForm,
     MembershipInviteForm,
     MembershipRoleForm,
     PartnerOrganisationForm,
@@ -97,6 +98,35 @@ def partnership_create(request: HttpRequest) -> HttpResponse:
         )
         return redirect("partnerships:partnership-list")
     return render(request, "partnerships/partnership_create.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assignment_create(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    if not facts_for(actor).is_site_administrator:
+        raise PermissionDenied403(
+            "You cannot assign inspectors or peer reviewers.",
+            who_can="Site administrators assign inspectors and peer reviewers.",
+        )
+    form = AssignmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        assignment = services.assignment_create(
+            actor=actor,
+            user=data["email"],
+            kind=data["kind"],
+            title=data["title"],
+            partnerships=data["partnerships"],
+            starts_on=data["starts_on"],
+            ends_on=data["ends_on"],
+            subject_reference=data["subject_reference"].strip(),
+        )
+        messages.success(
+            request, f"{assignment.user} is assigned until {assignment.ends_on:%-d %B %Y}."
+        )
+        return redirect("core:home")
+    return render(request, "partnerships/assignment_form.html", {"form": form})
 
 
 @login_required

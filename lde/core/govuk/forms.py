@@ -16,8 +16,10 @@ class GovukBoundField(BoundField):
             described.append(f"{self.auto_id}-hint")
         if self.errors:
             described.append(f"{self.auto_id}-error")
-            css = str(attrs.get("class", "") or "")
-            for base in ("govuk-input", "govuk-select", "govuk-textarea"):
+            # The widget's own classes, which the attrs given here would otherwise replace.
+            own = (widget or self.field.widget).attrs.get("class", "")
+            css = str(attrs.get("class") or own or "")
+            for base in ("govuk-input", "govuk-select", "govuk-textarea", "govuk-file-upload"):
                 if base in css.split():
                     css = f"{css} {base}--error"
             attrs["class"] = css

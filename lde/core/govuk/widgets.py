@@ -45,6 +45,13 @@ class DateInput(forms.DateInput):
         super().__init__(_merge(attrs, "govuk-input govuk-input--width-10"), format="%Y-%m-%d")
 
 
+class FileInput(forms.FileInput):
+    template_name = "govuk/widgets/input.html"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(_merge(attrs, "govuk-file-upload"))
+
+
 class Textarea(forms.Textarea):
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(_merge({"rows": 5, **(attrs or {})}, "govuk-textarea"))

@@ -20,12 +20,14 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from benchmarks.assessments import BENCHMARK as ASSESSMENTS
 from benchmarks.console import Console
 from benchmarks.harness import BENCH_SETTINGS, Benchmark, add_common_arguments, run
 from benchmarks.pages import BENCHMARK as PAGES
 
 BENCHMARKS: dict[str, Benchmark] = {
     PAGES.name: PAGES,
+    ASSESSMENTS.name: ASSESSMENTS,
 }
 
 

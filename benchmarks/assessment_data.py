@@ -1,0 +1,545 @@
+"""Synthetic assessments on top of the national world: one large framework and one partnership
+that has assessed itself against it for ten cycles.
+
+`generate_assessments()` extends a `NationalWorld` (see benchmarks/national.py) with:
+
+- a synthetic framework of `themes` x `criteria_per_theme` criteria (10 x 30 = 300 by default),
+  each with guidance, suggested evidence and a four-level rubric, written as a framework file in
+  code and loaded through `lde.frameworks.services.framework_load`, exactly as a real one is;
+- one partnership (the first of the national world) with `cycles` self-assessments against it,
+  one per financial year up to this one: all but the last two published after the board's
+  sign-off; the second-to-last submitted and under moderation against a submitted peer review
+  (by a board member of another partnership, assigned to it); the last a draft carried forward
+  from it, a third of its ratings confirmed;
+- for every self-assessment and criterion: a rating, target, commentary, a few independent
+  raters with the consensus reason where they differ, a contributing partner organisation, and
+  evidence: about half the criteria gain an item each cycle (one in five a file, the rest links)
+  and every item is carried forward into the next cycle, as `assessment_start` does;
+- each contributing organisation's sign-off, the transition history, moderation decisions for
+  half of the criteria where the peer rating differs, and two factual accuracy comments.
+
+Like the national generator it writes straight to the tables with `bulk_create` (only the
+framework goes through its service), so it is synthetic and unaudited, and must only ever run on
+`lde bench`'s throwaway database. File evidence is metadata only: no file is written. The output
+is deterministic for a seed; dates are relative to the world's `day`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from datetime import time as clock
+from typing import Any, TypeVar
+
+import yaml
+from django.db import models, transaction
+from django.utils import timezone
+
+from benchmarks.national import NationalWorld
+from lde.assessments.models import (
+    Assessment,
+    AssessmentKind,
+    AssessmentStatus,
+    AssessmentTransition,
+    Contribution,
+    CriterionResponse,
+    Evidence,
+    EvidenceKind,
+    FactualAccuracyComment,
+    ModerationDecision,
+    OrganisationSignOff,
+    RaterRating,
+)
+from lde.assessments.services import rated_criteria
+from lde.frameworks.models import (
+    Criterion,
+    Framework,
+    FrameworkVersion,
+    RatingScale,
+    RubricDescriptor,
+    ScaleLevel,
+)
+from lde.frameworks.services import framework_load
+from lde.partnerships.models import Assignment, AssignmentKind, Membership, Role
+
+M = TypeVar("M", bound=models.Model)
+
+BATCH_SIZE = 2000
+FRAMEWORK_IDENTIFIER = "synthetic-benchmark-framework"
+RATERS_PER_CRITERION = 3
+NEW_EVIDENCE_SHARE = 0.5  # of criteria that gain an evidence item in a cycle
+FILE_SHARE = 0.2  # of new evidence items that are files
+REVIEW_DIFFERS_SHARE = 0.2  # of criteria the peer reviewer rates differently
+CONFIRMED_SHARE_OF_DRAFT = 1 / 3
+
+LEVELS = (
+    (1, "Not in place", "There is no sign of this practice, or only a plan that has not started."),
+    (2, "Developing", "The practice has started but is partial or depends on individuals."),
+    (3, "Established", "All key partners do this routinely, under agreed arrangements."),
+    (4, "Embedded", "Established, regularly reviewed, with evidence of what it achieved."),
+)
+
+
+@dataclass
+class AssessmentWorld:
+    """What was made, for the benchmark to measure."""
+
+    framework_version_id: int
+    partnership_id: int
+    coordinator_id: int
+    criteria: int  # rated criteria in the framework
+    cycle_ids: list[int] = field(default_factory=list)  # self-assessments, oldest first
+    review_id: int | None = None  # the peer review of the second-to-last cycle
+    peer_reviewer_id: int | None = None
+
+    @property
+    def current_id(self) -> int:
+        """This year's draft: the biggest assessment, with every carried-forward item."""
+        return self.cycle_ids[-1]
+
+    @property
+    def under_moderation_id(self) -> int:
+        return self.cycle_ids[-2]
+
+
+def framework_text(*, themes: int = 10, criteria_per_theme: int = 30) -> str:
+    """A framework file of `themes` x `criteria_per_theme` criteria, each with a rubric."""
+    document: dict[str, Any] = {
+        "identifier": FRAMEWORK_IDENTIFIER,
+        "version": "1.0",
+        "title": f"Synthetic benchmark framework ({themes * criteria_per_theme} criteria)",
+        "status": "current",
+        "summary": "A synthetic framework for benchmarks only. It assesses nothing real.",
+        "source": {"document": "Synthetic benchmark data", "paragraphs": ["1"]},
+        "provenance": "Generated by benchmarks/assessment_data.py.",
+        "scales": [
+            {
+                "identifier": "maturity",
+                "title": "How established the practice is",
+                "descriptors_written_by": "platform",
+                "levels": [
+                    {"value": value, "label": label, "descriptor": descriptor}
+                    for value, label, descriptor in LEVELS
+                ],
+            }
+        ],
+        "themes": [
+            {
+                "identifier": f"theme-{t:02d}",
+                "title": f"Synthetic theme {t:02d}",
+                "guidance": f"What good looks like across the practices of theme {t:02d}.",
+                "paragraphs": [str(t)],
+                "criteria": [
+                    {
+                        "identifier": f"criterion-{t:02d}-{c:02d}",
+                        "title": f"Partners carry out synthetic practice {t:02d}.{c:02d} "
+                        "routinely and together",
+                        "guidance": (
+                            f"Good looks like every key partner carrying out practice "
+                            f"{t:02d}.{c:02d} under agreed and documented arrangements with a "
+                            "named owner, reviewing it against the local narrative each year "
+                            "and changing it in the light of what it has achieved."
+                        ),
+                        "evidence": [
+                            "Minutes recording the arrangement and its owner",
+                            "The latest review of what the practice achieved",
+                        ],
+                        "paragraphs": [str(t), str(c)],
+                        "rubric_written_by": "platform",
+                        "rubric": {
+                            value: f"Practice {t:02d}.{c:02d}: {descriptor.lower()}"
+                            for value, _, descriptor in LEVELS
+                        },
+                    }
+                    for c in range(1, criteria_per_theme + 1)
+                ],
+            }
+            for t in range(1, themes + 1)
+        ],
+    }
+    return yaml.safe_dump(document, sort_keys=False, width=100, allow_unicode=True)
+
+
+class _Writer:
+    """Bulk inserts that count their rows into the world, as the national generator does."""
+
+    def __init__(self, world: NationalWorld) -> None:
+        self.world = world
+
+    def write(self, model: type[M], objects: Sequence[M]) -> list[M]:
+        created = model._default_manager.bulk_create(objects, batch_size=BATCH_SIZE)
+        label = model._meta.label
+        self.world.counts[label] = self.world.counts.get(label, 0) + len(created)
+        return created
+
+
+def _pk(obj: models.Model) -> int:
+    assert obj.pk is not None, "bulk_create did not return primary keys"
+    return int(obj.pk)
+
+
+def _financial_year(day: date) -> int:
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def _moment(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, clock(10, 0)))
+
+
+def generate_assessments(
+    world: NationalWorld,
+    *,
+    themes: int = 10,
+    criteria_per_theme: int = 30,
+    cycles: int = 10,
+    progress: Callable[[str, float], Any] | None = None,
+) -> AssessmentWorld:
+    """Add the framework and one partnership's cycles to `world` (in one transaction); the row
+    counts go into `world.counts` and the time taken into `world.timings`."""
+    if cycles < 2:
+        raise ValueError("cycles must be at least 2 (one under moderation, one draft).")
+    if len(world.partnership_ids) < 2:
+        raise ValueError("The national world needs two partnerships (one to peer review).")
+    started = time.perf_counter()
+    with transaction.atomic():
+        made = _generate(world, themes, criteria_per_theme, cycles)
+    world.timings["assessments"] = time.perf_counter() - started
+    if progress is not None:
+        progress("assessments", world.timings["assessments"])
+    return made
+
+
+def _generate(
+    world: NationalWorld, themes: int, criteria_per_theme: int, cycles: int
+) -> AssessmentWorld:
+    rng = random.Random(f"assessments:{world.seed}")
+    writer = _Writer(world)
+    version = framework_load(
+        actor=None,
+        text=framework_text(themes=themes, criteria_per_theme=criteria_per_theme),
+        file_name=f"{FRAMEWORK_IDENTIFIER}-1.0.yaml",
+    ).version
+    for model, rows in (
+        (Framework, Framework.objects.filter(versions=version)),
+        (FrameworkVersion, FrameworkVersion.objects.filter(pk=version.pk)),
+        (RatingScale, RatingScale.objects.filter(framework_version=version)),
+        (ScaleLevel, ScaleLevel.objects.filter(scale__framework_version=version)),
+        (Criterion, Criterion.objects.filter(framework_version=version)),
+        (RubricDescriptor, RubricDescriptor.objects.filter(criterion__framework_version=version)),
+    ):
+        label = model._meta.label
+        world.counts[label] = world.counts.get(label, 0) + rows.count()
+    criteria: list[Criterion] = rated_criteria(version)
+    partnership_id = world.partnership_ids[0]
+    coordinator_id = world.role_holders(Role.COORDINATOR, partnership_id)[0]
+    members = list(
+        Membership.objects.filter(partnership_id=partnership_id)
+        .exclude(role=Role.VIEWER)
+        .exclude(role=Role.COMMUNITY_REVIEWER)
+        .values_list("user_id", "organisation_id")
+        .distinct()
+    )
+    rater_pool = sorted({user for user, _ in members})
+    signer_of: dict[int, int] = {}
+    for user, organisation in sorted(members, key=lambda m: m[0]):
+        if organisation is not None:
+            signer_of.setdefault(organisation, user)
+    organisations = sorted(signer_of) or [world.council_of[partnership_id]]
+    other = world.partnership_ids[1]
+    peer_pool = world.role_holders(Role.BOARD_MEMBER, other) or world.role_holders(
+        Role.COORDINATOR, other
+    )
+    peer_id = peer_pool[0]
+    made = AssessmentWorld(
+        framework_version_id=_pk(version),
+        partnership_id=partnership_id,
+        coordinator_id=coordinator_id,
+        criteria=len(criteria),
+        peer_reviewer_id=peer_id,
+    )
+
+    # The cycles, oldest first, each carried forward from the one before.
+    first_year = _financial_year(world.day) - cycles + 1
+    previous: Assessment | None = None
+    assessments: list[Assessment] = []
+    for index in range(cycles):
+        year = first_year + index
+        if index < cycles - 2:
+            status = AssessmentStatus.PUBLISHED
+        elif index == cycles - 2:
+            status = AssessmentStatus.SUBMITTED
+        else:
+            status = AssessmentStatus.DRAFT
+        signed_off = status == AssessmentStatus.PUBLISHED
+        end = date(year + 1, 3, 31)
+        assessment = writer.write(
+            Assessment,
+            [
+                Assessment(
+                    partnership_id=partnership_id,
+                    kind=AssessmentKind.SELF,
+                    framework_version=version,
+                    title=f"Synthetic self-assessment {year}-{(year + 1) % 100:02d}",
+                    period_start=date(year, 4, 1),
+                    period_end=end,
+                    status=status,
+                    carried_from=previous,
+                    created_by_id=coordinator_id,
+                    board_signed_off_by_id=coordinator_id if signed_off else None,
+                    board_signed_off_at=_moment(end + timedelta(days=60)) if signed_off else None,
+                    published_without_review=signed_off,
+                    personal_data_declared_by_id=None
+                    if status == AssessmentStatus.DRAFT
+                    else coordinator_id,
+                    personal_data_declared_at=None
+                    if status == AssessmentStatus.DRAFT
+                    else _moment(end + timedelta(days=45)),
+                )
+            ],
+        )[0]
+        assessments.append(assessment)
+        previous = assessment
+    made.cycle_ids = [_pk(a) for a in assessments]
+    under_moderation = assessments[-2]
+    review = writer.write(
+        Assessment,
+        [
+            Assessment(
+                partnership_id=partnership_id,
+                kind=AssessmentKind.PEER_REVIEW,
+                framework_version=version,
+                title=f"Synthetic peer review of {under_moderation.title}",
+                period_start=under_moderation.period_start,
+                period_end=under_moderation.period_end,
+                status=AssessmentStatus.SUBMITTED,
+                reviews=under_moderation,
+                created_by_id=peer_id,
+                personal_data_declared_by_id=peer_id,
+                personal_data_declared_at=_moment(world.day - timedelta(days=5)),
+            )
+        ],
+    )[0]
+    made.review_id = _pk(review)
+    assignment = writer.write(
+        Assignment,
+        [
+            Assignment(
+                user_id=peer_id,
+                kind=AssignmentKind.PEER_REVIEWER,
+                title=f"Synthetic peer review of partnership {partnership_id}",
+                subject_reference=f"assessment:{_pk(under_moderation)}",
+                starts_on=world.day - timedelta(days=20),
+                ends_on=world.day + timedelta(days=40),
+                granted_by_id=world.site_administrator_ids[0],
+            )
+        ],
+    )[0]
+    through = Assignment.partnerships.through
+    writer.write(through, [through(assignment_id=_pk(assignment), partnership_id=partnership_id)])
+
+    # Ratings: a per-criterion trend that mostly rises; raters around the consensus.
+    start_level = {c.pk: rng.randint(1, 3) for c in criteria}
+    rise_every = {c.pk: rng.randint(2, 5) for c in criteria}
+    now = timezone.now()
+    responses: list[CriterionResponse] = []
+    for index, assessment in enumerate(assessments):
+        draft = assessment.status == AssessmentStatus.DRAFT
+        for position, criterion in enumerate(criteria):
+            rating = min(4, start_level[criterion.pk] + index // rise_every[criterion.pk])
+            carried = draft and position >= len(criteria) * CONFIRMED_SHARE_OF_DRAFT
+            responses.append(
+                CriterionResponse(
+                    assessment=assessment,
+                    criterion=criterion,
+                    rating=rating,
+                    target=min(4, rating + 1),
+                    commentary=(
+                        f"Synthetic commentary for {criterion.identifier} in cycle {index + 1}: "
+                        "what partners did, what changed since the last cycle, and where the "
+                        "evidence for this rating can be found."
+                    ),
+                    consensus_reason=""
+                    if carried
+                    else "Synthetic consensus reason: the raters differed by one level.",
+                    carried_forward=carried,
+                    revision=0 if carried else 1,
+                    updated_by_id=None if carried else coordinator_id,
+                    updated_at=None if carried else now,
+                )
+            )
+    for criterion in criteria:
+        differs = rng.random() < REVIEW_DIFFERS_SHARE
+        own = min(4, start_level[criterion.pk] + (cycles - 2) // rise_every[criterion.pk])
+        rating = max(1, own - 1) if differs and own > 1 else (min(4, own + 1) if differs else own)
+        responses.append(
+            CriterionResponse(
+                assessment=review,
+                criterion=criterion,
+                rating=rating,
+                target=min(4, rating + 1),
+                commentary=f"Synthetic peer review comment on {criterion.identifier}.",
+                revision=1,
+                updated_by_id=peer_id,
+                updated_at=now,
+            )
+        )
+    writer.write(CriterionResponse, responses)
+    by_cycle: list[list[CriterionResponse]] = [
+        responses[i * len(criteria) : (i + 1) * len(criteria)] for i in range(cycles)
+    ]
+    review_responses = responses[cycles * len(criteria) :]
+
+    ratings: list[RaterRating] = []
+    for index, cycle_responses in enumerate(by_cycle):
+        draft = assessments[index].status == AssessmentStatus.DRAFT
+        for response in cycle_responses:
+            if draft and response.carried_forward:
+                continue  # nobody has rated it afresh yet
+            level = response.rating or 1
+            for rater in rng.sample(rater_pool, k=min(RATERS_PER_CRITERION, len(rater_pool))):
+                ratings.append(
+                    RaterRating(
+                        response=response,
+                        rater_id=rater,
+                        rating=min(4, max(1, level + rng.choice((-1, 0, 0, 1)))),
+                        note="Synthetic rater note.",
+                    )
+                )
+    writer.write(RaterRating, ratings)
+
+    # Evidence: new items each cycle, and every earlier item carried forward.
+    evidence: list[Evidence] = []
+    held: dict[int, list[Evidence]] = {}  # criterion -> the items of the previous cycle
+    for index, cycle_responses in enumerate(by_cycle):
+        year = first_year + index
+        now_held: dict[int, list[Evidence]] = {}
+        for response in cycle_responses:
+            items = [
+                Evidence(
+                    response=response,
+                    kind=old.kind,
+                    title=old.title,
+                    url=old.url,
+                    file_name=old.file_name,
+                    stored_name=old.stored_name,
+                    content_hash=old.content_hash,
+                    size=old.size,
+                    content_type=old.content_type,
+                    effective_on=old.effective_on,
+                    uploaded_by_id=old.uploaded_by_id,
+                    carried_forward=True,
+                )
+                for old in held.get(response.criterion_id, [])
+            ]
+            if rng.random() < NEW_EVIDENCE_SHARE:
+                on = date(year, 4, 1) + timedelta(days=rng.randint(0, 364))
+                on = min(on, world.day)
+                name = f"{response.criterion.identifier}-{year}"
+                if rng.random() < FILE_SHARE:
+                    digest = hashlib.sha256(name.encode()).hexdigest()
+                    items.append(
+                        Evidence(
+                            response=response,
+                            kind=EvidenceKind.FILE,
+                            title=f"Synthetic report {name}",
+                            file_name=f"{name}.pdf",
+                            stored_name=digest[:32],
+                            content_hash=digest,
+                            size=rng.randint(20_000, 2_000_000),
+                            content_type="application/pdf",
+                            effective_on=on,
+                            uploaded_by_id=coordinator_id,
+                        )
+                    )
+                else:
+                    items.append(
+                        Evidence(
+                            response=response,
+                            kind=EvidenceKind.LINK,
+                            title=f"Synthetic minutes {name}",
+                            url=f"https://example.org/synthetic/{name}",
+                            effective_on=on,
+                            uploaded_by_id=coordinator_id,
+                        )
+                    )
+            now_held[response.criterion_id] = items
+            evidence += items
+        held = now_held
+    writer.write(Evidence, evidence)
+
+    contributions: list[Contribution] = []
+    sign_offs: list[OrganisationSignOff] = []
+    transitions: list[AssessmentTransition] = []
+    for assessment in assessments:
+        assigned = {c.pk: rng.choice(organisations) for c in criteria}
+        contributions += [
+            Contribution(assessment=assessment, criterion_id=criterion, organisation_id=org)
+            for criterion, org in assigned.items()
+        ]
+        if assessment.status != AssessmentStatus.DRAFT:
+            sign_offs += [
+                OrganisationSignOff(
+                    assessment=assessment, organisation_id=org, signed_by_id=signer_of[org]
+                )
+                for org in sorted(set(assigned.values()))
+                if org in signer_of
+            ]
+            transitions.append(
+                AssessmentTransition(
+                    assessment=assessment,
+                    from_status=AssessmentStatus.DRAFT,
+                    to_status=AssessmentStatus.SUBMITTED,
+                    actor_id=coordinator_id,
+                )
+            )
+        if assessment.status == AssessmentStatus.PUBLISHED:
+            transitions.append(
+                AssessmentTransition(
+                    assessment=assessment,
+                    from_status=AssessmentStatus.SUBMITTED,
+                    to_status=AssessmentStatus.PUBLISHED,
+                    actor_id=coordinator_id,
+                )
+            )
+    transitions.append(
+        AssessmentTransition(
+            assessment=review,
+            from_status=AssessmentStatus.DRAFT,
+            to_status=AssessmentStatus.SUBMITTED,
+            actor_id=peer_id,
+        )
+    )
+    writer.write(Contribution, contributions)
+    writer.write(OrganisationSignOff, sign_offs)
+    writer.write(AssessmentTransition, transitions)
+
+    decisions = [
+        ModerationDecision(
+            assessment=under_moderation,
+            criterion=own.criterion,
+            self_rating=own.rating,
+            review_rating=theirs.rating,
+            agreed_rating=theirs.rating,
+            reason="Synthetic moderation reason: the peer reviewer's evidence was stronger.",
+            decided_by_id=coordinator_id,
+        )
+        for number, (own, theirs) in enumerate(zip(by_cycle[-2], review_responses, strict=True))
+        if own.rating != theirs.rating and number % 2 == 0
+    ]
+    writer.write(ModerationDecision, decisions)
+    writer.write(
+        FactualAccuracyComment,
+        [
+            FactualAccuracyComment(
+                assessment=review,
+                author_id=coordinator_id,
+                body=f"Synthetic factual accuracy comment {n}.",
+            )
+            for n in (1, 2)
+        ],
+    )
+    return made

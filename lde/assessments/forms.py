@@ -1,0 +1,328 @@
+"""Assessment forms. Each asks only for what the person types; the services decide the rest."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from lde.accounts.models import Organisation, User
+from lde.core.govuk import widgets
+from lde.core.govuk.forms import GovukForm
+from lde.frameworks.models import Criterion, FrameworkVersion, RatingScale
+
+NOT_RATED = "Not rated"
+
+
+class RatingRadioSelect(widgets.RadioSelect):
+    """Radios for the levels of a scale, each with what that level looks like under it, so the
+    rubric is read where the rating is chosen."""
+
+    template_name = "assessments/widgets/rating_radios.html"
+
+    def __init__(self, *args: Any, hints: dict[str, str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.hints = hints or {}
+
+    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(*args, **kwargs)
+        option["hint"] = self.hints.get(str(option["value"]), "")
+        return option
+
+
+def level_choices(scale: RatingScale | None) -> list[tuple[str, str]]:
+    if scale is None:
+        return []
+    return [(str(level.value), f"{level.value} – {level.label}") for level in scale.levels.all()]
+
+
+def rating_field(
+    label: str,
+    scale: RatingScale | None,
+    descriptors: dict[int, str] | None = None,
+    help_text: str = "",
+) -> forms.TypedChoiceField:
+    """A level of the scale, or "Not rated" (kept as missing, never as zero)."""
+    hints = {str(value): text for value, text in (descriptors or {}).items()}
+    hints[""] = "Treated as missing in any analysis, never as zero."
+    return forms.TypedChoiceField(
+        label=label,
+        choices=[*level_choices(scale), ("", NOT_RATED)],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text=help_text,
+        widget=RatingRadioSelect(hints=hints),
+    )
+
+
+class AssessmentStartForm(GovukForm):
+    framework_version = forms.ModelChoiceField(
+        label="Framework",
+        queryset=FrameworkVersion.objects.none(),
+        empty_label="Choose a framework",
+        widget=widgets.Select(),
+        error_messages={"required": "Select the framework to assess against"},
+    )
+    title = forms.CharField(
+        label="Title",
+        max_length=200,
+        widget=widgets.TextInput(),
+        help_text="For example, Self-assessment 2026 to 2027.",
+        error_messages={"required": "Enter a title for the assessment"},
+    )
+    period_start = forms.DateField(
+        label="Start of the period it covers",
+        help_text="For example, 2026-04-01.",
+        widget=widgets.DateInput(),
+        error_messages={
+            "required": "Enter the start of the period",
+            "invalid": "Enter the start of the period as a real date, like 2026-04-01",
+        },
+    )
+    period_end = forms.DateField(
+        label="End of the period it covers",
+        help_text="For example, 2027-03-31.",
+        widget=widgets.DateInput(),
+        error_messages={
+            "required": "Enter the end of the period",
+            "invalid": "Enter the end of the period as a real date, like 2027-03-31",
+        },
+    )
+    carry_forward = forms.BooleanField(
+        label="Copy the last cycle's ratings and evidence forward",
+        required=False,
+        initial=True,
+        help_text="Each copied rating is marked “carried forward” until someone confirms or "
+        "changes it.",
+        widget=widgets.CheckboxInput(),
+    )
+
+    def __init__(self, *args: Any, versions: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if versions is not None:
+            self.fields["framework_version"].queryset = versions  # type: ignore[attr-defined]
+            self.fields["framework_version"].label_from_instance = (  # type: ignore[attr-defined]
+                lambda v: f"{v.title} {v.version}"
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("period_start"), data.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", "The end of the period must be after its start")
+        return data
+
+
+class ResponseForm(GovukForm):
+    """A criterion's agreed rating, target and commentary, with the revision the person saw."""
+
+    target = forms.TypedChoiceField(
+        label="Target level",
+        choices=[],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text="The level the partnership aims to reach by the next cycle.",
+        widget=widgets.Select(),
+    )
+    commentary = forms.CharField(
+        label="Commentary",
+        required=False,
+        help_text="What the rating rests on. Do not name or describe any member of the public.",
+        widget=widgets.Textarea(),
+    )
+    consensus_reason = forms.CharField(
+        label="Why this is the agreed rating",
+        required=False,
+        help_text="Needed when the independent ratings differ.",
+        widget=widgets.Textarea(attrs={"rows": 3}),
+    )
+    revision = forms.IntegerField(widget=forms.HiddenInput())
+
+    def __init__(
+        self,
+        *args: Any,
+        scale: RatingScale | None = None,
+        descriptors: dict[int, str] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["rating"] = rating_field("Rating", scale, descriptors)
+        self.fields["target"].choices = [  # type: ignore[attr-defined]
+            ("", "No target"),
+            *level_choices(scale),
+        ]
+        self.order_fields(["rating", "target", "commentary", "consensus_reason", "revision"])
+
+
+class RaterRatingForm(GovukForm):
+    def __init__(self, *args: Any, scale: RatingScale | None = None, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "own")
+        super().__init__(*args, **kwargs)
+        self.fields["rating"] = rating_field(
+            "Your own rating",
+            scale,
+            help_text="Rate it yourself, before the agreed rating. The spread of everyone's "
+            "ratings is shown beside the agreed one.",
+        )
+        self.fields["note"] = forms.CharField(
+            label="Note (optional)", required=False, widget=widgets.Textarea(attrs={"rows": 2})
+        )
+
+
+class EvidenceFileForm(GovukForm):
+    title = forms.CharField(
+        label="Title",
+        max_length=200,
+        widget=widgets.TextInput(),
+        error_messages={"required": "Enter a title for the evidence"},
+    )
+    file = forms.FileField(
+        label="File",
+        help_text="A PDF, Word, Excel, PowerPoint, CSV, text, PNG or JPEG file smaller than "
+        "20 MB. It must hold nothing about identifiable members of the public.",
+        widget=widgets.FileInput(),
+        error_messages={"required": "Select a file", "empty": "The file is empty"},
+    )
+    effective_on = forms.DateField(
+        label="Date the evidence speaks for",
+        help_text="For example, the date of the meeting or report, like 2026-01-31.",
+        widget=widgets.DateInput(),
+        error_messages={
+            "required": "Enter the date the evidence speaks for",
+            "invalid": "Enter the date as a real date, like 2026-01-31",
+        },
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "file")
+        super().__init__(*args, **kwargs)
+
+
+class EvidenceLinkForm(GovukForm):
+    title = forms.CharField(
+        label="Title",
+        max_length=200,
+        widget=widgets.TextInput(),
+        error_messages={"required": "Enter a title for the link"},
+    )
+    url = forms.URLField(
+        label="Web address",
+        max_length=500,
+        assume_scheme="https",
+        help_text="For example, https://example.org/board-minutes.",
+        widget=widgets.TextInput(attrs={"spellcheck": "false", "inputmode": "url"}),
+        error_messages={
+            "required": "Enter the web address",
+            "invalid": "Enter a web address in the correct format, like https://example.org",
+        },
+    )
+    effective_on = forms.DateField(
+        label="Date the evidence speaks for",
+        help_text="For example, 2026-01-31.",
+        widget=widgets.DateInput(),
+        error_messages={
+            "required": "Enter the date the evidence speaks for",
+            "invalid": "Enter the date as a real date, like 2026-01-31",
+        },
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "link")
+        super().__init__(*args, **kwargs)
+
+
+class ContributionAssignForm(GovukForm):
+    criterion = forms.ModelChoiceField(
+        label="Criterion",
+        queryset=Criterion.objects.none(),
+        empty_label="Choose a criterion",
+        widget=widgets.Select(),
+        error_messages={"required": "Select the criterion to assign"},
+    )
+    organisation = forms.ModelChoiceField(
+        label="Organisation",
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label="No organisation",
+        widget=widgets.Select(),
+    )
+    user = forms.ModelChoiceField(
+        label="Person",
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="No one person",
+        widget=widgets.Select(),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        criteria: Any = None,
+        organisations: Any = None,
+        people: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        if criteria is not None:
+            self.fields["criterion"].queryset = criteria  # type: ignore[attr-defined]
+        if organisations is not None:
+            self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+        if people is not None:
+            self.fields["user"].queryset = people  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("organisation") and not data.get("user") and not self.errors:
+            self.add_error("organisation", "Select an organisation or a person")
+        return data
+
+
+class SubmitForm(GovukForm):
+    no_personal_data_declared = forms.BooleanField(
+        label="I confirm that this assessment, its commentary and its evidence hold no "
+        "information about identifiable members of the public",
+        required=False,
+        widget=widgets.CheckboxInput(),
+    )
+
+
+class ModerationDecisionForm(GovukForm):
+    def __init__(self, *args: Any, scale: RatingScale | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agreed_rating"] = forms.TypedChoiceField(
+            label="Agreed rating",
+            choices=[("", NOT_RATED), *level_choices(scale)],
+            coerce=int,
+            empty_value=None,
+            required=False,
+            widget=widgets.Select(),
+        )
+        self.fields["reason"] = forms.CharField(
+            label="Why this is the agreed rating",
+            required=False,
+            widget=widgets.Textarea(attrs={"rows": 3}),
+        )
+
+
+class FactualAccuracyForm(GovukForm):
+    body = forms.CharField(
+        label="Your comment on the draft's factual accuracy",
+        required=False,
+        help_text="Say which statement is inaccurate and what is correct. The comment is kept "
+        "with the review.",
+        widget=widgets.Textarea(),
+    )
+
+
+class ReturnToDraftForm(GovukForm):
+    reason = forms.CharField(
+        label="Why it goes back to draft",
+        required=False,
+        widget=widgets.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ActionForm(GovukForm):
+    """A button with no fields, whose refusal is shown in the error summary."""
