@@ -252,6 +252,8 @@ CASES: dict[str, Case] = {
     "assessments:assessment-board-sign-off": Case("POST", ("assessment_id",), assessment_page()),
     "assessments:assessment-publish": Case("POST", ("assessment_id",), assessment_page()),
     "assessments:assessment-return-to-draft": Case("POST", ("assessment_id",), assessment_page()),
+    # Reviews start from a submitted self-assessment; the world's is a draft, so nobody may.
+    "assessments:review-start": Case("POST", ("assessment_id",), assessment_page()),
     # The Django admin: site administrators only; everyone else is sent to its sign-in.
     "admin:*": Case("GET", (), {**expect(302), "anonymous": 302, "site_administrator": 200}),
 }
@@ -482,6 +484,13 @@ API_CASES: dict[tuple[str, str], dict[str, Any]] = {
         **partnership_page([]),
         "coordinator": 201,
     },
+    # Assessments, against the world's draft self-assessment: as its pages (see CASES above).
+    ("GET", "/api/v1/assessments"): expect(200),
+    ("GET", "/api/v1/assessments/{assessment_id}"): only(200, DRAFT_READERS, 404),
+    ("PUT", "/api/v1/assessments/{assessment_id}/responses/{response_id}"): assessment_page(
+        coordinator=200, board_member=200
+    ),
+    ("POST", "/api/v1/assessments/{assessment_id}/submit"): assessment_page(coordinator=200),
 }
 for table in API_CASES.values():
     table["anonymous"] = 401
@@ -499,6 +508,24 @@ def test_every_api_operation_is_classified(client: Client) -> None:
     assert sorted(set(API_CASES) - operations) == []
 
 
+# A valid body for each operation that takes one, so that the answer is the policy's.
+API_BODIES: dict[tuple[str, str], dict[str, Any]] = {
+    ("POST", "/api/v1/partnerships/{partnership_id}/memberships"): {
+        "email": "new.person@example.test",
+        "full_name": "New Person",
+        "role": "viewer",
+    },
+    ("PUT", "/api/v1/assessments/{assessment_id}/responses/{response_id}"): {
+        "revision": 0,
+        "rating": 2,
+        "target": 2,
+        "commentary": "Seen in the board minutes.",
+        "consensus_reason": "",
+    },
+    ("POST", "/api/v1/assessments/{assessment_id}/submit"): {"no_personal_data_declared": True},
+}
+
+
 @pytest.mark.parametrize("operation", sorted(API_CASES))
 def test_each_subject_gets_the_api_answer_permissions_md_gives(
     operation: tuple[str, str], world: dict[str, Any]
@@ -507,10 +534,18 @@ def test_each_subject_gets_the_api_answer_permissions_md_gives(
     path = template.format(
         **{
             k: world[k]
-            for k in ("partnership_id", "organisation_id", "post_id", "identifier", "version")
+            for k in (
+                "partnership_id",
+                "organisation_id",
+                "post_id",
+                "identifier",
+                "version",
+                "assessment_id",
+                "response_id",
+            )
         }
     )
-    body = {"email": "new.person@example.test", "full_name": "New Person", "role": "viewer"}
+    body = API_BODIES.get(operation, {})
     got = {}
     for subject in SUBJECTS:
         with transaction.atomic():
@@ -522,8 +557,9 @@ def test_each_subject_gets_the_api_answer_permissions_md_gives(
                 )
                 headers["Authorization"] = f"Bearer {raw}"
             client = Client()
-            if method == "POST":
-                response = client.post(path, body, content_type="application/json", headers=headers)
+            if method in ("POST", "PUT"):
+                send = client.post if method == "POST" else client.put
+                response = send(path, body, content_type="application/json", headers=headers)
             else:
                 response = client.get(path, headers=headers)
             got[subject] = response.status_code

@@ -64,12 +64,14 @@ def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 
 def _register() -> None:
     from lde.accounts.api import router as accounts_router
+    from lde.assessments.api import router as assessments_router
     from lde.frameworks.api import router as frameworks_router
     from lde.partnerships.api import router as partnerships_router
 
     api.add_router("/", accounts_router)
     api.add_router("/partnerships", partnerships_router)
     api.add_router("/frameworks", frameworks_router)
+    api.add_router("/assessments", assessments_router)
 
 
 _register()

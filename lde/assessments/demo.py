@@ -521,7 +521,7 @@ PROFILES: tuple[Profile, ...] = (
             "skills-joint-training",
         ),
         council_signer=_email("coordinator", "mardenvale"),
-        board_signer=_email("coordinator", "mardenvale"),
+        board_signer=_email("contributor", "mardenvale"),
         raters=(_email("contributor", "mardenvale"),),
         extra_person=(
             _email("contributor", "mardenvale"),
@@ -724,17 +724,18 @@ def _extra_person(profile: Profile, partnership: Partnership, coordinator: User)
             job_title=job,
             password=DEMO_PASSWORD,
         )
-    if not Membership.objects.filter(
-        partnership=partnership, user=user, role=Role.CONTRIBUTOR
-    ).exists():
-        partnership_services.membership_invite(
-            actor=coordinator,
-            partnership=partnership,
-            email=email,
-            full_name=name,
-            role=Role.CONTRIBUTOR,
-            organisation=organisation,
-        )
+    # Where this person also signs off for the programme board, they sit on the board too.
+    roles = [Role.CONTRIBUTOR] + ([Role.BOARD_MEMBER] if profile.board_signer == email else [])
+    for role in roles:
+        if not Membership.objects.filter(partnership=partnership, user=user, role=role).exists():
+            partnership_services.membership_invite(
+                actor=coordinator,
+                partnership=partnership,
+                email=email,
+                full_name=name,
+                role=role,
+                organisation=organisation,
+            )
 
 
 def _cast(profile: Profile) -> Cast:

@@ -55,6 +55,8 @@ class AssessmentPolicy(Policy[Assessment]):
         "view_in_full",
         "view_moderation",
         "board_sign_off",
+        "start_peer_review",
+        "start_inspection",
     )
     who_can: ClassVar[dict[str, str]] = {
         "rate": "While it is a draft: the partnership's coordinators, board members and "
@@ -75,6 +77,10 @@ class AssessmentPolicy(Policy[Assessment]):
         "view_moderation": "The partnership's coordinators and board members, and the assigned "
         "peer reviewers and inspectors, see the moderation of a self-assessment.",
         "board_sign_off": "Board members sign off a submitted self-assessment for the board.",
+        "start_peer_review": "The partnership's coordinators invite a peer review of a "
+        "submitted self-assessment.",
+        "start_inspection": "Inspectors assigned to the partnership start an inspection of a "
+        "submitted self-assessment.",
     }
 
     def _readers(self, facts: UserFacts, obj: Assessment) -> bool:
@@ -155,11 +161,19 @@ class AssessmentPolicy(Policy[Assessment]):
                 )
             )
         if action == "board_sign_off":
+            # The programme board signs off (¶108–109): board members, not the coordinator.
             return (
                 obj.kind == AssessmentKind.SELF
                 and obj.status == AssessmentStatus.SUBMITTED
-                and partnership in facts.partnerships_with(Role.BOARD_MEMBER, Role.COORDINATOR)
+                and partnership in facts.partnerships_with(Role.BOARD_MEMBER)
             )
+        if action in ("start_peer_review", "start_inspection"):
+            reviewable = (
+                obj.kind == AssessmentKind.SELF and obj.status == AssessmentStatus.SUBMITTED
+            )
+            if action == "start_peer_review":
+                return reviewable and coordinator
+            return reviewable and inspector
         return False
 
     def filter_for(self, facts: UserFacts, action: str) -> Q:

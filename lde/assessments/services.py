@@ -511,13 +511,9 @@ def assessment_return_to_draft(
 @transaction.atomic
 def board_sign_off(*, actor: User | None, assessment: Assessment) -> Assessment:
     """The programme board's sign-off, needed to publish a self-assessment with no review."""
-    if actor is not None:
-        held = facts_for(actor).roles.get(assessment.partnership_id, frozenset())
-        if not held & {"board_member", "coordinator"}:
-            raise PermissionDenied403(
-                "Only board members sign off for the board.",
-                who_can="Board members sign off for the board.",
-            )
+    if assessment.status != AssessmentStatus.SUBMITTED:
+        raise ValidationError({"status": "The board signs off a submitted assessment."})
+    _require(actor, "board_sign_off", assessment)
     if assessment.status != AssessmentStatus.SUBMITTED:
         raise ValidationError({"status": "The board signs off a submitted assessment."})
     assessment.board_signed_off_by = actor
@@ -654,3 +650,28 @@ def assessment_publish(*, actor: User | None, assessment: Assessment) -> Assessm
             }
         )
     return _move(actor, assessment, AssessmentStatus.PUBLISHED)
+
+
+@transaction.atomic
+def review_start(*, actor: User | None, assessment: Assessment, kind: str) -> Assessment:
+    """Invite a peer review (the coordinator) or start an inspection (an assigned inspector) of
+    a submitted self-assessment, against the same framework version and period."""
+    actions: dict[str, str] = {
+        str(AssessmentKind.PEER_REVIEW): "start_peer_review",
+        str(AssessmentKind.INSPECTION): "start_inspection",
+    }
+    action = actions.get(kind)
+    if action is None:
+        raise ValidationError({"kind": "A review is a peer review or an inspection."})
+    _require(actor, action, assessment)
+    label = "Peer review" if kind == AssessmentKind.PEER_REVIEW else "Inspection"
+    return assessment_start(
+        actor=actor,
+        partnership=assessment.partnership,
+        kind=kind,
+        framework_version=assessment.framework_version,
+        title=f"{label} of {assessment.title}",
+        period_start=assessment.period_start,
+        period_end=assessment.period_end,
+        reviews=assessment,
+    )

@@ -57,6 +57,7 @@ urlpatterns = [
         name="assessment-board-sign-off",
     ),
     path("<int:assessment_id>/publish/", views.assessment_publish, name="assessment-publish"),
+    path("<int:assessment_id>/reviews/", views.review_start, name="review-start"),
     path(
         "<int:assessment_id>/return-to-draft/",
         views.assessment_return_to_draft,

@@ -776,3 +776,25 @@ def assessment_return_to_draft(request: HttpRequest, assessment_id: int) -> Http
             messages.success(request, f"{assessment.title} is a draft again.")
             return redirect("assessments:assessment-detail", assessment_id=assessment.pk)
     return _render_detail(request, assessment, status=400, return_form=form)
+
+
+@login_required
+@require_POST
+def review_start(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    """Start a peer review (coordinators) or an inspection (assigned inspectors)."""
+    kind = request.POST.get("kind", "")
+    action = "start_inspection" if kind == AssessmentKind.INSPECTION else "start_peer_review"
+    assessment = _assessment(request, assessment_id, action)
+    review = services.review_start(
+        actor=_actor(request),
+        assessment=assessment,
+        kind=AssessmentKind.INSPECTION
+        if action == "start_inspection"
+        else AssessmentKind.PEER_REVIEW,
+    )
+    messages.success(
+        request,
+        f"{review.title} started. Its number is assessment:{review.pk}; "
+        f"the reviewers' assignment names assessment:{assessment.pk}.",
+    )
+    return redirect("assessments:assessment-detail", assessment_id=review.pk)

@@ -325,3 +325,56 @@ def test_the_transition_map_refuses_everything_else(coordinator, framework_versi
         services.assessment_return_to_draft(
             actor=coordinator.user, assessment=assessment, reason=" "
         )
+
+
+def test_a_coordinator_invites_a_peer_review_and_an_inspector_starts_an_inspection(
+    coordinator, framework_version
+) -> None:
+    own = start(coordinator, framework_version, 2024)
+    with pytest.raises(PermissionDenied403):
+        services.review_start(
+            actor=coordinator.user, assessment=own, kind=AssessmentKind.PEER_REVIEW
+        )  # still a draft
+    rate_all(coordinator.user, own, 3)
+    services.assessment_submit(
+        actor=coordinator.user, assessment=own, no_personal_data_declared=True
+    )
+    own.refresh_from_db()
+    review = services.review_start(
+        actor=coordinator.user, assessment=own, kind=AssessmentKind.PEER_REVIEW
+    )
+    assert (review.kind, review.reviews, review.framework_version) == (
+        AssessmentKind.PEER_REVIEW,
+        own,
+        framework_version,
+    )
+    assert review.responses.count() == 3
+    with pytest.raises(PermissionDenied403):
+        services.review_start(
+            actor=coordinator.user, assessment=own, kind=AssessmentKind.INSPECTION
+        )
+    inspector = UserFactory()
+    today = timezone.localdate()
+    assignment = Assignment.objects.create(
+        user=inspector,
+        kind=AssignmentKind.INSPECTOR,
+        title="Inspection",
+        starts_on=today,
+        ends_on=today + timedelta(days=30),
+    )
+    assignment.partnerships.set([coordinator.partnership])
+    inspection = services.review_start(
+        actor=inspector, assessment=own, kind=AssessmentKind.INSPECTION
+    )
+    assert inspection.title == "Inspection of Self-assessment 2024"
+
+
+def test_only_board_members_sign_off_for_the_board(coordinator, framework_version) -> None:
+    own = start(coordinator, framework_version, 2024)
+    rate_all(coordinator.user, own, 3)
+    services.assessment_submit(
+        actor=coordinator.user, assessment=own, no_personal_data_declared=True
+    )
+    own.refresh_from_db()
+    with pytest.raises(PermissionDenied403):
+        services.board_sign_off(actor=coordinator.user, assessment=own)
