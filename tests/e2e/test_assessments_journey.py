@@ -17,6 +17,7 @@ from lde.partnerships.demo import DemoResult
 from tests.e2e.conftest import (
     BOARD_MEMBER,
     COORDINATOR,
+    PEER_REVIEWER,
     VIEWPORT,
     error_summary,
     go,
@@ -214,3 +215,88 @@ def test_a_cycle_from_start_to_publication(
         ["Submitted", "Published", "Asha Patel"],
     ]
     assert path_of(page) == f"/assessments/{assessment.pk}/"
+
+
+def test_a_self_assessment_is_moderated_against_a_peer_review_and_published(
+    page: Page, demo: DemoResult
+) -> None:
+    # Given a submitted self-assessment and a submitted peer review of it that rates one
+    # criterion lower, with the partnership's factual-accuracy check made
+    from datetime import date
+
+    from lde.accounts.models import User
+    from lde.assessments import services
+    from lde.assessments.models import AssessmentKind
+    from lde.frameworks.demo import demo_build as frameworks_demo_build
+    from lde.frameworks.models import FrameworkVersion
+    from lde.partnerships.models import Assignment, Partnership
+
+    frameworks_demo_build()
+    coordinator = User.objects.get(email=COORDINATOR)
+    peer = User.objects.get(email=PEER_REVIEWER)
+    harrowfield = Partnership.objects.get(name=HARROWFIELD)
+    version = FrameworkVersion.objects.get(framework__identifier="desirable-characteristics")
+    own = services.assessment_start(
+        actor=coordinator,
+        partnership=harrowfield,
+        kind=AssessmentKind.SELF,
+        framework_version=version,
+        title="Characteristics 2026",
+        period_start=date(2026, 4, 1),
+        period_end=date(2027, 3, 31),
+    )
+    for response in own.responses.all():
+        services.response_update(
+            actor=coordinator, response=response, seen_revision=0, rating=3, target=4, commentary=""
+        )
+    own = services.assessment_submit(
+        actor=coordinator, assessment=own, no_personal_data_declared=True
+    )
+    Assignment.objects.filter(user=peer).update(subject_reference=f"assessment:{own.pk}")
+    review = services.review_start(
+        actor=coordinator, assessment=own, kind=AssessmentKind.PEER_REVIEW
+    )
+    responses = list(review.responses.order_by("criterion__position"))
+    for index, response in enumerate(responses):
+        services.response_update(
+            actor=peer,
+            response=response,
+            seen_revision=0,
+            rating=2 if index == 0 else 3,
+            target=4,
+            commentary="",
+        )
+    review = services.assessment_submit(
+        actor=peer, assessment=review, no_personal_data_declared=True
+    )
+    services.factual_accuracy_comment(actor=coordinator, assessment=review, body="No corrections.")
+    differing = responses[0].criterion.title
+
+    # When the coordinator opens its moderation page from the assessment
+    sign_in(page, COORDINATOR)
+    page.goto(f"/assessments/{own.pk}/")
+    go(page, page.get_by_role("link", name="Moderation", exact=True))
+
+    # Then the self rating stands beside the review's, the difference marked in words
+    rows = table_rows(page, "Self rating beside the review's rating")
+    assert rows[0] == ["3 – Established", "2 – Developing", "Not yet agreed"]
+    assert all(row[2] == "Same" for row in rows[1:])
+    expect(page.locator("main table tbody tr").first).to_contain_text(f"{differing} Differs")
+
+    # When they try to finish before agreeing, then they are told what is missing
+    go(page, page.get_by_role("button", name="Finish moderation"))
+    assert error_summary(page)[0] == "There is a problem"
+
+    # When they record the agreed rating and why, and finish moderation
+    page.get_by_label("Agreed rating", exact=True).select_option("2")
+    page.get_by_label("Why this is the agreed rating").fill(
+        "The peer reviewer saw no survey of participants' views this year."
+    )
+    go(page, page.get_by_role("button", name=re.compile("^Record the agreed rating")))
+    go(page, page.get_by_role("button", name="Finish moderation"))
+
+    # Then it is moderated, and once published it does not say "without review"
+    expect(page.locator(".govuk-summary-list").first).to_contain_text("Moderated")
+    go(page, page.get_by_role("button", name="Publish"))
+    expect(page.locator(".govuk-summary-list").first).to_contain_text("Published")
+    expect(page.get_by_text("Published without a peer review")).to_have_count(0)
