@@ -10,7 +10,6 @@ from html import unescape
 from typing import Any
 
 import pytest
-import yaml
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
@@ -21,27 +20,14 @@ from django.utils import timezone
 from lde.assessments import services
 from lde.assessments.models import Assessment, AssessmentKind, AssessmentStatus, Evidence
 from lde.core.audit.models import AuditEvent
-from lde.frameworks.services import framework_load
 from lde.partnerships.models import Assignment, AssignmentKind, Role
+from tests.assessments.builders import grown, start
 from tests.conftest import sign_in
 from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-
-
-def start(coordinator: Any, version: Any, year: int = 2025, **kwargs: Any) -> Assessment:
-    return services.assessment_start(
-        actor=coordinator.user,
-        partnership=coordinator.partnership,
-        kind=AssessmentKind.SELF,
-        framework_version=version,
-        title=f"Self-assessment {year}",
-        period_start=date(year, 4, 1),
-        period_end=date(year + 1, 3, 31),
-        **kwargs,
-    )
 
 
 def rate_all(actor: Any, assessment: Assessment, value: int) -> None:
@@ -616,97 +602,6 @@ def test_home_lists_drafts_needing_attention(coordinator, framework_version):
 
 
 # --- Query counts --------------------------------------------------------------------------
-
-
-def framework_text(criteria: int) -> str:
-    """A framework of `criteria` criteria over three themes, half with rubrics of their own."""
-    themes = []
-    for t in range(3):
-        items = []
-        for c in range(t, criteria, 3):
-            item: dict[str, Any] = {
-                "identifier": f"criterion-{c}",
-                "title": f"Criterion {c}",
-                "paragraphs": ["93"],
-            }
-            if c % 2:
-                item["rubric_written_by"] = "platform"
-                item["rubric"] = {1: "None.", 2: "Some.", 3: "Most.", 4: "All."}
-            items.append(item)
-        themes.append(
-            {
-                "identifier": f"theme-{t}",
-                "title": f"Theme {t}",
-                "paragraphs": ["92"],
-                "criteria": items,
-            }
-        )
-    return yaml.safe_dump(
-        {
-            "identifier": f"size-{criteria}",
-            "version": "1.0",
-            "title": f"Size {criteria}",
-            "status": "current",
-            "summary": "A framework for counting queries.",
-            "source": {"document": "The report", "paragraphs": ["89"]},
-            "provenance": "Written for tests.",
-            "scales": [
-                {
-                    "identifier": "maturity",
-                    "title": "Maturity",
-                    "descriptors_written_by": "platform",
-                    "levels": [
-                        {"value": v, "label": f"Level {v}", "descriptor": f"Level {v}."}
-                        for v in range(1, 5)
-                    ],
-                }
-            ],
-            "themes": themes,
-        },
-        sort_keys=False,
-    )
-
-
-def grown(coordinator: Any, criteria: int, raters: int, evidence: int) -> Assessment:
-    version = framework_load(
-        actor=None, text=framework_text(criteria), file_name=f"size-{criteria}.yaml"
-    ).version
-    assessment = start(coordinator, version)
-    people = [
-        MembershipFactory(partnership=coordinator.partnership, role=Role.BOARD_MEMBER).user
-        for _ in range(raters)
-    ]
-    for index, response in enumerate(assessment.responses.select_related("criterion")):
-        services.response_update(
-            actor=coordinator.user,
-            response=response,
-            seen_revision=0,
-            rating=1 + index % 4,
-            target=4,
-            commentary="Commentary.",
-            consensus_reason="Agreed.",
-        )
-        for person in people:
-            services.rater_rating_record(actor=person, response=response, rating=1 + index % 4)
-        for number in range(evidence):
-            services.evidence_add_link(
-                actor=coordinator.user,
-                response=response,
-                title=f"Link {number}",
-                url=f"https://example.org/{number}",
-                effective_on=date(2025, 6, 1),
-            )
-        services.contribution_assign(
-            actor=coordinator.user,
-            assessment=assessment,
-            criterion=response.criterion,
-            organisation=coordinator.user.organisation,
-        )
-    for person in people[:2]:
-        services.organisation_sign_off(
-            actor=person, assessment=assessment, organisation=person.organisation
-        )
-    return assessment
 
 
 def count(client: Client, url: str) -> int:
