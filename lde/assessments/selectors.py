@@ -83,9 +83,12 @@ def assessment_rows(*, assessment: Assessment) -> list[dict[str, Any]]:
         .order_by("position")
     }
     default_scale = next(iter(scales.values()), None)
+    # Rubrics are shown on each criterion's own page, not here; guidance and typical evidence
+    # likewise. Explicit orderings spare Django resolving the models' default orderings, which
+    # follow relations, on every query.
     criteria = list(
         Criterion.objects.filter(framework_version=version)
-        .prefetch_related(Prefetch("rubric", queryset=RubricDescriptor.objects.order_by("value")))
+        .defer("guidance", "evidence")
         .order_by("position")
     )
     responses = {
@@ -93,9 +96,13 @@ def assessment_rows(*, assessment: Assessment) -> list[dict[str, Any]]:
         for r in CriterionResponse.objects.filter(assessment=assessment)
         .select_related("updated_by")
         .prefetch_related(
-            Prefetch("rater_ratings", queryset=RaterRating.objects.select_related("rater")),
+            Prefetch(
+                "rater_ratings",
+                queryset=RaterRating.objects.select_related("rater").order_by("rater__full_name"),
+            ),
             Prefetch("evidence", queryset=Evidence.objects.order_by("-effective_on", "pk")),
         )
+        .order_by()
     }
     contributions: dict[int, list[Contribution]] = defaultdict(list)
     for contribution in Contribution.objects.filter(assessment=assessment).select_related(
