@@ -8,6 +8,7 @@ the policy first (403, saying who can) and then calls one service.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -706,16 +707,36 @@ def moderation(request: HttpRequest, assessment_id: int) -> HttpResponse:
     return _render_moderation(request, assessment, status=400, bound=(criterion.pk, form))
 
 
+def _step(
+    request: HttpRequest,
+    assessment_id: int,
+    action: str,
+    service: Callable[..., Any],
+    done: str,
+    render_refusal: Callable[..., HttpResponse],
+) -> HttpResponse:
+    """One workflow step with no form: check the policy, call the service, and either go back
+    to the assessment with a success message or show the service's refusal on `render_refusal`."""
+    assessment = _assessment(request, assessment_id, action)
+    try:
+        service(actor=_actor(request), assessment=assessment)
+    except ValidationError as error:
+        return render_refusal(request, assessment, status=400, form=_refused(error))
+    messages.success(request, done.format(title=assessment.title))
+    return redirect("assessments:assessment-detail", assessment_id=assessment.pk)
+
+
 @login_required
 @require_POST
 def moderation_finish(request: HttpRequest, assessment_id: int) -> HttpResponse:
-    assessment = _assessment(request, assessment_id, "moderate")
-    try:
-        services.assessment_moderate(actor=_actor(request), assessment=assessment)
-    except ValidationError as error:
-        return _render_moderation(request, assessment, status=400, form=_refused(error))
-    messages.success(request, f"Moderation of {assessment.title} is finished.")
-    return redirect("assessments:assessment-detail", assessment_id=assessment.pk)
+    return _step(
+        request,
+        assessment_id,
+        "moderate",
+        services.assessment_moderate,
+        "Moderation of {title} is finished.",
+        _render_moderation,
+    )
 
 
 @login_required
@@ -739,25 +760,27 @@ def factual_accuracy_comment(request: HttpRequest, assessment_id: int) -> HttpRe
 @login_required
 @require_POST
 def assessment_board_sign_off(request: HttpRequest, assessment_id: int) -> HttpResponse:
-    assessment = _assessment(request, assessment_id, "board_sign_off")
-    try:
-        services.board_sign_off(actor=_actor(request), assessment=assessment)
-    except ValidationError as error:
-        return _render_detail(request, assessment, status=400, form=_refused(error))
-    messages.success(request, f"The board has signed off {assessment.title}.")
-    return redirect("assessments:assessment-detail", assessment_id=assessment.pk)
+    return _step(
+        request,
+        assessment_id,
+        "board_sign_off",
+        services.board_sign_off,
+        "The board has signed off {title}.",
+        _render_detail,
+    )
 
 
 @login_required
 @require_POST
 def assessment_publish(request: HttpRequest, assessment_id: int) -> HttpResponse:
-    assessment = _assessment(request, assessment_id, "publish")
-    try:
-        services.assessment_publish(actor=_actor(request), assessment=assessment)
-    except ValidationError as error:
-        return _render_detail(request, assessment, status=400, form=_refused(error))
-    messages.success(request, f"{assessment.title} published.")
-    return redirect("assessments:assessment-detail", assessment_id=assessment.pk)
+    return _step(
+        request,
+        assessment_id,
+        "publish",
+        services.assessment_publish,
+        "{title} published.",
+        _render_detail,
+    )
 
 
 @login_required

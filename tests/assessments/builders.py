@@ -3,16 +3,18 @@ grown to a given size to show that query counts do not grow with it."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import yaml
+from django.utils import timezone
 
+from lde.accounts.models import User
 from lde.assessments import services
-from lde.assessments.models import Assessment, AssessmentKind
+from lde.assessments.models import Assessment, AssessmentKind, CriterionResponse
 from lde.frameworks.services import framework_load
-from lde.partnerships.models import Role
-from tests.factories import MembershipFactory
+from lde.partnerships.models import Assignment, AssignmentKind, Role
+from tests.factories import MembershipFactory, UserFactory
 
 
 def start(coordinator: Any, version: Any, year: int = 2025, **kwargs: Any) -> Assessment:
@@ -123,3 +125,60 @@ def grown(coordinator: Any, criteria: int, raters: int, evidence: int) -> Assess
             actor=person, assessment=assessment, organisation=person.organisation
         )
     return assessment
+
+
+def rate_all(actor: Any, assessment: Assessment, value: int) -> None:
+    for response in assessment.responses.all():
+        services.response_update(
+            actor=actor,
+            response=response,
+            seen_revision=response.revision,
+            rating=value,
+            target=4,
+            commentary="Seen in the board minutes.",
+        )
+
+
+def peer_reviewed(
+    coordinator: Any, version: Any, year: int
+) -> tuple[Assessment, Assessment, User, CriterionResponse]:
+    """A submitted self-assessment rated 3 throughout, and a submitted peer review of it by an
+    assigned peer reviewer that rates the "board" criterion 2 instead."""
+    own = start(coordinator, version, year)
+    rate_all(coordinator.user, own, 3)
+    services.assessment_submit(
+        actor=coordinator.user, assessment=own, no_personal_data_declared=True
+    )
+    peer = UserFactory()
+    today = timezone.localdate()
+    assignment = Assignment.objects.create(
+        user=peer,
+        kind=AssignmentKind.PEER_REVIEWER,
+        title="Peer review",
+        starts_on=today - timedelta(days=1),
+        ends_on=today + timedelta(days=30),
+        subject_reference=f"assessment:{own.pk}",
+    )
+    assignment.partnerships.set([coordinator.partnership])
+    review = services.assessment_start(
+        actor=None,
+        partnership=coordinator.partnership,
+        kind=AssessmentKind.PEER_REVIEW,
+        framework_version=version,
+        title=f"Peer review {year}",
+        reviews=own,
+        period_start=own.period_start,
+        period_end=own.period_end,
+    )
+    rate_all(peer, review, 3)
+    board = review.responses.get(criterion__identifier="board")
+    services.response_update(
+        actor=peer,
+        response=board,
+        seen_revision=board.revision,
+        rating=2,
+        target=4,
+        commentary="Less mature than claimed.",
+    )
+    services.assessment_submit(actor=peer, assessment=review, no_personal_data_declared=True)
+    return own, review, peer, board

@@ -4,7 +4,6 @@ publish; with concurrency, consensus and the transition map."""
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -16,34 +15,10 @@ from lde.assessments.models import AssessmentKind, AssessmentStatus, AssessmentT
 from lde.core.access.policy import PermissionDenied403
 from lde.core.audit.models import AuditEvent
 from lde.partnerships.models import Assignment, AssignmentKind, Role
+from tests.assessments.builders import peer_reviewed, rate_all, start
 from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def start(coordinator: Any, version: Any, year: int, **kwargs: Any) -> Any:
-    return services.assessment_start(
-        actor=coordinator.user,
-        partnership=coordinator.partnership,
-        kind=AssessmentKind.SELF,
-        framework_version=version,
-        title=f"Self-assessment {year}",
-        period_start=date(year, 4, 1),
-        period_end=date(year + 1, 3, 31),
-        **kwargs,
-    )
-
-
-def rate_all(actor: Any, assessment: Any, value: int) -> None:
-    for response in assessment.responses.all():
-        services.response_update(
-            actor=actor,
-            response=response,
-            seen_revision=response.revision,
-            rating=value,
-            target=4,
-            commentary="Seen in board minutes.",
-        )
 
 
 def test_starting_makes_one_unrated_response_per_rated_criterion(
@@ -250,43 +225,7 @@ def test_self_assessment_without_review_is_published_after_board_sign_off(
 
 
 def test_moderation_against_a_peer_review(coordinator, framework_version) -> None:
-    own = start(coordinator, framework_version, 2024)
-    rate_all(coordinator.user, own, 3)
-    services.assessment_submit(
-        actor=coordinator.user, assessment=own, no_personal_data_declared=True
-    )
-    peer = UserFactory()
-    today = timezone.localdate()
-    assignment = Assignment.objects.create(
-        user=peer,
-        kind=AssignmentKind.PEER_REVIEWER,
-        title="Peer review",
-        starts_on=today - timedelta(days=1),
-        ends_on=today + timedelta(days=30),
-        subject_reference=f"assessment:{own.pk}",
-    )
-    assignment.partnerships.set([coordinator.partnership])
-    review = services.assessment_start(
-        actor=None,
-        partnership=coordinator.partnership,
-        kind=AssessmentKind.PEER_REVIEW,
-        framework_version=framework_version,
-        title="Peer review 2024",
-        reviews=own,
-        period_start=own.period_start,
-        period_end=own.period_end,
-    )
-    rate_all(peer, review, 3)
-    board = review.responses.get(criterion__identifier="board")
-    services.response_update(
-        actor=peer,
-        response=board,
-        seen_revision=board.revision,
-        rating=2,
-        target=4,
-        commentary="Less mature than claimed.",
-    )
-    services.assessment_submit(actor=peer, assessment=review, no_personal_data_declared=True)
+    own, review, peer, board = peer_reviewed(coordinator, framework_version, 2024)
     own.refresh_from_db()
     rows = services.moderation_rows(own)
     assert [

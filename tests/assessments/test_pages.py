@@ -21,25 +21,13 @@ from lde.assessments import services
 from lde.assessments.models import Assessment, AssessmentKind, AssessmentStatus, Evidence
 from lde.core.audit.models import AuditEvent
 from lde.partnerships.models import Assignment, AssignmentKind, Role
-from tests.assessments.builders import grown, start
+from tests.assessments.builders import grown, peer_reviewed, rate_all, start
 from tests.conftest import sign_in
 from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-
-
-def rate_all(actor: Any, assessment: Assessment, value: int) -> None:
-    for response in assessment.responses.all():
-        services.response_update(
-            actor=actor,
-            response=response,
-            seen_revision=response.revision,
-            rating=value,
-            target=4,
-            commentary="Seen in the board minutes.",
-        )
 
 
 def text(response: Any) -> str:
@@ -504,43 +492,7 @@ def test_contributions_are_assigned_and_organisations_sign_off(
 def test_moderation_highlights_differences_and_records_the_agreed_rating(
     coordinator, framework_version
 ):
-    own = start(coordinator, framework_version)
-    rate_all(coordinator.user, own, 3)
-    services.assessment_submit(
-        actor=coordinator.user, assessment=own, no_personal_data_declared=True
-    )
-    peer = UserFactory()
-    today = timezone.localdate()
-    assignment = Assignment.objects.create(
-        user=peer,
-        kind=AssignmentKind.PEER_REVIEWER,
-        title="Peer review",
-        starts_on=today - timedelta(days=1),
-        ends_on=today + timedelta(days=30),
-        subject_reference=f"assessment:{own.pk}",
-    )
-    assignment.partnerships.set([coordinator.partnership])
-    review = services.assessment_start(
-        actor=None,
-        partnership=coordinator.partnership,
-        kind=AssessmentKind.PEER_REVIEW,
-        framework_version=framework_version,
-        title="Peer review 2025",
-        reviews=own,
-        period_start=own.period_start,
-        period_end=own.period_end,
-    )
-    rate_all(peer, review, 3)
-    board = review.responses.get(criterion__identifier="board")
-    services.response_update(
-        actor=peer,
-        response=board,
-        seen_revision=board.revision,
-        rating=2,
-        target=4,
-        commentary="Less mature than claimed.",
-    )
-    services.assessment_submit(actor=peer, assessment=review, no_personal_data_declared=True)
+    own, review, peer, board = peer_reviewed(coordinator, framework_version, 2025)
 
     client = signed_in(coordinator.user)
     url = reverse("assessments:moderation", args=[own.pk])
