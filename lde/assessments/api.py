@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Query, Router, Schema, Status
-from pydantic import ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from lde.accounts.selectors import acting_user
 from lde.assessments import selectors, services
@@ -22,8 +22,6 @@ from lde.assessments.models import (
     Assessment,
     AssessmentKind,
     CriterionResponse,
-    Evidence,
-    EvidenceKind,
 )
 from lde.assessments.policies import assessment_policy
 from lde.core.api_schemas import (
@@ -106,13 +104,16 @@ class SignOffOut(Schema):
     signed_at: datetime
 
 
-class RaterRatingOut(Schema):
+# The rows of a full read are plain pydantic models, built from dicts: ninja's Schema wraps
+# every object it validates in an attribute getter, which for the thousands of rows, raters and
+# evidence items of a large assessment cost more than reading them.
+class RaterRatingOut(BaseModel):
     rater_id: int
     name: str
     rating: int | None
 
 
-class EvidenceOut(Schema):
+class EvidenceOut(BaseModel):
     id: int
     kind: str
     title: str
@@ -127,14 +128,14 @@ class EvidenceOut(Schema):
     carried_forward: bool
 
 
-class ContributionOut(Schema):
+class ContributionOut(BaseModel):
     organisation_id: int | None
     organisation_name: str | None
     user_id: int | None
     user_name: str | None
 
 
-class CriterionResponseOut(Schema):
+class CriterionResponseOut(BaseModel):
     id: int = Field(description="The response's id, for rating it.")
     criterion: str
     title: str
@@ -264,59 +265,55 @@ def _summary(assessment: Assessment) -> dict[str, Any]:
     }
 
 
-def _evidence_out(evidence: Evidence) -> EvidenceOut:
-    is_file = evidence.kind == EvidenceKind.FILE
-    return EvidenceOut(
-        id=evidence.pk,
-        kind=evidence.kind,
-        title=evidence.title,
-        url=reverse("assessments:evidence-download", args=[evidence.pk])
-        if is_file
-        else evidence.url,
-        file_name=evidence.file_name if is_file else None,
-        size=evidence.size if is_file else None,
-        content_hash=evidence.content_hash,
-        effective_on=evidence.effective_on,
-        carried_forward=evidence.carried_forward,
-    )
-
-
-def _row_out(theme: Any, row: selectors.Row, in_full: bool) -> CriterionResponseOut:
+def _row_out(theme: Any, row: selectors.Row, in_full: bool, evidence_base: str) -> dict[str, Any]:
     response = row.response
-    assert response is not None  # assessment_rows lists only criteria with a response
     criterion = row.criterion
-    return CriterionResponseOut(
-        id=response.pk,
-        criterion=criterion.identifier,
-        title=criterion.title,
-        path=criterion.path,
-        theme=theme.identifier,
-        scale=row.scale.identifier if row.scale is not None else None,
-        rating=response.rating,
-        target=response.target,
-        commentary=response.commentary if in_full else None,
-        consensus_reason=response.consensus_reason if in_full else None,
-        carried_forward=response.carried_forward,
-        revision=response.revision,
-        rater_ratings=[
-            RaterRatingOut(rater_id=r.rater_id, name=r.rater.full_name, rating=r.rating)
-            for r in row.rater_ratings
+    return {
+        "id": response.pk,
+        "criterion": criterion.identifier,
+        "title": criterion.title,
+        "path": criterion.path,
+        "theme": theme.identifier,
+        "scale": row.scale.identifier if row.scale is not None else None,
+        "rating": response.rating,
+        "target": response.target,
+        "commentary": response.commentary if in_full else None,
+        "consensus_reason": response.consensus_reason if in_full else None,
+        "carried_forward": response.carried_forward,
+        "revision": response.revision,
+        "rater_ratings": [
+            {"rater_id": r.rater_id, "name": r.name, "rating": r.rating} for r in row.rater_ratings
         ]
         if in_full
         else None,
-        evidence=[_evidence_out(e) for e in row.evidence] if in_full else None,
-        contributions=[
-            ContributionOut(
-                organisation_id=c.organisation_id,
-                organisation_name=c.organisation.name if c.organisation is not None else None,
-                user_id=c.user_id,
-                user_name=c.user.full_name if c.user is not None else None,
-            )
+        "evidence": [
+            {
+                "id": e.pk,
+                "kind": e.kind,
+                "title": e.title,
+                "url": f"{evidence_base}{e.pk}/" if e.is_file else e.url,
+                "file_name": e.file_name if e.is_file else None,
+                "size": e.size if e.is_file else None,
+                "content_hash": e.content_hash,
+                "effective_on": e.effective_on,
+                "carried_forward": e.carried_forward,
+            }
+            for e in row.evidence
+        ]
+        if in_full
+        else None,
+        "contributions": [
+            {
+                "organisation_id": c.organisation_id,
+                "organisation_name": c.organisation_name,
+                "user_id": c.user_id,
+                "user_name": c.user_name,
+            }
             for c in row.contributions
         ]
         if in_full
         else None,
-    )
+    }
 
 
 def _version_out(response: CriterionResponse) -> ResponseVersionOut:
@@ -371,7 +368,13 @@ def assessment_get(request: HttpRequest, assessment_id: ObjectId) -> AssessmentD
     assessment = selectors.assessment_get(user=request.user, assessment_id=assessment_id)
     in_full = assessment_policy.user_can(request.user, "view_in_full", assessment)
     themes = selectors.assessment_rows(assessment=assessment)
-    criteria = [_row_out(theme["theme"], row, in_full) for theme in themes for row in theme["rows"]]
+    # Reversed once, not once per file: the id is appended to it.
+    evidence_base = reverse("assessments:evidence-download", args=[0]).removesuffix("0/")
+    criteria = [
+        _row_out(theme["theme"], row, in_full, evidence_base)
+        for theme in themes
+        for row in theme["rows"]
+    ]
     is_review = assessment.kind != AssessmentKind.SELF
     reviewed_by = (
         [] if is_review else list(selectors.reviews_of(user=request.user, assessment=assessment))
@@ -404,9 +407,9 @@ def assessment_get(request: HttpRequest, assessment_id: ObjectId) -> AssessmentD
             for s in selectors.sign_off_list(assessment=assessment)
         ],
         criterion_count=len(criteria),
-        rated_count=sum(1 for c in criteria if c.rating is not None),
-        unconfirmed_count=sum(1 for c in criteria if c.carried_forward),
-        criteria=criteria,
+        rated_count=sum(1 for c in criteria if c["rating"] is not None),
+        unconfirmed_count=sum(1 for c in criteria if c["carried_forward"]),
+        criteria=[CriterionResponseOut.model_validate(c) for c in criteria],
     )
 
 

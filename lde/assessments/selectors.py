@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
@@ -16,6 +18,7 @@ from lde.assessments.models import (
     Contribution,
     CriterionResponse,
     Evidence,
+    EvidenceKind,
     FactualAccuracyComment,
     OrganisationSignOff,
     RaterRating,
@@ -54,61 +57,206 @@ def assessment_get(*, user: Any, assessment_id: Any) -> Assessment:
     )
 
 
-@dataclass
-class Row:
-    """One criterion of an assessment page: the criterion, its scale and rubric, the response,
-    the raters' spread, the evidence and who it is assigned to."""
+@dataclass(slots=True, frozen=True)
+class CriterionLine:
+    """What a row of an assessment shows of its criterion (guidance and rubric are on the
+    criterion's own page)."""
 
-    criterion: Criterion
+    pk: int
+    identifier: str
+    title: str
+    path: str
+    paragraphs: list[str]
+    weight: Decimal
+    scale_id: int | None
+    parent_id: int | None
+
+
+@dataclass(slots=True, frozen=True)
+class ResponseLine:
+    pk: int
+    rating: int | None
+    target: int | None
+    commentary: str
+    consensus_reason: str
+    carried_forward: bool
+    revision: int
+
+
+@dataclass(slots=True, frozen=True)
+class RaterLine:
+    rater_id: int
+    name: str
+    rating: int | None
+    rating_label: str
+
+
+@dataclass(slots=True, frozen=True)
+class EvidenceLine:
+    pk: int
+    kind: str
+    title: str
+    url: str
+    file_name: str
+    size: int
+    content_hash: str
+    effective_on: date
+    carried_forward: bool
+
+    @property
+    def is_file(self) -> bool:
+        return self.kind == EvidenceKind.FILE
+
+    @property
+    def effective_label(self) -> str:
+        return f"{self.effective_on.day} {self.effective_on:%b %Y}"
+
+    @property
+    def size_label(self) -> str:
+        return file_size_label(self.size)
+
+
+@dataclass(slots=True, frozen=True)
+class ContributionLine:
+    organisation_id: int | None
+    organisation_name: str | None
+    user_id: int | None
+    user_name: str | None
+    user_organisation_id: int | None
+    user_organisation_name: str | None
+
+    @property
+    def name(self) -> str:
+        return self.organisation_name or self.user_name or ""
+
+
+@dataclass(slots=True)
+class Row:
+    """One criterion of an assessment: the criterion, its scale, the response, the raters'
+    spread, the evidence and who it is assigned to. Plain values, not model instances: a
+    300-criterion assessment has thousands of them and is read whole."""
+
+    criterion: CriterionLine
     scale: RatingScale | None
-    response: CriterionResponse | None
-    rater_ratings: list[RaterRating] = field(default_factory=list)
-    evidence: list[Evidence] = field(default_factory=list)
-    contributions: list[Contribution] = field(default_factory=list)
+    response: ResponseLine
+    labels: dict[int, str]
+    rater_ratings: list[RaterLine] = field(default_factory=list)
+    evidence: list[EvidenceLine] = field(default_factory=list)
+    contributions: list[ContributionLine] = field(default_factory=list)
 
     @property
     def spread(self) -> tuple[int, int] | None:
         values = [r.rating for r in self.rater_ratings if r.rating is not None]
         return (min(values), max(values)) if values else None
 
+    @property
+    def rating_label(self) -> str:
+        return self.label(self.response.rating)
+
+    @property
+    def target_label(self) -> str:
+        return self.label(self.response.target)
+
+    def label(self, value: int | None) -> str:
+        """A rating as people read it, "2 – Developing"; "Not rated" when empty (never 0)."""
+        if value is None:
+            return "Not rated"
+        return self.labels.get(value, str(value))
+
+
+def file_size_label(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f} MB"
+    if size >= 1024:
+        return f"{size // 1024} KB"
+    return f"{size} bytes"
+
+
+def scale_labels(scale: RatingScale | None) -> dict[int, str]:
+    """Each level of a scale (levels already loaded) as people read it."""
+    if scale is None:
+        return {}
+    return {level.value: f"{level.value} – {level.label}" for level in scale.levels.all()}
+
 
 def assessment_rows(*, assessment: Assessment) -> list[dict[str, Any]]:
-    """Themes with their rows, in document order. Eight queries whatever the number of criteria,
-    ratings, raters and evidence items."""
+    """Themes with their rows, in document order. Seven queries whatever the number of
+    criteria, ratings, raters and evidence items; rows are read as values and grouped here,
+    because building model instances and related managers for thousands of them was most of
+    the page's time."""
     version = assessment.framework_version
-    scales = {
-        s.pk: s
-        for s in RatingScale.objects.filter(framework_version=version)
-        .prefetch_related(Prefetch("levels", queryset=ScaleLevel.objects.order_by("value")))
+    scales, default_scale = scales_of(version=version)
+    labels = {pk: scale_labels(scale) for pk, scale in scales.items()}
+    default_pk = default_scale.pk if default_scale is not None else 0
+    criteria = [
+        CriterionLine(*values)
+        for values in Criterion.objects.filter(framework_version=version)
         .order_by("position")
-    }
-    default_scale = next(iter(scales.values()), None)
-    # Rubrics are shown on each criterion's own page, not here; guidance and typical evidence
-    # likewise. Explicit orderings spare Django resolving the models' default orderings, which
-    # follow relations, on every query.
-    criteria = list(
-        Criterion.objects.filter(framework_version=version)
-        .defer("guidance", "evidence")
-        .order_by("position")
-    )
-    responses = {
-        r.criterion_id: r
-        for r in CriterionResponse.objects.filter(assessment=assessment)
-        .select_related("updated_by")
-        .prefetch_related(
-            Prefetch(
-                "rater_ratings",
-                queryset=RaterRating.objects.select_related("rater").order_by("rater__full_name"),
-            ),
-            Prefetch("evidence", queryset=Evidence.objects.order_by("-effective_on", "pk")),
+        .values_list(
+            "pk", "identifier", "title", "path", "paragraphs", "weight", "scale_id", "parent_id"
         )
+    ]
+    responses = {
+        values[0]: ResponseLine(*values[1:])
+        for values in CriterionResponse.objects.filter(assessment=assessment)
         .order_by()
+        .values_list(
+            "criterion_id",
+            "pk",
+            "rating",
+            "target",
+            "commentary",
+            "consensus_reason",
+            "carried_forward",
+            "revision",
+        )
     }
-    contributions: dict[int, list[Contribution]] = defaultdict(list)
-    for contribution in Contribution.objects.filter(assessment=assessment).select_related(
-        "organisation", "user"
+    scale_of_response = {
+        response.pk: labels.get(criterion.scale_id or default_pk, {})
+        for criterion in criteria
+        if (response := responses.get(criterion.pk)) is not None
+    }
+    raters: dict[int, list[RaterLine]] = defaultdict(list)
+    for response_id, rater_id, name, rating in (
+        RaterRating.objects.filter(response__assessment=assessment)
+        .order_by("rater__full_name", "pk")
+        .values_list("response_id", "rater_id", "rater__full_name", "rating")
     ):
-        contributions[contribution.criterion_id].append(contribution)
+        label = "Not rated" if rating is None else scale_of_response[response_id].get(rating, "")
+        raters[response_id].append(RaterLine(rater_id, name, rating, label or str(rating)))
+    evidence: dict[int, list[EvidenceLine]] = defaultdict(list)
+    for item in (
+        Evidence.objects.filter(response__assessment=assessment)
+        .order_by("-effective_on", "pk")
+        .values_list(
+            "response_id",
+            "pk",
+            "kind",
+            "title",
+            "url",
+            "file_name",
+            "size",
+            "content_hash",
+            "effective_on",
+            "carried_forward",
+        )
+    ):
+        evidence[item[0]].append(EvidenceLine(*item[1:]))
+    contributions: dict[int, list[ContributionLine]] = defaultdict(list)
+    for assigned in (
+        Contribution.objects.filter(assessment=assessment)
+        .order_by("pk")
+        .values_list(
+            "criterion_id",
+            "organisation_id",
+            "organisation__name",
+            "user_id",
+            "user__full_name",
+            "user__organisation_id",
+            "user__organisation__name",
+        )
+    ):
+        contributions[assigned[0]].append(ContributionLine(*assigned[1:]))
     themes: list[dict[str, Any]] = []
     current: dict[str, Any] | None = None
     for criterion in criteria:
@@ -119,13 +267,15 @@ def assessment_rows(*, assessment: Assessment) -> list[dict[str, Any]]:
         response = responses.get(criterion.pk)
         if response is None or current is None:
             continue  # a parent criterion, rated through its sub-criteria
+        scale_pk = criterion.scale_id or default_pk
         current["rows"].append(
             Row(
                 criterion=criterion,
-                scale=scales.get(criterion.scale_id or 0, default_scale),
+                scale=scales.get(scale_pk),
                 response=response,
-                rater_ratings=list(response.rater_ratings.all()),
-                evidence=list(response.evidence.all()),
+                labels=labels.get(scale_pk, {}),
+                rater_ratings=raters.get(response.pk, []),
+                evidence=evidence.get(response.pk, []),
                 contributions=contributions.get(criterion.pk, []),
             )
         )

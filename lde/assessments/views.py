@@ -200,6 +200,11 @@ def assessment_start(request: HttpRequest, partnership_id: int) -> HttpResponse:
 # --- One assessment ------------------------------------------------------------------------
 
 
+def _url_base(name: str, *args: Any) -> str:
+    """The URL of `name` up to its last argument, an object id, which the page appends."""
+    return reverse(name, args=[*args, 0]).removesuffix("0/")
+
+
 def _render_detail(
     request: HttpRequest,
     assessment: Assessment,
@@ -226,6 +231,9 @@ def _render_detail(
             "assessment": assessment,
             "can": can,
             "themes": themes,
+            # Reversed once, not once per row: a 300-criterion page has thousands of links.
+            "response_base": _url_base("assessments:response-update", assessment.pk),
+            "evidence_base": _url_base("assessments:evidence-download"),
             "rate_all": rateable is None,
             "rateable": rateable or frozenset(),
             "unconfirmed": unconfirmed,
@@ -531,18 +539,17 @@ def contributions(request: HttpRequest, assessment_id: int) -> HttpResponse:
     themes = selectors.assessment_rows(assessment=assessment)
     sign_offs = selectors.sign_off_list(assessment=assessment)
     signed = {s.organisation_id: s for s in sign_offs}
-    contributing: dict[int, Any] = {}
+    contributing: dict[int, str] = {}
     for theme in themes:
         for row in theme["rows"]:
-            for contribution in row.contributions:
-                organisation = contribution.organisation or (
-                    contribution.user.organisation if contribution.user else None
-                )
-                if organisation is not None:
-                    contributing.setdefault(organisation.pk, organisation)
+            for c in row.contributions:
+                if c.organisation_id is not None:
+                    contributing.setdefault(c.organisation_id, c.organisation_name or "")
+                elif c.user_organisation_id is not None:
+                    contributing.setdefault(c.user_organisation_id, c.user_organisation_name or "")
     organisations = [
-        {"organisation": organisation, "sign_off": signed.get(pk)}
-        for pk, organisation in sorted(contributing.items(), key=lambda i: i[1].name)
+        {"organisation": {"pk": pk, "name": name}, "sign_off": signed.get(pk)}
+        for pk, name in sorted(contributing.items(), key=lambda i: i[1])
     ] + [
         {"organisation": s.organisation, "sign_off": s}
         for s in sign_offs

@@ -574,6 +574,41 @@ def test_the_assessment_page_makes_the_same_queries_whatever_its_size(coordinato
     assert text(page).count("Link 3 (link)") == 30
 
 
+def test_the_assessment_page_escapes_what_people_typed(coordinator, framework_version):
+    """The evidence and rater lists are built outside the template engine; markup in a title,
+    an address or a name must still come out as text."""
+    assessment = start(coordinator, framework_version)
+    response = assessment.responses.select_related("criterion").first()
+    services.evidence_add_link(
+        actor=coordinator.user,
+        response=response,
+        title='<script>alert("x")</script> & co',
+        url='https://example.org/?a=1&b="2"',
+        effective_on=date(2025, 6, 1),
+    )
+    services.evidence_add_file(
+        actor=coordinator.user,
+        response=response,
+        upload=SimpleUploadedFile("plan.pdf", b"%PDF-1.4 plan", content_type="application/pdf"),
+        title="<b>Plan</b>",
+        effective_on=date(2025, 6, 1),
+    )
+    rater = MembershipFactory(partnership=coordinator.partnership, role=Role.BOARD_MEMBER).user
+    rater.full_name = "Ann <em>O'Neil</em>"
+    rater.save()
+    services.rater_rating_record(actor=rater, response=response, rating=2)
+    html = (
+        signed_in(coordinator.user)
+        .get(reverse("assessments:assessment-detail", args=[assessment.pk]))
+        .content.decode()
+    )
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; co (link)" in html
+    assert 'href="https://example.org/?a=1&amp;b=&quot;2&quot;" rel="noreferrer noopener"' in html
+    assert "&lt;b&gt;Plan&lt;/b&gt; (13 bytes)" in html
+    assert "<li>Ann &lt;em&gt;O&#x27;Neil&lt;/em&gt;: 2 – " in html
+
+
 def test_a_peer_reviewer_rates_their_review_until_the_assignment_ends(
     coordinator, framework_version
 ):
