@@ -198,6 +198,10 @@ class Evidence(models.Model):
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
     carried_forward = models.BooleanField(default=False)
+    # What the personal-data guard found in a file's text when it was uploaded: kind, place and
+    # a masked excerpt, never the identifier itself. Null when its text could not be read
+    # (an image), so the author is told it was not checked.
+    guard_findings = models.JSONField(null=True, blank=True, default=list)
 
     class Meta:
         ordering = ["response", "-effective_on", "pk"]

@@ -24,6 +24,7 @@ from lde.assessments.models import (
     RaterRating,
 )
 from lde.assessments.policies import assessment_policy
+from lde.core import personal_data
 from lde.core.access.facts import facts_for
 from lde.frameworks.models import (
     Criterion,
@@ -501,3 +502,63 @@ def last_self_assessment(*, user: Any, partnership: Partnership) -> Assessment |
     return (
         assessment_list(user=user, partnership=partnership).filter(kind=AssessmentKind.SELF).first()
     )
+
+
+@dataclass(slots=True, frozen=True)
+class GuardFinding:
+    """Something in an assessment that looks like a person's identifier, and where it is."""
+
+    criterion: str
+    response_id: int | None
+    field: str
+    kind: str
+    found: str
+
+
+def personal_data_findings(*, assessment: Assessment) -> tuple[list[GuardFinding], list[str]]:
+    """What the personal-data guard finds in an assessment's commentary, reasons, raters'
+    notes and evidence (files as checked on upload), and the files it could not read.
+    Three queries whatever the size."""
+    findings: list[GuardFinding] = []
+    titles: dict[int, tuple[str, int]] = {}
+    for response_id, title, position, commentary, reason in (
+        CriterionResponse.objects.filter(assessment=assessment)
+        .order_by("criterion__position")
+        .values_list(
+            "pk", "criterion__title", "criterion__position", "commentary", "consensus_reason"
+        )
+    ):
+        titles[response_id] = (title, position)
+        for field_name, text in (("Commentary", commentary), ("Agreed because", reason)):
+            findings.extend(
+                GuardFinding(title, response_id, field_name, f.kind, f.text)
+                for f in personal_data.scan_text(text)
+            )
+    for response_id, name, note in RaterRating.objects.filter(
+        response__assessment=assessment
+    ).values_list("response_id", "rater__full_name", "note"):
+        findings.extend(
+            GuardFinding(titles[response_id][0], response_id, f"{name}'s note", f.kind, f.text)
+            for f in personal_data.scan_text(note)
+        )
+    unchecked: list[str] = []
+    for response_id, kind, title, url, file_name, stored in Evidence.objects.filter(
+        response__assessment=assessment
+    ).values_list("response_id", "kind", "title", "url", "file_name", "guard_findings"):
+        criterion = titles[response_id][0]
+        findings.extend(
+            GuardFinding(criterion, response_id, f"Evidence title “{title}”", f.kind, f.text)
+            for f in personal_data.scan_texts([("", title), ("", url)])
+        )
+        if kind != EvidenceKind.FILE:
+            continue
+        if stored is None:
+            unchecked.append(f"{file_name} ({criterion})")
+            continue
+        findings.extend(
+            GuardFinding(criterion, response_id, item["place"], item["kind"], item["excerpt"])
+            for item in stored
+        )
+    order = {response_id: position for response_id, (_, position) in titles.items()}
+    findings.sort(key=lambda f: order.get(f.response_id or 0, 0))
+    return findings, unchecked

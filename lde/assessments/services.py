@@ -22,6 +22,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from lde.accounts.models import Organisation, User
+from lde.assessments import selectors
 from lde.assessments.models import (
     Assessment,
     AssessmentKind,
@@ -37,6 +38,7 @@ from lde.assessments.models import (
     RaterRating,
 )
 from lde.assessments.policies import assessment_policy
+from lde.core import personal_data
 from lde.core.access.facts import facts_for
 from lde.core.access.policy import PermissionDenied403
 from lde.core.audit.chain import audit_record
@@ -183,6 +185,7 @@ def assessment_start(
                 effective_on=e.effective_on,
                 uploaded_by=e.uploaded_by,
                 carried_forward=True,
+                guard_findings=e.guard_findings,
             )
             for identifier, before in old.items()
             if identifier in by_identifier
@@ -314,6 +317,19 @@ def _evidence_dir() -> Path:
 
 
 @transaction.atomic
+def guard_check_file(data: bytes, content_type: str, name: str) -> list[dict[str, Any]] | None:
+    """The guard's findings in a file, kept without the identifiers themselves; None when the
+    file's text cannot be read."""
+    try:
+        findings = personal_data.scan_file(data, content_type, name)
+    except personal_data.Unreadable:
+        return None
+    return [
+        {"kind": f.kind, "place": f.place, "excerpt": personal_data.masked(f.text)}
+        for f in findings
+    ]
+
+
 def evidence_add_file(
     *,
     actor: User,
@@ -343,17 +359,19 @@ def evidence_add_file(
         for chunk in upload.chunks():
             digest.update(chunk)
             handle.write(chunk)
+    file_name = Path(upload.name or "evidence").name[:200]
     evidence = Evidence.objects.create(
         response=response,
         kind=EvidenceKind.FILE,
         title=title,
-        file_name=Path(upload.name or "evidence").name[:200],
+        file_name=file_name,
         stored_name=stored_name,
         content_hash=digest.hexdigest(),
         size=upload.size,
         content_type=content_type,
         effective_on=effective_on,
         uploaded_by=actor,
+        guard_findings=guard_check_file(path.read_bytes(), content_type, file_name),
     )
     _audit(
         actor,
@@ -491,6 +509,16 @@ def assessment_submit(
     assessment.personal_data_declared_by = actor
     assessment.personal_data_declared_at = timezone.now()
     assessment.save(update_fields=["personal_data_declared_by", "personal_data_declared_at"])
+    # The declaration is the author's; the guard's findings, which they saw on the submit page,
+    # are counted beside it (never copied: they may be identifiers).
+    findings, unchecked = selectors.personal_data_findings(assessment=assessment)
+    _audit(
+        actor,
+        "PERSONAL_DATA_DECLARED",
+        assessment,
+        guard_findings=len(findings),
+        files_not_checked=len(unchecked),
+    )
     return _move(actor, assessment, AssessmentStatus.SUBMITTED)
 
 

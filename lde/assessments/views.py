@@ -619,6 +619,14 @@ def assessment_submit(request: HttpRequest, assessment_id: int) -> HttpResponse:
             "assessment": assessment,
             "form": form,
             "unconfirmed": services.unconfirmed(assessment),
+            "guard": dict(
+                zip(
+                    ("findings", "unchecked"),
+                    selectors.personal_data_findings(assessment=assessment),
+                    strict=True,
+                )
+            ),
+            "response_base": _url_base("assessments:response-update", assessment.pk),
         },
         status=400 if form.is_bound and form.errors else 200,
     )

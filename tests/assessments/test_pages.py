@@ -403,6 +403,83 @@ def test_submitting_needs_every_carried_forward_rating_confirmed_and_the_declara
     assert second.personal_data_declared_by == coordinator.user
 
 
+def _pdf_saying(words: str) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=f"<p>{words}</p>").write_pdf()
+
+
+def test_the_submit_page_shows_what_the_personal_data_check_found(coordinator, framework_version):
+    assessment = start(coordinator, framework_version)
+    board, ownership, projects = (
+        assessment.responses.select_related("criterion").order_by("criterion__position")
+    )[:3]
+    services.response_update(
+        actor=coordinator.user,
+        response=board,
+        seen_revision=board.revision,
+        rating=2,
+        target=3,
+        commentary="Spoke to the family on 07700 900123 about it.",
+        consensus_reason="",
+    )
+    services.evidence_add_file(
+        actor=coordinator.user,
+        response=ownership,
+        title="Minutes",
+        upload=SimpleUploadedFile(
+            "minutes.pdf", _pdf_saying("Contact: someone@example.org"), "application/pdf"
+        ),
+        effective_on=date(2025, 6, 1),
+    )
+    services.evidence_add_file(
+        actor=coordinator.user,
+        response=projects,
+        title="Photo of the board",
+        upload=SimpleUploadedFile("board.png", b"\x89PNG\r\n\x1a\n", "image/png"),
+        effective_on=date(2025, 6, 1),
+    )
+    stored = Evidence.objects.get(title="Minutes")
+    assert stored.guard_findings == [
+        {
+            "kind": "Email address",
+            "place": "minutes.pdf, page 1, line 1",
+            "excerpt": "so" + "•" * 15 + "rg",
+        }
+    ]
+    client = signed_in(coordinator.user)
+    url = reverse("assessments:assessment-submit", args=[assessment.pk])
+    page = text(client.get(url))
+    assert "2 things in this assessment look like a person's details." in page
+    assert (
+        f"{board.criterion.title} Commentary Phone number 07700 900123 "
+        f"{ownership.criterion.title} minutes.pdf, page 1, line 1 Email address so" in page
+    )
+    assert f"board.png ({projects.criterion.title})" in page
+    assert "someone@example.org" not in page  # a file's identifier is never shown whole
+
+
+def test_submitting_records_the_guard_counts_beside_the_declaration(coordinator, framework_version):
+    assessment = start(coordinator, framework_version)
+    rate_all(coordinator.user, assessment, 2)
+    response = assessment.responses.first()
+    services.response_update(
+        actor=coordinator.user,
+        response=response,
+        seen_revision=response.revision if response else 0,
+        rating=2,
+        target=3,
+        commentary="Write to a.person@example.org.",
+        consensus_reason="",
+    )
+    services.assessment_submit(
+        actor=coordinator.user, assessment=assessment, no_personal_data_declared=True
+    )
+    event = AuditEvent.objects.filter(verb="PERSONAL_DATA_DECLARED").get()
+    assert event.actor_id == coordinator.user.pk
+    assert '"guard_findings"' in event.payload and '"files_not_checked"' in event.payload
+
+
 def test_the_board_signs_off_and_the_page_says_it_was_published_without_review(
     coordinator, board_member, framework_version
 ):
