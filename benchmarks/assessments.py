@@ -12,12 +12,23 @@ device, exactly as in `lde bench pages`):
 - `moderation_page`: /assessments/<id>/moderation/ for the cycle under moderation (its ratings
   beside the peer reviewer's, and the decisions so far);
 - `api_assessment`: GET /api/v1/assessments/<id>, the API's full read of this year's draft, with
-  the coordinator's personal API token.
+  the coordinator's personal API token;
+- `gaps_page`: /assessments/<id>/gaps/ for this year's draft (scores by theme with their chart,
+  every criterion by its gap to target);
+- `compare_page`: /assessments/<id>/compare/?with=<id>, this year's draft (the tenth cycle)
+  beside the cycle under moderation (the ninth), every criterion's move and reason;
+- `trends_page`: /assessments/partnership/<id>/trends/ with the current cycle, every published
+  cycle and this year's draft, scores by theme and every criterion's rating in each.
 
 Each is opened `--warmup` times, then timed over `--requests` requests, from the client's call
 to the finished response (routing, middleware, view, queries, template; no network, no web
 server). Queries are counted in a separate pass. A URL that does not resolve yet is reported as
 not available rather than failing the run, so the benchmark can run while pages are being built.
+
+Last, because it changes the draft the pages read, `xlsx_round_trip` times offline completion of
+this year's draft: export the workbook, move every criterion's rating in it with a reason, and
+import it (every row checked, then saved through the criterion page's service). Each round trip
+saves every criterion, so at most five are timed, after one warm-up when `--warmup` is not 0.
 """
 
 from __future__ import annotations
@@ -34,7 +45,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import Resolver404, resolve
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from benchmarks.assessment_data import AssessmentWorld, generate_assessments
+from benchmarks.assessment_data import (
+    FRAMEWORK_IDENTIFIER,
+    AssessmentWorld,
+    generate_assessments,
+)
 from benchmarks.console import Console
 from benchmarks.harness import Benchmark
 from benchmarks.national import NationalWorld
@@ -48,6 +63,7 @@ from lde.assessments.models import (
     ModerationDecision,
     RaterRating,
 )
+from lde.assessments.workbook import workbook_export, workbook_round_trip
 
 NAME = "assessments"
 
@@ -150,7 +166,7 @@ class _ExecuteTimer:
 
 def _resolves(path: str) -> bool:
     try:
-        resolve(path)
+        resolve(path.split("?", 1)[0])  # a comparison or a trend is chosen in the query
     except Resolver404:
         return False
     return True
@@ -219,6 +235,46 @@ def _query_count(target: _Target) -> int | None:
     return len(captured) if status == 200 else None
 
 
+# Each round trip saves every criterion of the framework: a few are enough to time it.
+XLSX_ROUND_TRIPS = 5
+
+
+def _xlsx_round_trip(
+    assessment_id: int, coordinator: User, requests: int, warmup: int, console: Console
+) -> dict[str, Any]:
+    assessment = Assessment.objects.select_related(
+        "framework_version__framework", "partnership"
+    ).get(pk=assessment_id)
+    for _ in range(min(warmup, 1)):
+        workbook_round_trip(actor=coordinator, assessment=assessment)
+    count = min(requests, XLSX_ROUND_TRIPS)
+    timings: list[float] = []
+    trips = []
+    for n in range(count):
+        started = time.perf_counter()
+        trip = workbook_round_trip(actor=coordinator, assessment=assessment)
+        timings.append((time.perf_counter() - started) * 1000)
+        if not trip.result.accepted:
+            raise RuntimeError(f"The workbook was refused: {trip.result.problems[0]}")
+        trips.append(trip)
+        console.progress("xlsx_round_trip", n + 1, count)
+    with CaptureQueriesContext(connection) as captured:
+        workbook_export(actor=coordinator, assessment=assessment)
+    return {
+        "round_trips": count,
+        "criteria": trips[-1].criteria,
+        "rows_changed": trips[-1].rows_changed,
+        "workbook_bytes": trips[-1].workbook_bytes,
+        "median_ms": round(statistics.median(timings), 2),
+        "min_ms": round(min(timings), 2),
+        "max_ms": round(max(timings), 2),
+        "export_ms_median": round(statistics.median(t.export_ms for t in trips), 2),
+        "fill_ms_median": round(statistics.median(t.fill_ms for t in trips), 2),
+        "import_ms_median": round(statistics.median(t.import_ms for t in trips), 2),
+        "export_queries": len(captured),
+    }
+
+
 def measure(world: NationalWorld, options: Mapping[str, Any], console: Console) -> dict[str, Any]:
     requests = int(options["requests"])
     warmup = int(options["warmup"])
@@ -239,6 +295,15 @@ def measure(world: NationalWorld, options: Mapping[str, Any], console: Console) 
         _Target("assessment_page", f"/assessments/{current}/", web, {}),
         _Target("moderation_page", f"/assessments/{moderated}/moderation/", web, {}),
         _Target("api_assessment", f"/api/v1/assessments/{current}", api, bearer),
+        _Target("gaps_page", f"/assessments/{current}/gaps/", web, {}),
+        _Target("compare_page", f"/assessments/{current}/compare/?with={moderated}", web, {}),
+        _Target(
+            "trends_page",
+            f"/assessments/partnership/{made.partnership_id}/trends/"
+            f"?framework={FRAMEWORK_IDENTIFIER}&current=on",
+            web,
+            {},
+        ),
     ]
     console.line(
         f"Measuring {len(targets)} reads of a {made.criteria}-criterion assessment as the "
@@ -268,6 +333,7 @@ def measure(world: NationalWorld, options: Mapping[str, Any], console: Console) 
                 ),
             }
         )
+    xlsx = _xlsx_round_trip(current, coordinator, requests, warmup, console)
     for name, page in pages.items():
         if page["available"]:
             console.line(
@@ -276,6 +342,11 @@ def measure(world: NationalWorld, options: Mapping[str, Any], console: Console) 
             )
         else:
             console.line(f"  {name:<16} not measured: {page['reason']}")
+    console.line(
+        f"  {'xlsx_round_trip':<16} median {xlsx['median_ms']:8.2f} ms for {xlsx['criteria']} "
+        f"criteria (export {xlsx['export_ms_median']:.0f} ms, fill "
+        f"{xlsx['fill_ms_median']:.0f} ms, import {xlsx['import_ms_median']:.0f} ms)"
+    )
     comparison: dict[str, Any] = {"reference": REFERENCE}
     page = pages["assessment_page"]
     if page["available"]:
@@ -305,14 +376,16 @@ def measure(world: NationalWorld, options: Mapping[str, Any], console: Console) 
         },
         "pages": pages,
         "queries_by_cycle": by_cycle,
+        "xlsx_round_trip": xlsx,
         "comparison": comparison,
     }
 
 
 BENCHMARK = Benchmark(
     name=NAME,
-    help="Time the assessment page, the moderation page and the API's full read of a "
-    "300-criterion assessment in its tenth cycle, as the partnership's coordinator.",
+    help="Time the assessment page, the moderation page, the API's full read, and the gaps, "
+    "comparison and trend pages of a 300-criterion assessment in its tenth cycle, as the "
+    "partnership's coordinator.",
     add_arguments=add_arguments,
     measure=measure,
     extend=extend,

@@ -12,6 +12,7 @@ urlpatterns = [
     path("partnerships/", include("lde.partnerships.urls")),
     path("frameworks/", include("lde.frameworks.urls")),
     path("assessments/", include("lde.assessments.urls")),
+    path("actions/", include("lde.action_plans.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

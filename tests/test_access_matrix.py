@@ -20,6 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from lde.accounts.models import ApiToken, Organisation, Post, PostHolding, PostKind, User
+from lde.action_plans.services import action_raise
 from lde.assessments.models import Assessment, AssessmentKind, AssessmentStatus
 from lde.assessments.services import assessment_start, evidence_add_link
 from lde.frameworks.models import FrameworkVersion
@@ -254,6 +255,55 @@ CASES: dict[str, Case] = {
     "assessments:assessment-return-to-draft": Case("POST", ("assessment_id",), assessment_page()),
     # Reviews start from a submitted self-assessment; the world's is a draft, so nobody may.
     "assessments:review-start": Case("POST", ("assessment_id",), assessment_page()),
+    # Offline completion is for those who may rate the draft: its contributor too, whose
+    # workbook then has every row read only.
+    **{
+        f"assessments:{name}": Case(
+            "GET",
+            ("assessment_id",),
+            assessment_page(coordinator=200, board_member=200, contributor=200),
+        )
+        for name in ("workbook", "workbook-download", "workbook-import")
+    },
+    # Analysis: whoever sees an assessment sees its scores and compares it with the others they
+    # see (the draft with the published cycle it was carried from; for the peer reviewer, with
+    # the peer review). Trends are the partnership's: everyone who sees the partnership.
+    "assessments:gaps": Case("GET", ("assessment_id",), only(200, DRAFT_READERS, 404)),
+    "assessments:compare": Case("GET", ("assessment_id",), only(200, DRAFT_READERS, 404)),
+    "assessments:trends": Case(
+        "GET", ("partnership_id",), partnership_page([*MEMBERS, "inspector"])
+    ),
+    # Action plans (permissions.md): read by coordinators, board members, contributors, viewers
+    # and live inspectors; raised, changed and cancelled by coordinators and board members;
+    # progress recorded by coordinators and the action's owner (the world's contributor). The
+    # world's action is planned, so nobody may reopen it. Actions are raised on the draft here.
+    "action_plans:action-list": Case(
+        "GET", ("partnership_id",), partnership_page([*READERS, "inspector"])
+    ),
+    "action_plans:action-create": Case(
+        "GET", ("assessment_id",), assessment_page(coordinator=200, board_member=200)
+    ),
+    "action_plans:action-detail": Case(
+        "GET", ("action_id",), only(200, [*READERS, "inspector"], 404)
+    ),
+    "action_plans:action-update": Case(
+        "GET",
+        ("action_id",),
+        {**only(403, [*READERS, "inspector"], 404), "coordinator": 200, "board_member": 200},
+    ),
+    "action_plans:progress-record": Case(
+        "GET",
+        ("action_id",),
+        {**only(403, [*READERS, "inspector"], 404), "coordinator": 200, "contributor": 200},
+    ),
+    "action_plans:action-cancel": Case(
+        "GET",
+        ("action_id",),
+        {**only(403, [*READERS, "inspector"], 404), "coordinator": 200, "board_member": 200},
+    ),
+    "action_plans:action-reopen": Case(
+        "GET", ("action_id",), only(403, [*READERS, "inspector"], 404)
+    ),
     # The Django admin: site administrators only; everyone else is sent to its sign-in.
     "admin:*": Case("GET", (), {**expect(302), "anonymous": 302, "site_administrator": 200}),
 }
@@ -415,9 +465,23 @@ themes:
         url="https://example.org/minutes",
         effective_on=today - timedelta(30),
     )
+    action = action_raise(
+        actor=None,
+        assessment=published,
+        criteria=[response.criterion],
+        title="Refresh the narrative",
+        description="With partners and the reference group.",
+        owner=users["contributor"],
+        owner_organisation=council,
+        due_on=today + timedelta(30),
+    )
     return {
+        "action_id": action.pk,
+        "criterion_id": response.criterion_id,
+        "contributor_id": users["contributor"].pk,
         "assessment_id": draft.pk,
         "published_assessment_id": published.pk,
+        "other_id": published.pk,
         "review_id": review.pk,
         "response_id": response.pk,
         "evidence_id": evidence.pk,
@@ -491,6 +555,47 @@ API_CASES: dict[tuple[str, str], dict[str, Any]] = {
         coordinator=200, board_member=200
     ),
     ("POST", "/api/v1/assessments/{assessment_id}/submit"): assessment_page(coordinator=200),
+    ("GET", "/api/v1/assessments/{assessment_id}/workbook"): assessment_page(
+        coordinator=200, board_member=200, contributor=200
+    ),
+    # Sent no file, those who may rate hear that it is missing (422), after the policy.
+    ("POST", "/api/v1/assessments/{assessment_id}/workbook"): assessment_page(
+        coordinator=422, board_member=422, contributor=422
+    ),
+    # Analysis, as its pages. The draft is compared with the published cycle, which the peer
+    # reviewer may not see: 404, as for any assessment they cannot see.
+    ("GET", "/api/v1/assessments/{assessment_id}/gaps"): only(200, DRAFT_READERS, 404),
+    ("GET", "/api/v1/assessments/{assessment_id}/compare/{other_id}"): only(
+        200, ["coordinator", "board_member", "contributor", "inspector"], 404
+    ),
+    ("GET", "/api/v1/assessments/partnership/{partnership_id}/trends"): partnership_page(
+        [*MEMBERS, "inspector"]
+    ),
+    # Action plans, against the world's planned action (see CASES above). An action is raised
+    # on the published assessment, which community reviewers see but may not raise on.
+    ("GET", "/api/v1/actions"): expect(200),
+    ("GET", "/api/v1/actions/{action_id}"): only(200, [*READERS, "inspector"], 404),
+    ("POST", "/api/v1/actions"): {
+        **only(403, [*MEMBERS, "inspector"], 404),
+        "coordinator": 201,
+        "board_member": 201,
+    },
+    ("PUT", "/api/v1/actions/{action_id}"): {
+        **only(403, [*READERS, "inspector"], 404),
+        "coordinator": 200,
+        "board_member": 200,
+    },
+    ("POST", "/api/v1/actions/{action_id}/progress"): {
+        **only(403, [*READERS, "inspector"], 404),
+        "coordinator": 201,
+        "contributor": 201,
+    },
+    ("POST", "/api/v1/actions/{action_id}/cancel"): {
+        **only(403, [*READERS, "inspector"], 404),
+        "coordinator": 200,
+        "board_member": 200,
+    },
+    ("POST", "/api/v1/actions/{action_id}/reopen"): only(403, [*READERS, "inspector"], 404),
 }
 for table in API_CASES.values():
     table["anonymous"] = 401
@@ -523,7 +628,37 @@ API_BODIES: dict[tuple[str, str], dict[str, Any]] = {
         "consensus_reason": "",
     },
     ("POST", "/api/v1/assessments/{assessment_id}/submit"): {"no_personal_data_declared": True},
+    # Values written "{name}" are the world's ids, filled in when the request is made.
+    **{
+        operation: {
+            "criterion_ids": ["{criterion_id}"],
+            "title": "Refresh the narrative",
+            "description": "With partners and the reference group.",
+            "owner_id": "{contributor_id}",
+            "owner_organisation_id": "{organisation_id}",
+            "due_on": "2099-12-31",
+            **extra,
+        }
+        for operation, extra in [
+            (("POST", "/api/v1/actions"), {"assessment_id": "{published_assessment_id}"}),
+            (("PUT", "/api/v1/actions/{action_id}"), {}),
+        ]
+    },
+    ("POST", "/api/v1/actions/{action_id}/progress"): {"text": "Met.", "status": "in_progress"},
+    ("POST", "/api/v1/actions/{action_id}/cancel"): {"reason": "Not needed."},
+    ("POST", "/api/v1/actions/{action_id}/reopen"): {"reason": "Needed."},
 }
+
+
+def _filled(value: Any, world: dict[str, Any]) -> Any:
+    """A body with each "{name}" replaced by the world's value of that name."""
+    if isinstance(value, dict):
+        return {key: _filled(item, world) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_filled(item, world) for item in value]
+    if isinstance(value, str) and value.startswith("{") and value.endswith("}"):
+        return world[value[1:-1]]
+    return value
 
 
 @pytest.mark.parametrize("operation", sorted(API_CASES))
@@ -542,10 +677,12 @@ def test_each_subject_gets_the_api_answer_permissions_md_gives(
                 "version",
                 "assessment_id",
                 "response_id",
+                "action_id",
+                "other_id",
             )
         }
     )
-    body = API_BODIES.get(operation, {})
+    body = _filled(API_BODIES.get(operation, {}), world)
     got = {}
     for subject in SUBJECTS:
         with transaction.atomic():

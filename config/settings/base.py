@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "lde.partnerships",
     "lde.frameworks",
     "lde.assessments",
+    "lde.action_plans",
     "lde.api",
 ]
 
@@ -168,6 +169,7 @@ LDE_FACTS_LOADER = "lde.partnerships.selectors.user_facts_load"
 LDE_HOME_PANELS = [
     "lde.partnerships.panels.partnerships_panel",
     "lde.assessments.panels.assessments_panel",
+    "lde.action_plans.panels.overdue_actions_panel",
     "lde.accounts.panels.vetting_panel",
     "lde.partnerships.panels.site_administration_panel",
     "lde.accounts.panels.national_analyst_panel",
@@ -177,4 +179,5 @@ AXES_LOCKOUT_CALLABLE = "lde.accounts.views.locked_out"
 LDE_DEMO_BUILDERS: list[str] = [
     "lde.frameworks.demo.demo_build",
     "lde.assessments.demo.demo_build",
+    "lde.action_plans.demo.demo_build",
 ]

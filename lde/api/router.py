@@ -64,6 +64,7 @@ def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 
 def _register() -> None:
     from lde.accounts.api import router as accounts_router
+    from lde.action_plans.api import router as action_plans_router
     from lde.assessments.api import router as assessments_router
     from lde.frameworks.api import router as frameworks_router
     from lde.partnerships.api import router as partnerships_router
@@ -72,6 +73,7 @@ def _register() -> None:
     api.add_router("/partnerships", partnerships_router)
     api.add_router("/frameworks", frameworks_router)
     api.add_router("/assessments", assessments_router)
+    api.add_router("/actions", action_plans_router)
 
 
 _register()

@@ -11,19 +11,28 @@ from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Query, Router, Schema, Status
+from ninja.files import UploadedFile
+from ninja.params import File
 from pydantic import BaseModel, ConfigDict, Field
 
 from lde.accounts.selectors import acting_user
-from lde.assessments import selectors, services
+from lde.assessments import analysis, selectors, services
 from lde.assessments.models import (
     Assessment,
     AssessmentKind,
     CriterionResponse,
 )
 from lde.assessments.policies import assessment_policy
+from lde.assessments.workbook import (
+    MAX_WORKBOOK_BYTES,
+    XLSX_CONTENT_TYPE,
+    workbook_export,
+    workbook_file_name,
+    workbook_import,
+)
 from lde.core.api_schemas import (
     LIST_ERRORS,
     READ_ERRORS,
@@ -33,7 +42,9 @@ from lde.core.api_schemas import (
     ObjectId,
     Page,
     PageParams,
+    ValidationErrorOut,
 )
+from lde.partnerships import selectors as partnership_selectors
 
 router = Router(tags=["assessments"])
 
@@ -490,3 +501,502 @@ def assessment_submit(
         return Status(400, _field_errors(error))
     submitted = selectors.assessment_get(user=request.user, assessment_id=assessment.pk)
     return Status(200, AssessmentOut(**_summary(submitted)))
+
+
+# --- Offline completion: the workbook -------------------------------------------------------
+
+
+class WorkbookProblemOut(Schema):
+    row: int | None = Field(
+        description="The row number on the workbook's Criteria sheet; null for the whole file."
+    )
+    field: str = Field(
+        description="The column's key (rating, target, commentary, consensus_reason, "
+        "carried_forward, revision, identifier), or file or workbook."
+    )
+    column: str = Field(description="The column's heading as the workbook shows it.")
+    message: str
+
+
+class WorkbookRejectedOut(Schema):
+    detail: str
+    errors: list[WorkbookProblemOut]
+
+
+class WorkbookImportedOut(Schema):
+    changed: int = Field(description="How many criteria the workbook changed.")
+    criteria: list[str] = Field(description="The identifiers of the criteria it changed.")
+
+
+WORKBOOK_DOWNLOAD_DOCUMENT: dict[str, Any] = {
+    "responses": {
+        200: {
+            "description": "The workbook",
+            "content": {XLSX_CONTENT_TYPE: {"schema": {"type": "string", "format": "binary"}}},
+        }
+    }
+}
+
+
+@router.get(
+    "/{assessment_id}/workbook",
+    response={200: None, **READ_ERRORS, 403: ErrorOut},
+    summary="The assessment as an Excel workbook to complete offline",
+    openapi_extra=WORKBOOK_DOWNLOAD_DOCUMENT,
+)
+def workbook_download(request: HttpRequest, assessment_id: ObjectId) -> HttpResponse:
+    """For those who may rate it now: one row per criterion with its guidance and rubric, lists
+    of the scale's levels, and only the criteria you may rate open to change."""
+    assessment = selectors.assessment_get(user=request.user, assessment_id=assessment_id)
+    assessment_policy.require(request.user, "rate", assessment)
+    data = workbook_export(actor=acting_user(request), assessment=assessment)
+    response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{workbook_file_name(assessment)}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@router.post(
+    "/{assessment_id}/workbook",
+    response={
+        200: WorkbookImportedOut,
+        # A request Django cannot read as multipart form data.
+        400: ErrorOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        # The workbook's problems, each with its row; or, from the framework, a malformed request.
+        422: WorkbookRejectedOut | ValidationErrorOut,
+    },
+    summary="Upload a completed workbook: all of it is saved, or none of it",
+)
+def workbook_upload(
+    request: HttpRequest, assessment_id: ObjectId, file: File[UploadedFile | None] = None
+) -> Status[WorkbookImportedOut | WorkbookRejectedOut]:
+    """Send the workbook as the multipart field `file`. Every row is checked first; if any has a
+    problem nothing is saved and the answer is 422 with each problem and its row. A criterion
+    changed online since the workbook was downloaded is one such problem."""
+    assessment = selectors.assessment_get(user=request.user, assessment_id=assessment_id)
+    assessment_policy.require(request.user, "rate", assessment)
+    # The file is checked here rather than by the framework so that a request without one is
+    # answered after the policy, in the same shape as the workbook's own problems.
+    if file is None:
+        problems = [
+            WorkbookProblemOut(
+                row=None, field="file", column="File", message="Send the workbook as `file`."
+            )
+        ]
+        return Status(422, WorkbookRejectedOut(detail="No workbook was sent.", errors=problems))
+    # Read no more than the limit and one byte: the service refuses anything over it.
+    data = file.read(MAX_WORKBOOK_BYTES + 1)
+    result = workbook_import(actor=acting_user(request), assessment=assessment, data=data)
+    if not result.accepted:
+        return Status(
+            422,
+            WorkbookRejectedOut(
+                detail=f"The workbook has {len(result.problems)} problem(s); nothing was saved.",
+                errors=[
+                    WorkbookProblemOut(row=p.row, field=p.field, column=p.column, message=p.message)
+                    for p in result.problems
+                ],
+            ),
+        )
+    return Status(200, WorkbookImportedOut(changed=len(result.changed), criteria=result.changed))
+
+
+# --- Analysis: gaps and scores, comparing two cycles, trends -------------------------------
+#
+# The same figures as the analysis pages, from `analysis.py`, under the same policies: anyone
+# who may see an assessment sees its scores; reasons and commentary only for those who may read
+# it in full. Scores are percentages of the scales' ranges (see `analysis.py` for the method).
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
+class ScaleOut(Schema):
+    identifier: str
+    title: str
+    lowest: int = Field(description="The scale's lowest level: 0% of its range.")
+    highest: int = Field(description="The scale's highest level: 100% of its range.")
+
+
+class ScoreOut(Schema):
+    theme: str | None = Field(description="The theme's identifier; null for the overall score.")
+    title: str
+    weight: float
+    score: float | None = Field(
+        description="Weighted percentage of the scales' ranges over the rated criteria; null "
+        "when nothing under it is rated."
+    )
+    target: float | None = Field(
+        description="The score if every rated criterion reached its target."
+    )
+    gap: float | None = Field(description="Target less score, in percentage points.")
+    criteria: int
+    rated: int
+    not_rated: int = Field(description="Left out of the score and counted, never zero.")
+    with_target: int
+
+
+class CriterionGapOut(Schema):
+    criterion: str
+    title: str
+    theme: str
+    scale: str | None
+    rating: int | None = Field(description="Null means not rated: missing, never zero.")
+    target: int | None
+    score: float | None = Field(description="The rating's position in its scale's range, in %.")
+    gap_levels: int | None = Field(description="Target less rating, in levels of the scale.")
+    gap_points: float | None = Field(
+        description="Target less rating, in percentage points of the scale's range."
+    )
+    standing: str = Field(
+        description="below target, at target, above target, no target or not rated."
+    )
+
+
+class GapsOut(Schema):
+    assessment: AssessmentRef
+    method: str = Field(description="How the scores were worked out, in words.")
+    scales: list[ScaleOut]
+    overall: ScoreOut
+    themes: list[ScoreOut]
+    criteria: list[CriterionGapOut] = Field(
+        description="Largest gap first, then criteria with no target, then those not rated."
+    )
+
+
+class SourceOut(Schema):
+    criterion: str
+    title: str
+    rating: int | None
+
+
+class CriterionChangeOut(Schema):
+    criterion: str
+    title: str
+    theme: str
+    link: str = Field(
+        description="How it relates to the earlier assessment's criteria: same, renamed, split, "
+        "merged or new (through the framework's version mappings)."
+    )
+    before: list[SourceOut] = Field(description="The earlier criteria it came from.")
+    after_rating: int | None
+    change_levels: int | None = Field(
+        description="Later less earlier rating in levels, when one criterion on one scale."
+    )
+    change_points: float | None = Field(
+        description="Later less earlier position, in percentage points of the scales' ranges."
+    )
+    movement: str = Field(
+        description="up, down, unchanged, newly rated, no longer rated or not rated."
+    )
+    reason: str | None = Field(
+        description="The consensus reason, else the commentary, of the later assessment; null "
+        "when you may read only the summary."
+    )
+    moderation_reason: str | None = Field(
+        description="The agreed rating and reason from moderation, for those who may see it."
+    )
+
+
+class ThemeChangeOut(Schema):
+    theme: str | None = Field(description="The theme's identifier; null for the overall score.")
+    title: str
+    before: float | None
+    after: float | None
+    change: float | None = Field(description="In percentage points.")
+
+
+class MovementCountsOut(Schema):
+    up: int
+    down: int
+    unchanged: int
+    newly_rated: int
+    no_longer_rated: int
+    not_rated: int
+
+
+class ComparisonOut(Schema):
+    before: AssessmentRef = Field(description="The earlier of the two, by period.")
+    after: AssessmentRef
+    matched_by: str = Field(description="same version, mapping or identifiers.")
+    method: str
+    in_full: bool = Field(description="False when reasons are withheld (summary readers).")
+    counts: MovementCountsOut
+    overall: ThemeChangeOut
+    themes: list[ThemeChangeOut]
+    criteria: list[CriterionChangeOut]
+    retired: list[SourceOut] = Field(
+        description="Criteria of the earlier assessment with no successor in the later version."
+    )
+
+
+class CycleOut(Schema):
+    assessment_id: int
+    title: str
+    label: str
+    status: str
+    version: str
+
+
+class ScoreTrendOut(Schema):
+    theme: str | None = Field(description="The theme's identifier; null for the overall score.")
+    title: str
+    scores: list[float | None] = Field(description="One per cycle, oldest first.")
+
+
+class TrendCellOut(Schema):
+    link: str = Field(description="How this cycle's criteria relate to it: same, renamed, ….")
+    sources: list[SourceOut]
+
+
+class CriterionTrendOut(Schema):
+    criterion: str
+    title: str
+    theme: str
+    changes: list[str] = Field(description="split, merged, renamed or new between versions.")
+    cells: list[TrendCellOut] = Field(description="One per cycle, oldest first.")
+
+
+class RetiredTrendOut(Schema):
+    criterion: str
+    title: str
+    ratings: list[str | None] = Field(
+        description="Per cycle, the rating as words; null where the cycle's version lacks it."
+    )
+
+
+class TrendsOut(Schema):
+    framework: str | None = Field(description="Null when you can see no self-assessment here.")
+    framework_title: str | None
+    versions: list[str]
+    reference_version: str | None = Field(description="The version criteria are read against.")
+    method: str
+    cycles: list[CycleOut]
+    overall: ScoreTrendOut
+    themes: list[ScoreTrendOut]
+    criteria: list[CriterionTrendOut]
+    retired: list[RetiredTrendOut]
+
+
+class TrendFilters(Schema):
+    framework: str | None = Field(
+        None,
+        max_length=60,
+        description="A framework's identifier; by default, that of the latest self-assessment.",
+    )
+    include_current: bool = Field(
+        False, description="Add the current cycle, not yet published, after the published ones."
+    )
+
+
+def _score_out(score: analysis.Score) -> ScoreOut:
+    return ScoreOut(
+        theme=score.identifier or None,
+        title=score.title,
+        weight=score.weight,
+        score=_rounded(score.score),
+        target=_rounded(score.target),
+        gap=_rounded(score.gap),
+        criteria=score.criteria,
+        rated=score.rated,
+        not_rated=score.not_rated,
+        with_target=score.with_target,
+    )
+
+
+def _source_out(source: analysis.Source) -> SourceOut:
+    return SourceOut(criterion=source.identifier, title=source.title, rating=source.rating)
+
+
+def _theme_change_out(change: analysis.ThemeChange) -> ThemeChangeOut:
+    return ThemeChangeOut(
+        theme=change.identifier or None,
+        title=change.title,
+        before=_rounded(change.before),
+        after=_rounded(change.after),
+        change=_rounded(change.change),
+    )
+
+
+@router.get(
+    "/{assessment_id}/gaps",
+    response={200: GapsOut, **READ_ERRORS},
+    summary="Scores per theme and overall, the gap to target, criteria by largest gap",
+)
+def assessment_gaps(request: HttpRequest, assessment_id: ObjectId) -> GapsOut:
+    """The same number of queries whatever the number of criteria."""
+    assessment = selectors.assessment_get(user=request.user, assessment_id=assessment_id)
+    gaps = analysis.assessment_gaps(assessment=assessment)
+    reference = _ref(assessment)
+    assert reference is not None
+    return GapsOut(
+        assessment=reference,
+        method=gaps.method,
+        scales=[
+            ScaleOut(identifier=s.identifier, title=s.title, lowest=s.lowest, highest=s.highest)
+            for s in gaps.scales
+        ],
+        overall=_score_out(gaps.overall),
+        themes=[_score_out(t) for t in gaps.themes],
+        criteria=[
+            CriterionGapOut(
+                criterion=c.identifier,
+                title=c.title,
+                theme=c.theme_identifier,
+                scale=c.scale.identifier if c.scale else None,
+                rating=c.rating,
+                target=c.target,
+                score=_rounded(c.score),
+                gap_levels=c.gap_levels,
+                gap_points=_rounded(c.gap_points),
+                standing=c.standing,
+            )
+            for c in gaps.criteria
+        ],
+    )
+
+
+@router.get(
+    "/{assessment_id}/compare/{other_id}",
+    response={200: ComparisonOut, **READ_ERRORS, 400: ErrorOut},
+    summary="Compare two assessments of one partnership: what moved, by how much, and why",
+)
+def assessment_compare(
+    request: HttpRequest, assessment_id: ObjectId, other_id: ObjectId
+) -> Status[ComparisonOut | ErrorOut]:
+    """404 when either is not visible; 400 when they are of different partnerships or
+    frameworks, or the same assessment. Across framework versions, criteria are matched through
+    the version mappings."""
+    assessment = selectors.assessment_get(user=request.user, assessment_id=assessment_id)
+    other = selectors.assessment_get(user=request.user, assessment_id=other_id)
+    try:
+        result = analysis.assessment_comparison(
+            user=request.user, assessment=assessment, other=other
+        )
+    except analysis.NotComparable as refusal:
+        return Status(400, ErrorOut(detail=str(refusal)))
+    counts = result.counts
+    before, after = _ref(result.before), _ref(result.after)
+    assert before is not None and after is not None
+    return Status(
+        200,
+        ComparisonOut(
+            before=before,
+            after=after,
+            matched_by=result.method,
+            method=result.method_statement,
+            in_full=result.in_full,
+            counts=MovementCountsOut(
+                up=counts[analysis.Movement.UP],
+                down=counts[analysis.Movement.DOWN],
+                unchanged=counts[analysis.Movement.UNCHANGED],
+                newly_rated=counts[analysis.Movement.NEWLY_RATED],
+                no_longer_rated=counts[analysis.Movement.NO_LONGER_RATED],
+                not_rated=counts[analysis.Movement.NOT_RATED],
+            ),
+            overall=_theme_change_out(result.overall),
+            themes=[_theme_change_out(t) for t in result.themes],
+            criteria=[
+                CriterionChangeOut(
+                    criterion=c.identifier,
+                    title=c.title,
+                    theme=c.theme_title,
+                    link=c.link.kind,
+                    before=[_source_out(s) for s in c.before],
+                    after_rating=c.after_rating,
+                    change_levels=c.change_levels,
+                    change_points=_rounded(c.change_points),
+                    movement=c.movement,
+                    reason=c.reason,
+                    moderation_reason=c.moderation_reason,
+                )
+                for c in result.criteria
+            ],
+            retired=[_source_out(s) for s in result.retired],
+        ),
+    )
+
+
+@router.get(
+    "/partnership/{partnership_id}/trends",
+    response={200: TrendsOut, **READ_ERRORS},
+    summary="Scores and ratings across a partnership's published cycles of one framework",
+)
+def partnership_trends(
+    request: HttpRequest, partnership_id: ObjectId, filters: Query[TrendFilters]
+) -> TrendsOut:
+    """Across framework versions through the version mappings; a criterion that was split,
+    merged or renamed says so. 404 for a partnership you cannot see, or a framework none of its
+    self-assessments you can see uses. The same number of queries whatever the number of cycles."""
+    partnership = partnership_selectors.partnership_get(
+        user=request.user, partnership_id=partnership_id
+    )
+    assessments = analysis.partnership_self_assessments(user=request.user, partnership=partnership)
+    frameworks = analysis.trend_frameworks(assessments)
+    if filters.framework is not None:
+        framework = next((f for f in frameworks if f.identifier == filters.framework), None)
+        if framework is None:
+            raise Http404
+    else:
+        framework = assessments[0].framework_version.framework if assessments else None
+    if framework is None:
+        return TrendsOut(
+            framework=None,
+            framework_title=None,
+            versions=[],
+            reference_version=None,
+            method="",
+            cycles=[],
+            overall=ScoreTrendOut(theme=None, title="Overall", scores=[]),
+            themes=[],
+            criteria=[],
+            retired=[],
+        )
+    found = analysis.partnership_trends(
+        assessments=assessments, framework=framework, include_current=filters.include_current
+    )
+    return TrendsOut(
+        framework=framework.identifier,
+        framework_title=framework.title,
+        versions=found.versions,
+        reference_version=found.reference or None,
+        method=found.method,
+        cycles=[
+            CycleOut(
+                assessment_id=c.assessment_id,
+                title=c.title,
+                label=c.label,
+                status=c.status,
+                version=c.version,
+            )
+            for c in found.cycles
+        ],
+        overall=ScoreTrendOut(
+            theme=None, title="Overall", scores=[_rounded(s) for s in found.overall.scores]
+        ),
+        themes=[
+            ScoreTrendOut(theme=t.identifier, title=t.title, scores=[_rounded(s) for s in t.scores])
+            for t in found.themes
+        ],
+        criteria=[
+            CriterionTrendOut(
+                criterion=c.identifier,
+                title=c.title,
+                theme=c.theme_title,
+                changes=c.kinds,
+                cells=[
+                    TrendCellOut(link=cell.kind, sources=[_source_out(s) for s in cell.sources])
+                    for cell in c.cells
+                ],
+            )
+            for c in found.criteria
+        ],
+        retired=[
+            RetiredTrendOut(criterion=r.identifier, title=r.title, ratings=list(r.labels))
+            for r in found.retired
+        ],
+    )

@@ -326,3 +326,44 @@ class ReturnToDraftForm(GovukForm):
 
 class ActionForm(GovukForm):
     """A button with no fields, whose refusal is shown in the error summary."""
+
+
+class CompareForm(GovukForm):
+    """Which of the partnership's other assessments to compare with (sent by GET, `?with=`)."""
+
+    def __init__(self, *args: Any, others: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # "with" is a Python keyword, so the field is added by name rather than declared.
+        self.fields["with"] = forms.TypedChoiceField(
+            label="Compare with",
+            choices=[(str(a.pk), f"{a.title} ({a.get_status_display().lower()})") for a in others],
+            coerce=int,
+            help_text="The partnership's other assessments against the same framework that you "
+            "can see.",
+            widget=widgets.Select(),
+            error_messages={
+                "required": "Select an assessment to compare with",
+                "invalid_choice": "Select one of the assessments in the list to compare with",
+            },
+        )
+
+
+class TrendsForm(GovukForm):
+    """Which framework's cycles to follow, and whether to add the current, unpublished one."""
+
+    def __init__(self, *args: Any, frameworks: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["framework"] = forms.ChoiceField(
+            label="Framework",
+            choices=[(f.identifier, f.title) for f in frameworks],
+            widget=widgets.Select(),
+            error_messages={
+                "required": "Select a framework",
+                "invalid_choice": "Select one of the frameworks in the list",
+            },
+        )
+        self.fields["current"] = forms.BooleanField(
+            label="Include the current cycle, which is not yet published",
+            required=False,
+            widget=widgets.CheckboxInput(),
+        )

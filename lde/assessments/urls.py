@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lde.assessments import views
+from lde.assessments import views, views_analysis, views_workbook
 
 app_name = "assessments"
 
@@ -62,5 +62,25 @@ urlpatterns = [
         "<int:assessment_id>/return-to-draft/",
         views.assessment_return_to_draft,
         name="assessment-return-to-draft",
+    ),
+    # Analysis: gaps and scores, comparing two cycles, trends across cycles.
+    path("<int:assessment_id>/gaps/", views_analysis.assessment_gaps, name="gaps"),
+    path("<int:assessment_id>/compare/", views_analysis.assessment_compare, name="compare"),
+    path(
+        "partnership/<int:partnership_id>/trends/",
+        views_analysis.partnership_trends,
+        name="trends",
+    ),
+    # Offline completion: the workbook, its download, and uploading it back.
+    path("<int:assessment_id>/workbook/", views_workbook.workbook, name="workbook"),
+    path(
+        "<int:assessment_id>/workbook/download/",
+        views_workbook.workbook_download,
+        name="workbook-download",
+    ),
+    path(
+        "<int:assessment_id>/workbook/import/",
+        views_workbook.workbook_upload,
+        name="workbook-import",
     ),
 ]

@@ -59,7 +59,8 @@ def count(client: Client, url: str) -> int:
 @pytest.mark.parametrize(
     ("page", "expected"),
     [
-        (lambda p: "/", 15),  # one of them lists the assessments needing attention
+        # one lists the assessments needing attention, one the overdue actions
+        (lambda p: "/", 16),
         (lambda p: "/partnerships/", 11),
         (lambda p: f"/partnerships/{p}/", 15),
         (lambda p: f"/partnerships/{p}/members/", 11),

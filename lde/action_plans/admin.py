@@ -1,0 +1,1 @@
+"""Actions are partnership content, so the Django admin registers none of this app's models."""

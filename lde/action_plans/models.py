@@ -1,0 +1,141 @@
+"""Action plans: the "change" step of the audit cycle (¶162–177, Figure 5).
+
+An action is raised from an assessment, on the criteria whose gap it addresses, and is owned by a
+person and an organisation of the partnership. Its status moves only along `TRANSITIONS` in
+`services.py`, and every move leaves an `ActionTransition`. Whether an action is overdue is never
+stored: it is read from its due date and status on the day it is asked, so it cannot go stale.
+When the partnership's next assessment is published, each criterion's rating there is set beside
+its rating in the assessment the action was raised from (see `selectors.action_outcomes`).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from lde.core.base import BaseModel
+
+
+class ActionStatus(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+OPEN_STATUSES = (ActionStatus.PLANNED, ActionStatus.IN_PROGRESS)
+
+
+def overdue_q(day: date) -> Q:
+    """Actions overdue on `day`: due before it and neither done nor cancelled."""
+    return Q(due_on__lt=day, status__in=OPEN_STATUSES)
+
+
+class Action(BaseModel):
+    partnership = models.ForeignKey(
+        "partnerships.Partnership", on_delete=models.PROTECT, related_name="actions"
+    )
+    assessment = models.ForeignKey(
+        "assessments.Assessment",
+        on_delete=models.PROTECT,
+        related_name="actions",
+        help_text="The assessment whose gap the action was raised on.",
+    )
+    criteria = models.ManyToManyField(
+        "frameworks.Criterion",
+        related_name="+",
+        help_text="Criteria of the assessment's framework version whose gap the action addresses.",
+    )
+    title = models.CharField(max_length=200)
+    description = models.TextField()
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="owned_actions",
+        help_text="A member of the partnership.",
+    )
+    owner_organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="A partner organisation of the partnership.",
+    )
+    due_on = models.DateField()
+    status = models.CharField(
+        max_length=12, choices=ActionStatus.choices, default=ActionStatus.PLANNED
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reminder_sent_for = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The due date the owner was last reminded of: one reminder per due date.",
+    )
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        indexes = [models.Index(fields=["partnership", "status", "due_on"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_overdue(self, day: date) -> bool:
+        return self.status in OPEN_STATUSES and self.due_on < day
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class ProgressUpdate(models.Model):
+    """What the owner or a coordinator reports, optionally moving the action on."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="progress_updates")
+    text = models.TextField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status_from = models.CharField(max_length=12, choices=ActionStatus.choices, blank=True)
+    status_to = models.CharField(
+        max_length=12,
+        choices=ActionStatus.choices,
+        blank=True,
+        help_text="Empty when the update did not change the status.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status_from="", status_to="") | (~Q(status_from="") & ~Q(status_to="")),
+                name="progress_status_change_whole",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+
+class ActionTransition(models.Model):
+    """Every status change: from, to, who, why (for cancelling and reopening), when."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(max_length=12, choices=ActionStatus.choices)
+    to_status = models.CharField(max_length=12, choices=ActionStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(blank=True)
+    progress_update = models.ForeignKey(
+        ProgressUpdate, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    occurred_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["occurred_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status}"
