@@ -269,6 +269,8 @@ CASES: dict[str, Case] = {
     # see (the draft with the published cycle it was carried from; for the peer reviewer, with
     # the peer review). Trends are the partnership's: everyone who sees the partnership.
     "assessments:gaps": Case("GET", ("assessment_id",), only(200, DRAFT_READERS, 404)),
+    "assessments:report-pdf": Case("GET", ("assessment_id",), only(200, DRAFT_READERS, 404)),
+    "assessments:report-xlsx": Case("GET", ("assessment_id",), only(200, DRAFT_READERS, 404)),
     "assessments:compare": Case("GET", ("assessment_id",), only(200, DRAFT_READERS, 404)),
     "assessments:trends": Case(
         "GET", ("partnership_id",), partnership_page([*MEMBERS, "inspector"])
@@ -565,6 +567,7 @@ API_CASES: dict[tuple[str, str], dict[str, Any]] = {
     # Analysis, as its pages. The draft is compared with the published cycle, which the peer
     # reviewer may not see: 404, as for any assessment they cannot see.
     ("GET", "/api/v1/assessments/{assessment_id}/gaps"): only(200, DRAFT_READERS, 404),
+    ("GET", "/api/v1/assessments/{assessment_id}/report"): only(200, DRAFT_READERS, 404),
     ("GET", "/api/v1/assessments/{assessment_id}/compare/{other_id}"): only(
         200, ["coordinator", "board_member", "contributor", "inspector"], 404
     ),

@@ -8,7 +8,7 @@ you did not see answers 409 with both versions; nothing is silently overwritten.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -19,7 +19,7 @@ from ninja.params import File
 from pydantic import BaseModel, ConfigDict, Field
 
 from lde.accounts.selectors import acting_user
-from lde.assessments import analysis, selectors, services
+from lde.assessments import analysis, reports, selectors, services
 from lde.assessments.models import (
     Assessment,
     AssessmentKind,
@@ -999,4 +999,45 @@ def partnership_trends(
             RetiredTrendOut(criterion=r.identifier, title=r.title, ratings=list(r.labels))
             for r in found.retired
         ],
+    )
+
+
+# --- The report for the board ---------------------------------------------------------------
+
+REPORT_DOCUMENT: dict[str, Any] = {
+    "responses": {
+        200: {
+            "description": "The report",
+            "content": {
+                "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+                XLSX_CONTENT_TYPE: {"schema": {"type": "string", "format": "binary"}},
+            },
+        }
+    }
+}
+
+
+class ReportFormat(Schema):
+    format: Literal["pdf", "xlsx"] = Field("pdf", description="PDF to read, XLSX to work with.")
+
+
+@router.get(
+    "/{assessment_id}/report",
+    response={200: None, **READ_ERRORS},
+    summary="The assessment's report for its board: summary, gaps, charts, moderation, actions",
+    openapi_extra=REPORT_DOCUMENT,
+)
+def report_download(
+    request: HttpRequest, assessment_id: ObjectId, query: Query[ReportFormat]
+) -> HttpResponse:
+    assessment = selectors.assessment_get(user=request.user, assessment_id=assessment_id)
+    report = reports.report_read(user=request.user, assessment=assessment)
+    if query.format == "xlsx":
+        return reports.report_response(
+            reports.report_xlsx(report),
+            XLSX_CONTENT_TYPE,
+            reports.report_file_name(assessment, "xlsx"),
+        )
+    return reports.report_response(
+        reports.report_pdf(report), "application/pdf", reports.report_file_name(assessment, "pdf")
     )

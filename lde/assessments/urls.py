@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lde.assessments import views, views_analysis, views_workbook
+from lde.assessments import views, views_analysis, views_reports, views_workbook
 
 app_name = "assessments"
 
@@ -83,4 +83,7 @@ urlpatterns = [
         views_workbook.workbook_upload,
         name="workbook-import",
     ),
+    # The report for the board.
+    path("<int:assessment_id>/report.pdf", views_reports.report_pdf, name="report-pdf"),
+    path("<int:assessment_id>/report.xlsx", views_reports.report_xlsx, name="report-xlsx"),
 ]

@@ -1,0 +1,190 @@
+"""The report for the board: a PDF and an XLSX with the summary, gaps, chart and table,
+moderation outcome and actions, under the assessment's policy."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from lde.action_plans import services as action_services
+from lde.assessments import services
+from lde.assessments.models import AssessmentStatus
+from lde.partnerships.models import Role
+from tests.assessments.builders import rate_all, start
+from tests.assessments.test_api import api as api_client
+from tests.conftest import sign_in
+from tests.factories import MembershipFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def signed_in(user: Any) -> Client:
+    return sign_in(Client(), user)
+
+
+def pdf_text(data: bytes) -> str:
+    """The PDF's text with line breaks and runs of spaces as single spaces (table cells wrap)."""
+    pages = PdfReader(io.BytesIO(data)).pages
+    return " ".join(" ".join(page.extract_text() or "" for page in pages).split())
+
+
+def publish(assessment: Any, coordinator: Any, board_member: Any) -> None:
+    """Submitted, signed off by the board, and published without review."""
+    submitted = services.assessment_submit(
+        actor=coordinator, assessment=assessment, no_personal_data_declared=True
+    )
+    signed = services.board_sign_off(actor=board_member, assessment=submitted)
+    services.assessment_publish(actor=coordinator, assessment=signed)
+
+
+@pytest.fixture
+def published_pair(coordinator: Any, framework_version: Any) -> tuple[Any, Any, Any]:
+    """Two published cycles; an action raised on the first's gap, reassessed by the second."""
+    coordinator.user.full_name = "Dana O'Hara <Coordinator>"
+    coordinator.user.save()
+    board = MembershipFactory(partnership=coordinator.partnership, role=Role.BOARD_MEMBER)
+    first = start(coordinator, framework_version, 2024)
+    rate_all(coordinator.user, first, 1)
+    publish(first, coordinator.user, board.user)
+    board_criterion = first.responses.get(criterion__identifier="board").criterion
+    action = action_services.action_raise(
+        actor=coordinator.user,
+        assessment=first,
+        criteria=[board_criterion],
+        title="Give the board terms of reference",
+        description="Agree and publish them.",
+        owner=coordinator.user,
+        owner_organisation=coordinator.partnership.lead_council,
+        due_on=date.today() + timedelta(days=30),
+    )
+    second = start(coordinator, framework_version, 2025)
+    rate_all(coordinator.user, second, 3)
+    response = second.responses.get(criterion__identifier="ownership")
+    services.response_update(
+        actor=coordinator.user,
+        response=response,
+        seen_revision=response.revision,
+        rating=2,
+        target=4,
+        commentary="=SUM(A1:A3) is not a formula here.",
+        consensus_reason="",
+    )
+    publish(second, coordinator.user, board.user)
+    second.refresh_from_db()
+    assert second.status == AssessmentStatus.PUBLISHED
+    return first, second, action
+
+
+def test_the_pdf_holds_the_summary_gaps_chart_table_moderation_and_actions(
+    coordinator, published_pair
+):
+    _first, second, _action = published_pair
+    response = signed_in(coordinator.user).get(reverse("assessments:report-pdf", args=[second.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Cache-Control"] == "private, no-store"
+    assert "attachment;" in response["Content-Disposition"]
+    text = pdf_text(response.content)
+    for expected in (
+        coordinator.partnership.name,
+        "Summary",
+        "Scores by theme",
+        "Scores by theme: the figures in the chart",
+        "Largest gaps",
+        "Ownership",
+        "2 – Developing",
+        "Published without a peer review or inspection",
+        "No actions have been raised on this assessment.",
+        "Actions from earlier cycles",
+        "Give the board terms of reference (planned, raised on Self- assessment 2024) Board "
+        "1 – Not in place 3 – Established Moved up",
+        "Made for Dana O'Hara <Coordinator>",
+        "Page 1 of",
+        "=SUM(A1:A3) is not a formula here.",
+    ):
+        assert expected in text, expected
+
+
+def test_the_xlsx_has_the_same_parts_and_keeps_text_as_text(coordinator, published_pair):
+    _, second, _ = published_pair
+    response = signed_in(coordinator.user).get(reverse("assessments:report-xlsx", args=[second.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == XLSX
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == ["Summary", "Themes", "Gaps", "Ratings", "Actions", "Earlier actions"]
+    themes = list(book["Themes"].iter_rows(values_only=True))
+    assert themes[0] == ("Theme", "Score (%)", "Target (%)", "Rated", "Not rated")
+    assert themes[-1][0] == "Overall"
+    ratings = {row[1]: row for row in book["Ratings"].iter_rows(min_row=2, values_only=True)}
+    assert ratings["ownership"][3] == "2 – Developing"
+    assert ratings["ownership"][5] == "=SUM(A1:A3) is not a formula here."
+    assert book["Ratings"]["F2"].data_type == "s"
+    earlier = list(book["Earlier actions"].iter_rows(min_row=2, values_only=True))
+    assert earlier == [
+        (
+            "Give the board terms of reference",
+            "Self-assessment 2024",
+            "Board",
+            "1 – Not in place",
+            "3 – Established",
+            "Moved up",
+        )
+    ]
+
+
+def test_a_community_reviewer_gets_no_commentary_and_no_actions(coordinator, published_pair):
+    _, second, _ = published_pair
+    reviewer = MembershipFactory(
+        partnership=coordinator.partnership, role=Role.COMMUNITY_REVIEWER
+    ).user
+    client = signed_in(reviewer)
+    book = load_workbook(
+        io.BytesIO(client.get(reverse("assessments:report-xlsx", args=[second.pk])).content)
+    )
+    assert [c.value for c in book["Ratings"][1]] == [
+        "Theme",
+        "Identifier",
+        "Criterion",
+        "Rating",
+        "Target",
+    ]
+    assert list(book["Actions"].iter_rows(min_row=2, values_only=True)) == []
+    text = pdf_text(client.get(reverse("assessments:report-pdf", args=[second.pk])).content)
+    assert "not a formula here" not in text
+    assert "Give the board terms of reference" not in text
+
+
+def test_someone_who_cannot_see_the_assessment_gets_404_everywhere(published_pair):
+    _, second, _ = published_pair
+    client = signed_in(UserFactory())
+    for name in ("assessments:report-pdf", "assessments:report-xlsx"):
+        assert client.get(reverse(name, args=[second.pk])).status_code == 404
+
+
+def test_the_api_gives_either_format(coordinator, published_pair):
+    _, second, _ = published_pair
+    api = api_client(coordinator.user)
+    pdf = api.get(f"/api/v1/assessments/{second.pk}/report")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    xlsx = api.get(f"/api/v1/assessments/{second.pk}/report?format=xlsx")
+    assert xlsx.status_code == 200 and xlsx["Content-Type"] == XLSX
+    assert api.get(f"/api/v1/assessments/{second.pk}/report?format=doc").status_code == 422
+    stranger = api_client(UserFactory())
+    assert stranger.get(f"/api/v1/assessments/{second.pk}/report").status_code == 404
+
+
+def test_the_assessment_page_and_the_gaps_page_link_to_the_report(coordinator, published_pair):
+    _, second, _ = published_pair
+    client = signed_in(coordinator.user)
+    pdf = reverse("assessments:report-pdf", args=[second.pk])
+    for page in ("assessments:assessment-detail", "assessments:gaps"):
+        assert f'href="{pdf}"' in client.get(reverse(page, args=[second.pk])).content.decode()
