@@ -31,7 +31,7 @@ from django.utils import timezone
 from lde.accounts.models import Organisation, User
 from lde.action_plans import services
 from lde.action_plans.models import Action, ActionStatus, ActionTransition, ProgressUpdate
-from lde.action_plans.selectors import RatingsOfRecord
+from lde.assessments import analysis
 from lde.assessments.demo import FRAMEWORK, PROFILES
 from lde.assessments.models import Assessment, AssessmentKind, AssessmentStatus
 from lde.assessments.selectors import rated_criterion_choices
@@ -128,8 +128,22 @@ def _organisation(cast: Cast, owner: User) -> Organisation:
     return cast.partnership.lead_council
 
 
+class _RatingsOfRecord:
+    """The ratings of record of some cycles (as their action plans will show them), looked up
+    by criterion identifier."""
+
+    def __init__(self, cycles: list[Assessment]) -> None:
+        self.shapes = analysis.version_shapes(versions={c.framework_version for c in cycles})
+        self.ratings = analysis.ratings_of(assessments=cycles)
+
+    def value(self, cycle: Assessment, identifier: str) -> int | None:
+        node = self.shapes[cycle.framework_version_id].by_identifier.get(identifier)
+        rated = self.ratings[cycle.pk].get(node.id) if node is not None else None
+        return rated.rating if rated is not None else None
+
+
 def _candidates(
-    cycle: Assessment, following: Assessment | None, ratings: RatingsOfRecord
+    cycle: Assessment, following: Assessment | None, ratings: _RatingsOfRecord
 ) -> dict[str, list[Criterion]]:
     """The cycle's criteria, lowest rating first: those that rose by the next cycle, those that
     stayed, and those not rated."""
@@ -137,7 +151,7 @@ def _candidates(
     criteria = rated_criterion_choices(version=cycle.framework_version)
     scored = []
     for criterion in criteria:
-        before = ratings.rating(cycle, criterion.identifier).value
+        before = ratings.value(cycle, criterion.identifier)
         if before is None:
             found["unrated"].append(criterion)
             continue
@@ -146,7 +160,7 @@ def _candidates(
         found["any"].append(criterion)
         if following is None:
             continue
-        after = ratings.rating(following, criterion.identifier).value
+        after = ratings.value(following, criterion.identifier)
         if after is not None and after > before:
             found["moved"].append(criterion)
         elif after == before:
@@ -165,7 +179,7 @@ def _pick(pool: list[Criterion], used: set[int]) -> Criterion | None:
 def _plans(
     cast: Cast, index: int, cycle: Assessment, following: Assessment | None, day: date
 ) -> list[Plan]:
-    ratings = RatingsOfRecord.load([cycle, *([following] if following else [])])
+    ratings = _RatingsOfRecord([cycle, *([following] if following else [])])
     pool = _candidates(cycle, following, ratings)
     used: set[int] = set()
     owners = cast.owners

@@ -5,14 +5,17 @@
 that cycle uses a newer version of the framework, the criterion is followed through the version
 mappings: kept or renamed criteria map one to one, a split one to each of its parts, a merged one
 to the criterion it became (and says what it was merged with), a retired one to nothing. A
-rating left empty is "Not rated", never zero, and is never counted as a move up or down. Where a
-moderation agreed a different rating, the agreed rating is the one shown, and it says so.
+rating left empty is "Not rated", never zero, and is never counted as a move up or down.
+
+The ratings are the assessments' ratings of record and the criteria are followed across versions
+as the assessments' analysis does it (`lde.assessments.analysis`: `ratings_of`, `correspondence`),
+so an action's "after" is the rating the gaps, comparison and trend pages count: in a moderated
+self-assessment, the rating agreed at moderation, and the page says so.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict, deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -28,16 +31,11 @@ from lde.action_plans.models import (
     overdue_q,
 )
 from lde.action_plans.policies import action_policy
-from lde.assessments.models import (
-    Assessment,
-    AssessmentKind,
-    AssessmentStatus,
-    CriterionResponse,
-    ModerationDecision,
-)
+from lde.assessments import analysis
+from lde.assessments.models import Assessment, AssessmentKind, AssessmentStatus
 from lde.assessments.selectors import assessment_list, rated_criterion_choices
 from lde.core.access.facts import facts_for
-from lde.frameworks.models import Criterion, MappingChange, ScaleLevel, VersionMapping
+from lde.frameworks.models import Criterion
 from lde.partnerships.models import Partnership, Role
 from lde.partnerships.reach import READER_ROLES
 
@@ -200,21 +198,24 @@ class Gap:
 
 
 def assessment_gaps(*, assessment: Assessment) -> list[Gap]:
-    """The assessment's rated criteria: the largest gaps first (the lowest rated first among
-    equal gaps), then those not rated, then the rest (four queries)."""
+    """The assessment's rated criteria with their ratings of record: the largest gaps first
+    (the lowest rated first among equal gaps), then those not rated, then the rest (four
+    queries, five when its moderation settles its ratings)."""
     criteria = list(criterion_choices(assessment=assessment))
-    ratings = RatingsOfRecord.load([assessment])
-    targets = dict(
-        CriterionResponse.objects.filter(assessment=assessment).values_list(
-            "criterion_id", "target"
-        )
-    )
+    version = assessment.framework_version
+    shape = analysis.version_shapes(versions=[version])[version.pk]
+    ratings = analysis.ratings_of(assessments=[assessment])[assessment.pk]
     gaps = []
     for criterion in criteria:
-        rating = ratings.rating(assessment, criterion.identifier)
-        target_value = targets.get(criterion.pk)
-        target = Rating(target_value, ratings.label(assessment, criterion.identifier, target_value))
-        gaps.append(Gap(criterion=criterion, rating=rating, target=target))
+        scale = _scale(shape, criterion.identifier)
+        rated = ratings.get(criterion.pk)
+        gaps.append(
+            Gap(
+                criterion=criterion,
+                rating=_rating(scale, rated),
+                target=_level(scale, rated.target if rated else None),
+            )
+        )
 
     def order(gap: Gap) -> tuple[int, int, int, int]:
         size, rating = gap.size, gap.rating.value
@@ -286,142 +287,24 @@ class ActionOutcome:
         return sum(1 for c in self.criteria for a in c.after if a.movement == movement)
 
 
-class RatingsOfRecord:
-    """The ratings of record of some assessments, by criterion identifier, with the label of
-    each level: two queries whatever the number of assessments and criteria, three with the
-    scales' levels."""
-
-    def __init__(self) -> None:
-        self.values: dict[tuple[int, str], tuple[int | None, bool]] = {}
-        self.titles: dict[tuple[int, str], str] = {}
-        self.scale_of: dict[tuple[int, str], int | None] = {}
-        self.version_of: dict[int, int] = {}
-        self.levels: dict[tuple[int, int], str] = {}
-        self.default_scale: dict[int, int] = {}
-
-    @classmethod
-    def load(cls, assessments: Iterable[Assessment]) -> RatingsOfRecord:
-        found = cls()
-        by_id = {a.pk: a for a in assessments}
-        if not by_id:
-            return found
-        found.version_of = {pk: a.framework_version_id for pk, a in by_id.items()}
-        for assessment_id, identifier, title, scale_id, rating in CriterionResponse.objects.filter(
-            assessment_id__in=list(by_id)
-        ).values_list(
-            "assessment_id",
-            "criterion__identifier",
-            "criterion__title",
-            "criterion__scale_id",
-            "rating",
-        ):
-            key = (assessment_id, identifier)
-            found.values[key] = (rating, False)
-            found.titles[key] = title
-            found.scale_of[key] = scale_id
-        # A moderated self-assessment's agreed ratings are its ratings of record.
-        moderated = [
-            pk
-            for pk, a in by_id.items()
-            if a.kind == AssessmentKind.SELF
-            and a.status in (AssessmentStatus.MODERATED, AssessmentStatus.PUBLISHED)
-            and not a.published_without_review
-        ]
-        if moderated:
-            for assessment_id, identifier, agreed in ModerationDecision.objects.filter(
-                assessment_id__in=moderated
-            ).values_list("assessment_id", "criterion__identifier", "agreed_rating"):
-                found.values[(assessment_id, identifier)] = (agreed, True)
-        positions: dict[int, int] = {}
-        for level in ScaleLevel.objects.filter(
-            scale__framework_version_id__in=set(found.version_of.values())
-        ).select_related("scale"):
-            scale = level.scale
-            found.levels[(scale.pk, level.value)] = f"{level.value} – {level.label}"
-            version = scale.framework_version_id
-            if version not in positions or scale.position < positions[version]:
-                positions[version] = scale.position
-                found.default_scale[version] = scale.pk
-        return found
-
-    def label(self, assessment: Assessment, identifier: str, value: int | None) -> str:
-        if value is None:
-            return "Not rated"
-        scale = self.scale_of.get((assessment.pk, identifier)) or self.default_scale.get(
-            self.version_of.get(assessment.pk, 0), 0
-        )
-        return self.levels.get((scale, value), str(value))
-
-    def rating(self, assessment: Assessment, identifier: str) -> Rating:
-        value, agreed = self.values.get((assessment.pk, identifier), (None, False))
-        return Rating(
-            value, self.label(assessment, identifier, value), agreed and value is not None
-        )
-
-    def title(self, assessment: Assessment, identifier: str) -> str:
-        return self.titles.get((assessment.pk, identifier), identifier)
-
-    def has(self, assessment: Assessment, identifier: str) -> bool:
-        return (assessment.pk, identifier) in self.values
+def _scale(shape: analysis.Shape, identifier: str) -> analysis.Scale | None:
+    node = shape.by_identifier.get(identifier)
+    return shape.scale_of(node) if node is not None else shape.default_scale
 
 
-class _Mappings:
-    """The version mappings of some frameworks, to follow a criterion from one version to a
-    later one, through intermediate versions where there is no direct mapping."""
+def _level(scale: analysis.Scale | None, value: int | None) -> Rating:
+    """A level of a scale, with its label ("2 – Developing", or "Not rated")."""
+    if scale is None:
+        return Rating(value, analysis.NOT_RATED if value is None else str(value))
+    return Rating(value, scale.label(value))
 
-    def __init__(self, framework_ids: set[int]) -> None:
-        self.edges: dict[int, list[tuple[int, dict[str, MappingChange]]]] = defaultdict(list)
-        if not framework_ids:
-            return
-        for mapping in VersionMapping.objects.filter(
-            framework_id__in=framework_ids
-        ).prefetch_related(
-            Prefetch("changes", queryset=MappingChange.objects.order_by("position"))
-        ):
-            index = {i: change for change in mapping.changes.all() for i in change.from_identifiers}
-            self.edges[mapping.from_version_id].append((mapping.to_version_id, index))
 
-    def path(self, start: int, end: int) -> list[dict[str, MappingChange]] | None:
-        """The shortest chain of mappings from one version to another, if any."""
-        seen = {start}
-        queue: deque[tuple[int, list[dict[str, MappingChange]]]] = deque([(start, [])])
-        while queue:
-            version, steps = queue.popleft()
-            if version == end:
-                return steps
-            for to_version, index in self.edges.get(version, []):
-                if to_version not in seen:
-                    seen.add(to_version)
-                    queue.append((to_version, [*steps, index]))
-        return None
-
-    def follow(
-        self, identifier: str, steps: Sequence[dict[str, MappingChange]]
-    ) -> tuple[str, list[str], list[str]]:
-        """What `identifier` became: the kind of change, the identifiers it maps to, and (for a
-        merge) the identifiers it was merged with."""
-        current = [identifier]
-        kinds: set[str] = set()
-        merged_with: list[str] = []
-        for index in steps:
-            reached: list[str] = []
-            for name in current:
-                change = index.get(name)
-                if change is None:
-                    continue
-                kinds.add(change.kind)
-                if change.kind == "merged":
-                    merged_with += [i for i in change.from_identifiers if i != name]
-                reached += [i for i in change.to_identifiers if i not in reached]
-            current = reached
-        if not current:
-            return "retired", [], merged_with
-        for kind in ("split", "merged"):
-            if kind in kinds:
-                return kind, current, merged_with
-        if "renamed" in kinds or current != [identifier]:
-            return "renamed", current, merged_with
-        return "same", current, merged_with
+def _rating(scale: analysis.Scale | None, rated: analysis.Rated | None) -> Rating:
+    """A rating of record; "agreed at moderation" only where moderation agreed a level."""
+    if rated is None:
+        return _level(scale, None)
+    level = _level(scale, rated.rating)
+    return Rating(level.value, level.label, agreed=rated.agreed and rated.rating is not None)
 
 
 def _movement(before: Rating, after: Rating) -> str:
@@ -468,58 +351,66 @@ def next_assessments(*, user: Any, actions: Sequence[Action]) -> dict[int, Asses
 
 def action_outcomes(*, user: Any, actions: Sequence[Action]) -> dict[int, ActionOutcome]:
     """Each action's criteria, rated before and after (a fixed number of queries, whatever the
-    number of actions and criteria; the actions' criteria must be prefetched)."""
+    number of actions and criteria; the actions' criteria must be prefetched): the next
+    assessments, the framework versions' criteria and scales (two), the ratings of record (one,
+    and one for moderation decisions when a moderated cycle is among them) and, only when a
+    version changed, the version mappings (one)."""
     following = next_assessments(user=user, actions=actions)
     assessments = {a.assessment_id: a.assessment for a in actions}
     assessments.update({n.pk: n for n in following.values() if n is not None})
-    ratings = RatingsOfRecord.load(assessments.values())
+    if not assessments:
+        return {}
+    shapes = analysis.version_shapes(versions={a.framework_version for a in assessments.values()})
+    ratings = analysis.ratings_of(assessments=list(assessments.values()))
     crossing = {
         a.assessment.framework_version.framework_id
         for a in actions
         if (following_one := following.get(a.pk)) is not None
         and following_one.framework_version_id != a.assessment.framework_version_id
     }
-    mappings = _Mappings(crossing)
+    steps = analysis.mapping_steps(framework_ids=crossing) if crossing else []
+    matches: dict[tuple[int, int], analysis.Correspondence] = {}
     outcomes: dict[int, ActionOutcome] = {}
     for action in actions:
         before_assessment = action.assessment
         after_assessment = following.get(action.pk)
-        steps = None
-        if (
-            after_assessment is not None
-            and after_assessment.framework_version_id != before_assessment.framework_version_id
-        ):
-            steps = mappings.path(
-                before_assessment.framework_version_id, after_assessment.framework_version_id
-            )
+        earlier = shapes[before_assessment.framework_version_id]
         rows = []
-        merged: list[str]
-        identifiers: list[str]
         for criterion in action.criteria.all():
-            before = ratings.rating(before_assessment, criterion.identifier)
+            before = _rating(
+                _scale(earlier, criterion.identifier),
+                ratings[before_assessment.pk].get(criterion.pk),
+            )
             row = CriterionOutcome(criterion=criterion, before=before)
-            if after_assessment is not None:
-                row.reassessed = True
-                if after_assessment.framework_version_id == before_assessment.framework_version_id:
-                    kind, identifiers, merged = "", [criterion.identifier], []
-                elif steps is not None:
-                    kind, identifiers, merged = mappings.follow(criterion.identifier, steps)
-                elif ratings.has(after_assessment, criterion.identifier):
-                    kind, identifiers, merged = "same", [criterion.identifier], []
-                else:
-                    kind, identifiers, merged = "unmapped", [], []
-                row.mapping = kind
-                row.merged_with = [ratings.title(before_assessment, i) for i in merged]
-                for identifier in identifiers:
-                    after = ratings.rating(after_assessment, identifier)
-                    row.after.append(
-                        AfterRating(
-                            identifier=identifier,
-                            title=ratings.title(after_assessment, identifier),
-                            rating=after,
-                            movement=_movement(before, after),
-                        )
-                    )
             rows.append(row)
+            if after_assessment is None:
+                continue
+            row.reassessed = True
+            later = shapes[after_assessment.framework_version_id]
+            identifiers: Sequence[str] = [criterion.identifier]
+            if later.version_id != earlier.version_id:
+                key = (earlier.version_id, later.version_id)
+                if key not in matches:
+                    matches[key] = analysis.correspondence(earlier, later, steps)
+                successor = matches[key].successor(criterion.identifier)
+                row.mapping, identifiers = successor.kind, successor.identifiers
+                row.merged_with = [
+                    node.title if (node := earlier.by_identifier.get(i)) else i
+                    for i in successor.merged_with
+                ]
+            for identifier in identifiers:
+                node = later.by_identifier.get(identifier)
+                after = _rating(
+                    _scale(later, identifier),
+                    ratings[after_assessment.pk].get(node.id) if node is not None else None,
+                )
+                row.after.append(
+                    AfterRating(
+                        identifier=identifier,
+                        title=node.title if node is not None else identifier,
+                        rating=after,
+                        movement=_movement(before, after),
+                    )
+                )
         outcomes[action.pk] = ActionOutcome(next_assessment=after_assessment, criteria=rows)
     return outcomes

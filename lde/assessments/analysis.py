@@ -11,6 +11,13 @@ average of the themes' scores. A criterion that is not rated is *missing*, not p
 out of every average and counted, never treated as zero, because a zero would read as "not in
 place" when nobody has said so.
 
+**Ratings of record.** Moderation exists to settle the rating that stands. So in a
+self-assessment that has been moderated (or published after moderation; not one published
+without review), a criterion with a moderation decision counts at its agreed rating, and
+everywhere else at the response's own rating (`ratings_of`, `moderation_settles_ratings`). Every
+reading of ratings — gaps, comparisons, trends, the board report and the action plans' "before
+and after" — takes them from `ratings_of`, so they cannot disagree.
+
 **Crossing framework versions.** Cycles pinned to different versions of a framework are matched
 through the version mappings the frameworks app loads (`VersionMapping`, `MappingChange`): each
 criterion of the later version is traced back, step by step, to the criteria it came from, so a
@@ -28,7 +35,7 @@ from __future__ import annotations
 
 from collections import defaultdict, deque
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
 from typing import Any
@@ -228,28 +235,47 @@ def version_shapes(*, versions: Iterable[FrameworkVersion]) -> dict[int, Shape]:
 # --- Ratings -------------------------------------------------------------------------------
 
 
+def moderation_settles_ratings(assessment: Assessment) -> bool:
+    """Whether the agreed ratings of the assessment's moderation are its ratings of record: a
+    self-assessment that has been moderated (or published after moderation), not one published
+    without review. Until moderation closes, the partnership's own ratings stand; decisions
+    taken along the way are still open to change."""
+    return (
+        assessment.kind == AssessmentKind.SELF
+        and assessment.status in (AssessmentStatus.MODERATED, AssessmentStatus.PUBLISHED)
+        and not assessment.published_without_review
+    )
+
+
 @dataclass(frozen=True)
 class Rated:
-    """A criterion's response as the analysis needs it."""
+    """A criterion's rating of record, with the response's target and text, as the analysis
+    needs them.
+
+    The rating of record is the response's own rating, except in a self-assessment whose
+    moderation settles its ratings (`moderation_settles_ratings`): there a criterion with a
+    moderation decision counts at the agreed rating, and `agreed` says so. "Not rated" is
+    None, whichever of the two it comes from."""
 
     rating: int | None
     target: int | None
     commentary: str = ""
     consensus_reason: str = ""
+    agreed: bool = False  # the rating was agreed at moderation
 
 
 def ratings_of(
-    *, assessment_ids: Sequence[int], with_text: bool = False
+    *, assessments: Sequence[Assessment], with_text: bool = False
 ) -> dict[int, dict[int, Rated]]:
-    """Each assessment's responses by criterion id, in one query."""
+    """Each assessment's ratings of record by criterion id: one query for the responses, and
+    one more for the moderation decisions only when an assessment whose moderation settles
+    its ratings is among them."""
     fields = ["assessment_id", "criterion_id", "rating", "target"]
     if with_text:
         fields += ["commentary", "consensus_reason"]
-    found: dict[int, dict[int, Rated]] = {pk: {} for pk in assessment_ids}
+    found: dict[int, dict[int, Rated]] = {a.pk: {} for a in assessments}
     for row in (
-        CriterionResponse.objects.filter(assessment_id__in=list(assessment_ids))
-        .order_by()
-        .values(*fields)
+        CriterionResponse.objects.filter(assessment_id__in=list(found)).order_by().values(*fields)
     ):
         found[row["assessment_id"]][row["criterion_id"]] = Rated(
             rating=row["rating"],
@@ -257,6 +283,17 @@ def ratings_of(
             commentary=row.get("commentary", ""),
             consensus_reason=row.get("consensus_reason", ""),
         )
+    moderated = [a.pk for a in assessments if moderation_settles_ratings(a)]
+    if not moderated:
+        return found
+    for row in (
+        ModerationDecision.objects.filter(assessment_id__in=moderated)
+        .order_by()
+        .values("assessment_id", "criterion_id", "agreed_rating")
+    ):
+        ratings = found[row["assessment_id"]]
+        own = ratings.get(row["criterion_id"], Rated(rating=None, target=None))
+        ratings[row["criterion_id"]] = replace(own, rating=row["agreed_rating"], agreed=True)
     return found
 
 
@@ -388,6 +425,7 @@ class CriterionGap:
     scale: Scale | None
     rating: int | None
     target: int | None
+    agreed: bool = False  # the rating was agreed at moderation
 
     @property
     def rating_label(self) -> str:
@@ -458,8 +496,12 @@ def _gap_order(gap: CriterionGap) -> tuple[int, float, int, int]:
     return (0, -(gap.gap_points or 0.0), -(gap.gap_levels or 0), gap.position)
 
 
-def gap_analysis(shape: Shape, ratings: dict[int, Rated]) -> GapAnalysis:
-    """Scores per theme and overall, the gap to target, and the criteria, largest gap first."""
+def gap_analysis(
+    shape: Shape, ratings: dict[int, Rated], *, moderated: bool = False
+) -> GapAnalysis:
+    """Scores per theme and overall, the gap to target, and the criteria, largest gap first.
+    `moderated` says the ratings are those of a self-assessment whose moderation settles its
+    ratings (`moderation_settles_ratings`), for the method statement."""
     overall, themes = theme_scores(shape, ratings)
     numbers = {t.identifier: t.number for t in themes}
     criteria = []
@@ -478,6 +520,7 @@ def gap_analysis(shape: Shape, ratings: dict[int, Rated]) -> GapAnalysis:
                 scale=shape.scale_of(node),
                 rating=rated.rating if rated else None,
                 target=rated.target if rated else None,
+                agreed=rated.agreed if rated else False,
             )
         )
     criteria.sort(key=_gap_order)
@@ -494,12 +537,20 @@ def gap_analysis(shape: Shape, ratings: dict[int, Rated]) -> GapAnalysis:
             criteria=overall.criteria,
             not_rated=overall.not_rated,
             equal_weights=len(weights) <= 1,
+            moderated=moderated,
+            agreed=sum(1 for c in criteria if c.agreed),
         ),
     )
 
 
 def method_statement(
-    *, scales: Sequence[Scale], criteria: int, not_rated: int, equal_weights: bool
+    *,
+    scales: Sequence[Scale],
+    criteria: int,
+    not_rated: int,
+    equal_weights: bool,
+    moderated: bool = False,
+    agreed: int = 0,
 ) -> str:
     """How the scores were worked out, in words a board member can check by hand."""
     if len(scales) == 1:
@@ -523,12 +574,30 @@ def method_statement(
         if not_rated
         else f"All {criteria} criteria are rated."
     )
+    if not moderated:
+        which = (
+            "Each criterion counts at its own rating here; in a moderated self-assessment, the "
+            "rating agreed at moderation counts instead."
+        )
+    elif agreed:
+        which = (
+            "This self-assessment has been moderated, so the ratings agreed at moderation are "
+            f"the ones that count: {agreed} criteri{'on' if agreed == 1 else 'a'} where its "
+            "rating and the review's differed count at the agreed rating, the rest at their "
+            "own."
+        )
+    else:
+        which = (
+            "This self-assessment has been moderated and no rating needed agreeing, so each "
+            "criterion counts at its own rating."
+        )
     return " ".join(
         part
         for part in (
             "Each rated criterion counts as its position in its scale's range: (rating − "
             "lowest level) ÷ (highest level − lowest level), as a percentage, so the lowest "
             "level is 0% and the highest 100% on every scale.",
+            which,
             on_scales,
             "A theme's score is the weighted average of its rated criteria (a criterion with "
             "sub-criteria shares its weight among them), and the overall score is the "
@@ -545,11 +614,12 @@ def method_statement(
 
 
 def assessment_gaps(*, assessment: Assessment) -> GapAnalysis:
-    """The gap analysis of an assessment the caller may see (three queries)."""
+    """The gap analysis of an assessment the caller may see (three queries; four when its
+    moderation settles its ratings)."""
     version = assessment.framework_version
     shape = version_shapes(versions=[version])[version.pk]
-    ratings = ratings_of(assessment_ids=[assessment.pk])[assessment.pk]
-    return gap_analysis(shape, ratings)
+    ratings = ratings_of(assessments=[assessment])[assessment.pk]
+    return gap_analysis(shape, ratings, moderated=moderation_settles_ratings(assessment))
 
 
 # --- Matching criteria across framework versions -------------------------------------------
@@ -564,11 +634,12 @@ class Step:
     sources: dict[str, frozenset[str]]  # newer identifier -> older identifiers
 
 
-def mapping_steps(*, framework_id: int) -> list[Step]:
-    """Every version mapping of a framework, in one query."""
+def mapping_steps(*, framework_ids: Iterable[int]) -> list[Step]:
+    """Every version mapping of the given frameworks, in one query. Steps join version ids,
+    which no two frameworks share, so the steps of several frameworks can be searched as one."""
     found: dict[tuple[int, int], dict[str, set[str]]] = {}
     for row in (
-        MappingChange.objects.filter(mapping__framework_id=framework_id)
+        MappingChange.objects.filter(mapping__framework_id__in=list(framework_ids))
         .order_by("mapping_id", "position")
         .values(
             "mapping__from_version_id",
@@ -632,11 +703,55 @@ class Link:
     sources: tuple[str, ...]  # identifiers in the earlier version, in its order
 
 
+# What became of a criterion when no chain of mappings joins the versions and the later one
+# has no criterion of the same identifier: nothing says it was retired, only that it is gone.
+UNMAPPED = "unmapped"
+
+
+@dataclass(frozen=True)
+class Successor:
+    """What a criterion of the earlier version became in the later one: the other way round
+    from a `Link`, as an action's "before and after" reads it."""
+
+    kind: str  # a MappingKind (same, renamed, split, merged, retired) or UNMAPPED
+    identifiers: tuple[str, ...]  # in the later version, in its order; none when retired
+    merged_with: tuple[str, ...] = ()  # other criteria of the earlier version merged with it
+
+
 @dataclass(frozen=True)
 class Correspondence:
     links: dict[str, Link]  # by identifier in the later version
     retired: tuple[str, ...]  # identifiers of the earlier version that lead nowhere
     method: str  # "same version", "mapping" or "identifiers"
+
+    @cached_property
+    def _successors(self) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = defaultdict(list)
+        for identifier, link in self.links.items():  # the later version's order
+            for source in link.sources:
+                found[source].append(identifier)
+        return found
+
+    def successor(self, identifier: str) -> Successor:
+        """What the earlier version's criterion `identifier` became in the later version."""
+        became = tuple(self._successors.get(identifier, ()))
+        if not became:
+            retired = self.method == "mapping"
+            return Successor(kind=str(MappingKind.RETIRED) if retired else UNMAPPED, identifiers=())
+        merged_with: list[str] = []
+        for later in became:
+            merged_with += [
+                s for s in self.links[later].sources if s != identifier and s not in merged_with
+            ]
+        if len(became) > 1:
+            kind = MappingKind.SPLIT
+        elif merged_with:
+            kind = MappingKind.MERGED
+        elif became[0] != identifier:
+            kind = MappingKind.RENAMED
+        else:
+            kind = MappingKind.SAME
+        return Successor(kind=str(kind), identifiers=became, merged_with=tuple(merged_with))
 
 
 def correspondence(earlier: Shape, later: Shape, steps: Sequence[Step]) -> Correspondence:
@@ -844,7 +959,25 @@ class Comparison:
             "sit on the same scale, and always in percentage points of the scale's range. A "
             "criterion merged from several is compared with the average of their positions. "
             "Criteria not rated on either side are shown as such, never as zero."
+            f"{_moderated_sentence([self.before, self.after])}"
         )
+
+
+def _moderated_sentence(assessments: Sequence[Assessment]) -> str:
+    """Which of the assessments count at the ratings agreed at moderation, if any, as the end
+    of a method statement."""
+    moderated = [a.title for a in assessments if moderation_settles_ratings(a)]
+    if not moderated:
+        return ""
+    if len(moderated) == 1:
+        return (
+            f" {moderated[0]} has been moderated, so it counts at the ratings agreed at "
+            "moderation where its ratings and the review's differed."
+        )
+    return (
+        f" {len(moderated)} of these have been moderated, so each counts at the ratings agreed "
+        "at moderation where its ratings and the review's differed."
+    )
 
 
 def _chronological(assessment: Assessment) -> tuple[date, Any, int]:
@@ -1008,7 +1141,8 @@ class NotComparable(ValueError):
 
 def assessment_comparison(*, user: Any, assessment: Assessment, other: Assessment) -> Comparison:
     """Compare two assessments the user may see, of the same partnership and framework (four
-    queries, five when the user may see the moderation)."""
+    queries; one more when the user may see the moderation, and one more when either's
+    moderation settles its ratings)."""
     if other.pk == assessment.pk:
         raise NotComparable("Choose a different assessment to compare with.")
     if other.partnership_id != assessment.partnership_id:
@@ -1021,8 +1155,8 @@ def assessment_comparison(*, user: Any, assessment: Assessment, other: Assessmen
         )
     before, after = sorted([assessment, other], key=_chronological)
     shapes = version_shapes(versions={before.framework_version, after.framework_version})
-    ratings = ratings_of(assessment_ids=[before.pk, after.pk], with_text=True)
-    steps = mapping_steps(framework_id=framework)
+    ratings = ratings_of(assessments=[before, after], with_text=True)
+    steps = mapping_steps(framework_ids=[framework])
     decisions = None
     # Moderation reasons are shown only to those who may see the moderation (permissions.md).
     if assessment_policy.user_can(user, "view_moderation", after):
@@ -1302,7 +1436,8 @@ def trends(
         retired=list(retired.values()),
         versions=versions,
         reference=reference.version,
-        method=_trend_method(versions, reference.version, {m.method for m in matches}),
+        method=_trend_method(versions, reference.version, {m.method for m in matches})
+        + _moderated_sentence(cycles),
     )
 
 
@@ -1325,11 +1460,12 @@ def partnership_trends(
     *, assessments: Sequence[Assessment], framework: Framework, include_current: bool = False
 ) -> Trends:
     """Trends across the given cycles (the partnership's self-assessments the user may see)
-    for one framework: four queries however many cycles and criteria."""
+    for one framework: four queries however many cycles and criteria, and one more when a
+    cycle's moderation settles its ratings."""
     cycles = trend_cycles(assessments, framework_id=framework.pk, include_current=include_current)
     shapes = version_shapes(versions={c.framework_version for c in cycles})
-    ratings = ratings_of(assessment_ids=[c.pk for c in cycles])
-    steps = mapping_steps(framework_id=framework.pk)
+    ratings = ratings_of(assessments=cycles)
+    steps = mapping_steps(framework_ids=[framework.pk])
     if not cycles:
         return Trends(
             framework=framework,

@@ -100,12 +100,22 @@ def report_read(*, user: Any, assessment: Assessment) -> Report:
             )
         ],
     )
+    # The ratings table shows each criterion's rating of record, as the scores and gaps count
+    # it: in a moderated cycle, the agreed rating rather than the response's own.
+    of_record = {c.identifier: c for c in gaps.criteria}
+
+    def rating(identifier: str, own: str) -> str:
+        found = of_record.get(identifier)
+        if found is None:
+            return own
+        return f"{found.rating_label} (agreed at moderation)" if found.agreed else own
+
     rows = [
         {
             "theme": f"{number}. {theme['theme'].title}",
             "identifier": row.criterion.identifier,
             "title": row.criterion.title,
-            "rating": row.rating_label,
+            "rating": rating(row.criterion.identifier, row.rating_label),
             "target": row.target_label if row.response.target is not None else "None set",
             "commentary": row.response.commentary if can["view_in_full"] else "",
             "reason": row.response.consensus_reason if can["view_in_full"] else "",

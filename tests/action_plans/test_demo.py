@@ -14,9 +14,12 @@ import pytest
 from django.test import Client
 
 from lde.action_plans import demo as action_plans_demo
+from lde.action_plans import services as action_services
 from lde.action_plans.models import Action, ActionStatus, ActionTransition, ProgressUpdate
 from lde.action_plans.selectors import action_outcomes
+from lde.assessments import analysis
 from lde.assessments import demo as assessments_demo
+from lde.assessments.models import Assessment, AssessmentStatus, CriterionResponse
 from lde.core.access.facts import today
 from lde.core.audit.chain import audit_verify
 from lde.frameworks import demo as frameworks_demo
@@ -81,6 +84,75 @@ def test_the_demo_loads_twice_without_duplicates_with_every_state() -> None:
     # Nothing the demo wrote happened in the future.
     assert not ProgressUpdate.objects.filter(created_at__date__gt=day).exists()
     assert audit_verify().problems == []
+
+
+def test_an_actions_after_is_the_rating_the_gap_analysis_counts_in_a_moderated_cycle() -> None:
+    build()
+    partnership = Partnership.objects.get(name="Harrowfield Prevent Partnership")
+    moderated = (
+        Assessment.objects.filter(
+            partnership=partnership,
+            status=AssessmentStatus.PUBLISHED,
+            published_without_review=False,
+            moderation_decisions__isnull=False,
+        )
+        .select_related("framework_version")
+        .distinct()
+        .get()
+    )
+    gaps = {c.identifier: c for c in analysis.assessment_gaps(assessment=moderated).criteria}
+    own = dict(
+        CriterionResponse.objects.filter(assessment=moderated).values_list(
+            "criterion__identifier", "rating"
+        )
+    )
+    # Moderation changed some of the cycle's ratings: the gap analysis counts the agreed ones.
+    overruled = {i for i, gap in gaps.items() if gap.agreed and gap.rating != own[i]}
+    assert overruled
+    # Every action re-assessed by that cycle shows, as its "after", the rating counted there;
+    # and an action on an overruled criterion shows the agreed rating, not the partnership's.
+    criteria = list(moderated.framework_version.criteria.filter(identifier__in=overruled))
+    coordinator = Membership.objects.filter(partnership=partnership, role=Role.COORDINATOR).first()
+    assert coordinator is not None
+    earlier = Assessment.objects.filter(
+        partnership=partnership,
+        status=AssessmentStatus.PUBLISHED,
+        framework_version=moderated.framework_version,
+        period_end__lt=moderated.period_end,
+    ).latest("period_end")
+    extra = action_services.action_raise(
+        actor=coordinator.user,
+        assessment=earlier,
+        criteria=criteria,
+        title="Check the moderated ratings",
+        description="Compare before and after with the gap analysis.",
+        owner=coordinator.user,
+        owner_organisation=partnership.lead_council,
+        due_on=today() + timedelta(days=30),
+    )
+    actions = list(
+        Action.objects.filter(partnership=partnership)
+        .select_related("assessment__framework_version", "partnership")
+        .prefetch_related("criteria")
+    )
+    outcomes = action_outcomes(user=coordinator.user, actions=actions)
+    afters = [
+        (after.identifier, after.rating.value, after.rating.agreed)
+        for outcome in outcomes.values()
+        if outcome.next_assessment is not None and outcome.next_assessment.pk == moderated.pk
+        for row in outcome.criteria
+        for after in row.after
+    ]
+    assert afters
+    assert all(
+        (value, agreed) == (gaps[identifier].rating, gaps[identifier].agreed)
+        for identifier, value, agreed in afters
+    )
+    assert sorted(
+        (a.identifier, a.rating.value, a.rating.agreed)
+        for row in outcomes[extra.pk].criteria
+        for a in row.after
+    ) == sorted((i, gaps[i].rating, True) for i in overruled)
 
 
 def test_a_coordinator_finds_the_plan_and_its_before_and_after_from_the_home_page() -> None:

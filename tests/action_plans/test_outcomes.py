@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 
 from lde.action_plans.selectors import action_list, action_outcomes
+from lde.assessments import analysis
 from lde.assessments import services as assessment_services
-from lde.assessments.models import AssessmentStatus
+from lde.assessments.models import Assessment, AssessmentStatus
 from tests.action_plans.conftest import World
 
 pytestmark = pytest.mark.django_db
@@ -75,28 +76,35 @@ def test_the_next_cycle_is_the_first_published_one_after_it(world: World) -> Non
     assert table(outcome)[0][3] == [("board", "3 – Established", "up")]
 
 
-def test_a_moderated_cycles_agreed_rating_is_its_rating_of_record(world: World) -> None:
-    first = world.cycle(2023, {"board": 2})
-    action = world.raise_action(first, "board")
-    second = world.cycle(2024, {"board": 3}, publish=False)
-    second = assessment_services.assessment_submit(
-        actor=None, assessment=second, no_personal_data_declared=True
+def reviewed(world: World, year: int, own: int, theirs: int, agreed: int) -> Assessment:
+    """A submitted self-assessment rating "board" `own`, a submitted peer review rating it
+    `theirs`, and the rating agreed at moderation recorded (moderation not yet closed)."""
+    assessment = world.cycle(year, {"board": own}, publish=False)
+    assessment = assessment_services.assessment_submit(
+        actor=None, assessment=assessment, no_personal_data_declared=True
     )
-    review = assessment_services.review_start(actor=None, assessment=second, kind="peer_review")
+    review = assessment_services.review_start(actor=None, assessment=assessment, kind="peer_review")
     response = review.responses.get(criterion__identifier="board")
     assessment_services.response_update(
-        actor=None, response=response, seen_revision=0, rating=2, target=4, commentary="Less so."
+        actor=None, response=response, seen_revision=0, rating=theirs, target=4, commentary="No."
     )
     assessment_services.assessment_submit(
         actor=None, assessment=review, no_personal_data_declared=True
     )
     assessment_services.moderation_decide(
         actor=None,
-        assessment=second,
+        assessment=assessment,
         criterion=response.criterion,
-        agreed_rating=2,
+        agreed_rating=agreed,
         reason="Agreed with the peer reviewer.",
     )
+    return assessment
+
+
+def test_a_moderated_cycles_agreed_rating_is_its_rating_of_record(world: World) -> None:
+    first = world.cycle(2023, {"board": 2})
+    action = world.raise_action(first, "board")
+    second = reviewed(world, 2024, own=3, theirs=2, agreed=2)
     second = assessment_services.assessment_moderate(actor=None, assessment=second)
     assessment_services.assessment_publish(actor=None, assessment=second)
     outcome = outcome_of(world, action)
@@ -108,6 +116,29 @@ def test_a_moderated_cycles_agreed_rating_is_its_rating_of_record(world: World) 
         True,
         "same",
     )
+    # The gap analysis (and so the gaps, comparison and trend pages and the board report)
+    # counts the same rating as the action's "after".
+    gaps = analysis.assessment_gaps(assessment=outcome.next_assessment)
+    board = {c.identifier: c for c in gaps.criteria}["board"]
+    assert (board.rating, board.rating_label, board.agreed) == (2, "2 – Developing", True)
+
+
+def test_a_cycle_published_without_review_keeps_its_own_ratings(world: World) -> None:
+    first = world.cycle(2023, {"board": 2})
+    action = world.raise_action(first, "board")
+    second = reviewed(world, 2024, own=3, theirs=2, agreed=2)
+    second = assessment_services.board_sign_off(actor=None, assessment=second)
+    assessment_services.assessment_publish(actor=None, assessment=second)
+    outcome = outcome_of(world, action)
+    assert outcome.next_assessment.published_without_review is True
+    (after,) = outcome.criteria[0].after
+    assert (after.rating.label, after.rating.agreed, after.movement) == (
+        "3 – Established",
+        False,
+        "up",
+    )
+    gaps = analysis.assessment_gaps(assessment=outcome.next_assessment)
+    assert {c.identifier: c.rating for c in gaps.criteria}["board"] == 3
 
 
 def test_criteria_are_followed_into_a_newer_framework_version(world: World, version_2) -> None:

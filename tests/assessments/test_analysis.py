@@ -113,7 +113,10 @@ def rate(
 
 
 def publish(assessment: Assessment) -> None:
-    Assessment.objects.filter(pk=assessment.pk).update(status=AssessmentStatus.PUBLISHED)
+    """Published as a cycle with no review is: without review, so its own ratings stand."""
+    Assessment.objects.filter(pk=assessment.pk).update(
+        status=AssessmentStatus.PUBLISHED, published_without_review=True
+    )
 
 
 # --- Scores and gaps -----------------------------------------------------------------------
@@ -304,6 +307,124 @@ def test_moderation_reasons_are_shown_only_to_those_who_may_see_the_moderation(
     assert {c.identifier: c for c in unseen.criteria}["board"].reason == (
         "Seen in the board minutes."
     )
+
+
+# --- Ratings of record: moderation settles the rating that stands ------------------------
+
+
+def moderated_on_board(coordinator: Any, version: Any, year: int, agreed: int | None) -> Assessment:
+    """A submitted self-assessment rated 3 throughout whose peer review rated "board" 2, with
+    the moderation's agreed rating for "board" recorded but moderation not yet closed."""
+    own, _review, _peer, _board = peer_reviewed(coordinator, version, year)
+    own.refresh_from_db()
+    services.moderation_decide(
+        actor=coordinator.user,
+        assessment=own,
+        criterion=own.responses.get(criterion__identifier="board").criterion,
+        agreed_rating=agreed,
+        reason="The board met twice, not four times.",
+    )
+    return Assessment.objects.select_related("framework_version").get(pk=own.pk)
+
+
+def board_and_leadership(assessment: Assessment) -> tuple[str, bool, float | None, str]:
+    gaps = analysis.assessment_gaps(assessment=assessment)
+    board = {c.identifier: c for c in gaps.criteria}["board"]
+    return (board.rating_label, board.agreed, gaps.themes[0].score, gaps.method)
+
+
+def test_a_moderated_cycle_scores_at_the_ratings_agreed_at_moderation(
+    coordinator, framework_version
+):
+    own = moderated_on_board(coordinator, framework_version, 2025, agreed=2)
+
+    # Submitted: the decision is recorded, but until moderation closes the own rating stands.
+    label, agreed, leadership, method = board_and_leadership(own)
+    assert (label, agreed, leadership) == ("3 – Established", False, pytest.approx(200 / 3))
+    assert "in a moderated self-assessment, the rating agreed at moderation counts" in method
+
+    moderated = services.assessment_moderate(actor=coordinator.user, assessment=own)
+    label, agreed, leadership, method = board_and_leadership(moderated)
+    # Ownership at 3 (66.7%) and board at the agreed 2 (33.3%), not its own 3.
+    assert (label, agreed, leadership) == ("2 – Developing", True, pytest.approx(50.0))
+    assert (
+        "This self-assessment has been moderated, so the ratings agreed at moderation are the "
+        "ones that count: 1 criterion where its rating and the review's differed count at the "
+        "agreed rating, the rest at their own."
+    ) in method
+
+    published = services.assessment_publish(actor=coordinator.user, assessment=moderated)
+    assert published.published_without_review is False
+    assert board_and_leadership(published)[:3] == ("2 – Developing", True, pytest.approx(50.0))
+
+
+def test_an_agreed_not_rated_stays_missing_never_zero(coordinator, framework_version):
+    own = moderated_on_board(coordinator, framework_version, 2025, agreed=None)
+    moderated = services.assessment_moderate(actor=coordinator.user, assessment=own)
+
+    gaps = analysis.assessment_gaps(assessment=moderated)
+
+    board = {c.identifier: c for c in gaps.criteria}["board"]
+    assert (board.rating, board.rating_label, board.agreed) == (None, "Not rated", True)
+    # Leadership is ownership's 3 alone, not an average with a zero.
+    assert gaps.themes[0].score == pytest.approx(200 / 3)
+    assert (gaps.overall.rated, gaps.overall.not_rated) == (2, 1)
+
+
+def test_a_cycle_published_without_review_keeps_its_own_ratings(coordinator, framework_version):
+    own = moderated_on_board(coordinator, framework_version, 2025, agreed=2)
+    board_member = MembershipFactory(partnership=coordinator.partnership, role=Role.BOARD_MEMBER)
+    signed = services.board_sign_off(actor=board_member.user, assessment=own)
+    published = services.assessment_publish(actor=coordinator.user, assessment=signed)
+    assert published.published_without_review is True
+
+    label, agreed, leadership, _ = board_and_leadership(published)
+
+    assert (label, agreed, leadership) == ("3 – Established", False, pytest.approx(200 / 3))
+
+
+def test_comparisons_and_trends_read_a_moderated_cycle_at_its_agreed_ratings(
+    coordinator, framework_version
+):
+    last = start(coordinator, framework_version, 2024)
+    rate(coordinator.user, last, {"ownership": (3, 4), "board": (3, 4), "projects": (3, 4)})
+    publish(last)
+    own = moderated_on_board(coordinator, framework_version, 2025, agreed=2)
+    moderated = services.assessment_moderate(actor=coordinator.user, assessment=own)
+    services.assessment_publish(actor=coordinator.user, assessment=moderated)
+    own.refresh_from_db()
+
+    result = analysis.assessment_comparison(user=coordinator.user, assessment=own, other=last)
+    found = analysis.partnership_trends(
+        assessments=analysis.partnership_self_assessments(
+            user=coordinator.user, partnership=coordinator.partnership
+        ),
+        framework=framework_version.framework,
+    )
+
+    board = {c.identifier: c for c in result.criteria}["board"]
+    assert (board.before_label, board.after_label, board.movement) == (
+        "3 – Established",
+        "2 – Developing",
+        analysis.Movement.DOWN,
+    )
+    assert "Self-assessment 2025 has been moderated" in result.method_statement
+    trend = {c.identifier: c for c in found.criteria}["board"]
+    assert [cell.label for cell in trend.cells] == ["3 – Established", "2 – Developing"]
+    leadership = next(t for t in found.themes if t.identifier == "leadership")
+    assert leadership.scores == [pytest.approx(200 / 3), pytest.approx(50.0)]
+
+
+def test_the_agreed_ratings_take_one_more_query_only_for_a_moderated_cycle(
+    coordinator, framework_version, django_assert_num_queries
+):
+    own = moderated_on_board(coordinator, framework_version, 2025, agreed=2)
+    with django_assert_num_queries(3):
+        analysis.assessment_gaps(assessment=own)
+    services.assessment_moderate(actor=coordinator.user, assessment=own)
+    moderated = Assessment.objects.select_related("framework_version").get(pk=own.pk)
+    with django_assert_num_queries(4):
+        analysis.assessment_gaps(assessment=moderated)
 
 
 # --- Across framework versions -------------------------------------------------------------

@@ -17,7 +17,7 @@ from lde.action_plans import services as action_services
 from lde.assessments import services
 from lde.assessments.models import AssessmentStatus
 from lde.partnerships.models import Role
-from tests.assessments.builders import rate_all, start
+from tests.assessments.builders import peer_reviewed, rate_all, start
 from tests.assessments.test_api import api as api_client
 from tests.conftest import sign_in
 from tests.factories import MembershipFactory, UserFactory
@@ -188,3 +188,45 @@ def test_the_assessment_page_and_the_gaps_page_link_to_the_report(coordinator, p
     pdf = reverse("assessments:report-pdf", args=[second.pk])
     for page in ("assessments:assessment-detail", "assessments:gaps"):
         assert f'href="{pdf}"' in client.get(reverse(page, args=[second.pk])).content.decode()
+
+
+def test_a_moderated_cycles_report_counts_and_shows_the_agreed_ratings(
+    coordinator, framework_version
+):
+    own, _review, _peer, _board = peer_reviewed(coordinator, framework_version, 2025)
+    own.refresh_from_db()
+    services.moderation_decide(
+        actor=coordinator.user,
+        assessment=own,
+        criterion=own.responses.get(criterion__identifier="board").criterion,
+        agreed_rating=2,
+        reason="The board met twice, not four times.",
+    )
+    moderated = services.assessment_moderate(actor=coordinator.user, assessment=own)
+    services.assessment_publish(actor=coordinator.user, assessment=moderated)
+
+    response = signed_in(coordinator.user).get(reverse("assessments:report-xlsx", args=[own.pk]))
+
+    book = load_workbook(io.BytesIO(response.content))
+    ratings = {row[1]: row[3] for row in book["Ratings"].iter_rows(min_row=2, values_only=True)}
+    assert ratings == {
+        "ownership": "3 – Established",
+        "board": "2 – Developing (agreed at moderation)",
+        "projects": "3 – Established",
+    }
+    gaps = {row[1]: row[3] for row in book["Gaps"].iter_rows(min_row=2, values_only=True)}
+    assert gaps["board"] == "2 – Developing"
+    themes = {row[0]: row[1] for row in book["Themes"].iter_rows(min_row=2, values_only=True)}
+    # Ownership at 3 (66.7%) and board at the agreed 2 (33.3%); projects at 3.
+    assert themes["1. Leadership"] == 50.0
+    assert themes["Overall"] == pytest.approx(round((50 + 200 / 3) / 2, 1))
+    moderation = list(book["Moderation"].iter_rows(min_row=2, values_only=True))
+    assert moderation == [
+        (
+            "Board",
+            "3 – Established",
+            "2 – Developing",
+            "2 – Developing",
+            "The board met twice, not four times.",
+        )
+    ]

@@ -23,7 +23,13 @@ from pypdf import PdfReader
 
 from lde.accounts.models import User
 from lde.assessments import services
-from lde.assessments.models import Assessment, AssessmentKind, AssessmentStatus, CriterionResponse
+from lde.assessments.models import (
+    Assessment,
+    AssessmentKind,
+    AssessmentStatus,
+    CriterionResponse,
+    ModerationDecision,
+)
 from lde.assessments.workbook import XLSX_CONTENT_TYPE
 from lde.partnerships.demo import DemoResult
 from tests.e2e.conftest import (
@@ -157,7 +163,13 @@ def test_a_coordinator_acts_on_the_largest_gaps_and_sees_each_action_before_and_
     assert heading(page) == "Gaps and scores"
     expect(page.locator("main .govuk-caption-l")).to_have_text(latest.title)
 
-    # Then its criteria are listed largest gap first, the largest below their targets
+    # Then the method says the latest cycle, which was moderated, counts at the agreed ratings
+    expect(page.locator("#method")).to_contain_text(
+        "This self-assessment has been moderated, so the ratings agreed at moderation are the "
+        "ones that count"
+    )
+
+    # and its criteria are listed largest gap first, the largest below their targets
     caption = f"Criteria of {latest.title}, largest gap to target first"
     gaps = table_rows(page, caption)
     shares = [float(row[3].split()[0]) for row in gaps if row[3].endswith(" points")]
@@ -190,8 +202,18 @@ def test_a_coordinator_acts_on_the_largest_gaps_and_sees_each_action_before_and_
     expect(page.get_by_role("heading", name="What moved", exact=True)).to_be_visible()
 
     # When they raise an action on each of the two largest gaps, from the assessment's page
+    # (the action pages say "agreed at moderation" beside a rating the moderation agreed)
+    agreed = set(
+        ModerationDecision.objects.filter(
+            assessment=latest, agreed_rating__isnull=False
+        ).values_list("criterion__identifier", flat=True)
+    )
+
+    def before(identifier: str, rating: str) -> str:
+        return f"{rating}\nagreed at moderation" if identifier in agreed else rating
+
     action_titles = []
-    for number, (criterion, _identifier, rating, target) in enumerate(largest, start=1):
+    for number, (criterion, identifier, rating, target) in enumerate(largest, start=1):
         go(page, page.get_by_role("link", name=latest.title, exact=True))
         go(page, page.get_by_role("link", name="Raise an action on a gap"))
         assert heading(page) == "Raise an action"
@@ -212,10 +234,13 @@ def test_a_coordinator_acts_on_the_largest_gaps_and_sees_each_action_before_and_
         page.get_by_label("Due date").fill(draft.period_end.isoformat())
         go(page, page.get_by_role("button", name="Raise the action"))
 
-        # Then the action shows the criterion's rating when raised, and nothing after yet
+        # Then the action shows the criterion's rating when raised, the one the gaps page
+        # counted, and nothing after yet
         assert success_banners(page) == [f"Action raised: {title}."]
         assert heading(page) == title
-        assert table_rows(page, BEFORE_AND_AFTER) == [[rating, "–", "Not re-assessed yet"]]
+        assert table_rows(page, BEFORE_AND_AFTER) == [
+            [before(identifier, rating), "–", "Not re-assessed yet"]
+        ]
         action_titles.append(title)
 
     # When they go back to the assessment and download its report for the board
@@ -246,10 +271,12 @@ def test_a_coordinator_acts_on_the_largest_gaps_and_sees_each_action_before_and_
     assert heading(page) == "Action plan"
 
     # Then each action they raised shows its criterion before and after: moved up to target
-    for title, (_, _, rating, target) in zip(action_titles, largest, strict=True):
+    for title, (_, identifier, rating, target) in zip(action_titles, largest, strict=True):
         go(page, page.get_by_role("link", name=title, exact=True))
         assert heading(page) == title
-        assert table_rows(page, BEFORE_AND_AFTER) == [[rating, target, "Moved up"]]
+        assert table_rows(page, BEFORE_AND_AFTER) == [
+            [before(identifier, rating), target, "Moved up"]
+        ]
         expect(page.get_by_role("columnheader", name=f"Before: {latest.title}")).to_be_visible()
         expect(page.get_by_role("columnheader", name=f"After: {after.title}")).to_be_visible()
         re_assessed = page.locator(".govuk-summary-list__row").filter(has_text="Re-assessed in")

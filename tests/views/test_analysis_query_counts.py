@@ -94,7 +94,10 @@ def cycles(coordinator: Any, version: Any, years: range) -> None:
                 target=4,
                 commentary="",
             )
-        Assessment.objects.filter(pk=assessment.pk).update(status=AssessmentStatus.PUBLISHED)
+        # Published as a cycle with no review is: without review, so no moderation to read.
+        Assessment.objects.filter(pk=assessment.pk).update(
+            status=AssessmentStatus.PUBLISHED, published_without_review=True
+        )
 
 
 def test_the_trend_page_makes_the_same_queries_whatever_the_number_of_cycles(coordinator):
