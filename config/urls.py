@@ -13,6 +13,7 @@ urlpatterns = [
     path("frameworks/", include("lde.frameworks.urls")),
     path("assessments/", include("lde.assessments.urls")),
     path("actions/", include("lde.action_plans.urls")),
+    path("sharing/", include("lde.sharing.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -34,6 +34,7 @@ from lde.partnerships.models import (
     Role,
 )
 from tests.conftest import sign_in
+from tests.sharing.builders import matrix_world
 
 pytestmark = pytest.mark.django_db
 
@@ -118,6 +119,27 @@ def assessment_page(**allowed: Any) -> dict[str, Any]:
     return table
 
 
+# The gateway (tests/sharing/builders.py, matrix_world): the released product is read by these
+# three alone, under the gateway rule; the coordinator is its author, the board member its
+# approver. Protocols are read where a partner organisation of the partnership is a party.
+PRODUCT_READERS = ["coordinator", "board_member", "viewer"]
+PROTOCOL_READERS = [*READERS, "inspector"]
+HAVE_ORGANISATION = [*MEMBERS, "security_contact"]
+
+
+def product_page(**allowed: Any) -> dict[str, Any]:
+    """403 for the product's readers, the given answers for those allowed, 404 for the rest."""
+    table = only(403, PRODUCT_READERS, 404)
+    table.update(allowed)
+    return table
+
+
+def protocol_page(**allowed: Any) -> dict[str, Any]:
+    table = only(403, PROTOCOL_READERS, 404)
+    table.update(allowed)
+    return table
+
+
 @dataclass(frozen=True)
 class Case:
     method: str
@@ -126,6 +148,46 @@ class Case:
 
 
 CASES: dict[str, Case] = {
+    "sharing:protocol-list": Case("GET", (), SIGNED_IN),
+    "sharing:protocol-create": Case("GET", (), expect(403, coordinator__other_partnership=200)),
+    "sharing:protocol-detail": Case("GET", ("protocol_id",), only(200, PROTOCOL_READERS, 404)),
+    "sharing:protocol-update": Case("GET", ("protocol_id",), protocol_page(coordinator=200)),
+    "sharing:protocol-signatory-add": Case("GET", ("protocol_id",), protocol_page(coordinator=200)),
+    "sharing:protocol-status": Case("GET", ("protocol_id",), protocol_page(coordinator=200)),
+    "sharing:product-list": Case("GET", (), SIGNED_IN),
+    "sharing:product-create": Case("GET", (), only(200, HAVE_ORGANISATION, 403)),
+    "sharing:product-detail": Case("GET", ("product_id",), only(200, PRODUCT_READERS, 404)),
+    "sharing:attachment-download": Case(
+        "GET", ("product_id", "attachment_id"), only(200, PRODUCT_READERS, 404)
+    ),
+    "sharing:product-update": Case("GET", ("product_id",), product_page()),
+    "sharing:product-people": Case("GET", ("product_id",), product_page()),
+    "sharing:product-person-remove": Case("POST", ("product_id", "person_id"), product_page()),
+    "sharing:product-dissemination": Case("GET", ("product_id",), product_page()),
+    "sharing:dissemination-remove": Case("POST", ("product_id", "entry_id"), product_page()),
+    "sharing:attachment-add": Case("GET", ("product_id",), product_page()),
+    "sharing:attachment-remove": Case("POST", ("product_id", "attachment_id"), product_page()),
+    "sharing:product-submit": Case("GET", ("product_id",), product_page()),
+    "sharing:product-approve": Case("POST", ("product_id",), product_page()),
+    "sharing:product-comment": Case("POST", ("product_id",), product_page()),
+    "sharing:product-return-to-draft": Case("POST", ("product_id",), product_page()),
+    "sharing:product-release": Case("POST", ("product_id",), product_page()),
+    "sharing:product-withdraw": Case(
+        "GET", ("product_id",), product_page(coordinator=200, board_member=200)
+    ),
+    "sharing:product-new-version": Case("POST", ("product_id",), product_page(coordinator=302)),
+    "sharing:product-acknowledge": Case("POST", ("product_id",), only(302, PRODUCT_READERS, 404)),
+    "sharing:product-feedback": Case("GET", ("product_id",), only(200, PRODUCT_READERS, 404)),
+    "sharing:product-readership": Case(
+        "GET", ("product_id",), product_page(coordinator=200, board_member=200)
+    ),
+    # The world's product is not a record of material held elsewhere: nobody asks for it.
+    "sharing:product-access-request": Case("GET", ("product_id",), product_page()),
+    "sharing:access-request-list": Case("GET", (), SIGNED_IN),
+    # The viewer asked; the board member holds the post that holds the material.
+    "sharing:access-request-answer": Case(
+        "GET", ("request_id",), only(403, ["viewer"], 404, board_member=200)
+    ),
     "core:home": Case("GET", (), SIGNED_IN),
     "core:accessibility": Case("GET", (), PUBLIC),
     "core:cookies": Case("GET", (), PUBLIC),
@@ -477,8 +539,10 @@ themes:
         owner_organisation=council,
         due_on=today + timedelta(30),
     )
+    sharing = matrix_world(users=users, council=council, partnership=target)
     return {
         "action_id": action.pk,
+        **sharing,
         "criterion_id": response.criterion_id,
         "contributor_id": users["contributor"].pk,
         "assessment_id": draft.pk,
@@ -531,6 +595,43 @@ def test_each_subject_gets_the_answer_permissions_md_gives(
 
 # The API: every operation in the OpenAPI document is classified here.
 API_CASES: dict[tuple[str, str], dict[str, Any]] = {
+    # The gateway, against the world's released product and protocol (see CASES above).
+    ("GET", "/api/v1/sharing/protocols"): expect(200),
+    ("POST", "/api/v1/sharing/protocols"): expect(403, coordinator=201, other_partnership=400),
+    ("GET", "/api/v1/sharing/protocols/{protocol_id}"): only(200, PROTOCOL_READERS, 404),
+    ("PUT", "/api/v1/sharing/protocols/{protocol_id}"): protocol_page(coordinator=200),
+    ("POST", "/api/v1/sharing/protocols/{protocol_id}/status"): protocol_page(coordinator=200),
+    ("POST", "/api/v1/sharing/protocols/{protocol_id}/signatories"): protocol_page(coordinator=201),
+    ("GET", "/api/v1/sharing/products"): expect(200),
+    ("POST", "/api/v1/sharing/products"): only(201, HAVE_ORGANISATION, 403),
+    ("GET", "/api/v1/sharing/products/{product_id}"): only(200, PRODUCT_READERS, 404),
+    ("PUT", "/api/v1/sharing/products/{product_id}"): product_page(),
+    ("PUT", "/api/v1/sharing/products/{product_id}/people"): product_page(),
+    ("PUT", "/api/v1/sharing/products/{product_id}/dissemination"): product_page(),
+    ("POST", "/api/v1/sharing/products/{product_id}/attachments"): product_page(),
+    ("GET", "/api/v1/sharing/products/{product_id}/attachments/{attachment_id}"): only(
+        200, PRODUCT_READERS, 404
+    ),
+    ("DELETE", "/api/v1/sharing/products/{product_id}/attachments/{attachment_id}"): product_page(),
+    ("POST", "/api/v1/sharing/products/{product_id}/submit"): product_page(),
+    ("POST", "/api/v1/sharing/products/{product_id}/approve"): product_page(),
+    ("POST", "/api/v1/sharing/products/{product_id}/comments"): product_page(),
+    ("POST", "/api/v1/sharing/products/{product_id}/return-to-draft"): product_page(),
+    ("POST", "/api/v1/sharing/products/{product_id}/release"): product_page(),
+    ("POST", "/api/v1/sharing/products/{product_id}/withdraw"): product_page(
+        coordinator=204, board_member=204
+    ),
+    ("POST", "/api/v1/sharing/products/{product_id}/new-version"): product_page(coordinator=201),
+    ("POST", "/api/v1/sharing/products/{product_id}/acknowledge"): only(200, PRODUCT_READERS, 404),
+    ("POST", "/api/v1/sharing/products/{product_id}/feedback"): only(201, PRODUCT_READERS, 404),
+    ("GET", "/api/v1/sharing/products/{product_id}/readership"): product_page(
+        coordinator=200, board_member=200
+    ),
+    ("POST", "/api/v1/sharing/products/{product_id}/access-requests"): product_page(),
+    ("GET", "/api/v1/sharing/access-requests"): expect(200),
+    ("POST", "/api/v1/sharing/access-requests/{request_id}/answer"): only(
+        403, ["viewer"], 404, board_member=200
+    ),
     ("GET", "/api/v1/me"): expect(200),
     ("GET", "/api/v1/organisations"): expect(200),
     ("GET", "/api/v1/organisations/{organisation_id}"): only(200, ORGANISATION_VISIBLE, 404),
@@ -618,6 +719,54 @@ def test_every_api_operation_is_classified(client: Client) -> None:
 
 # A valid body for each operation that takes one, so that the answer is the policy's.
 API_BODIES: dict[tuple[str, str], dict[str, Any]] = {
+    **{
+        operation: {
+            "title": "Matrix protocol",
+            "party_ids": ["{organisation_id}"],
+            "purpose": "Purpose.",
+            "legal_basis": "Basis.",
+            "dpia_reference": "DPIA-M",
+            "information_shared": "Trends.",
+            "who_may_see": "The list.",
+            "handling": "Carefully.",
+            "retention_days": 365,
+            "review_on": "2099-12-31",
+        }
+        for operation in [
+            ("POST", "/api/v1/sharing/protocols"),
+            ("PUT", "/api/v1/sharing/protocols/{protocol_id}"),
+        ]
+    },
+    ("POST", "/api/v1/sharing/protocols/{protocol_id}/status"): {
+        "to_status": "suspended",
+        "reason": "Matrix.",
+    },
+    ("POST", "/api/v1/sharing/protocols/{protocol_id}/signatories"): {
+        "organisation_id": "{organisation_id}",
+        "name": "A Person",
+        "post_title": "Chief Executive",
+        "signed_on": "2026-01-01",
+    },
+    ("POST", "/api/v1/sharing/products"): {"title": "Matrix draft", "marking": "official"},
+    ("PUT", "/api/v1/sharing/products/{product_id}"): {
+        "title": "Matrix draft",
+        "marking": "official",
+    },
+    ("PUT", "/api/v1/sharing/products/{product_id}/people"): {
+        "people": [{"user_id": "{contributor_id}", "kind": "author"}]
+    },
+    ("PUT", "/api/v1/sharing/products/{product_id}/dissemination"): {"entries": []},
+    ("POST", "/api/v1/sharing/products/{product_id}/submit"): {"no_personal_data_declared": True},
+    ("POST", "/api/v1/sharing/products/{product_id}/approve"): {"version_hash": "0" * 64},
+    ("POST", "/api/v1/sharing/products/{product_id}/comments"): {
+        "version_hash": "0" * 64,
+        "body": "A comment.",
+    },
+    ("POST", "/api/v1/sharing/products/{product_id}/return-to-draft"): {"reason": "A reason."},
+    ("POST", "/api/v1/sharing/products/{product_id}/withdraw"): {"reason": "A reason."},
+    ("POST", "/api/v1/sharing/products/{product_id}/feedback"): {"body": "Useful."},
+    ("POST", "/api/v1/sharing/products/{product_id}/access-requests"): {"reason": "A reason."},
+    ("POST", "/api/v1/sharing/access-requests/{request_id}/answer"): {"answer": "An answer."},
     ("POST", "/api/v1/partnerships/{partnership_id}/memberships"): {
         "email": "new.person@example.test",
         "full_name": "New Person",
@@ -674,6 +823,10 @@ def test_each_subject_gets_the_api_answer_permissions_md_gives(
             k: world[k]
             for k in (
                 "partnership_id",
+                "protocol_id",
+                "product_id",
+                "attachment_id",
+                "request_id",
                 "organisation_id",
                 "post_id",
                 "identifier",
@@ -700,6 +853,8 @@ def test_each_subject_gets_the_api_answer_permissions_md_gives(
             if method in ("POST", "PUT"):
                 send = client.post if method == "POST" else client.put
                 response = send(path, body, content_type="application/json", headers=headers)
+            elif method == "DELETE":
+                response = client.delete(path, headers=headers)
             else:
                 response = client.get(path, headers=headers)
             got[subject] = response.status_code

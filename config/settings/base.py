@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "lde.frameworks",
     "lde.assessments",
     "lde.action_plans",
+    "lde.sharing",
     "lde.api",
 ]
 
@@ -170,6 +171,7 @@ LDE_HOME_PANELS = [
     "lde.partnerships.panels.partnerships_panel",
     "lde.assessments.panels.assessments_panel",
     "lde.action_plans.panels.overdue_actions_panel",
+    "lde.sharing.panels.sharing_panel",
     "lde.accounts.panels.vetting_panel",
     "lde.partnerships.panels.site_administration_panel",
     "lde.accounts.panels.national_analyst_panel",
@@ -180,4 +182,5 @@ LDE_DEMO_BUILDERS: list[str] = [
     "lde.frameworks.demo.demo_build",
     "lde.assessments.demo.demo_build",
     "lde.action_plans.demo.demo_build",
+    "lde.sharing.demo.demo_build",
 ]

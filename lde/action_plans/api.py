@@ -72,7 +72,7 @@ class ProgressStatus(StrEnum):
 # --- Shapes --------------------------------------------------------------------------------
 
 
-class AssessmentRef(Schema):
+class ActionAssessmentRef(Schema):
     id: int
     title: str
     status: str
@@ -95,7 +95,7 @@ class ActionOut(Schema):
     )
     partnership_id: int
     partnership_name: str
-    assessment: AssessmentRef = Field(description="The assessment it was raised on.")
+    assessment: ActionAssessmentRef = Field(description="The assessment it was raised on.")
     criteria: list[CriterionRef]
     owner_id: int
     owner_name: str
@@ -149,7 +149,7 @@ class ProgressOut(Schema):
     created_at: datetime
 
 
-class TransitionOut(Schema):
+class ActionTransitionOut(Schema):
     from_status: str
     to_status: str
     actor_id: int | None
@@ -159,13 +159,13 @@ class TransitionOut(Schema):
 
 
 class ActionDetailOut(ActionOut):
-    next_assessment: AssessmentRef | None = Field(
+    next_assessment: ActionAssessmentRef | None = Field(
         description="The partnership's next published self-assessment, where the criteria were "
         "rated again."
     )
     outcomes: list[OutcomeOut]
     progress_updates: list[ProgressOut]
-    transitions: list[TransitionOut]
+    transitions: list[ActionTransitionOut]
 
 
 class ActionFilters(PageParams):
@@ -207,7 +207,7 @@ class ProgressIn(Schema):
     )
 
 
-class ReasonIn(Schema):
+class ActionReasonIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     reason: str = Field(min_length=1, max_length=5_000, pattern=FREE_TEXT)
@@ -216,8 +216,8 @@ class ReasonIn(Schema):
 # --- Building the answers ------------------------------------------------------------------
 
 
-def _ref(assessment: Assessment) -> AssessmentRef:
-    return AssessmentRef(id=assessment.pk, title=assessment.title, status=assessment.status)
+def _ref(assessment: Assessment) -> ActionAssessmentRef:
+    return ActionAssessmentRef(id=assessment.pk, title=assessment.title, status=assessment.status)
 
 
 def _criterion(criterion: Any) -> CriterionRef:
@@ -286,7 +286,7 @@ def _detail(request: HttpRequest, action: Action) -> ActionDetailOut:
             for u in selectors.progress_updates(action=action)
         ],
         transitions=[
-            TransitionOut(
+            ActionTransitionOut(
                 from_status=t.from_status,
                 to_status=t.to_status,
                 actor_id=t.actor_id,
@@ -486,7 +486,7 @@ def _reason_step(
     summary="Cancel an open action, with a reason (coordinators and board members)",
 )
 def action_cancel(
-    request: HttpRequest, action_id: ObjectId, payload: ReasonIn
+    request: HttpRequest, action_id: ObjectId, payload: ActionReasonIn
 ) -> Status[ActionDetailOut | FieldErrorsOut | ErrorOut]:
     return _reason_step(request, action_id, "cancel", payload.reason)
 
@@ -497,6 +497,6 @@ def action_cancel(
     summary="Reopen a done or cancelled action, with a reason (coordinators and board members)",
 )
 def action_reopen(
-    request: HttpRequest, action_id: ObjectId, payload: ReasonIn
+    request: HttpRequest, action_id: ObjectId, payload: ActionReasonIn
 ) -> Status[ActionDetailOut | FieldErrorsOut | ErrorOut]:
     return _reason_step(request, action_id, "reopen", payload.reason)

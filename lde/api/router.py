@@ -68,12 +68,14 @@ def _register() -> None:
     from lde.assessments.api import router as assessments_router
     from lde.frameworks.api import router as frameworks_router
     from lde.partnerships.api import router as partnerships_router
+    from lde.sharing.api import router as sharing_router
 
     api.add_router("/", accounts_router)
     api.add_router("/partnerships", partnerships_router)
     api.add_router("/frameworks", frameworks_router)
     api.add_router("/assessments", assessments_router)
     api.add_router("/actions", action_plans_router)
+    api.add_router("/sharing", sharing_router)
 
 
 _register()

@@ -615,7 +615,7 @@ def _rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
 
 
-class ScaleOut(Schema):
+class AssessmentScaleOut(Schema):
     identifier: str
     title: str
     lowest: int = Field(description="The scale's lowest level: 0% of its range.")
@@ -660,7 +660,7 @@ class CriterionGapOut(Schema):
 class GapsOut(Schema):
     assessment: AssessmentRef
     method: str = Field(description="How the scores were worked out, in words.")
-    scales: list[ScaleOut]
+    scales: list[AssessmentScaleOut]
     overall: ScoreOut
     themes: list[ScoreOut]
     criteria: list[CriterionGapOut] = Field(
@@ -837,7 +837,9 @@ def assessment_gaps(request: HttpRequest, assessment_id: ObjectId) -> GapsOut:
         assessment=reference,
         method=gaps.method,
         scales=[
-            ScaleOut(identifier=s.identifier, title=s.title, lowest=s.lowest, highest=s.highest)
+            AssessmentScaleOut(
+                identifier=s.identifier, title=s.title, lowest=s.lowest, highest=s.highest
+            )
             for s in gaps.scales
         ],
         overall=_score_out(gaps.overall),

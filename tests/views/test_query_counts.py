@@ -59,8 +59,9 @@ def count(client: Client, url: str) -> int:
 @pytest.mark.parametrize(
     ("page", "expected"),
     [
-        # one lists the assessments needing attention, one the overdue actions
-        (lambda p: "/", 16),
+        # one lists the assessments needing attention, one the overdue actions, two the
+        # briefing products waiting for approval or acknowledgement
+        (lambda p: "/", 18),
         (lambda p: "/partnerships/", 11),
         (lambda p: f"/partnerships/{p}/", 15),
         (lambda p: f"/partnerships/{p}/members/", 11),

@@ -1,0 +1,501 @@
+"""The information sharing gateway (¶58–81, Figures 2 and 3, case study 3).
+
+Material passes from the organisation that holds it to the local partners who need it, under an
+information sharing protocol agreed between the organisations. A *briefing product* belongs to
+the organisation that produced it (a police counter-terrorism unit may belong to no partnership)
+and is addressed to recipient partnerships. Before release it passes the *gateway review*: each
+contributing organisation's approver agrees the exact version (content, attachments, marking,
+caveats, dissemination list and protocol, hashed together), and critical readers comment on the
+version they were given. Who may see a product is the gateway rule of the architecture, stated
+once in `policies.py`.
+
+Material marked above the instance's ceiling is never stored: a product then holds only a record
+that it exists, the post that holds it and how to ask (the iceberg of Figure 2).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from lde.core.base import BaseModel
+
+# --- Information sharing protocols ---------------------------------------------------------
+
+
+class ProtocolStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    IN_FORCE = "in_force", "In force"
+    SUSPENDED = "suspended", "Suspended"
+    ENDED = "ended", "Ended"
+
+
+class Protocol(BaseModel):
+    """An information sharing protocol: the agreement between organisations under which
+    briefing products are released (¶63–66). Only a protocol in force lets anyone read what was
+    released under it, and only the staff of its parties."""
+
+    title = models.CharField(max_length=200)
+    reference = models.CharField(
+        max_length=60, blank=True, help_text="The protocol's own reference, if it has one."
+    )
+    parties = models.ManyToManyField(
+        "accounts.Organisation", related_name="sharing_protocols", blank=True
+    )
+    controllers = models.ManyToManyField(
+        "accounts.Organisation",
+        related_name="controlled_sharing_protocols",
+        blank=True,
+        help_text="The data controllers among the parties.",
+    )
+    purpose = models.TextField()
+    legal_basis = models.TextField()
+    dpia_reference = models.CharField("data protection impact assessment reference", max_length=120)
+    information_shared = models.TextField("what information is shared")
+    who_may_see = models.TextField("who may see it")
+    handling = models.TextField("handling and security")
+    retention_days = models.PositiveIntegerField(
+        "retention period in days",
+        validators=[MinValueValidator(1), MaxValueValidator(36_500)],
+        help_text="Products released under the protocol are withdrawn, and their files deleted, "
+        "this many days after release.",
+    )
+    review_on = models.DateField("review date")
+    review_reminder_sent_for = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The review date the coordinators were last reminded of: one reminder each.",
+    )
+    status = models.CharField(
+        max_length=12, choices=ProtocolStatus.choices, default=ProtocolStatus.DRAFT
+    )
+    external_url = models.URLField(
+        "where else it is registered",
+        max_length=500,
+        blank=True,
+        help_text="A link to the same agreement where it is registered elsewhere.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["title", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(retention_days__gte=1), name="protocol_retention_positive"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ProtocolSignatory(BaseModel):
+    """Who signed the protocol for one of its parties, and when."""
+
+    protocol = models.ForeignKey(Protocol, on_delete=models.CASCADE, related_name="signatories")
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField(max_length=150)
+    post_title = models.CharField(max_length=150)
+    signed_on = models.DateField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["organisation__name", "signed_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} for {self.organisation_id}"
+
+
+class ProtocolTransition(models.Model):
+    protocol = models.ForeignKey(Protocol, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(max_length=12, choices=ProtocolStatus.choices)
+    to_status = models.CharField(max_length=12, choices=ProtocolStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(blank=True)
+    occurred_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["occurred_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status}"
+
+
+# --- Briefing products ---------------------------------------------------------------------
+
+
+class ProductStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    IN_REVIEW = "in_review", "In review"
+    RELEASED = "released", "Released"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    SUPERSEDED = "superseded", "Superseded"
+
+
+# Statuses in which a product is read under clauses 1 to 6 of the gateway rule.
+READABLE_STATUSES = (ProductStatus.RELEASED, ProductStatus.SUPERSEDED)
+# Statuses in which the people working on it see it (they too must meet clauses 4 and 5).
+WORKING_STATUSES = (ProductStatus.DRAFT, ProductStatus.IN_REVIEW)
+
+
+class BriefingProduct(BaseModel):
+    producing_organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    title = models.CharField(max_length=200)
+    summary = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+    marking = models.ForeignKey("core.Marking", on_delete=models.PROTECT, related_name="+")
+    caveats = models.ManyToManyField("accounts.Caveat", related_name="+", blank=True)
+    area_gss_codes = models.JSONField(
+        "areas covered", default=list, blank=True, help_text="ONS GSS codes of the areas covered."
+    )
+    contributing_organisations = models.ManyToManyField(
+        "accounts.Organisation", related_name="+", blank=True
+    )
+    recipients = models.ManyToManyField("partnerships.Partnership", related_name="+", blank=True)
+    protocol = models.ForeignKey(
+        Protocol, null=True, blank=True, on_delete=models.PROTECT, related_name="products"
+    )
+    version = models.PositiveIntegerField(default=1)
+    supersedes = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
+    )
+    status = models.CharField(
+        max_length=12, choices=ProductStatus.choices, default=ProductStatus.DRAFT
+    )
+    # Above the ceiling: a record that the material exists, who holds it and how to ask.
+    held_elsewhere = models.BooleanField(default=False)
+    holder_post = models.ForeignKey(
+        "accounts.Post", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    how_to_ask = models.TextField(blank=True)
+    # The SHA-256 of the version as last saved (see versions.py); release recomputes it.
+    version_hash = models.CharField(max_length=64, blank=True)
+    personal_data_declared_hash = models.CharField(max_length=64, blank=True)
+    personal_data_declared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    personal_data_declared_at = models.DateTimeField(null=True, blank=True)
+    released_at = models.DateTimeField(null=True, blank=True)
+    released_on = models.DateField(null=True, blank=True)
+    retention_ends_on = models.DateField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-released_at", "-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "released_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(held_elsewhere=False) | Q(body=""),
+                name="held_elsewhere_has_no_body",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PersonKind(models.TextChoices):
+    AUTHOR = "author", "Author"
+    APPROVER = "approver", "Gateway approver"
+    CRITICAL_READER = "critical_reader", "Critical reader"
+
+
+class ProductPerson(models.Model):
+    """Someone the producing organisation named to work on a product before release."""
+
+    product = models.ForeignKey(BriefingProduct, on_delete=models.CASCADE, related_name="people")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=16, choices=PersonKind.choices)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "user__full_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product", "user", "kind"], name="product_person_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} as {self.kind}"
+
+
+class DisseminationKind(models.TextChoices):
+    POST = "post", "Post"
+    ROLE = "role", "Role in a recipient partnership"
+    ORGANISATION = "organisation", "Organisation"
+    USER = "user", "Named person"
+
+
+class DisseminationEntry(models.Model):
+    """One line of the dissemination list: everyone holding a post, everyone with a role in a
+    recipient partnership, everyone working for an organisation, or one named person."""
+
+    product = models.ForeignKey(
+        BriefingProduct, on_delete=models.CASCADE, related_name="dissemination"
+    )
+    kind = models.CharField(max_length=12, choices=DisseminationKind.choices)
+    post = models.ForeignKey(
+        "accounts.Post", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    role = models.CharField(max_length=24, blank=True)
+    organisation = models.ForeignKey(
+        "accounts.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["kind", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        kind="post",
+                        post__isnull=False,
+                        role="",
+                        organisation__isnull=True,
+                        user__isnull=True,
+                    )
+                    | (
+                        Q(
+                            kind="role",
+                            post__isnull=True,
+                            organisation__isnull=True,
+                            user__isnull=True,
+                        )
+                        & ~Q(role="")
+                    )
+                    | Q(
+                        kind="organisation",
+                        post__isnull=True,
+                        role="",
+                        organisation__isnull=False,
+                        user__isnull=True,
+                    )
+                    | Q(
+                        kind="user",
+                        post__isnull=True,
+                        role="",
+                        organisation__isnull=True,
+                        user__isnull=False,
+                    )
+                ),
+                name="dissemination_entry_names_one_thing",
+            ),
+            models.UniqueConstraint(
+                fields=["product", "post"], condition=Q(kind="post"), name="dissemination_post_once"
+            ),
+            models.UniqueConstraint(
+                fields=["product", "role"], condition=Q(kind="role"), name="dissemination_role_once"
+            ),
+            models.UniqueConstraint(
+                fields=["product", "organisation"],
+                condition=Q(kind="organisation"),
+                name="dissemination_organisation_once",
+            ),
+            models.UniqueConstraint(
+                fields=["product", "user"], condition=Q(kind="user"), name="dissemination_user_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.post_id or self.role or self.organisation_id or self.user_id}"
+
+    @property
+    def role_label(self) -> str:
+        from lde.partnerships.models import Role
+
+        return str(Role(self.role).label).lower() if self.role in Role.values else self.role
+
+
+class Attachment(models.Model):
+    """A file stored outside the web root under a random name, with a SHA-256 of its content,
+    served only through the policy-checked view. Retention deletes the file and keeps the row."""
+
+    product = models.ForeignKey(
+        BriefingProduct, on_delete=models.CASCADE, related_name="attachments"
+    )
+    file_name = models.CharField(max_length=200)
+    stored_name = models.CharField(max_length=64)
+    content_hash = models.CharField(max_length=64)
+    size = models.PositiveBigIntegerField()
+    content_type = models.CharField(max_length=100)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    file_deleted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["file_name", "pk"]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+
+class ProductTransition(models.Model):
+    product = models.ForeignKey(
+        BriefingProduct, on_delete=models.CASCADE, related_name="transitions"
+    )
+    from_status = models.CharField(max_length=12, choices=ProductStatus.choices)
+    to_status = models.CharField(max_length=12, choices=ProductStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(blank=True)
+    version_hash = models.CharField(max_length=64, blank=True)
+    occurred_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["occurred_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status}"
+
+
+class Approval(models.Model):
+    """A gateway approver's agreement, for their organisation, to one exact version."""
+
+    product = models.ForeignKey(BriefingProduct, on_delete=models.CASCADE, related_name="approvals")
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    version_hash = models.CharField(max_length=64)
+    approved_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["approved_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["product", "approver"], name="one_approval_each")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.approver_id} approved {self.version_hash[:12]}"
+
+
+class ReviewComment(models.Model):
+    """A critical reader's (or approver's) comment, on the version they were given."""
+
+    product = models.ForeignKey(
+        BriefingProduct, on_delete=models.CASCADE, related_name="review_comments"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField()
+    version_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Comment {self.pk}"
+
+
+class ProductRead(models.Model):
+    """Who has opened a product: the access record its authors and approvers see."""
+
+    product = models.ForeignKey(BriefingProduct, on_delete=models.CASCADE, related_name="reads")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    first_read_at = models.DateTimeField()
+    last_read_at = models.DateTimeField()
+    times = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-last_read_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["product", "user"], name="one_read_record_each")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} read {self.product_id}"
+
+
+class Acknowledgement(models.Model):
+    """A reader's "read and understood", for the version they read."""
+
+    product = models.ForeignKey(
+        BriefingProduct, on_delete=models.CASCADE, related_name="acknowledgements"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    version_hash = models.CharField(max_length=64)
+    acknowledged_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["acknowledged_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["product", "user"], name="one_acknowledgement_each")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} acknowledged {self.product_id}"
+
+
+class Feedback(models.Model):
+    """A reader's feedback to the contributors (¶158): whether it was useful, what is missing.
+    Never a concern about a person, which goes to the proper referral route."""
+
+    product = models.ForeignKey(BriefingProduct, on_delete=models.CASCADE, related_name="feedback")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Feedback {self.pk}"
+
+
+class AccessRequestStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    ANSWERED = "answered", "Answered"
+
+
+class AccessRequest(models.Model):
+    """A request to the holder of material kept above the ceiling, sent from its record."""
+
+    product = models.ForeignKey(
+        BriefingProduct, on_delete=models.CASCADE, related_name="access_requests"
+    )
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField()
+    status = models.CharField(
+        max_length=10, choices=AccessRequestStatus.choices, default=AccessRequestStatus.OPEN
+    )
+    answer = models.TextField(blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Access request {self.pk}"

@@ -1,0 +1,426 @@
+"""Who may see and do what in the information sharing gateway.
+
+The gateway rule of `architecture.md` is stated here once, three ways that must agree:
+
+- `gateway_allows(user, product)`: the rule in plain Python over plain data, the reference;
+- `gateway_q(user)`: the same rule as one database filter, built from the user's facts with
+  `Exists` subqueries, for lists, counts and single reads alike;
+- `BriefingProductPolicy.allows`, which reads one product's facts from the database and asks the
+  reference.
+
+Property tests over generated worlds prove the filter and the reference agree for every (user,
+product) pair. Nothing here reads `is_superuser`, and no role widens the rule: each action on a
+product is the rule first, and then what the action needs besides.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from django.db.models import Exists, OuterRef, Q
+
+from lde.core.access.facts import UserFacts
+from lde.core.access.markings import Marking
+from lde.core.access.policy import NOTHING, Policy
+from lde.partnerships.models import Role
+from lde.partnerships.reach import READER_ROLES, reached
+from lde.sharing.models import (
+    READABLE_STATUSES,
+    WORKING_STATUSES,
+    AccessRequest,
+    AccessRequestStatus,
+    BriefingProduct,
+    DisseminationEntry,
+    DisseminationKind,
+    PersonKind,
+    ProductPerson,
+    ProductStatus,
+    Protocol,
+    ProtocolStatus,
+)
+
+# --- The gateway rule ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProductFacts:
+    """What the gateway rule, and the actions on a product, need to know about it."""
+
+    status: str
+    recipients: frozenset[int]
+    dissemination_posts: frozenset[int]
+    dissemination_roles: frozenset[str]
+    dissemination_organisations: frozenset[int]
+    dissemination_users: frozenset[int]
+    required_vetting: int
+    caveats: frozenset[str]
+    protocol_in_force: bool
+    protocol_parties: frozenset[int]
+    # user id -> what they were named as (author, approver, critical reader)
+    people: Mapping[int, frozenset[str]] = field(default_factory=dict)
+    producing_organisation: int | None = None
+    contributing_organisations: frozenset[int] = frozenset()
+    held_elsewhere: bool = False
+
+
+def user_partnerships(user: UserFacts) -> frozenset[int]:
+    """ "The user's partnerships" of the rule: those they are a member of, in any role, and those
+    they inspect under a live assignment. A peer reviewer's partnership is not among them."""
+    return user.member_of | user.inspected
+
+
+def on_dissemination_list(user: UserFacts, product: ProductFacts) -> bool:
+    """Clause 3: by name, organisation, a post held today, or a role held in a recipient."""
+    if user.user_id in product.dissemination_users:
+        return True
+    if (
+        user.organisation_id is not None
+        and user.organisation_id in product.dissemination_organisations
+    ):
+        return True
+    if user.post_ids & product.dissemination_posts:
+        return True
+    return any(
+        product.dissemination_roles & user.roles.get(partnership, frozenset())
+        for partnership in product.recipients
+    )
+
+
+def gateway_allows(user: UserFacts, product: ProductFacts) -> bool:
+    """The gateway rule. A user sees a product (its body, its title, or its existence in any
+    count) only when:
+
+    4. their live clearance covers its marking, and
+    5. they hold every caveat on it; and then either
+       - it is released or superseded (1), one of their partnerships is among its recipients
+         (2), they are on its dissemination list (3), and the protocol it is released under is
+         in force with their organisation a party to it (6); or
+       - it is not yet released and they were named to work on it (author, gateway approver or
+         critical reader).
+    A withdrawn product is seen by nobody.
+    """
+    if user.user_id is None:
+        return False
+    if user.clearance < product.required_vetting or not product.caveats <= user.caveats:
+        return False
+    if product.status in WORKING_STATUSES:
+        return user.user_id in product.people
+    if product.status not in READABLE_STATUSES:
+        return False
+    if not user_partnerships(user) & product.recipients:
+        return False
+    if not on_dissemination_list(user, product):
+        return False
+    return (
+        product.protocol_in_force
+        and user.organisation_id is not None
+        and user.organisation_id in product.protocol_parties
+    )
+
+
+def _recipient_in(partnerships: frozenset[int]) -> Q:
+    return Q(
+        Exists(
+            BriefingProduct.recipients.through.objects.filter(
+                briefingproduct_id=OuterRef("pk"), partnership_id__in=sorted(partnerships)
+            )
+        )
+    )
+
+
+def gateway_q(user: UserFacts) -> Q:
+    """The gateway rule as one filter on briefing products, from the user's facts alone."""
+    if user.user_id is None:
+        return NOTHING
+    covered = Q(
+        Exists(
+            Marking.objects.filter(pk=OuterRef("marking_id")).filter(
+                Q(maps_to__isnull=True, required_vetting__lte=user.clearance)
+                | Q(maps_to__required_vetting__lte=user.clearance)
+            )
+        )
+    )
+    caveats = ~Q(
+        Exists(
+            BriefingProduct.caveats.through.objects.filter(
+                briefingproduct_id=OuterRef("pk")
+            ).exclude(caveat__code__in=sorted(user.caveats))
+        )
+    )
+    working = Q(status__in=WORKING_STATUSES) & Q(
+        Exists(ProductPerson.objects.filter(product_id=OuterRef("pk"), user_id=user.user_id))
+    )
+    partnerships = user_partnerships(user)
+    if not partnerships or user.organisation_id is None:
+        return covered & caveats & working
+    listed = DisseminationEntry.objects.filter(product_id=OuterRef("pk"))
+    entry = Q(kind=DisseminationKind.USER, user_id=user.user_id) | Q(
+        kind=DisseminationKind.ORGANISATION, organisation_id=user.organisation_id
+    )
+    if user.post_ids:
+        entry |= Q(kind=DisseminationKind.POST, post_id__in=sorted(user.post_ids))
+    on_list = Q(Exists(listed.filter(entry)))
+    for role in sorted({r for held in user.roles.values() for r in held}):
+        on_list |= Q(Exists(listed.filter(kind=DisseminationKind.ROLE, role=role))) & _recipient_in(
+            user.partnerships_with(role)
+        )
+    in_force = Q(
+        Exists(
+            Protocol.parties.through.objects.filter(
+                protocol_id=OuterRef("protocol_id"),
+                protocol__status=ProtocolStatus.IN_FORCE,
+                organisation_id=user.organisation_id,
+            )
+        )
+    )
+    readable = Q(status__in=READABLE_STATUSES) & _recipient_in(partnerships) & on_list & in_force
+    return covered & caveats & (working | readable)
+
+
+def product_facts(product: BriefingProduct) -> ProductFacts:
+    """One product's facts, read from the database (prefetched relations are used if present)."""
+    posts: set[int] = set()
+    roles: set[str] = set()
+    organisations: set[int] = set()
+    users: set[int] = set()
+    for entry in product.dissemination.all():
+        if entry.kind == DisseminationKind.POST and entry.post_id is not None:
+            posts.add(entry.post_id)
+        elif entry.kind == DisseminationKind.ROLE:
+            roles.add(entry.role)
+        elif entry.kind == DisseminationKind.ORGANISATION and entry.organisation_id is not None:
+            organisations.add(entry.organisation_id)
+        elif entry.kind == DisseminationKind.USER and entry.user_id is not None:
+            users.add(entry.user_id)
+    people: dict[int, set[str]] = {}
+    for person in product.people.all():
+        people.setdefault(person.user_id, set()).add(person.kind)
+    protocol = product.protocol
+    return ProductFacts(
+        status=product.status,
+        recipients=frozenset(p.pk for p in product.recipients.all()),
+        dissemination_posts=frozenset(posts),
+        dissemination_roles=frozenset(roles),
+        dissemination_organisations=frozenset(organisations),
+        dissemination_users=frozenset(users),
+        required_vetting=product.marking.current.required_vetting,
+        caveats=frozenset(c.code for c in product.caveats.all()),
+        protocol_in_force=protocol is not None and protocol.status == ProtocolStatus.IN_FORCE,
+        protocol_parties=frozenset(o.pk for o in protocol.parties.all())
+        if protocol is not None
+        else frozenset(),
+        people={user: frozenset(kinds) for user, kinds in people.items()},
+        producing_organisation=product.producing_organisation_id,
+        contributing_organisations=frozenset(
+            o.pk for o in product.contributing_organisations.all()
+        ),
+        held_elsewhere=product.held_elsewhere,
+    )
+
+
+# --- Actions on a product: the rule first, then what each action needs ----------------------
+
+
+def _named(user: UserFacts, product: ProductFacts, *kinds: str) -> bool:
+    return bool(product.people.get(user.user_id or 0, frozenset()) & set(kinds))
+
+
+def product_action_allows(user: UserFacts, action: str, product: ProductFacts) -> bool:
+    if not gateway_allows(user, product):
+        return False
+    status = product.status
+    if action in ("view", "download"):
+        return True
+    if action == "edit":
+        return status == ProductStatus.DRAFT and _named(user, product, PersonKind.AUTHOR)
+    if action == "manage_people":
+        return status in WORKING_STATUSES and _named(user, product, PersonKind.AUTHOR)
+    if action == "submit":
+        return status == ProductStatus.DRAFT and _named(user, product, PersonKind.AUTHOR)
+    if action in ("return_to_draft", "release"):
+        return status == ProductStatus.IN_REVIEW and _named(
+            user, product, PersonKind.AUTHOR, PersonKind.APPROVER
+        )
+    if action == "approve":
+        required = {product.producing_organisation, *product.contributing_organisations}
+        return (
+            status == ProductStatus.IN_REVIEW
+            and _named(user, product, PersonKind.APPROVER)
+            and user.organisation_id in required
+        )
+    if action == "comment":
+        return status in WORKING_STATUSES and _named(
+            user, product, PersonKind.CRITICAL_READER, PersonKind.APPROVER
+        )
+    if action == "view_review":
+        return _named(user, product, *PersonKind.values)
+    if action in ("withdraw", "view_readership"):
+        allowed = READABLE_STATUSES if action == "withdraw" else tuple(ProductStatus.values)
+        return status in allowed and _named(user, product, PersonKind.AUTHOR, PersonKind.APPROVER)
+    if action == "new_version":
+        return status == ProductStatus.RELEASED and _named(user, product, PersonKind.AUTHOR)
+    if action in ("acknowledge", "feedback"):
+        return status in READABLE_STATUSES
+    if action == "request_access":
+        return status == ProductStatus.RELEASED and product.held_elsewhere
+    return False
+
+
+class BriefingProductPolicy(Policy[BriefingProduct]):
+    model = BriefingProduct
+    actions = (
+        "view",
+        "download",
+        "edit",
+        "manage_people",
+        "submit",
+        "return_to_draft",
+        "approve",
+        "comment",
+        "release",
+        "withdraw",
+        "new_version",
+        "acknowledge",
+        "feedback",
+        "view_review",
+        "view_readership",
+        "request_access",
+    )
+    who_can: ClassVar[dict[str, str]] = {
+        "edit": "The product's authors change it while it is a draft.",
+        "manage_people": "The product's authors name its authors, gateway approvers and critical "
+        "readers before it is released.",
+        "submit": "The product's authors send a draft for gateway review.",
+        "return_to_draft": "The product's authors and gateway approvers return it to draft.",
+        "approve": "The product's gateway approvers approve it for their organisation, which "
+        "must be the producing or a contributing organisation, while it is in review.",
+        "comment": "The product's critical readers and gateway approvers comment while it is in "
+        "draft or review.",
+        "release": "The product's authors and gateway approvers release it once it is approved.",
+        "withdraw": "The product's authors and gateway approvers withdraw it once released.",
+        "new_version": "The product's authors start a new version of a released product.",
+        "acknowledge": "Readers acknowledge a released product.",
+        "feedback": "Readers send feedback on a released product.",
+        "view_review": "The people named to work on the product see its gateway review.",
+        "view_readership": "The product's authors and gateway approvers see who has read it.",
+        "request_access": "Readers of a record of material held elsewhere ask its holder for it.",
+    }
+
+    def allows(self, facts: UserFacts, action: str, obj: BriefingProduct) -> bool:
+        return product_action_allows(facts, action, product_facts(obj))
+
+    def abilities(self, facts: UserFacts, obj: BriefingProduct) -> dict[str, bool]:
+        """Every action at once, reading the product's facts once (for a page's buttons)."""
+        known = product_facts(obj)
+        return {action: product_action_allows(facts, action, known) for action in self.actions}
+
+    def filter_for(self, facts: UserFacts, action: str) -> Q:
+        if action in ("view", "download"):
+            return gateway_q(facts)
+        # Lists are only ever of what a user may see; the other actions are decided per product
+        # by `allows`, after the rule itself.
+        raise ValueError(f"BriefingProductPolicy filters only 'view', not {action!r}")
+
+
+product_policy = BriefingProductPolicy()
+
+
+# --- Protocols -----------------------------------------------------------------------------
+
+
+def protocol_reader_organisations(facts: UserFacts) -> frozenset[int]:
+    """Partner organisations of the partnerships the user reads as a coordinator, board member,
+    contributor or viewer, or inspects: a protocol one of them is party to is read there."""
+    return facts.organisations_of(reached(facts, READER_ROLES, inspectors=True))
+
+
+def protocol_manager_organisations(facts: UserFacts) -> frozenset[int]:
+    return facts.organisations_of(facts.partnerships_with(Role.COORDINATOR))
+
+
+def _party_q(organisations: frozenset[int]) -> Q:
+    return Q(
+        Exists(
+            Protocol.parties.through.objects.filter(
+                protocol_id=OuterRef("pk"), organisation_id__in=sorted(organisations)
+            )
+        )
+    )
+
+
+class ProtocolPolicy(Policy[Protocol]):
+    """permissions.md, "information sharing protocols": coordinators read and write where their
+    partnership is a party (one of its partner organisations is); board members, contributors,
+    viewers and live inspectors read them; nobody else."""
+
+    model = Protocol
+    actions = ("view", "manage")
+    who_can: ClassVar[dict[str, str]] = {
+        "manage": "Coordinators of a partnership one of whose partner organisations is a party "
+        "change the protocol, until it has ended.",
+    }
+
+    def allows(self, facts: UserFacts, action: str, obj: Protocol) -> bool:
+        parties = {o.pk for o in obj.parties.all()}
+        if action == "view":
+            return bool(parties & protocol_reader_organisations(facts))
+        if action == "manage":
+            return obj.status != ProtocolStatus.ENDED and bool(
+                parties & protocol_manager_organisations(facts)
+            )
+        return False
+
+    def filter_for(self, facts: UserFacts, action: str) -> Q:
+        if action == "view":
+            return _party_q(protocol_reader_organisations(facts))
+        if action == "manage":
+            return _party_q(protocol_manager_organisations(facts)) & ~Q(status=ProtocolStatus.ENDED)
+        raise ValueError(f"ProtocolPolicy filters only 'view' and 'manage', not {action!r}")
+
+    def may_create(self, facts: UserFacts) -> bool:
+        """Any coordinator may draft a protocol, with their partnership's organisation a party."""
+        return bool(facts.partnerships_with(Role.COORDINATOR))
+
+
+protocol_policy = ProtocolPolicy()
+
+
+# --- Requests for material held above the ceiling ------------------------------------------
+
+
+class AccessRequestPolicy(Policy[AccessRequest]):
+    """A request is seen by whoever sent it and whoever holds the post that holds the material,
+    and only while they can still see the product's record under the gateway rule."""
+
+    model = AccessRequest
+    actions = ("view", "answer")
+    who_can: ClassVar[dict[str, str]] = {
+        "answer": "The holder of the post that holds the material answers an open request.",
+    }
+
+    def allows(self, facts: UserFacts, action: str, obj: AccessRequest) -> bool:
+        product = obj.product
+        holder = product.holder_post_id is not None and product.holder_post_id in facts.post_ids
+        if not product_policy.allows(facts, "view", product):
+            return False
+        if action == "view":
+            return holder or obj.requester_id == facts.user_id
+        if action == "answer":
+            return holder and obj.status == AccessRequestStatus.OPEN
+        return False
+
+    def filter_for(self, facts: UserFacts, action: str) -> Q:
+        if action != "view":
+            raise ValueError(f"AccessRequestPolicy filters only 'view', not {action!r}")
+        mine = Q(requester_id=facts.user_id or 0)
+        if facts.post_ids:
+            mine |= Q(product__holder_post_id__in=sorted(facts.post_ids))
+        visible = Exists(
+            BriefingProduct.objects.filter(gateway_q(facts), pk=OuterRef("product_id"))
+        )
+        return mine & Q(visible)
+
+
+access_request_policy = AccessRequestPolicy()

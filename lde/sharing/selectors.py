@@ -1,0 +1,312 @@
+"""Reads of the information sharing gateway, already scoped by the policies.
+
+Every read of a briefing product — a list, a count, one product, one attachment — goes through
+`product_policy`, whose filter is the gateway rule. The choice lists for the forms read site-level
+registers (organisations, partnerships, posts, markings), which are not marked material.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from lde.accounts.models import Caveat, Organisation, Post, PostHolding, User
+from lde.accounts.selectors import live_holding_q
+from lde.core.access.facts import facts_for, today
+from lde.core.access.markings import Marking, MarkingScheme, vetting_covers
+from lde.partnerships.models import Partnership
+from lde.sharing.models import (
+    AccessRequest,
+    Acknowledgement,
+    Approval,
+    Attachment,
+    BriefingProduct,
+    DisseminationEntry,
+    Feedback,
+    PersonKind,
+    ProductPerson,
+    ProductRead,
+    ProductStatus,
+    ProductTransition,
+    Protocol,
+    ProtocolSignatory,
+    ProtocolStatus,
+    ProtocolTransition,
+    ReviewComment,
+)
+from lde.sharing.policies import access_request_policy, product_policy, protocol_policy
+
+# --- Protocols -----------------------------------------------------------------------------
+
+
+def protocol_list(*, user: Any, status: str = "") -> QuerySet[Protocol]:
+    protocols = protocol_policy.visible_to(user, "view").prefetch_related(
+        Prefetch("parties", queryset=Organisation.objects.order_by("name"))
+    )
+    if status:
+        protocols = protocols.filter(status=status)
+    return protocols.order_by("title", "pk")
+
+
+def protocol_get(*, user: Any, protocol_id: Any) -> Protocol:
+    return protocol_policy.get_or_404(
+        user,
+        protocol_id,
+        Protocol.objects.prefetch_related(
+            Prefetch("parties", queryset=Organisation.objects.order_by("name")),
+            Prefetch("controllers", queryset=Organisation.objects.order_by("name")),
+        ),
+    )
+
+
+def protocol_history(*, protocol: Protocol) -> QuerySet[ProtocolTransition]:
+    return protocol.transitions.select_related("actor").order_by("occurred_at", "pk")
+
+
+def protocol_signatories(*, protocol: Protocol) -> QuerySet[ProtocolSignatory]:
+    return protocol.signatories.select_related("organisation").order_by(
+        "organisation__name", "signed_on", "pk"
+    )
+
+
+def protocols_for_release(*, organisation_id: int | None) -> QuerySet[Protocol]:
+    """The protocols a product of this organisation may name: those it is a party to and that
+    have not ended. Release needs the one named to be in force."""
+    if organisation_id is None:
+        return Protocol.objects.none()
+    return (
+        Protocol.objects.filter(parties=organisation_id)
+        .exclude(status=ProtocolStatus.ENDED)
+        .order_by("title", "pk")
+    )
+
+
+# --- Products ------------------------------------------------------------------------------
+
+
+def product_list(*, user: Any, status: str = "") -> QuerySet[BriefingProduct]:
+    """Products the user may see, each row with what the list shows, in a fixed number of
+    queries whatever the number of products."""
+    products = (
+        product_policy.visible_to(user, "view")
+        .select_related("producing_organisation", "marking", "marking__maps_to", "protocol")
+        .prefetch_related(Prefetch("caveats", queryset=Caveat.objects.order_by("name")))
+    )
+    if status:
+        products = products.filter(status=status)
+    # Drafts and products in review (never released) first, on both databases.
+    return products.order_by(F("released_at").desc(nulls_first=True), "-created_at", "-pk")
+
+
+def product_count(*, user: Any, status: str = "") -> int:
+    products = product_policy.visible_to(user, "view")
+    if status:
+        products = products.filter(status=status)
+    return products.count()
+
+
+def _product_queryset() -> QuerySet[BriefingProduct]:
+    return BriefingProduct.objects.select_related(
+        "producing_organisation",
+        "marking",
+        "marking__maps_to",
+        "protocol",
+        "holder_post__organisation",
+        "supersedes",
+    ).prefetch_related(
+        Prefetch("caveats", queryset=Caveat.objects.order_by("name")),
+        Prefetch("recipients", queryset=Partnership.objects.order_by("name")),
+        Prefetch("contributing_organisations", queryset=Organisation.objects.order_by("name")),
+        "dissemination",
+        "people",
+        "protocol__parties",
+    )
+
+
+def product_get(*, user: Any, product_id: Any) -> BriefingProduct:
+    """One product, if the user may see it; otherwise the same 404 as a missing one."""
+    return product_policy.get_or_404(user, product_id, _product_queryset())
+
+
+def attachment_get(*, product: BriefingProduct, attachment_id: Any) -> Attachment:
+    """An attachment of a product the caller has already fetched through `product_get`."""
+    try:
+        return product.attachments.get(pk=int(attachment_id))
+    except (Attachment.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise Http404 from None
+
+
+def product_attachments(*, product: BriefingProduct) -> QuerySet[Attachment]:
+    return product.attachments.order_by("file_name", "pk")
+
+
+def product_successor(*, user: Any, product: BriefingProduct) -> BriefingProduct | None:
+    """The next version, if this user may see it."""
+    return product_policy.visible_to(user, "view").filter(supersedes=product).first()
+
+
+def product_people(*, product: BriefingProduct) -> QuerySet[ProductPerson]:
+    return product.people.select_related("user", "user__organisation").order_by(
+        "kind", "user__full_name", "pk"
+    )
+
+
+def product_dissemination(*, product: BriefingProduct) -> QuerySet[DisseminationEntry]:
+    return product.dissemination.select_related(
+        "post__organisation", "organisation", "user"
+    ).order_by("kind", "pk")
+
+
+def product_history(*, product: BriefingProduct) -> QuerySet[ProductTransition]:
+    return product.transitions.select_related("actor").order_by("occurred_at", "pk")
+
+
+def product_approvals(*, product: BriefingProduct) -> QuerySet[Approval]:
+    return product.approvals.select_related("approver", "organisation").order_by(
+        "approved_at", "pk"
+    )
+
+
+def product_comments(*, product: BriefingProduct) -> QuerySet[ReviewComment]:
+    return product.review_comments.select_related("author").order_by("created_at", "pk")
+
+
+def product_reads(*, product: BriefingProduct) -> QuerySet[ProductRead]:
+    return product.reads.select_related("user", "user__organisation").order_by(
+        "user__full_name", "pk"
+    )
+
+
+def product_acknowledgements(*, product: BriefingProduct) -> dict[int, Acknowledgement]:
+    return {a.user_id: a for a in product.acknowledgements.all()}
+
+
+def product_feedback(*, product: BriefingProduct) -> QuerySet[Feedback]:
+    return product.feedback.select_related("author").order_by("-created_at", "-pk")
+
+
+def acknowledgement_of(*, user: Any, product: BriefingProduct) -> Acknowledgement | None:
+    return product.acknowledgements.filter(user_id=user.pk).first()
+
+
+def products_for_attention(*, user: Any) -> dict[str, Any]:
+    """For the home page: products waiting for this user's approval of their current version,
+    and released products they have not yet acknowledged. Counts are of visible products only."""
+    visible = product_policy.visible_to(user, "view")
+    waiting = (
+        visible.filter(status=ProductStatus.IN_REVIEW)
+        .filter(
+            Exists(
+                ProductPerson.objects.filter(
+                    product_id=OuterRef("pk"), user_id=user.pk, kind=PersonKind.APPROVER
+                )
+            )
+        )
+        .exclude(
+            Exists(
+                Approval.objects.filter(
+                    product_id=OuterRef("pk"),
+                    approver_id=user.pk,
+                    version_hash=OuterRef("version_hash"),
+                )
+            )
+        )
+        .order_by("-created_at", "-pk")
+    )
+    unread = visible.filter(status=ProductStatus.RELEASED).exclude(
+        Exists(Acknowledgement.objects.filter(product_id=OuterRef("pk"), user_id=user.pk))
+    )
+    return {"waiting": list(waiting[:10]), "unacknowledged": unread.count()}
+
+
+# --- Choices for the forms -----------------------------------------------------------------
+
+
+def marking_choices(*, user: Any) -> QuerySet[Marking]:
+    """Markings of today's scheme that the user's own clearance covers."""
+    clearance = facts_for(user).clearance
+    allowed = [
+        m.pk
+        for m in Marking.objects.filter(scheme=MarkingScheme.CURRENT)
+        if vetting_covers(clearance, m)
+    ]
+    return Marking.objects.filter(pk__in=allowed).order_by("rank")
+
+
+def caveat_choices(*, user: Any) -> QuerySet[Caveat]:
+    """The caveats the user holds: nobody restricts a product to a group they are not in."""
+    return Caveat.objects.filter(code__in=sorted(facts_for(user).caveats)).order_by("name")
+
+
+def organisation_choices() -> QuerySet[Organisation]:
+    return Organisation.objects.order_by("name")
+
+
+def partnership_choices() -> QuerySet[Partnership]:
+    """Any partnership may be a recipient: a producer may belong to none of them."""
+    return Partnership.objects.order_by("name")
+
+
+def post_choices(
+    *, product: BriefingProduct | None = None, organisation_id: int | None = None
+) -> QuerySet[Post]:
+    """Posts of the producing and contributing organisations and of the recipients' partner
+    organisations; for a new product, the posts of the organisation producing it."""
+    posts = Post.objects.select_related("organisation")
+    if product is None:
+        return posts.filter(organisation_id=organisation_id or 0).order_by("title")
+    organisations = {product.producing_organisation_id}
+    organisations |= set(product.contributing_organisations.values_list("pk", flat=True))
+    organisations |= set(
+        Partnership.objects.filter(pk__in=product.recipients.values("pk")).values_list(
+            "partner_links__organisation_id", flat=True
+        )
+    )
+    return posts.filter(organisation_id__in=[o for o in organisations if o is not None]).order_by(
+        "organisation__name", "title"
+    )
+
+
+def user_by_email(*, email: str) -> User | None:
+    return User.objects.filter(email__iexact=email.strip(), is_active=True).first()
+
+
+def post_holder(*, post: Post | None) -> User | None:
+    if post is None:
+        return None
+    holding = (
+        PostHolding.objects.filter(live_holding_q(today()), post=post)
+        .select_related("user")
+        .first()
+    )
+    return holding.user if holding else None
+
+
+# --- Access requests -----------------------------------------------------------------------
+
+
+def access_request_list(*, user: Any) -> QuerySet[AccessRequest]:
+    return (
+        access_request_policy.visible_to(user, "view")
+        .select_related("product", "requester", "answered_by")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def access_request_get(*, user: Any, request_id: Any) -> AccessRequest:
+    return access_request_policy.get_or_404(
+        user,
+        request_id,
+        AccessRequest.objects.select_related("product", "product__marking", "requester"),
+    )
+
+
+def open_requests_count(*, user: Any) -> int:
+    facts = facts_for(user)
+    return (
+        access_request_list(user=user)
+        .filter(Q(product__holder_post_id__in=sorted(facts.post_ids)), status="open")
+        .count()
+    )
