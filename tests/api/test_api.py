@@ -137,3 +137,27 @@ def test_no_two_api_schemas_share_a_name() -> None:
         if isinstance(node, ast.ClassDef)
     )
     assert [name for name, count in names.items() if count > 1] == []
+
+
+def test_a_nul_character_anywhere_is_refused_with_422_and_nothing_written(client: Client) -> None:
+    coordinator = MembershipFactory(role=Role.COORDINATOR)
+    _, raw = api_token_create(actor=coordinator.user, name="script")
+    searched = client.get("/api/v1/organisations?search=ab%00c", headers=_bearer(raw))
+    assert searched.status_code == 422
+    assert searched.json()["errors"] == [
+        {
+            "type": "null_character",
+            "loc": ["query", "search"],
+            "msg": "Text may not contain NUL (0x00).",
+        }
+    ]
+    before = Membership.objects.count()
+    posted = client.post(
+        f"/api/v1/partnerships/{coordinator.partnership_id}/memberships",
+        {"email": "a@example.test", "full_name": "A\u0000B", "role": "viewer"},
+        content_type="application/json",
+        headers=_bearer(raw),
+    )
+    assert posted.status_code == 422
+    assert [e["loc"] for e in posted.json()["errors"]] == [["body", "full_name"]]
+    assert Membership.objects.count() == before
