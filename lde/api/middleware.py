@@ -3,8 +3,8 @@
 No text field stores a NUL (PostgreSQL refuses it outright, and the web forms refuse it through
 Django's own validator), so a NUL in a query, a JSON body or a form field is answered 422 in the
 API's own error format rather than reaching the database as a server error. It is one check in
-one place because it concerns every endpoint alike; files uploaded in a multipart body are bytes
-and are not checked.
+one place because it concerns every endpoint alike. Multipart bodies are not checked: the API
+takes only files in them, and a file's bytes may hold anything.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def _sent(request: HttpRequest) -> list[dict[str, Any]]:
         except ValueError:
             return errors  # not JSON: the endpoint answers that itself
         errors += null_characters(body, ["body"])
-    elif content_type in {"multipart/form-data", "application/x-www-form-urlencoded"}:
+    elif content_type == "application/x-www-form-urlencoded":
         errors += [
             {**e, "loc": e["loc"][:2]}
             for e in null_characters(

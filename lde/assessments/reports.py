@@ -20,6 +20,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
@@ -199,13 +200,28 @@ BOLD = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
 
 
+# Characters a worksheet cannot hold (control characters other than tab and line breaks), and
+# the most a cell holds: text typed on the pages may contain either.
+CELL_LIMIT = 32_767
+CUT_SHORT = " … (cut short: see the assessment page)"
+
+
+def _cell_text(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+    if len(value) > CELL_LIMIT:
+        value = value[: CELL_LIMIT - len(CUT_SHORT)] + CUT_SHORT
+    return value
+
+
 def _sheet(book: Workbook, title: str, header: list[str], rows: list[list[Any]]) -> None:
     sheet = book.create_sheet(title)
     sheet.append(header)
     for cell in sheet[1]:
         cell.font = BOLD
     for row in rows:
-        sheet.append(row)
+        sheet.append([_cell_text(value) for value in row])
     for index, name in enumerate(header, start=1):
         width = max([len(name), *(len(str(r[index - 1] or "")) for r in rows)]) + 2
         sheet.column_dimensions[get_column_letter(index)].width = min(width, 60)
@@ -229,7 +245,7 @@ def report_xlsx(report: Report) -> bytes:
     assert summary is not None
     summary.title = "Summary"
     overall = report.gaps.overall
-    for line in [
+    lines: list[list[Any]] = [
         ["Partnership", a.partnership.name],
         ["Assessment", a.title],
         ["Kind", a.get_kind_display()],
@@ -243,8 +259,9 @@ def report_xlsx(report: Report) -> bytes:
         ["How the scores are worked out", report.gaps.method],
         ["Made for", report.reader],
         ["Made at", f"{report.made_at:%d %B %Y %H:%M}"],
-    ]:
-        summary.append(line)
+    ]
+    for line in lines:
+        summary.append([_cell_text(value) for value in line])
     summary.column_dimensions["A"].width = 36
     summary.column_dimensions["B"].width = 90
     for cell in summary["A"]:

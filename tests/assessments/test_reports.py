@@ -230,3 +230,20 @@ def test_a_moderated_cycles_report_counts_and_shows_the_agreed_ratings(
             "The board met twice, not four times.",
         )
     ]
+
+
+def test_text_a_worksheet_cannot_hold_is_replaced_not_a_server_error(coordinator, published_pair):
+    _, second, _ = published_pair
+    second.responses.filter(criterion__identifier="board").update(
+        commentary="Bell\x07 and form feed\x0c here.", consensus_reason="x" * 40_000
+    )
+    response = signed_in(coordinator.user).get(reverse("assessments:report-xlsx", args=[second.pk]))
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.content))
+    board = next(
+        r for r in book["Ratings"].iter_rows(min_row=2, values_only=True) if r[1] == "board"
+    )
+    assert board[5] == "Bell\ufffd and form feed\ufffd here."
+    assert len(board[6]) == 32_767 and board[6].endswith("(cut short: see the assessment page)")
+    pdf = signed_in(coordinator.user).get(reverse("assessments:report-pdf", args=[second.pk]))
+    assert pdf.status_code == 200 and "Bell" in pdf_text(pdf.content)
