@@ -1,4 +1,5 @@
-"""Refuses NUL characters in what is sent to the API, before any endpoint sees it.
+"""Refuses NUL characters and broken Unicode in what is sent to the API, before any endpoint
+sees it.
 
 No text field stores a NUL (PostgreSQL refuses it outright, and the web forms refuse it through
 Django's own validator), so a NUL in a query, a JSON body or a form field is answered 422 in the
@@ -16,12 +17,19 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 MESSAGE = "Text may not contain NUL (0x00)."
+UNICODE_MESSAGE = "Text must be valid Unicode: it holds half of a surrogate pair."
 
 
 def null_characters(value: Any, where: list[str | int]) -> list[dict[str, Any]]:
     """Each place in a parsed value that holds a NUL character, as the API reports a field."""
     if isinstance(value, str):
-        return [{"type": "null_character", "loc": where, "msg": MESSAGE}] if "\x00" in value else []
+        if "\x00" in value:
+            return [{"type": "null_character", "loc": where, "msg": MESSAGE}]
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate from a JSON "\ud800" escape
+            return [{"type": "invalid_unicode", "loc": where, "msg": UNICODE_MESSAGE}]
+        return []
     if isinstance(value, dict):
         return [e for k, v in value.items() for e in null_characters(v, [*where, str(k)])]
     if isinstance(value, list):

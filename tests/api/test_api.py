@@ -160,4 +160,12 @@ def test_a_nul_character_anywhere_is_refused_with_422_and_nothing_written(client
     )
     assert posted.status_code == 422
     assert [e["loc"] for e in posted.json()["errors"]] == [["body", "full_name"]]
+    half = client.post(
+        f"/api/v1/partnerships/{coordinator.partnership_id}/memberships",
+        '{"email": "a@example.test", "full_name": "A\\ud800B", "role": "viewer"}',
+        content_type="application/json",
+        headers=_bearer(raw),
+    )
+    assert half.status_code == 422
+    assert half.json()["errors"][0]["type"] == "invalid_unicode"
     assert Membership.objects.count() == before
