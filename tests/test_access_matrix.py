@@ -160,6 +160,7 @@ CASES: dict[str, Case] = {
     "sharing:attachment-download": Case(
         "GET", ("product_id", "attachment_id"), only(200, PRODUCT_READERS, 404)
     ),
+    "sharing:product-pdf": Case("GET", ("product_id",), only(200, PRODUCT_READERS, 404)),
     "sharing:product-update": Case("GET", ("product_id",), product_page()),
     "sharing:product-people": Case("GET", ("product_id",), product_page()),
     "sharing:product-person-remove": Case("POST", ("product_id", "person_id"), product_page()),
@@ -614,6 +615,11 @@ API_CASES: dict[tuple[str, str], dict[str, Any]] = {
     ),
     ("DELETE", "/api/v1/sharing/products/{product_id}/attachments/{attachment_id}"): product_page(),
     ("POST", "/api/v1/sharing/products/{product_id}/submit"): product_page(),
+    ("GET", "/api/v1/sharing/products/{product_id}/pdf"): only(200, PRODUCT_READERS, 404),
+    # The matrix product's author, approver and critical reader are its three readers.
+    ("GET", "/api/v1/sharing/products/{product_id}/personal-data-check"): only(
+        200, PRODUCT_READERS, 404
+    ),
     ("POST", "/api/v1/sharing/products/{product_id}/approve"): product_page(),
     ("POST", "/api/v1/sharing/products/{product_id}/comments"): product_page(),
     ("POST", "/api/v1/sharing/products/{product_id}/return-to-draft"): product_page(),

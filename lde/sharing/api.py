@@ -15,6 +15,7 @@ from typing import Annotated, Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.params import File
@@ -36,8 +37,9 @@ from lde.core.api_schemas import (
     PageParams,
 )
 from lde.partnerships.models import Partnership, Role
-from lde.sharing import selectors, services
+from lde.sharing import selectors, services, stamping
 from lde.sharing.models import (
+    READABLE_STATUSES,
     AccessRequest,
     Attachment,
     BriefingProduct,
@@ -254,6 +256,20 @@ class ProductDetailOut(ProductOut):
     review: ReviewOut | None = Field(
         description="For the people named to work on it: its gateway review. Null otherwise."
     )
+
+
+class ProductGuardFindingOut(Schema):
+    where: str = Field(description="The field or file, and the line (and page) it is on.")
+    kind: str = Field(description="What it looks like, e.g. Phone number.")
+    excerpt: str = Field(description="A masked excerpt: never the identifier itself.")
+
+
+class ProductGuardOut(Schema):
+    findings: list[ProductGuardFindingOut]
+    files_not_checked: list[str] = Field(
+        description="Attachments with no text the guard can read: check them yourself."
+    )
+    declared: bool = Field(description="An author declared this exact version free of it.")
 
 
 class ProductFilters(PageParams):
@@ -803,8 +819,8 @@ ATTACHMENT_DOCUMENT: dict[str, Any] = {
 
 @router.get(
     "/products/{product_id}/attachments/{attachment_id}",
-    response={200: None, **READ_ERRORS},
-    summary="Download an attachment, under the same rule; every download is audited",
+    response={200: None, **READ_ERRORS, 409: ErrorOut},
+    summary="Download an attachment, under the same rule (a PDF marked on every page); audited",
     openapi_extra=ATTACHMENT_DOCUMENT,
     url_name="attachment_download",
 )
@@ -816,7 +832,21 @@ def attachment_download(
     path = services.attachment_path(attachment)
     if attachment.file_deleted_at is not None or not path.is_file():
         raise Http404
-    services.attachment_download_record(actor=acting_user(request), attachment=attachment)
+    actor = acting_user(request)
+    if attachment.content_type == "application/pdf":
+        try:
+            data = stamping.stamp_pdf(
+                path.read_bytes(),
+                marking=stamping.marking_line(product),
+                handling=stamping.handling_line(actor.full_name, timezone.now()),
+            )
+        except stamping.Unstampable:
+            return Status(  # type: ignore[return-value]
+                409, ErrorOut(detail="The PDF could not be marked, so it is not served.")
+            )
+        services.attachment_download_record(actor=actor, attachment=attachment, stamped=True)
+        return _marked(data, f"attachment-{attachment.pk}.pdf", "application/octet-stream")
+    services.attachment_download_record(actor=actor, attachment=attachment, stamped=False)
     # Always as bytes: the file's own type is in the product's attachment list.
     served = FileResponse(
         path.open("rb"),
@@ -827,6 +857,40 @@ def attachment_download(
     served["X-Content-Type-Options"] = "nosniff"
     served["Cache-Control"] = "private, no-store"
     return served  # type: ignore[return-value]
+
+
+PDF_DOCUMENT: dict[str, Any] = {
+    "responses": {
+        200: {
+            "description": "The product as a PDF, marked on every page, with the reader's name",
+            "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    }
+}
+
+
+@router.get(
+    "/products/{product_id}/pdf",
+    response={200: None, **READ_ERRORS},
+    summary="A released product as a PDF, marked top and bottom on every page; audited",
+    openapi_extra=PDF_DOCUMENT,
+)
+def product_pdf(request: HttpRequest, product_id: ObjectId) -> HttpResponse:
+    product = _product(request, product_id, "download")
+    if product.status not in READABLE_STATUSES:
+        raise Http404
+    actor = acting_user(request)
+    data = stamping.product_pdf(product, reader_name=actor.full_name, when=timezone.now())
+    services.product_pdf_record(actor=actor, product=product)
+    return _marked(data, f"briefing-{product.pk}-v{product.version}.pdf", "application/pdf")
+
+
+def _marked(data: bytes, file_name: str, content_type: str) -> HttpResponse:
+    served = HttpResponse(data, content_type=content_type)
+    served["Content-Disposition"] = f'attachment; filename="{file_name}"'
+    served["X-Content-Type-Options"] = "nosniff"
+    served["Cache-Control"] = "private, no-store"
+    return served
 
 
 # --- Products: drafting --------------------------------------------------------------------
@@ -995,6 +1059,26 @@ def product_submit(
     except DjangoValidationError as error:
         return Status(400, _field_errors(error))
     return Status(200, _fresh(request, product))
+
+
+@router.get(
+    "/products/{product_id}/personal-data-check",
+    response={200: ProductGuardOut, **READ_ERRORS, 403: ErrorOut},
+    summary="What the personal-data guard finds in a product's text and attachments",
+)
+def product_personal_data_check(request: HttpRequest, product_id: ObjectId) -> ProductGuardOut:
+    """For the people named on it, who see it before review: the same check as the submit
+    page. Attachments were checked when they were uploaded; findings are masked."""
+    product = _product(request, product_id, "view_review")
+    guard = selectors.product_guard(product=product)
+    return ProductGuardOut(
+        findings=[
+            ProductGuardFindingOut(where=f.where, kind=f.kind, excerpt=f.excerpt)
+            for f in guard.findings
+        ],
+        files_not_checked=guard.unchecked,
+        declared=product.personal_data_declared_hash == version_hash(product),
+    )
 
 
 @router.post(

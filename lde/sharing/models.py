@@ -345,6 +345,10 @@ class Attachment(models.Model):
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
     file_deleted_at = models.DateTimeField(null=True, blank=True)
+    # What the personal-data guard found in the file's text at upload: kind, place and a masked
+    # excerpt, never the identifier itself. Null when the file has no text the guard can read
+    # (an image), so that the author is told it was not checked.
+    guard_findings = models.JSONField(null=True, blank=True, default=list)
 
     class Meta:
         ordering = ["file_name", "pk"]

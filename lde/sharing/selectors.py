@@ -7,6 +7,7 @@ registers (organisations, partnerships, posts, markings), which are not marked m
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
@@ -14,6 +15,7 @@ from django.http import Http404
 
 from lde.accounts.models import Caveat, Organisation, Post, PostHolding, User
 from lde.accounts.selectors import live_holding_q
+from lde.core import personal_data
 from lde.core.access.facts import facts_for, today
 from lde.core.access.markings import Marking, MarkingScheme, vetting_covers
 from lde.partnerships.models import Partnership
@@ -140,6 +142,50 @@ def attachment_get(*, product: BriefingProduct, attachment_id: Any) -> Attachmen
 
 def product_attachments(*, product: BriefingProduct) -> QuerySet[Attachment]:
     return product.attachments.order_by("file_name", "pk")
+
+
+@dataclass(frozen=True)
+class GuardFinding:
+    """Something in a product that looks like a person's identifier: what kind, where, and a
+    masked excerpt (enough to find it again, not enough to use it)."""
+
+    where: str
+    kind: str
+    excerpt: str
+
+
+@dataclass(frozen=True)
+class ProductGuard:
+    findings: list[GuardFinding] = field(default_factory=list)
+    unchecked: list[str] = field(default_factory=list)
+
+
+def product_guard(*, product: BriefingProduct) -> ProductGuard:
+    """What the personal-data guard finds in a product's text (title, summary, body and how to
+    ask) and in its attachments (as checked when each was uploaded), and the files it could not
+    read. One query whatever the number of files."""
+    findings = [
+        GuardFinding(f.place, f.kind, personal_data.masked(f.text))
+        for f in personal_data.scan_texts(
+            [
+                ("Title", product.title),
+                ("Summary", product.summary),
+                ("Body", product.body),
+                ("How to ask", product.how_to_ask),
+            ]
+        )
+    ]
+    unchecked: list[str] = []
+    for name, stored in product.attachments.order_by("file_name", "pk").values_list(
+        "file_name", "guard_findings"
+    ):
+        if stored is None:
+            unchecked.append(name)
+            continue
+        findings.extend(
+            GuardFinding(item["place"], item["kind"], item["excerpt"]) for item in stored
+        )
+    return ProductGuard(findings=findings, unchecked=unchecked)
 
 
 def product_successor(*, user: Any, product: BriefingProduct) -> BriefingProduct | None:

@@ -33,6 +33,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lde.accounts.models import GSS_CODE_PATTERN, Caveat, Organisation, Post, User
+from lde.core import personal_data
 from lde.core.access.facts import facts_for, today
 from lde.core.access.markings import Marking, marking_ceiling, marking_is_storable, vetting_covers
 from lde.core.access.policy import PermissionDenied403
@@ -842,6 +843,19 @@ def dissemination_remove(
     )
 
 
+def guard_check_file(data: bytes, content_type: str, name: str) -> list[dict[str, str]] | None:
+    """The personal-data guard's findings in a file, kept without the identifiers themselves
+    (kind, place, masked excerpt); None when the file has no text the guard can read."""
+    try:
+        findings = personal_data.scan_file(data, content_type, name)
+    except personal_data.Unreadable:
+        return None
+    return [
+        {"kind": f.kind, "place": f.place, "excerpt": personal_data.masked(f.text)}
+        for f in findings
+    ]
+
+
 @transaction.atomic
 def attachment_add(*, actor: User, product: BriefingProduct, upload: UploadedFile) -> Attachment:
     """Store a file outside the web root under a random name, with a SHA-256 of its content.
@@ -861,23 +875,30 @@ def attachment_add(*, actor: User, product: BriefingProduct, upload: UploadedFil
         raise ValidationError(
             {"file": "The file must be a PDF, Word, Excel, PowerPoint, CSV, text, PNG or JPEG file"}
         )
-    digest = hashlib.sha256()
+    name = Path(upload.name or "attachment").name[:200] or "attachment"
+    data = b"".join(upload.chunks())
+    findings = guard_check_file(data, content_type, name)
+    if findings is None and content_type == "application/pdf":
+        # A PDF whose text cannot be read cannot be stamped with its marking either.
+        raise ValidationError(
+            {
+                "file": "The PDF could not be read (it may be damaged or password-protected): "
+                "save it again without a password and attach it again"
+            }
+        )
     stored_name = uuid.uuid4().hex
     path = _files_dir() / stored_name
-    with path.open("wb") as handle:
-        for chunk in upload.chunks():
-            digest.update(chunk)
-            handle.write(chunk)
+    path.write_bytes(data)
     # Written before the row: if the transaction rolls back, no row points at the file.
-    name = Path(upload.name or "attachment").name[:200] or "attachment"
     attachment = Attachment.objects.create(
         product=product,
         file_name=name,
         stored_name=stored_name,
-        content_hash=digest.hexdigest(),
+        content_hash=hashlib.sha256(data).hexdigest(),
         size=upload.size,
         content_type=content_type,
         uploaded_by=actor,
+        guard_findings=findings,
     )
     after = rehash(actor=actor, product=product)
     _audit_product(
@@ -993,8 +1014,17 @@ def product_submit(
             "personal_data_declared_at",
         ]
     )
+    # The declaration is the author's; the guard's findings, which they saw on the submit page,
+    # are counted beside it (never copied: they may be identifiers).
+    from lde.sharing.selectors import product_guard
+
+    guard = product_guard(product=product)
     _audit_product(
-        actor, "PRODUCT_PERSONAL_DATA_DECLARED", product, changes={"version_hash": current}
+        actor,
+        "PRODUCT_PERSONAL_DATA_DECLARED",
+        product,
+        changes={"version_hash": current},
+        detail={"guard_findings": len(guard.findings), "files_not_checked": len(guard.unchecked)},
     )
     return _move(actor, product, ProductStatus.IN_REVIEW)
 
@@ -1238,14 +1268,24 @@ def product_read_record(*, actor: User, product: BriefingProduct) -> ProductRead
 
 
 @transaction.atomic
-def attachment_download_record(*, actor: User, attachment: Attachment) -> None:
+def attachment_download_record(*, actor: User, attachment: Attachment, stamped: bool) -> None:
+    """Every download is audited, stamped (a PDF) or not: the file's hash, never its name."""
     product = attachment.product
     _audit_product(
         actor,
         "ATTACHMENT_DOWNLOADED",
         product,
         subject=attachment,
-        detail={"content_hash": attachment.content_hash},
+        detail={"content_hash": attachment.content_hash, "stamped": stamped},
+    )
+
+
+@transaction.atomic
+def product_pdf_record(*, actor: User, product: BriefingProduct) -> None:
+    """A downloaded PDF of the product: audited with the version it was made from."""
+    product_policy.require(actor, "download", product)
+    _audit_product(
+        actor, "PRODUCT_PDF_DOWNLOADED", product, detail={"version_hash": product.version_hash}
     )
 
 
@@ -1267,6 +1307,18 @@ def product_acknowledge(*, actor: User, product: BriefingProduct) -> Acknowledge
     return acknowledgement
 
 
+def feedback_refusal(findings: list[personal_data.Finding]) -> str:
+    """Why feedback was refused: what the guard found and where (never the identifier), and
+    where a concern about a person belongs."""
+    found = "; ".join(f"{f.kind.lower()} on line {f.line}" for f in findings[:5])
+    more = f" and {len(findings) - 5} more" if len(findings) > 5 else ""
+    return (
+        f"Your feedback looks like it holds a person's details ({found}{more}): take them out. "
+        "If you are worried about a person, do not use this form: use your local safeguarding "
+        "or Prevent referral route"
+    )
+
+
 @transaction.atomic
 def feedback_send(*, actor: User, product: BriefingProduct, body: str) -> Feedback:
     """Feedback to the product's contributors. It is not a channel for concerns about a
@@ -1278,6 +1330,9 @@ def feedback_send(*, actor: User, product: BriefingProduct, body: str) -> Feedba
         raise ValidationError({"body": "Enter your feedback"})
     if len(body) > MAX_COMMENT or "\x00" in body:
         raise ValidationError({"body": f"Keep your feedback under {MAX_COMMENT:,} characters"})
+    findings = personal_data.scan_text(body)
+    if findings:
+        raise ValidationError({"body": feedback_refusal(findings)})
     feedback = Feedback.objects.create(product=product, author=actor, body=body)
     _audit_product(actor, "PRODUCT_FEEDBACK_SENT", product, subject=feedback)
     return feedback

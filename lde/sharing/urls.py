@@ -25,6 +25,7 @@ urlpatterns = [
         views.attachment_download,
         name="attachment-download",
     ),
+    path("products/<int:product_id>/pdf/", views.product_pdf, name="product-pdf"),
     # Drafting.
     path("products/<int:product_id>/edit/", views.product_update, name="product-update"),
     path("products/<int:product_id>/people/", views.product_people, name="product-people"),

@@ -19,12 +19,15 @@ from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from lde.accounts.selectors import acting_user as _actor
 from lde.core.access.facts import facts_for
 from lde.core.access.policy import PermissionDenied403
-from lde.sharing import selectors, services
+from lde.sharing import selectors, services, stamping
 from lde.sharing.forms import (
     AccessRequestForm,
     ActionForm,
@@ -43,6 +46,7 @@ from lde.sharing.forms import (
     VersionForm,
 )
 from lde.sharing.models import (
+    READABLE_STATUSES,
     BriefingProduct,
     DisseminationKind,
     PersonKind,
@@ -455,7 +459,23 @@ def attachment_download(
     path = services.attachment_path(attachment)
     if attachment.file_deleted_at is not None or not path.is_file():
         raise Http404
-    services.attachment_download_record(actor=_actor(request), attachment=attachment)
+    actor = _actor(request)
+    if attachment.content_type == "application/pdf":
+        try:
+            data = stamping.stamp_pdf(
+                path.read_bytes(),
+                marking=stamping.marking_line(product),
+                handling=stamping.handling_line(actor.full_name, timezone.now()),
+            )
+        except stamping.Unstampable:
+            return _private(
+                render(
+                    request, "sharing/attachment_unstampable.html", {"product": product}, status=409
+                )
+            )
+        services.attachment_download_record(actor=actor, attachment=attachment, stamped=True)
+        return _marked_file(data, attachment.file_name, "application/pdf")
+    services.attachment_download_record(actor=actor, attachment=attachment, stamped=False)
     served = FileResponse(
         path.open("rb"),
         as_attachment=True,
@@ -465,6 +485,32 @@ def attachment_download(
     served["X-Content-Type-Options"] = "nosniff"
     served["Cache-Control"] = "private, no-store"
     return served
+
+
+def _marked_file(data: bytes, file_name: str, content_type: str) -> HttpResponse:
+    served = HttpResponse(data, content_type=content_type)
+    served["Content-Disposition"] = content_disposition_header(True, file_name)
+    served["X-Content-Type-Options"] = "nosniff"
+    served["Cache-Control"] = "private, no-store"
+    return served
+
+
+def product_pdf_name(product: BriefingProduct) -> str:
+    return f"{slugify(product.title) or 'briefing'}-v{product.version}.pdf"
+
+
+@login_required
+@require_safe
+def product_pdf(request: HttpRequest, product_id: int) -> HttpResponse:
+    """The released product as a PDF, with its marking at the top and bottom of every page and
+    the reader's name and the time. Audited like any download."""
+    product = _product(request, product_id, "download")
+    if product.status not in READABLE_STATUSES:
+        raise Http404
+    actor = _actor(request)
+    data = stamping.product_pdf(product, reader_name=actor.full_name, when=timezone.now())
+    services.product_pdf_record(actor=actor, product=product)
+    return _marked_file(data, product_pdf_name(product), "application/pdf")
 
 
 # --- Products: drafting --------------------------------------------------------------------
@@ -707,6 +753,7 @@ def product_submit(request: HttpRequest, product_id: int) -> HttpResponse:
                 "product": product,
                 "form": form,
                 "problems": services.submit_problems(product),
+                "guard": selectors.product_guard(product=product),
             },
             status=_status(form),
         )

@@ -22,6 +22,7 @@ from lde.accounts.services import api_token_create
 from lde.action_plans import services
 from lde.action_plans.models import Action, ActionStatus
 from tests.action_plans.conftest import World
+from tests.api.generation import GENERATION
 
 pytestmark = pytest.mark.django_db
 
@@ -249,6 +250,7 @@ def api_schema() -> Iterator[Any]:
     request_finished.disconnect(close_old_connections)
     config = SchemathesisConfig.from_dict(
         {
+            "generation": GENERATION,
             "operations": [
                 {
                     "include-name": OPERATIONS[1:2] + OPERATIONS[3:],
@@ -258,7 +260,7 @@ def api_schema() -> Iterator[Any]:
                         }
                     },
                 }
-            ]
+            ],
         }
     )
     yield schemathesis.openapi.from_wsgi(

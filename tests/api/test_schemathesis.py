@@ -35,6 +35,7 @@ from lde.assessments.services import (
 )
 from lde.frameworks.services import DATA_DIR, framework_load, framework_load_file
 from lde.partnerships.models import Role
+from tests.api.generation import GENERATION
 from tests.factories import MembershipFactory, OrganisationFactory, PostFactory
 
 pytestmark = pytest.mark.django_db
@@ -44,6 +45,7 @@ pytestmark = pytest.mark.django_db
 # service refuses with 400 and the fields it names, as their documents declare.
 CONFIG = SchemathesisConfig.from_dict(
     {
+        "generation": GENERATION,
         "operations": [
             {
                 "include-name": [
@@ -84,7 +86,7 @@ CONFIG = SchemathesisConfig.from_dict(
                     }
                 },
             },
-        ]
+        ],
     }
 )
 
@@ -198,8 +200,9 @@ def reach() -> Reach:
 
 def test_api_conforms_to_its_document(api_schema: Any, reach: Reach) -> None:
     operations = [result.ok() for result in api_schema.get_all_operations()]
-    # Seven of them the action plans', three the analysis, one the report, 28 the gateway's.
-    assert len(operations) == 18 + 7 + 3 + 1 + 28
+    # Seven of them the action plans', three the analysis, one the report, 28 the gateway's
+    # first part, then the gateway's personal-data check and its marked PDF of a product.
+    assert len(operations) == 18 + 7 + 3 + 1 + 28 + 2
     real = {"assessment_id": reach.assessment_id, "response_id": reach.response_id}
     # A comparison aims at the draft and the published cycle it was carried from.
     real["other_id"] = Assessment.objects.get(pk=reach.assessment_id).carried_from_id or 0

@@ -284,3 +284,16 @@ def matrix_world(
         "entry_id": entry.pk,
         "request_id": request.pk,
     }
+
+
+def pdf_bytes(*pages: str) -> bytes:
+    """A real PDF with one page per text, made with WeasyPrint."""
+    from html import escape
+
+    from weasyprint import HTML
+
+    body = (
+        "".join(f'<p style="page-break-after: always">{escape(text)}</p>' for text in pages[:-1])
+        + f"<p>{escape(pages[-1])}</p>"
+    )
+    return HTML(string=f"<html><body>{body}</body></html>").write_pdf()  # type: ignore[no-any-return]

@@ -20,12 +20,14 @@ from schemathesis.config import SchemathesisConfig
 from lde.accounts.services import api_token_create
 from lde.sharing import services
 from lde.sharing.models import AccessRequest
+from tests.api.generation import GENERATION
 from tests.sharing.builders import gateway, marking, released
 
 pytestmark = pytest.mark.django_db
 
 CONFIG = SchemathesisConfig.from_dict(
     {
+        "generation": GENERATION,
         "operations": [
             {
                 "include-tag": ["sharing"],
@@ -35,7 +37,7 @@ CONFIG = SchemathesisConfig.from_dict(
                     }
                 },
             }
-        ]
+        ],
     }
 )
 
@@ -81,7 +83,8 @@ def test_the_gateway_api_conforms_to_its_document(api_schema: Any) -> None:
         for result in api_schema.get_all_operations()
         if result.ok().path.startswith("/api/v1/sharing")
     ]
-    assert len(operations) == 28
+    # 28 from the first part, then the personal-data check and the marked PDF of a product.
+    assert len(operations) == 28 + 2
     for operation in operations:
 
         @given(case=operation.as_strategy(), aim=st.booleans())

@@ -220,6 +220,7 @@ def _routes(product_id: int, attachment_id: int) -> dict[str, tuple[str, str]]:
             "get",
             reverse("sharing:attachment-download", args=[product_id, attachment_id]),
         ),
+        "pdf": ("get", reverse("sharing:product-pdf", args=[product_id])),
         "feedback page": ("get", reverse("sharing:product-feedback", args=[product_id])),
         "readership page": ("get", reverse("sharing:product-readership", args=[product_id])),
         "acknowledge": ("post", reverse("sharing:product-acknowledge", args=[product_id])),
@@ -231,6 +232,8 @@ def _routes(product_id: int, attachment_id: int) -> dict[str, tuple[str, str]]:
         "api download": ("get", f"{api}/attachments/{attachment_id}"),
         "api readership": ("get", f"{api}/readership"),
         "api acknowledge": ("post", f"{api}/acknowledge"),
+        "api pdf": ("get", f"{api}/pdf"),
+        "api personal-data check": ("get", f"{api}/personal-data-check"),
     }
 
 
@@ -306,6 +309,7 @@ def test_those_the_rule_lets_in_find_it_by_every_route(who: str) -> None:
     expected = {
         "page": 200,
         "download": 200,
+        "pdf": 200,
         "feedback page": 200,
         "readership page": 403,
         "acknowledge": 302,
@@ -314,6 +318,8 @@ def test_those_the_rule_lets_in_find_it_by_every_route(who: str) -> None:
         "api download": 200,
         "api readership": 403,
         "api acknowledge": 200,
+        "api pdf": 200,
+        "api personal-data check": 403,
     }
     got = {
         name: _ask(client, headers, method, url).status_code

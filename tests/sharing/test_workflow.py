@@ -543,7 +543,9 @@ def test_no_audit_event_holds_the_products_text_and_the_chain_verifies() -> None
     product = released(g)
     facts_forget(g.reader)
     services.product_read_record(actor=g.reader, product=product)
-    services.attachment_download_record(actor=g.reader, attachment=product.attachments.get())
+    services.attachment_download_record(
+        actor=g.reader, attachment=product.attachments.get(), stamped=False
+    )
     services.feedback_send(actor=g.reader, product=product, body="Feedback words here.")
     payloads = "".join(AuditEvent.objects.values_list("payload", flat=True))
     for text in (SECRET_TITLE, SECRET_BODY, "annex.txt", "A summary.", "Feedback words"):

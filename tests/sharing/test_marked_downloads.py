@@ -1,0 +1,172 @@
+"""Downloads carry the marking: the product as a PDF and every attachment that is a PDF are
+stamped at the top and bottom of every page with the marking and caveats, and with the reader's
+name and the time; other files are served unchanged. Every download is audited, without the
+marked text. Each test reads the stamped PDF back with pypdf."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from pypdf import PdfReader
+
+from lde.accounts.services import api_token_create
+from lde.core.access.facts import facts_forget
+from lde.core.audit.models import AuditEvent
+from lde.sharing import services
+from lde.sharing.models import BriefingProduct
+from tests.conftest import sign_in
+from tests.sharing.builders import SECRET_TITLE, draft, gateway, pdf_bytes, release
+
+pytestmark = pytest.mark.django_db
+
+MARKING = "OFFICIAL-SENSITIVE – GATEWAY READERS"
+
+
+def _as(user: Any) -> Client:
+    facts_forget(user)
+    return sign_in(Client(), user)
+
+
+def _page_lines(page: Any) -> list[tuple[str, str]]:
+    """One page's text lines with where they sit: top or bottom twentieth, or the body."""
+    height = float(page.mediabox.height)
+    seen: list[tuple[str, str]] = []
+
+    def visit(text: str, cm: Any, tm: Any, font: Any, size: Any) -> None:
+        if text.strip():
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            place = "top" if y > height * 0.95 else "bottom" if y < height * 0.05 else "body"
+            seen.append((place, text.strip()))
+
+    page.extract_text(visitor_text=visit)
+    return seen
+
+
+def _lines(data: bytes) -> list[list[tuple[str, str]]]:
+    return [_page_lines(page) for page in PdfReader(io.BytesIO(data)).pages]
+
+
+def _assert_marked(data: bytes, reader_name: str) -> list[list[tuple[str, str]]]:
+    pages = _lines(data)
+    assert pages
+    for seen in pages:
+        assert ("top", MARKING) in seen
+        assert ("bottom", MARKING) in seen
+        handling = [text for place, text in seen if place == "bottom" and reader_name in text]
+        assert len(handling) == 1
+        assert handling[0].startswith(f"Downloaded by {reader_name} on ")
+        assert handling[0].endswith("(UK time)")
+    return pages
+
+
+def _with_pdf(g: Any) -> tuple[BriefingProduct, Any]:
+    product = draft(g)
+    attachment = services.attachment_add(
+        actor=g.author,
+        product=product,
+        upload=SimpleUploadedFile(
+            "annex.pdf",
+            pdf_bytes("Annex page one.", "Annex page two.", "Annex page three."),
+            content_type="application/pdf",
+        ),
+    )
+    return release(g, product), attachment
+
+
+def test_a_pdf_attachment_is_stamped_on_every_page_and_the_download_audited() -> None:
+    g = gateway()
+    product, attachment = _with_pdf(g)
+    reader = _as(g.reader)
+    answer = reader.get(reverse("sharing:attachment-download", args=[product.pk, attachment.pk]))
+    assert answer.status_code == 200
+    assert answer["Content-Type"] == "application/pdf"
+    assert answer["Cache-Control"] == "private, no-store"
+    assert answer["Content-Disposition"] == 'attachment; filename="annex.pdf"'
+    pages = _assert_marked(answer.content, g.reader.full_name)
+    assert [[t for p, t in seen if p == "body"] for seen in pages] == [
+        ["Annex page one."],
+        ["Annex page two."],
+        ["Annex page three."],
+    ]
+    event = AuditEvent.objects.filter(verb="ATTACHMENT_DOWNLOADED").get()
+    assert '"stamped":true' in event.payload
+    for text in ("annex", "OFFICIAL-SENSITIVE", SECRET_TITLE, "Annex page"):
+        assert text not in event.payload
+
+
+def test_a_file_that_is_not_a_pdf_is_served_unchanged_and_still_audited() -> None:
+    g = gateway()
+    product = release(g, draft(g))
+    attachment = product.attachments.get(file_name="annex.txt")
+    answer = _as(g.reader).get(
+        reverse("sharing:attachment-download", args=[product.pk, attachment.pk])
+    )
+    assert b"".join(answer.streaming_content) == b"Annex text."
+    event = AuditEvent.objects.filter(verb="ATTACHMENT_DOWNLOADED").get()
+    assert '"stamped":false' in event.payload
+
+
+def test_a_pdf_that_can_no_longer_be_read_is_not_served_unmarked() -> None:
+    g = gateway()
+    product, attachment = _with_pdf(g)
+    services.attachment_path(attachment).write_bytes(b"%PDF-1.4 damaged")
+    answer = _as(g.reader).get(
+        reverse("sharing:attachment-download", args=[product.pk, attachment.pk])
+    )
+    assert answer.status_code == 409
+    assert "This file cannot be downloaded" in answer.content.decode()
+    assert not AuditEvent.objects.filter(verb="ATTACHMENT_DOWNLOADED").exists()
+
+
+def test_the_released_product_downloads_as_a_marked_pdf() -> None:
+    g = gateway()
+    long_body = "\n".join(f"Paragraph {n} of the picture." for n in range(120))
+    product = release(g, draft(g, body=long_body))
+    reader = _as(g.reader)
+    url = reverse("sharing:product-pdf", args=[product.pk])
+    assert (
+        'href="' + url + '"'
+        in reader.get(reverse("sharing:product-detail", args=[product.pk])).content.decode()
+    )
+    answer = reader.get(url)
+    assert answer.status_code == 200
+    assert answer["Content-Type"] == "application/pdf"
+    assert answer["Cache-Control"] == "private, no-store"
+    pages = _assert_marked(answer.content, g.reader.full_name)
+    assert len(pages) > 1
+    assert ("body", SECRET_TITLE) in pages[0]
+    event = AuditEvent.objects.filter(verb="PRODUCT_PDF_DOWNLOADED").get()
+    assert f'"version_hash":"{product.version_hash}"' in event.payload
+    assert SECRET_TITLE not in event.payload and "Paragraph" not in event.payload
+
+
+def test_no_pdf_of_a_draft_and_none_for_someone_the_rule_keeps_out() -> None:
+    g = gateway()
+    product = draft(g)
+    assert _as(g.author).get(reverse("sharing:product-pdf", args=[product.pk])).status_code == 404
+    product = release(g, product)
+    answer = _as(g.uncleared).get(reverse("sharing:product-pdf", args=[product.pk]))
+    assert answer.status_code == 404
+    assert SECRET_TITLE not in answer.content.decode()
+    assert not AuditEvent.objects.filter(verb="PRODUCT_PDF_DOWNLOADED").exists()
+
+
+def test_the_api_serves_the_same_marked_pdfs() -> None:
+    g = gateway()
+    product, attachment = _with_pdf(g)
+    facts_forget(g.reader)
+    _, raw = api_token_create(actor=g.reader, name="test")
+    headers = {"Authorization": f"Bearer {raw}"}
+    client = Client()
+    base = f"/api/v1/sharing/products/{product.pk}"
+    whole = client.get(f"{base}/pdf", headers=headers)
+    assert whole.status_code == 200
+    _assert_marked(whole.content, g.reader.full_name)
+    annex = client.get(f"{base}/attachments/{attachment.pk}", headers=headers)
+    assert annex.status_code == 200
+    assert len(_assert_marked(annex.content, g.reader.full_name)) == 3
