@@ -34,7 +34,18 @@ def _home_panels(request: HttpRequest) -> list[dict[str, Any]]:
 def home(request: HttpRequest) -> HttpResponse:
     panels = _home_panels(request)
     has_own = any(not panel.get("for_everyone") for panel in panels)
-    return render(request, "core/home.html", {"panels": panels, "has_own": has_own})
+    # Links every signed-in user may follow are gathered from the panels into one list at the
+    # end, rather than each app adding a heading with nothing of the user's own under it.
+    also_here = [link for panel in panels for link in panel.get("also_here", [])]
+    return render(
+        request,
+        "core/home.html",
+        {
+            "panels": [panel for panel in panels if panel.get("template")],
+            "has_own": has_own,
+            "also_here": also_here,
+        },
+    )
 
 
 @require_safe

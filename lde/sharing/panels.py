@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import reverse
 
 from lde.sharing.selectors import open_requests_count, products_for_attention
 
@@ -14,10 +15,11 @@ from lde.sharing.selectors import open_requests_count, products_for_attention
 def sharing_panel(request: HttpRequest) -> dict[str, Any] | None:
     found = products_for_attention(user=request.user)
     open_requests = open_requests_count(user=request.user)
-    return {
-        "template": "sharing/panels/home.html",
-        # Links for everyone; it counts as the user's own only when something waits for them.
-        "for_everyone": not (found["waiting"] or found["unacknowledged"] or open_requests),
-        "open_requests": open_requests,
-        **found,
-    }
+    links = [
+        {"url": reverse("sharing:product-list"), "text": "Briefing products you can see"},
+        {"url": reverse("sharing:protocol-list"), "text": "Information sharing protocols"},
+    ]
+    if not (found["waiting"] or found["unacknowledged"] or open_requests):
+        # Nothing waits for the user: the links join the home page's "Also here" list.
+        return {"for_everyone": True, "also_here": links}
+    return {"template": "sharing/panels/home.html", "open_requests": open_requests, **found}
