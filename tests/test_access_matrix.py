@@ -125,6 +125,8 @@ def assessment_page(**allowed: Any) -> dict[str, Any]:
 PRODUCT_READERS = ["coordinator", "board_member", "viewer"]
 PROTOCOL_READERS = [*READERS, "inspector"]
 HAVE_ORGANISATION = [*MEMBERS, "security_contact"]
+SOURCE_READERS = [*READERS, "inspector"]
+COVERAGE_READERS = ["coordinator", "board_member", "inspector"]
 
 
 def product_page(**allowed: Any) -> dict[str, Any]:
@@ -188,6 +190,13 @@ CASES: dict[str, Case] = {
     # The viewer asked; the board member holds the post that holds the material.
     "sharing:access-request-answer": Case(
         "GET", ("request_id",), only(403, ["viewer"], 404, board_member=200)
+    ),
+    # The catalogue of information sources: its readers read, coordinators write.
+    "sharing:source-list": Case("GET", ("partnership_id",), partnership_page(SOURCE_READERS)),
+    "sharing:source-create": Case("GET", ("partnership_id",), partnership_page(["coordinator"])),
+    "sharing:source-detail": Case("GET", ("source_id",), only(200, SOURCE_READERS, 404)),
+    "sharing:source-update": Case(
+        "GET", ("source_id",), {**only(403, SOURCE_READERS, 404), "coordinator": 200}
     ),
     "core:home": Case("GET", (), SIGNED_IN),
     "core:accessibility": Case("GET", (), PUBLIC),
@@ -258,6 +267,16 @@ CASES: dict[str, Case] = {
     ),
     "partnerships:partnership-audit": Case(
         "GET", ("partnership_id",), partnership_page(["coordinator", "inspector"])
+    ),
+    # Briefing coverage (¶59): 404 for all but coordinators, board members and live inspectors.
+    "partnerships:briefing-coverage": Case(
+        "GET", ("partnership_id",), only(200, COVERAGE_READERS, 404)
+    ),
+    "partnerships:strategic-posts": Case(
+        "GET", ("partnership_id",), partnership_page(["coordinator"])
+    ),
+    "partnerships:strategic-post-remove": Case(
+        "POST", ("partnership_id", "post_id"), {**partnership_page([]), "coordinator": 302}
     ),
     "frameworks:framework-library": Case("GET", (), SIGNED_IN),
     "frameworks:version-detail": Case("GET", ("identifier", "version"), SIGNED_IN),
@@ -635,6 +654,18 @@ API_CASES: dict[tuple[str, str], dict[str, Any]] = {
     ),
     ("POST", "/api/v1/sharing/products/{product_id}/access-requests"): product_page(),
     ("GET", "/api/v1/sharing/access-requests"): expect(200),
+    ("GET", "/api/v1/sharing/partnerships/{partnership_id}/sources"): partnership_page(
+        SOURCE_READERS
+    ),
+    ("POST", "/api/v1/sharing/partnerships/{partnership_id}/sources"): {
+        **partnership_page([]),
+        "coordinator": 201,
+    },
+    ("GET", "/api/v1/sharing/sources/{source_id}"): only(200, SOURCE_READERS, 404),
+    ("PUT", "/api/v1/sharing/sources/{source_id}"): {
+        **only(403, SOURCE_READERS, 404),
+        "coordinator": 200,
+    },
     ("POST", "/api/v1/sharing/access-requests/{request_id}/answer"): only(
         403, ["viewer"], 404, board_member=200
     ),
@@ -657,6 +688,7 @@ API_CASES: dict[tuple[str, str], dict[str, Any]] = {
         **partnership_page([]),
         "coordinator": 201,
     },
+    ("GET", "/api/v1/partnerships/{partnership_id}/coverage"): only(200, COVERAGE_READERS, 404),
     # Assessments, against the world's draft self-assessment: as its pages (see CASES above).
     ("GET", "/api/v1/assessments"): expect(200),
     ("GET", "/api/v1/assessments/{assessment_id}"): only(200, DRAFT_READERS, 404),
@@ -773,6 +805,20 @@ API_BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/v1/sharing/products/{product_id}/feedback"): {"body": "Useful."},
     ("POST", "/api/v1/sharing/products/{product_id}/access-requests"): {"reason": "A reason."},
     ("POST", "/api/v1/sharing/access-requests/{request_id}/answer"): {"answer": "An answer."},
+    **{
+        operation: {
+            "title": "Matrix source",
+            "owner_organisation_id": "{organisation_id}",
+            "granularity": "ward",
+            "refresh": "annually",
+            "marking": "official",
+            "how_to_get": "Ask.",
+        }
+        for operation in [
+            ("POST", "/api/v1/sharing/partnerships/{partnership_id}/sources"),
+            ("PUT", "/api/v1/sharing/sources/{source_id}"),
+        ]
+    },
     ("POST", "/api/v1/partnerships/{partnership_id}/memberships"): {
         "email": "new.person@example.test",
         "full_name": "New Person",
@@ -833,6 +879,7 @@ def test_each_subject_gets_the_api_answer_permissions_md_gives(
                 "product_id",
                 "attachment_id",
                 "request_id",
+                "source_id",
                 "organisation_id",
                 "post_id",
                 "identifier",

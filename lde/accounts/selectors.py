@@ -38,30 +38,48 @@ def live_holding_q(day: date, prefix: str = "") -> Q:
 
 def user_vetting_facts(*, user_id: int, day: date) -> dict[str, Any]:
     """Posts held, security-contact organisations, highest live clearance and live caveats."""
-    holdings = list(
-        PostHolding.objects.filter(live_holding_q(day), user_id=user_id).values_list(
-            "post_id", "post__kind", "post__organisation_id"
-        )
-    )
-    clearance = (
-        Clearance.objects.filter(
-            user_id=user_id, granted_on__lte=day, expires_on__gte=day, revoked_on__isnull=True
-        ).aggregate(level=Max("level"))["level"]
-        or 0
-    )
-    caveats = CaveatGrant.objects.filter(
-        Q(expires_on__isnull=True) | Q(expires_on__gte=day),
-        user_id=user_id,
-        granted_on__lte=day,
-        revoked_on__isnull=True,
-    ).values_list("caveat__code", flat=True)
+    return users_vetting_facts(user_ids=[user_id], day=day)[user_id]
+
+
+def users_vetting_facts(*, user_ids: Any, day: date) -> dict[int, dict[str, Any]]:
+    """`user_vetting_facts` for many users at once: three queries, whatever their number."""
+    ids = sorted(set(user_ids))
+    posts: dict[int, set[int]] = {i: set() for i in ids}
+    contact_for: dict[int, set[int]] = {i: set() for i in ids}
+    clearance: dict[int, int] = dict.fromkeys(ids, 0)
+    caveats: dict[int, set[str]] = {i: set() for i in ids}
+    if ids:
+        for user_id, post_id, kind, organisation_id in PostHolding.objects.filter(
+            live_holding_q(day), user_id__in=ids
+        ).values_list("user_id", "post_id", "post__kind", "post__organisation_id"):
+            posts[user_id].add(post_id)
+            if kind == PostKind.SECURITY_CONTACT:
+                contact_for[user_id].add(organisation_id)
+        for user_id, level in (
+            Clearance.objects.filter(
+                user_id__in=ids, granted_on__lte=day, expires_on__gte=day, revoked_on__isnull=True
+            )
+            .order_by()
+            .values("user_id")
+            .annotate(level=Max("level"))
+            .values_list("user_id", "level")
+        ):
+            clearance[user_id] = int(level or 0)
+        for user_id, code in CaveatGrant.objects.filter(
+            Q(expires_on__isnull=True) | Q(expires_on__gte=day),
+            user_id__in=ids,
+            granted_on__lte=day,
+            revoked_on__isnull=True,
+        ).values_list("user_id", "caveat__code"):
+            caveats[user_id].add(code)
     return {
-        "post_ids": frozenset(h[0] for h in holdings),
-        "security_contact_for": frozenset(
-            h[2] for h in holdings if h[1] == PostKind.SECURITY_CONTACT
-        ),
-        "clearance": int(clearance),
-        "caveats": frozenset(caveats),
+        i: {
+            "post_ids": frozenset(posts[i]),
+            "security_contact_for": frozenset(contact_for[i]),
+            "clearance": clearance[i],
+            "caveats": frozenset(caveats[i]),
+        }
+        for i in ids
     }
 
 

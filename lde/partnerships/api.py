@@ -136,3 +136,58 @@ def membership_create(
         message = " ".join(getattr(error, "messages", [str(error)]))
         return Status(409, ErrorOut(detail=message))
     return Status(201, _membership_out(membership))
+
+
+class CoveragePostOut(Schema):
+    post_id: int
+    post_title: str
+    organisation_name: str
+    holder_name: str | None
+    reason: str = Field(
+        description="vacant, not_listed, cannot_see, not_acknowledged or nothing_released"
+    )
+    reason_label: str
+
+
+class CoverageOut(Schema):
+    partnership_id: int
+    covered: int
+    total: int
+    percent: int | None
+    window_days: int
+    anything_released: bool
+    not_covered: list[CoveragePostOut]
+
+
+@router.get(
+    "/{partnership_id}/coverage",
+    response={200: CoverageOut, **READ_ERRORS},
+    summary="Briefing coverage of the partnership's strategic posts (¶59)",
+)
+def briefing_coverage(request: HttpRequest, partnership_id: ObjectId) -> CoverageOut:
+    """Coordinators, board members and assigned inspectors; 404 for everyone else."""
+    from django.http import Http404
+
+    partnership = selectors.partnership_get(user=request.user, partnership_id=partnership_id)
+    if not partnership_policy.user_can(request.user, "view_coverage", partnership):
+        raise Http404
+    coverage = selectors.briefing_coverage(partnership=partnership)
+    return CoverageOut(
+        partnership_id=partnership.pk,
+        covered=coverage.covered,
+        total=coverage.total,
+        percent=coverage.percent,
+        window_days=coverage.window_days,
+        anything_released=coverage.anything_released,
+        not_covered=[
+            CoveragePostOut(
+                post_id=row.post.pk,
+                post_title=row.post.title,
+                organisation_name=row.post.organisation.name,
+                holder_name=row.holder.full_name if row.holder else None,
+                reason=row.status,
+                reason_label=row.reason,
+            )
+            for row in coverage.not_covered
+        ],
+    )

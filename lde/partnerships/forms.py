@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from lde.accounts.models import Organisation, OrganisationType, PostKind, User
+from lde.accounts.models import Organisation, OrganisationType, Post, PostKind, User
 from lde.core.access.markings import VettingLevel
 from lde.core.govuk import widgets
 from lde.core.govuk.forms import GovukForm
@@ -70,6 +70,24 @@ class PartnerOrganisationForm(GovukForm):
         super().__init__(*args, **kwargs)
         if organisations is not None:
             self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+
+
+class StrategicPostForm(GovukForm):
+    post = forms.ModelChoiceField(
+        label="Post",
+        queryset=Post.objects.none(),
+        empty_label="Choose a post",
+        widget=widgets.Select(),
+        help_text="A post of one of the partnership's organisations.",
+    )
+
+    def __init__(self, *args: Any, posts: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if posts is not None:
+            self.fields["post"].queryset = posts  # type: ignore[attr-defined]
+            self.fields["post"].label_from_instance = (  # type: ignore[attr-defined]
+                lambda post: f"{post.title}, {post.organisation.name}"
+            )
 
 
 class PostForm(GovukForm):

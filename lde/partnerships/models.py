@@ -160,3 +160,27 @@ class Assignment(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.title}"
+
+
+class StrategicPost(BaseModel):
+    """A post the partnership's coordinator names as strategic for briefing coverage (¶59),
+    besides the defaults: the chief executive and lead councillor of its lead council, the
+    commander of each of its police BCUs, and any partner organisation's post flagged strategic.
+    """
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="strategic_posts"
+    )
+    post = models.ForeignKey("accounts.Post", on_delete=models.CASCADE, related_name="+")
+    named_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["post__title", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "post"], name="strategic_post_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.post_id} in {self.partnership_id}"

@@ -17,16 +17,20 @@ class PartnershipPolicy(Policy[Partnership]):
     view_members: members other than community reviewers, and live inspectors.
     manage: coordinators (members, roles and posts).
     view_audit: coordinators, and live inspectors (within the gateway rule).
-    view_clearances: coordinators (level and expiry of their partnership's people)."""
+    view_clearances: coordinators (level and expiry of their partnership's people).
+    view_coverage: coordinators, board members and live inspectors (briefing coverage, ¶59);
+    the pages answer 404 to everyone else, as if the figure were not there."""
 
     model = Partnership
-    actions = ("view", "view_members", "manage", "view_audit", "view_clearances")
+    actions = ("view", "view_members", "manage", "view_audit", "view_clearances", "view_coverage")
     who_can: ClassVar[dict[str, str]] = {
         "manage": "The partnership's coordinators can change its members, roles and posts.",
         "view_members": "Coordinators, board members, contributors, viewers and inspectors "
         "can see the members.",
         "view_audit": "Coordinators and assigned inspectors can read the audit trail.",
         "view_clearances": "The partnership's coordinators can see its people's vetting.",
+        "view_coverage": "Coordinators, board members and assigned inspectors can see the "
+        "partnership's briefing coverage.",
     }
 
     _rules: ClassVar[dict[str, tuple[tuple[str, ...], bool]]] = {
@@ -35,6 +39,7 @@ class PartnershipPolicy(Policy[Partnership]):
         "manage": ((Role.COORDINATOR,), False),
         "view_audit": ((Role.COORDINATOR,), True),
         "view_clearances": ((Role.COORDINATOR,), False),
+        "view_coverage": ((Role.COORDINATOR, Role.BOARD_MEMBER), True),
     }
 
     def allows(self, facts: UserFacts, action: str, obj: Partnership) -> bool:

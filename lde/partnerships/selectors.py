@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.functions import Coalesce
 
-from lde.accounts.selectors import user_vetting_facts
+from lde.accounts.models import Post, PostHolding, PostKind, User
+from lde.accounts.selectors import live_holding_q, users_vetting_facts
 from lde.core.access.facts import UserFacts, today
 from lde.partnerships.models import (
     Alliance,
@@ -17,6 +29,7 @@ from lde.partnerships.models import (
     Membership,
     PartnerOrganisation,
     Partnership,
+    StrategicPost,
 )
 from lde.partnerships.policies import (
     alliance_policy,
@@ -28,29 +41,39 @@ from lde.partnerships.policies import (
 
 def user_facts_load(user: Any) -> UserFacts:
     """Everything the access rule needs about one user, in a handful of queries."""
+    return user_facts_load_many([user])[user.pk]
+
+
+def user_facts_load_many(users: Any) -> dict[int, UserFacts]:
+    """`user_facts_load` for many users at once (for example the holders of a partnership's
+    strategic posts), in the same handful of queries whatever their number."""
+    people = {u.pk: u for u in users}
+    ids = sorted(people)
     day = today()
-    roles: dict[int, set[str]] = defaultdict(set)
-    for partnership_id, role in Membership.objects.filter(user_id=user.pk).values_list(
-        "partnership_id", "role"
+    roles: dict[int, dict[int, set[str]]] = {i: defaultdict(set) for i in ids}
+    for user_id, partnership_id, role in Membership.objects.filter(user_id__in=ids).values_list(
+        "user_id", "partnership_id", "role"
     ):
-        roles[partnership_id].add(role)
-    inspected: set[int] = set()
-    peer_reviewed: set[int] = set()
-    subjects: set[str] = set()
+        roles[user_id][partnership_id].add(role)
+    inspected: dict[int, set[int]] = {i: set() for i in ids}
+    peer_reviewed: dict[int, set[int]] = {i: set() for i in ids}
+    subjects: dict[int, set[str]] = {i: set() for i in ids}
     live = Assignment.partnerships.through.objects.filter(
-        assignment__user_id=user.pk,
+        assignment__user_id__in=ids,
         assignment__starts_on__lte=day,
         assignment__ends_on__gte=day,
-    ).values_list("partnership_id", "assignment__kind", "assignment__subject_reference")
-    for partnership_id, kind, subject in live:
+    ).values_list(
+        "assignment__user_id", "partnership_id", "assignment__kind", "assignment__subject_reference"
+    )
+    for user_id, partnership_id, kind, subject in live:
         if kind == AssignmentKind.INSPECTOR:
-            inspected.add(partnership_id)
+            inspected[user_id].add(partnership_id)
         else:
-            peer_reviewed.add(partnership_id)
+            peer_reviewed[user_id].add(partnership_id)
             if subject:
-                subjects.add(subject)
+                subjects[user_id].add(subject)
     partner_organisations: dict[int, set[int]] = defaultdict(set)
-    reach = set(roles) | inspected
+    reach = {p for i in ids for p in (set(roles[i]) | inspected[i])}
     if reach:
         for partnership_id, organisation_id in (
             PartnerOrganisation.objects.filter(partnership_id__in=reach)
@@ -58,23 +81,30 @@ def user_facts_load(user: Any) -> UserFacts:
             .values_list("partnership_id", "organisation_id")
         ):
             partner_organisations[partnership_id].add(organisation_id)
-    vetting = user_vetting_facts(user_id=user.pk, day=day)
-    return UserFacts(
-        user_id=user.pk,
-        today=day,
-        roles={p: frozenset(r) for p, r in roles.items()},
-        inspected=frozenset(inspected),
-        peer_reviewed=frozenset(peer_reviewed),
-        peer_review_subjects=frozenset(subjects),
-        organisation_id=user.organisation_id,
-        partner_organisations={p: frozenset(o) for p, o in partner_organisations.items()},
-        security_contact_for=vetting["security_contact_for"],
-        post_ids=vetting["post_ids"],
-        clearance=vetting["clearance"],
-        caveats=vetting["caveats"],
-        is_national_analyst=user.is_national_analyst,
-        is_site_administrator=user.is_site_administrator,
-    )
+    vetting = users_vetting_facts(user_ids=ids, day=day)
+    facts = {}
+    for i in ids:
+        user = people[i]
+        mine = set(roles[i]) | inspected[i]
+        facts[i] = UserFacts(
+            user_id=i,
+            today=day,
+            roles={p: frozenset(r) for p, r in roles[i].items()},
+            inspected=frozenset(inspected[i]),
+            peer_reviewed=frozenset(peer_reviewed[i]),
+            peer_review_subjects=frozenset(subjects[i]),
+            organisation_id=user.organisation_id,
+            partner_organisations={
+                p: frozenset(o) for p, o in partner_organisations.items() if p in mine
+            },
+            security_contact_for=vetting[i]["security_contact_for"],
+            post_ids=vetting[i]["post_ids"],
+            clearance=vetting[i]["clearance"],
+            caveats=vetting[i]["caveats"],
+            is_national_analyst=user.is_national_analyst,
+            is_site_administrator=user.is_site_administrator,
+        )
+    return facts
 
 
 def partnership_list(*, user: Any) -> QuerySet[Partnership]:
@@ -148,3 +178,157 @@ def assignment_list_for_partnership(*, user: Any, partnership: Partnership) -> Q
         .select_related("user")
         .order_by("-ends_on")
     )
+
+
+# --- Briefing coverage (¶59) ---------------------------------------------------------------
+
+VACANT = "vacant"
+COVERAGE_REASONS = {
+    VACANT: "Vacant: nobody holds the post",
+    "not_listed": "Not on the dissemination list",
+    "cannot_see": "On the list but cannot see it (vetting, caveat, membership or protocol)",
+    "not_acknowledged": "Not acknowledged",
+    "nothing_released": "Nothing released to the partnership in the period",
+    "covered": "Covered",
+}
+
+
+@dataclass(frozen=True)
+class StrategicPostRow:
+    """One strategic post, why it is strategic, its current holder and whether it is covered."""
+
+    post: Post
+    holder: User | None
+    why: str  # "default", "flagged" (by its organisation) or "named" (by the coordinator)
+    status: str
+
+    @property
+    def covered(self) -> bool:
+        return self.status == "covered"
+
+    @property
+    def reason(self) -> str:
+        return COVERAGE_REASONS[self.status]
+
+
+@dataclass(frozen=True)
+class Coverage:
+    partnership: Partnership
+    rows: list[StrategicPostRow]
+    window_days: int
+    anything_released: bool
+
+    @property
+    def total(self) -> int:
+        return len(self.rows)
+
+    @property
+    def covered(self) -> int:
+        return sum(1 for row in self.rows if row.covered)
+
+    @property
+    def percent(self) -> int | None:
+        return round(100 * self.covered / self.total) if self.total else None
+
+    @property
+    def not_covered(self) -> list[StrategicPostRow]:
+        return [row for row in self.rows if not row.covered]
+
+
+def strategic_posts(*, partnership: Partnership) -> list[tuple[Post, str, User | None]]:
+    """The partnership's strategic posts (¶59) with why each is one and its current holder: the
+    chief executive and lead councillor of its lead council and the commander of each police
+    BCU (by post kind), posts of its partner organisations flagged strategic, and posts its
+    coordinator names. Two queries, whatever their number."""
+    day = today()
+    default = Q(
+        organisation_id=partnership.lead_council_id,
+        kind__in=[PostKind.CHIEF_EXECUTIVE, PostKind.LEAD_COUNCILLOR],
+    ) | Q(
+        organisation_id__in=Partnership.police_bcus.through.objects.filter(
+            partnership_id=partnership.pk
+        ).values("organisation_id"),
+        kind=PostKind.BCU_COMMANDER,
+    )
+    flagged = Q(
+        is_strategic=True,
+        organisation_id__in=PartnerOrganisation.objects.filter(
+            partnership_id=partnership.pk
+        ).values("organisation_id"),
+    )
+    named = Q(
+        Exists(StrategicPost.objects.filter(partnership_id=partnership.pk, post_id=OuterRef("pk")))
+    )
+    posts = (
+        Post.objects.filter(default | flagged | named)
+        .annotate(
+            is_default=ExpressionWrapper(default, output_field=BooleanField()),
+            is_named=ExpressionWrapper(named, output_field=BooleanField()),
+        )
+        .select_related("organisation")
+        .prefetch_related(
+            Prefetch(
+                "holdings",
+                queryset=PostHolding.objects.filter(live_holding_q(day)).select_related("user"),
+                to_attr="current_holdings",
+            )
+        )
+        .order_by("organisation__name", "title", "pk")
+    )
+    found: list[tuple[Post, str, User | None]] = []
+    for post in posts:
+        why = "default" if post.is_default else "named" if post.is_named else "flagged"
+        holder = post.current_holdings[0].user if post.current_holdings else None
+        found.append((post, why, holder))
+    return found
+
+
+def briefing_coverage(*, partnership: Partnership) -> Coverage:
+    """The share of the partnership's strategic posts whose current holder may see, under the
+    gateway rule, and has acknowledged, every one of its latest products (see
+    `lde.sharing.selectors.COVERAGE_WINDOW_DAYS`). A fixed number of queries whatever the number
+    of posts and products. The caller has checked `view_coverage`."""
+    from lde.sharing.selectors import COVERAGE_WINDOW_DAYS, NOTHING_RELEASED, briefing_status
+
+    posts = strategic_posts(partnership=partnership)
+    holders = {holder.pk: holder for _, _, holder in posts if holder is not None}
+    status = briefing_status(
+        partnership_id=partnership.pk,
+        holders=user_facts_load_many(holders.values()) if holders else {},
+        day=today(),
+    )
+    rows = [
+        StrategicPostRow(
+            post=post, holder=holder, why=why, status=status[holder.pk] if holder else VACANT
+        )
+        for post, why, holder in posts
+    ]
+    return Coverage(
+        partnership=partnership,
+        rows=rows,
+        window_days=COVERAGE_WINDOW_DAYS,
+        anything_released=NOTHING_RELEASED not in status.values(),
+    )
+
+
+def strategic_post_choices(*, partnership: Partnership) -> QuerySet[Post]:
+    """Posts of the partnership's partner organisations that the coordinator may name."""
+    return (
+        Post.objects.filter(
+            organisation_id__in=PartnerOrganisation.objects.filter(
+                partnership_id=partnership.pk
+            ).values("organisation_id")
+        )
+        .exclude(
+            Exists(
+                StrategicPost.objects.filter(partnership_id=partnership.pk, post_id=OuterRef("pk"))
+            )
+        )
+        .select_related("organisation")
+        .order_by("organisation__name", "title")
+    )
+
+
+def partnerships_with_coverage(*, user: Any) -> QuerySet[Partnership]:
+    """The partnerships whose briefing coverage this user may see (for the sharing area)."""
+    return partnership_policy.visible_to(user, "view_coverage").order_by("name")

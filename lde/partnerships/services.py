@@ -8,7 +8,7 @@ from datetime import date
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from lde.accounts.models import Organisation, User
+from lde.accounts.models import Organisation, Post, User
 from lde.accounts.services import user_create
 from lde.core.access.facts import facts_for, facts_forget
 from lde.core.audit.chain import audit_record
@@ -20,6 +20,7 @@ from lde.partnerships.models import (
     PartnerOrganisation,
     Partnership,
     Role,
+    StrategicPost,
 )
 from lde.partnerships.policies import partnership_policy
 
@@ -286,3 +287,55 @@ def assignment_subject_set(
             changes={"subject_reference": subject_reference},
         )
     return assignment
+
+
+def _require_partner_post(partnership: Partnership, post: Post) -> None:
+    if not PartnerOrganisation.objects.filter(
+        partnership=partnership, organisation_id=post.organisation_id
+    ).exists():
+        raise ValidationError({"post": "Choose a post of one of the partnership's organisations."})
+
+
+@transaction.atomic
+def strategic_post_name(
+    *, actor: User | None, partnership: Partnership, post: Post
+) -> StrategicPost:
+    """Coordinators name a partner organisation's post as strategic for briefing coverage."""
+    if actor is not None:
+        partnership_policy.require(actor, "manage", partnership)
+    _require_partner_post(partnership, post)
+    named, created = StrategicPost.objects.get_or_create(
+        partnership=partnership, post=post, defaults={"named_by": actor}
+    )
+    if created:
+        audit_record(
+            actor=actor,
+            verb="STRATEGIC_POST_NAMED",
+            target=named,
+            scope=AuditScope.PARTNERSHIP,
+            partnership_id=partnership.pk,
+            changes={"post": post.pk},
+        )
+    return named
+
+
+@transaction.atomic
+def strategic_post_unname(*, actor: User | None, partnership: Partnership, post: Post) -> bool:
+    """Coordinators stop counting a post they named. The defaults (chief executive, lead
+    councillor, BCU commander) and posts flagged by their organisation are not removed here."""
+    if actor is not None:
+        partnership_policy.require(actor, "manage", partnership)
+    _require_partner_post(partnership, post)
+    named = StrategicPost.objects.filter(partnership=partnership, post=post).first()
+    if named is None:
+        return False
+    audit_record(
+        actor=actor,
+        verb="STRATEGIC_POST_UNNAMED",
+        target=named,
+        scope=AuditScope.PARTNERSHIP,
+        partnership_id=partnership.pk,
+        changes={"post": post.pk},
+    )
+    named.delete()
+    return True

@@ -39,4 +39,11 @@ urlpatterns = [
         name="partnership-clearances",
     ),
     path("<int:partnership_id>/audit/", views.partnership_audit, name="partnership-audit"),
+    path("<int:partnership_id>/coverage/", views.briefing_coverage, name="briefing-coverage"),
+    path("<int:partnership_id>/coverage/posts/", views.strategic_posts, name="strategic-posts"),
+    path(
+        "<int:partnership_id>/coverage/posts/<int:post_id>/remove/",
+        views.strategic_post_remove,
+        name="strategic-post-remove",
+    ),
 ]

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -28,6 +28,7 @@ from lde.partnerships.forms import (
     PartnershipCreateForm,
     PostForm,
     PostHolderForm,
+    StrategicPostForm,
 )
 from lde.partnerships.models import Partnership
 from lde.partnerships.policies import membership_policy, partnership_policy
@@ -207,8 +208,6 @@ def membership_update(
     partnership = _partnership(request, partnership_id, "view_members")
     membership = selectors.membership_get(user=request.user, membership_id=membership_id)
     if membership.partnership_id != partnership.pk:
-        from django.http import Http404
-
         raise Http404
     membership_policy.require(request.user, "manage", membership)
     form = MembershipRoleForm(request.POST or None, initial={"role": membership.role})
@@ -239,8 +238,6 @@ def membership_remove(
     partnership = _partnership(request, partnership_id, "view_members")
     membership = selectors.membership_get(user=request.user, membership_id=membership_id)
     if membership.partnership_id != partnership.pk:
-        from django.http import Http404
-
         raise Http404
     membership_policy.require(request.user, "manage", membership)
     try:
@@ -407,3 +404,69 @@ def partnership_audit(request: HttpRequest, partnership_id: int) -> HttpResponse
         "partnerships/partnership_audit.html",
         {"partnership": partnership, "page": page, "can": _can(request, partnership)},
     )
+
+
+def _coverage_partnership(request: HttpRequest, partnership_id: int) -> Partnership:
+    """The partnership, if this user may see its briefing coverage; otherwise the same 404 as a
+    partnership that does not exist (permissions.md, "briefing coverage figures")."""
+    partnership = selectors.partnership_get(user=request.user, partnership_id=partnership_id)
+    if not partnership_policy.user_can(request.user, "view_coverage", partnership):
+        raise Http404
+    return partnership
+
+
+@login_required
+def briefing_coverage(request: HttpRequest, partnership_id: int) -> HttpResponse:
+    """The share of the partnership's strategic posts briefed on its latest products (¶59), and
+    why each other post is not: post titles and holders' names only, nothing of the products."""
+    partnership = _coverage_partnership(request, partnership_id)
+    return render(
+        request,
+        "partnerships/briefing_coverage.html",
+        {
+            "partnership": partnership,
+            "coverage": selectors.briefing_coverage(partnership=partnership),
+            "can": _can(request, partnership),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def strategic_posts(request: HttpRequest, partnership_id: int) -> HttpResponse:
+    """Coordinators name the posts, besides the defaults, that count towards coverage."""
+    partnership = _partnership(request, partnership_id, "manage")
+    form = StrategicPostForm(
+        request.POST or None, posts=selectors.strategic_post_choices(partnership=partnership)
+    )
+    if request.method == "POST" and form.is_valid():
+        post = form.cleaned_data["post"]
+        services.strategic_post_name(actor=_actor(request), partnership=partnership, post=post)
+        messages.success(request, f"“{post.title}” now counts towards briefing coverage.")
+        return redirect("partnerships:strategic-posts", partnership_id=partnership.pk)
+    return render(
+        request,
+        "partnerships/strategic_posts.html",
+        {
+            "partnership": partnership,
+            "posts": selectors.strategic_posts(partnership=partnership),
+            "form": form,
+            "can": _can(request, partnership),
+        },
+    )
+
+
+@login_required
+@require_POST
+def strategic_post_remove(request: HttpRequest, partnership_id: int, post_id: int) -> HttpResponse:
+    partnership = _partnership(request, partnership_id, "manage")
+    post = account_selectors.post_get(user=request.user, post_id=post_id)
+    try:
+        removed = services.strategic_post_unname(
+            actor=_actor(request), partnership=partnership, post=post
+        )
+    except ValidationError:
+        raise Http404 from None
+    if removed:
+        messages.success(request, f"“{post.title}” no longer counts towards briefing coverage.")
+    return redirect("partnerships:strategic-posts", partnership_id=partnership.pk)

@@ -37,6 +37,7 @@ from lde.core.api_schemas import (
     PageParams,
 )
 from lde.partnerships.models import Partnership, Role
+from lde.partnerships.selectors import partnership_get
 from lde.sharing import selectors, services, stamping
 from lde.sharing.models import (
     READABLE_STATUSES,
@@ -44,12 +45,21 @@ from lde.sharing.models import (
     Attachment,
     BriefingProduct,
     DisseminationKind,
+    Granularity,
+    InformationSource,
     PersonKind,
     ProductStatus,
+    ProtectedCharacteristic,
     Protocol,
     ProtocolStatus,
+    RefreshFrequency,
 )
-from lde.sharing.policies import access_request_policy, product_policy, protocol_policy
+from lde.sharing.policies import (
+    access_request_policy,
+    information_source_policy,
+    product_policy,
+    protocol_policy,
+)
 from lde.sharing.versions import version_hash
 
 router = Router(tags=["sharing"])
@@ -1347,3 +1357,194 @@ def access_request_answer(
     except DjangoValidationError as error:
         return Status(400, _field_errors(error))
     return Status(200, _access_request_out(answered))
+
+
+# --- The catalogue of information sources (¶60–61) ----------------------------------------
+
+
+class InformationSourceOut(Schema):
+    id: int
+    partnership: PartnershipRef
+    title: str
+    owner_organisation: OrganisationRef
+    granularity: Granularity
+    refresh: RefreshFrequency
+    marking: MarkingOut
+    holds_protected_characteristics: bool = Field(
+        description="Flagged: the data set holds religion, ethnicity or another protected "
+        "characteristic of the Equality Act 2010."
+    )
+    protected_characteristics: list[ProtectedCharacteristic]
+    protected_characteristics_reason: str = Field(
+        description="Why the partnership needs them; never empty when any is held."
+    )
+    last_reviewed_on: date | None
+
+
+class InformationSourceDetailOut(InformationSourceOut):
+    description: str
+    coverage_gss_codes: list[str]
+    coverage_description: str
+    how_to_get: str
+    created_at: datetime
+    updated_at: datetime
+    may_manage: bool
+
+
+class InformationSourceIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field(min_length=1, max_length=200, pattern=ONE_LINE)
+    owner_organisation_id: Id
+    description: str = Field("", max_length=100_000, pattern=FREE_TEXT)
+    coverage_gss_codes: list[Annotated[str, Field(pattern=r"^[EWSNewsn]\d{8}$")]] = Field(
+        default_factory=list, max_length=500
+    )
+    coverage_description: str = Field("", max_length=500, pattern=ONE_LINE)
+    granularity: Granularity
+    refresh: RefreshFrequency
+    marking: Code = Field(description="The code of a marking of today's scheme.")
+    how_to_get: str = Field(min_length=1, max_length=100_000, pattern=FREE_TEXT)
+    protected_characteristics: list[ProtectedCharacteristic] = Field(
+        default_factory=list, max_length=9
+    )
+    protected_characteristics_reason: str = Field("", max_length=100_000, pattern=FREE_TEXT)
+    last_reviewed_on: date | None = None
+
+
+def _information_source_out(source: InformationSource) -> dict[str, Any]:
+    return {
+        "id": source.pk,
+        "partnership": PartnershipRef(id=source.partnership_id, name=source.partnership.name),
+        "title": source.title,
+        "owner_organisation": _organisation(source.owner_organisation),
+        "granularity": source.granularity,
+        "refresh": source.refresh,
+        "marking": MarkingOut(
+            code=source.marking.code,
+            label=source.marking.label,
+            handled_as=source.marking.current.label,
+        ),
+        "holds_protected_characteristics": source.holds_protected_characteristics,
+        "protected_characteristics": source.protected_characteristics,
+        "protected_characteristics_reason": source.protected_characteristics_reason,
+        "last_reviewed_on": source.last_reviewed_on,
+    }
+
+
+def _information_source_detail(
+    request: HttpRequest, source: InformationSource
+) -> InformationSourceDetailOut:
+    return InformationSourceDetailOut(
+        **_information_source_out(source),
+        description=source.description,
+        coverage_gss_codes=source.coverage_gss_codes,
+        coverage_description=source.coverage_description,
+        how_to_get=source.how_to_get,
+        created_at=source.created_at,
+        updated_at=source.updated_at,
+        may_manage=information_source_policy.user_can(request.user, "manage", source),
+    )
+
+
+def _information_source_values(payload: InformationSourceIn) -> dict[str, Any]:
+    data = payload.model_dump()
+    owner = _one(Organisation, data.pop("owner_organisation_id"), "owner_organisation_id")
+    marking = selectors.information_source_markings().filter(code=data.pop("marking")).first()
+    if marking is None:
+        raise _refuse("marking", "No marking of today's scheme has this code.")
+    return {"owner_organisation": owner, "marking": marking, **data}
+
+
+def _catalogue_partnership(request: HttpRequest, partnership_id: int, action: str) -> Partnership:
+    partnership = partnership_get(user=request.user, partnership_id=partnership_id)
+    facts = facts_for(request.user)
+    allowed = (
+        information_source_policy.may_read_catalogue(facts, partnership.pk)
+        if action == "view"
+        else information_source_policy.may_add(facts, partnership.pk)
+    )
+    if not allowed:
+        raise PermissionDenied403(
+            "You cannot do this.", who_can=information_source_policy.who_can[action]
+        )
+    return partnership
+
+
+@router.get(
+    "/partnerships/{partnership_id}/sources",
+    response={200: Page[InformationSourceOut], **READ_ERRORS, 403: ErrorOut},
+    summary="A partnership's catalogue of information sources",
+)
+def information_source_list(
+    request: HttpRequest, partnership_id: ObjectId, page: Query[PageParams]
+) -> Page[InformationSourceOut]:
+    partnership = _catalogue_partnership(request, partnership_id, "view")
+    sources = selectors.information_source_list(user=request.user, partnership_id=partnership.pk)
+    return Page[InformationSourceOut](
+        count=sources.count(),
+        items=[
+            InformationSourceOut(**_information_source_out(s))
+            for s in sources.select_related("partnership")[page.window()]
+        ],
+    )
+
+
+@router.post(
+    "/partnerships/{partnership_id}/sources",
+    response={201: InformationSourceDetailOut, **ACTION_ERRORS},
+    summary="Add an information source to the catalogue (coordinators)",
+)
+def information_source_create(
+    request: HttpRequest, partnership_id: ObjectId, payload: InformationSourceIn
+) -> Status[InformationSourceDetailOut | FieldErrorsOut]:
+    partnership = _catalogue_partnership(request, partnership_id, "manage")
+    try:
+        source = services.information_source_create(
+            actor=acting_user(request),
+            partnership=partnership,
+            **_information_source_values(payload),
+        )
+    except DjangoValidationError as error:
+        return Status(400, _field_errors(error))
+    return Status(
+        201,
+        _information_source_detail(
+            request, selectors.information_source_get(user=request.user, source_id=source.pk)
+        ),
+    )
+
+
+@router.get(
+    "/sources/{source_id}",
+    response={200: InformationSourceDetailOut, **READ_ERRORS},
+    summary="One entry of a catalogue of information sources",
+)
+def information_source_get(request: HttpRequest, source_id: ObjectId) -> InformationSourceDetailOut:
+    return _information_source_detail(
+        request, selectors.information_source_get(user=request.user, source_id=source_id)
+    )
+
+
+@router.put(
+    "/sources/{source_id}",
+    response={200: InformationSourceDetailOut, **ACTION_ERRORS},
+    summary="Change a catalogue entry (the partnership's coordinators)",
+)
+def information_source_update(
+    request: HttpRequest, source_id: ObjectId, payload: InformationSourceIn
+) -> Status[InformationSourceDetailOut | FieldErrorsOut]:
+    source = selectors.information_source_get(user=request.user, source_id=source_id)
+    information_source_policy.require(request.user, "manage", source)
+    try:
+        services.information_source_update(
+            actor=acting_user(request), source=source, **_information_source_values(payload)
+        )
+    except DjangoValidationError as error:
+        return Status(400, _field_errors(error))
+    return Status(
+        200,
+        _information_source_detail(
+            request, selectors.information_source_get(user=request.user, source_id=source.pk)
+        ),
+    )

@@ -51,9 +51,11 @@ from lde.sharing.models import (
     BriefingProduct,
     DisseminationKind,
     PersonKind,
+    ProductStatus,
     Protocol,
     ProtocolStatus,
 )
+from lde.sharing.policies import product_policy
 
 UNIT = "Pennine Counter-Terrorism Unit (fictional)"
 CAVEAT = "harrowfield-gateway-readers"
@@ -324,6 +326,85 @@ def _existing(unit: Organisation, title: str, version: int = 1) -> BriefingProdu
     ).first()
 
 
+# The catalogue of information sources (¶60–61): a few area-level data sets for each fictional
+# partnership, one of which holds protected characteristics and says why it is needed. Made by
+# each partnership's coordinator through the service; found again by partnership and title.
+CATALOGUE: list[dict[str, Any]] = [
+    {
+        "title": "Census 2021: religion and ethnic group by ward",
+        "owner": "council",
+        "description": "Office for National Statistics tables, republished by the council's "
+        "research team.",
+        "granularity": "ward",
+        "refresh": "census",
+        "marking": "official",
+        "how_to_get": "Published: the council's open data pages, or ask its research team.",
+        "protected_characteristics": ["race", "religion_belief"],
+        "protected_characteristics_reason": "To make sure engagement, interpreters and funding "
+        "reach every community, and that the programme does not single out one (¶31, ¶173). "
+        "Never used to select, score or rank areas or people.",
+    },
+    {
+        "title": "Community tension monitoring returns",
+        "owner": "police",
+        "description": "The neighbourhood policing teams' weekly assessment of tension, by "
+        "area, without names.",
+        "granularity": "ward",
+        "refresh": "weekly",
+        "marking": "official-sensitive",
+        "how_to_get": "Ask the basic command unit's community engagement officer; shared "
+        "under the partnership's information sharing protocol.",
+        "protected_characteristics": [],
+        "protected_characteristics_reason": "",
+    },
+    {
+        "title": "Youth provision: sessions and places",
+        "owner": "council",
+        "description": "Youth service and voluntary sector sessions, places and attendance totals.",
+        "granularity": "local_authority",
+        "refresh": "quarterly",
+        "marking": "official",
+        "how_to_get": "The youth service's quarterly return to the programme board.",
+        "protected_characteristics": [],
+        "protected_characteristics_reason": "",
+    },
+]
+
+
+def _information_sources(partnership: Partnership) -> None:
+    from lde.sharing.models import InformationSource
+
+    coordinator = (
+        User.objects.filter(
+            memberships__partnership=partnership, memberships__role=Role.COORDINATOR
+        )
+        .order_by("pk")
+        .first()
+    )
+    if coordinator is None:
+        return
+    facts_forget(coordinator)
+    police = (
+        Organisation.objects.filter(
+            name__endswith="Basic Command Unit", name__startswith=(partnership.name.split(" ")[0])
+        )
+        .order_by("pk")
+        .first()
+    )
+    for entry in CATALOGUE:
+        if InformationSource.objects.filter(partnership=partnership, title=entry["title"]).exists():
+            continue
+        values = {k: v for k, v in entry.items() if k != "owner"}
+        owner = police if entry["owner"] == "police" and police else partnership.lead_council
+        services.information_source_create(
+            actor=coordinator,
+            partnership=partnership,
+            owner_organisation=owner,
+            **{**values, "marking": Marking.objects.get(code=entry["marking"])},
+            last_reviewed_on=today() - timedelta(days=45),
+        )
+
+
 @transaction.atomic
 def demo_build() -> None:
     harrowfield = Partnership.objects.get(name="Harrowfield Prevent Partnership")
@@ -582,3 +663,22 @@ def demo_build() -> None:
             to_status=ProtocolStatus.SUSPENDED,
             reason="Suspended while the parties agree a new data protection impact assessment.",
         )
+    for partnership in Partnership.objects.filter(name__endswith="Prevent Partnership"):
+        _information_sources(partnership)
+    _briefing_coverage(harrowfield, prevent_post, coordinator)
+
+
+def _briefing_coverage(partnership: Partnership, post: Post, holder: User) -> None:
+    """Briefing coverage (¶59) for Harrowfield: the coordinator names her own post as strategic
+    and acknowledges every product released to the partnership that she can see, so that one
+    of its four strategic posts is covered. The chief executive has read the profile but not
+    acknowledged it, and the BCU commander and lead councillor posts are vacant. Idempotent."""
+    partnership_services.strategic_post_name(actor=None, partnership=partnership, post=post)
+    facts_forget(holder)
+    for product in BriefingProduct.objects.filter(
+        status=ProductStatus.RELEASED, recipients=partnership
+    ).order_by("pk"):
+        if product_policy.user_can(holder, "acknowledge", product) and not (
+            product.acknowledgements.filter(user=holder).exists()
+        ):
+            services.product_acknowledge(actor=holder, product=product)

@@ -13,7 +13,15 @@ from lde.core.access.markings import Marking
 from lde.core.govuk import widgets
 from lde.core.govuk.forms import GovukForm
 from lde.partnerships.models import Partnership, Role
-from lde.sharing.models import DisseminationKind, PersonKind, Protocol, ProtocolStatus
+from lde.sharing.models import (
+    DisseminationKind,
+    Granularity,
+    PersonKind,
+    ProtectedCharacteristic,
+    Protocol,
+    ProtocolStatus,
+    RefreshFrequency,
+)
 
 FREE_TEXT_LIMIT = 100_000
 COMMENT_LIMIT = 10_000
@@ -417,3 +425,93 @@ class AnswerForm(GovukForm):
 
 class ActionForm(GovukForm):
     """A button with no fields, whose refusal is shown in the error summary."""
+
+
+class InformationSourceForm(GovukForm):
+    """One entry of a partnership's catalogue of information sources (¶60–61)."""
+
+    title = forms.CharField(
+        label="Title of the data set", max_length=200, widget=widgets.TextInput()
+    )
+    owner_organisation = forms.ModelChoiceField(
+        label="Owner",
+        queryset=Organisation.objects.none(),
+        help_text="The organisation that owns the data set.",
+        widget=widgets.Select(),
+        error_messages={"required": "Choose the organisation that owns the data set"},
+    )
+    description = _text("Description (optional)", required=False, rows=3)
+    coverage_gss_codes = GssCodesField(
+        label="Areas covered (optional)",
+        required=False,
+        max_length=2_000,
+        help_text="GSS codes, separated by commas, for example E08000025, E05011111.",
+        widget=widgets.TextInput(attrs={"spellcheck": "false"}),
+    )
+    coverage_description = forms.CharField(
+        label="Coverage (optional)",
+        max_length=500,
+        required=False,
+        help_text="The areas covered in words, for example “the whole borough”.",
+        widget=widgets.TextInput(),
+    )
+    granularity = forms.ChoiceField(
+        label="Granularity",
+        choices=Granularity.choices,
+        help_text="The smallest area its figures are given for.",
+        widget=widgets.Select(),
+        error_messages={"required": "Choose the granularity"},
+    )
+    refresh = forms.ChoiceField(
+        label="How often it is refreshed",
+        choices=RefreshFrequency.choices,
+        widget=widgets.Select(),
+        error_messages={"required": "Choose how often it is refreshed"},
+    )
+    marking = forms.ModelChoiceField(
+        label="Protective marking of the data set",
+        queryset=Marking.objects.none(),
+        help_text="The catalogue describes the data set; the data itself is never stored here.",
+        widget=widgets.RadioSelect(),
+        empty_label=None,
+        error_messages={"required": "Choose the protective marking of the data set"},
+    )
+    how_to_get = _text("How to get it", help_text="Who to ask, and on what terms.", rows=3)
+    protected_characteristics = forms.MultipleChoiceField(
+        label="Protected characteristics it holds (optional)",
+        choices=ProtectedCharacteristic.choices,
+        required=False,
+        help_text="The Equality Act 2010 characteristics the data set holds, such as religion or "
+        "ethnicity. An entry holding any is flagged, and must say why it is needed.",
+        widget=widgets.CheckboxSelectMultiple(),
+    )
+    protected_characteristics_reason = _text(
+        "Why the protected characteristics are needed",
+        required=False,
+        help_text="Required when it holds any. Never use them to score, rank or map areas.",
+        rows=3,
+    )
+    last_reviewed_on = forms.DateField(
+        label="Last reviewed (optional)",
+        required=False,
+        help_text="For example, 2026-03-31.",
+        widget=widgets.DateInput(),
+        error_messages={"invalid": "Enter a real date, like 2026-03-31"},
+    )
+
+    def __init__(self, *args: Any, organisations: Any, markings: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner_organisation"].queryset = organisations  # type: ignore[attr-defined]
+        self.fields["marking"].queryset = markings  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (
+            data.get("protected_characteristics")
+            and not str(data.get("protected_characteristics_reason") or "").strip()
+        ):
+            self.add_error(
+                "protected_characteristics_reason",
+                "Say why the partnership needs a data set that holds protected characteristics",
+            )
+        return data

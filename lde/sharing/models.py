@@ -503,3 +503,128 @@ class AccessRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Access request {self.pk}"
+
+
+# --- The catalogue of information sources (¶60–61) ----------------------------------------
+
+
+class Granularity(models.TextChoices):
+    """The smallest area a data set's figures are given for."""
+
+    NATIONAL = "national", "National"
+    REGION = "region", "Region"
+    POLICE_FORCE = "police_force", "Police force area"
+    LOCAL_AUTHORITY = "local_authority", "Local authority"
+    WARD = "ward", "Electoral ward"
+    MSOA = "msoa", "Middle layer super output area"
+    LSOA = "lsoa", "Lower layer super output area"
+    OUTPUT_AREA = "output_area", "Output area"
+    OTHER = "other", "Other"
+
+
+class RefreshFrequency(models.TextChoices):
+    DAILY = "daily", "Daily"
+    WEEKLY = "weekly", "Weekly"
+    MONTHLY = "monthly", "Monthly"
+    QUARTERLY = "quarterly", "Quarterly"
+    ANNUALLY = "annually", "Every year"
+    CENSUS = "census", "Every ten years (census)"
+    IRREGULAR = "irregular", "Irregularly"
+    ONE_OFF = "one_off", "Once only"
+
+
+class ProtectedCharacteristic(models.TextChoices):
+    """The protected characteristics of the Equality Act 2010, section 4."""
+
+    AGE = "age", "Age"
+    DISABILITY = "disability", "Disability"
+    GENDER_REASSIGNMENT = "gender_reassignment", "Gender reassignment"
+    MARRIAGE = "marriage_civil_partnership", "Marriage and civil partnership"
+    PREGNANCY = "pregnancy_maternity", "Pregnancy and maternity"
+    RACE = "race", "Race (including colour, nationality, ethnic or national origins)"
+    RELIGION = "religion_belief", "Religion or belief"
+    SEX = "sex", "Sex"
+    SEXUAL_ORIENTATION = "sexual_orientation", "Sexual orientation"
+
+
+class InformationSource(BaseModel):
+    """One area-level data set a partnership uses to understand its communities (¶60–61): who
+    owns it, what it covers and at what granularity, how often it is refreshed, its marking and
+    how to get it. The catalogue holds only this description, never the data itself, and nothing
+    in it scores, ranks or maps areas. An entry whose data set holds a protected characteristic
+    (religion, ethnicity and the rest) says so and must record why the partnership needs it."""
+
+    partnership = models.ForeignKey(
+        "partnerships.Partnership", on_delete=models.CASCADE, related_name="information_sources"
+    )
+    title = models.CharField(max_length=200)
+    owner_organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The organisation that owns the data set.",
+    )
+    description = models.TextField(blank=True)
+    coverage_gss_codes = models.JSONField(
+        "areas covered (GSS codes)", default=list, blank=True, help_text="ONS GSS codes."
+    )
+    coverage_description = models.CharField("coverage", max_length=500, blank=True)
+    granularity = models.CharField(max_length=20, choices=Granularity.choices)
+    refresh = models.CharField("refresh frequency", max_length=12, choices=RefreshFrequency.choices)
+    marking = models.ForeignKey(
+        "core.Marking",
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The marking of the data set itself. The catalogue describes it; it never "
+        "stores it.",
+    )
+    how_to_get = models.TextField("how to get it")
+    protected_characteristics = models.JSONField(
+        "protected characteristics held",
+        default=list,
+        blank=True,
+        help_text="Codes of ProtectedCharacteristic.",
+    )
+    protected_characteristics_reason = models.TextField(
+        "why the protected characteristics are needed", blank=True
+    )
+    last_reviewed_on = models.DateField("last reviewed", null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["title", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def holds_protected_characteristics(self) -> bool:
+        return bool(self.protected_characteristics)
+
+    @property
+    def protected_characteristic_labels(self) -> list[str]:
+        labels = dict(ProtectedCharacteristic.choices)
+        return [str(labels.get(code, code)) for code in self.protected_characteristics]
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        problems: dict[str, list[str]] = {}
+        held = self.protected_characteristics
+        if not isinstance(held, list) or any(
+            code not in ProtectedCharacteristic.values for code in held
+        ):
+            problems["protected_characteristics"] = [
+                "Choose protected characteristics from the list"
+            ]
+        elif held and not self.protected_characteristics_reason.strip():
+            problems["protected_characteristics_reason"] = [
+                "Say why the partnership needs a data set that holds protected characteristics"
+            ]
+        if problems:
+            raise ValidationError(problems)

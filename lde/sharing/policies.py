@@ -25,7 +25,7 @@ from lde.core.access.facts import UserFacts
 from lde.core.access.markings import Marking
 from lde.core.access.policy import NOTHING, Policy
 from lde.partnerships.models import Role
-from lde.partnerships.reach import READER_ROLES, reached
+from lde.partnerships.reach import READER_ROLES, reach_q, reached
 from lde.sharing.models import (
     READABLE_STATUSES,
     WORKING_STATUSES,
@@ -34,6 +34,7 @@ from lde.sharing.models import (
     BriefingProduct,
     DisseminationEntry,
     DisseminationKind,
+    InformationSource,
     PersonKind,
     ProductPerson,
     ProductStatus,
@@ -424,3 +425,54 @@ class AccessRequestPolicy(Policy[AccessRequest]):
 
 
 access_request_policy = AccessRequestPolicy()
+
+
+# --- The catalogue of information sources ----------------------------------------------------
+
+
+class InformationSourcePolicy(Policy[InformationSource]):
+    """permissions.md, "catalogue of information sources": the partnership's coordinators,
+    board members, contributors and viewers, and live inspectors, read its catalogue;
+    coordinators add and change entries. Community reviewers, peer reviewers, security contacts
+    by their post, national analysts and site administrators have nothing here. The catalogue
+    describes data sets (never holds them), so no clearance is asked for."""
+
+    model = InformationSource
+    actions = ("view", "manage")
+    who_can: ClassVar[dict[str, str]] = {
+        "view": "The partnership's coordinators, board members, contributors, viewers and "
+        "assigned inspectors read its catalogue of information sources.",
+        "manage": "The partnership's coordinators add and change entries in its catalogue of "
+        "information sources.",
+    }
+
+    def readers_of(self, facts: UserFacts) -> frozenset[int]:
+        return reached(facts, READER_ROLES, inspectors=True)
+
+    def managers_of(self, facts: UserFacts) -> frozenset[int]:
+        return facts.partnerships_with(Role.COORDINATOR)
+
+    def allows(self, facts: UserFacts, action: str, obj: InformationSource) -> bool:
+        if action == "view":
+            return obj.partnership_id in self.readers_of(facts)
+        if action == "manage":
+            return obj.partnership_id in self.managers_of(facts)
+        return False
+
+    def filter_for(self, facts: UserFacts, action: str) -> Q:
+        if action == "view":
+            return reach_q(facts, READER_ROLES, OuterRef("partnership_id"), inspectors=True)
+        if action == "manage":
+            return reach_q(facts, (Role.COORDINATOR,), OuterRef("partnership_id"))
+        raise ValueError(
+            f"InformationSourcePolicy filters only 'view' and 'manage', not {action!r}"
+        )
+
+    def may_read_catalogue(self, facts: UserFacts, partnership_id: int) -> bool:
+        return partnership_id in self.readers_of(facts)
+
+    def may_add(self, facts: UserFacts, partnership_id: int) -> bool:
+        return partnership_id in self.managers_of(facts)
+
+
+information_source_policy = InformationSourcePolicy()

@@ -27,6 +27,7 @@ from lde.sharing.models import (
     BriefingProduct,
     DisseminationEntry,
     Feedback,
+    InformationSource,
     PersonKind,
     ProductPerson,
     ProductRead,
@@ -38,7 +39,12 @@ from lde.sharing.models import (
     ProtocolTransition,
     ReviewComment,
 )
-from lde.sharing.policies import access_request_policy, product_policy, protocol_policy
+from lde.sharing.policies import (
+    access_request_policy,
+    information_source_policy,
+    product_policy,
+    protocol_policy,
+)
 
 # --- Protocols -----------------------------------------------------------------------------
 
@@ -356,3 +362,97 @@ def open_requests_count(*, user: Any) -> int:
         .filter(Q(product__holder_post_id__in=sorted(facts.post_ids)), status="open")
         .count()
     )
+
+
+# --- The catalogue of information sources ----------------------------------------------------
+
+
+def _information_sources() -> QuerySet[InformationSource]:
+    return InformationSource.objects.select_related(
+        "partnership", "owner_organisation", "marking", "created_by", "updated_by"
+    )
+
+
+def information_source_list(*, user: Any, partnership_id: int) -> QuerySet[InformationSource]:
+    """One partnership's catalogue as the user may read it, in one query whatever its size."""
+    sources = information_source_policy.visible_to(user, "view").filter(
+        partnership_id=partnership_id
+    )
+    return sources.select_related("owner_organisation", "marking").order_by("title", "pk")
+
+
+def information_source_get(*, user: Any, source_id: Any) -> InformationSource:
+    return information_source_policy.get_or_404(user, source_id, _information_sources())
+
+
+def information_source_markings() -> QuerySet[Marking]:
+    """Markings of today's scheme: any may describe a data set, which is never stored here."""
+    return Marking.objects.filter(scheme=MarkingScheme.CURRENT).order_by("rank")
+
+
+# --- Briefing coverage (¶59) ---------------------------------------------------------------
+
+# "The latest products" of a partnership, for briefing coverage: the current version of every
+# product addressed to it and released within this many days. A superseded version is replaced
+# by its successor (released again, so it counts from its own release); withdrawn products and
+# those held elsewhere do not count, and so neither do older releases.
+COVERAGE_WINDOW_DAYS = 90
+
+COVERED = "covered"
+NOT_LISTED = "not_listed"
+CANNOT_SEE = "cannot_see"
+NOT_ACKNOWLEDGED = "not_acknowledged"
+NOTHING_RELEASED = "nothing_released"
+
+
+def briefing_status(*, partnership_id: int, holders: Any, day: Any) -> dict[int, str]:
+    """For each holder (user id -> their `UserFacts`), whether they have received and
+    acknowledged the partnership's latest products, or the first reason they have not: not on
+    a product's dissemination list, on it but the gateway rule does not let them see it (their
+    clearance, caveats, membership of the partnership, or their organisation is not a party to
+    the protocol in force), or seen but not acknowledged. Decided by the gateway rule's own
+    reference (`gateway_allows`), never a copy of it. A fixed number of queries whatever the
+    number of holders and products; nothing about the products leaves this function."""
+    from datetime import timedelta
+
+    from lde.sharing.policies import gateway_allows, on_dissemination_list, product_facts
+
+    if not holders:
+        return {}
+    products = list(
+        BriefingProduct.objects.filter(
+            status=ProductStatus.RELEASED,
+            held_elsewhere=False,
+            recipients=partnership_id,
+            released_on__gte=day - timedelta(days=COVERAGE_WINDOW_DAYS),
+        )
+        .select_related("marking", "marking__maps_to", "protocol")
+        .prefetch_related(
+            "recipients",
+            "dissemination",
+            "people",
+            "caveats",
+            "contributing_organisations",
+            "protocol__parties",
+        )
+        .order_by("pk")
+    )
+    if not products:
+        return dict.fromkeys(holders, NOTHING_RELEASED)
+    known = [(p.pk, product_facts(p)) for p in products]
+    acknowledged = set(
+        Acknowledgement.objects.filter(
+            product_id__in=[pk for pk, _ in known], user_id__in=sorted(holders)
+        ).values_list("user_id", "product_id")
+    )
+    order = (NOT_LISTED, CANNOT_SEE, NOT_ACKNOWLEDGED)
+    status: dict[int, str] = {}
+    for user_id, facts in holders.items():
+        reasons = set()
+        for product_id, product in known:
+            if not gateway_allows(facts, product):
+                reasons.add(CANNOT_SEE if on_dissemination_list(facts, product) else NOT_LISTED)
+            elif (user_id, product_id) not in acknowledged:
+                reasons.add(NOT_ACKNOWLEDGED)
+        status[user_id] = next((r for r in order if r in reasons), COVERED)
+    return status

@@ -89,4 +89,13 @@ urlpatterns = [
         views.access_request_answer,
         name="access-request-answer",
     ),
+    # The catalogue of information sources (¶60–61).
+    path("partnerships/<int:partnership_id>/sources/", views.source_list, name="source-list"),
+    path(
+        "partnerships/<int:partnership_id>/sources/new/",
+        views.source_create,
+        name="source-create",
+    ),
+    path("sources/<int:source_id>/", views.source_detail, name="source-detail"),
+    path("sources/<int:source_id>/edit/", views.source_update, name="source-update"),
 ]

@@ -27,6 +27,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from lde.accounts.selectors import acting_user as _actor
 from lde.core.access.facts import facts_for
 from lde.core.access.policy import PermissionDenied403
+from lde.partnerships.models import Partnership
+from lde.partnerships.selectors import partnership_get
 from lde.sharing import selectors, services, stamping
 from lde.sharing.forms import (
     AccessRequestForm,
@@ -36,6 +38,7 @@ from lde.sharing.forms import (
     CommentForm,
     DisseminationForm,
     FeedbackForm,
+    InformationSourceForm,
     PersonForm,
     ProductForm,
     ProtocolForm,
@@ -54,7 +57,12 @@ from lde.sharing.models import (
     Protocol,
     ProtocolStatus,
 )
-from lde.sharing.policies import access_request_policy, product_policy, protocol_policy
+from lde.sharing.policies import (
+    access_request_policy,
+    information_source_policy,
+    product_policy,
+    protocol_policy,
+)
 from lde.sharing.versions import version_hash
 
 
@@ -1022,4 +1030,114 @@ def access_request_answer(request: HttpRequest, request_id: int) -> HttpResponse
             {"access_request": access_request, "form": form},
             status=_status(form),
         )
+    )
+
+
+# --- The catalogue of information sources ----------------------------------------------------
+
+
+def _catalogue_partnership(request: HttpRequest, partnership_id: int, action: str) -> Partnership:
+    """404 when the partnership is not visible; 403 when it is but this is not allowed."""
+    partnership = partnership_get(user=request.user, partnership_id=partnership_id)
+    facts = facts_for(request.user)
+    allowed = (
+        information_source_policy.may_read_catalogue(facts, partnership.pk)
+        if action == "view"
+        else information_source_policy.may_add(facts, partnership.pk)
+    )
+    if not allowed:
+        raise PermissionDenied403(
+            "You cannot do this.", who_can=information_source_policy.who_can[action]
+        )
+    return partnership
+
+
+def _source_form(request: HttpRequest, **kwargs: Any) -> InformationSourceForm:
+    return InformationSourceForm(
+        request.POST if request.method == "POST" else None,
+        organisations=selectors.organisation_choices(),
+        markings=selectors.information_source_markings(),
+        **kwargs,
+    )
+
+
+@login_required
+@require_safe
+def source_list(request: HttpRequest, partnership_id: int) -> HttpResponse:
+    partnership = _catalogue_partnership(request, partnership_id, "view")
+    sources = list(
+        selectors.information_source_list(user=request.user, partnership_id=partnership.pk)
+    )
+    return render(
+        request,
+        "sharing/source_list.html",
+        {
+            "partnership": partnership,
+            "sources": sources,
+            "flagged": sum(1 for source in sources if source.holds_protected_characteristics),
+            "can_add": information_source_policy.may_add(facts_for(request.user), partnership.pk),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def source_create(request: HttpRequest, partnership_id: int) -> HttpResponse:
+    partnership = _catalogue_partnership(request, partnership_id, "manage")
+    form = _source_form(request)
+    if request.method == "POST" and form.is_valid():
+        try:
+            source = services.information_source_create(
+                actor=_actor(request), partnership=partnership, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"Added to the catalogue: {source.title}.")
+            return redirect("sharing:source-detail", source_id=source.pk)
+    return render(
+        request,
+        "sharing/source_form.html",
+        {"form": form, "partnership": partnership, "source": None},
+        status=_status(form),
+    )
+
+
+@login_required
+@require_safe
+def source_detail(request: HttpRequest, source_id: int) -> HttpResponse:
+    source = selectors.information_source_get(user=request.user, source_id=source_id)
+    return render(
+        request,
+        "sharing/source_detail.html",
+        {
+            "source": source,
+            "partnership": source.partnership,
+            "can_manage": information_source_policy.user_can(request.user, "manage", source),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def source_update(request: HttpRequest, source_id: int) -> HttpResponse:
+    source = selectors.information_source_get(user=request.user, source_id=source_id)
+    information_source_policy.require(request.user, "manage", source)
+    initial = {name: getattr(source, name) for name in services.INFORMATION_SOURCE_FIELDS}
+    form = _source_form(request, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.information_source_update(
+                actor=_actor(request), source=source, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"Catalogue entry saved: {form.cleaned_data['title']}.")
+            return redirect("sharing:source-detail", source_id=source.pk)
+    return render(
+        request,
+        "sharing/source_form.html",
+        {"form": form, "partnership": source.partnership, "source": source},
+        status=_status(form),
     )

@@ -225,6 +225,8 @@ def partnership_reference(world: World, u: int, action: str, p: int) -> bool:
         return bool(roles & READERS) or inspects(world, u, p)
     if action == "view_audit":
         return Role.COORDINATOR in roles or inspects(world, u, p)
+    if action == "view_coverage":
+        return bool(roles & {Role.COORDINATOR, Role.BOARD_MEMBER}) or inspects(world, u, p)
     return Role.COORDINATOR in roles  # manage, view_clearances
 
 

@@ -27,6 +27,7 @@ from lde.sharing.models import (
     AccessRequest,
     BriefingProduct,
     DisseminationKind,
+    InformationSource,
     PersonKind,
     ProductStatus,
     Protocol,
@@ -276,7 +277,18 @@ def matrix_world(
     request = AccessRequest.objects.create(
         product=record, requester=users["viewer"], reason="For the exercise."
     )
+    # An entry of the partnership's catalogue of information sources.
+    source = InformationSource.objects.create(
+        partnership=partnership,
+        title="Matrix source",
+        owner_organisation=council,
+        granularity="ward",
+        refresh="annually",
+        marking=marking("official"),
+        how_to_get="Ask.",
+    )
     return {
+        "source_id": source.pk,
         "protocol_id": protocol.pk,
         "product_id": product.pk,
         "attachment_id": attachment.pk,

@@ -77,6 +77,18 @@ def test_the_gateway_api_conforms_to_its_document(api_schema: Any) -> None:
         "attachment_id": attachment.pk,
         "protocol_id": g.protocol.pk,
         "request_id": request.pk,
+        # The coordinator's partnership and an entry of its catalogue of information sources.
+        "partnership_id": g.partnership.pk,
+        "source_id": services.information_source_create(
+            actor=user,
+            partnership=g.partnership,
+            title="Conformance source",
+            owner_organisation=g.council,
+            granularity="ward",
+            refresh="annually",
+            marking=marking("official"),
+            how_to_get="Ask.",
+        ).pk,
     }
     operations = [
         result.ok()
@@ -84,7 +96,8 @@ def test_the_gateway_api_conforms_to_its_document(api_schema: Any) -> None:
         if result.ok().path.startswith("/api/v1/sharing")
     ]
     # 28 from the first part, then the personal-data check and the marked PDF of a product.
-    assert len(operations) == 28 + 2
+    # Then 4: the catalogue of information sources (list, add, read, change).
+    assert len(operations) == 28 + 2 + 4
     for operation in operations:
 
         @given(case=operation.as_strategy(), aim=st.booleans())

@@ -1,0 +1,21 @@
+"""The catalogue's link in a partnership's navigation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from lde.core.access.facts import facts_for
+from lde.sharing.policies import information_source_policy
+
+register = template.Library()
+
+
+@register.filter
+def information_sources_readable(partnership_id: int, user: Any) -> bool:
+    """Whether `user` may read this partnership's catalogue (from their facts alone)."""
+    facts = facts_for(user)
+    return facts.is_authenticated and information_source_policy.may_read_catalogue(
+        facts, partnership_id
+    )
