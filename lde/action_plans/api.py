@@ -33,6 +33,7 @@ from lde.core.api_schemas import (
     ObjectId,
     Page,
     PageParams,
+    field_errors,
 )
 from lde.partnerships.models import Partnership
 
@@ -299,17 +300,6 @@ def _detail(request: HttpRequest, action: Action) -> ActionDetailOut:
     )
 
 
-def _field_errors(error: DjangoValidationError) -> FieldErrorsOut:
-    if hasattr(error, "error_dict"):
-        errors = {
-            FIELD_NAMES.get(name, name): list(messages)
-            for name, messages in error.message_dict.items()
-        }
-    else:
-        errors = {"__all__": list(error.messages)}
-    return FieldErrorsOut(detail="The request was refused.", errors=errors)
-
-
 def _resolve(
     payload: ActionChangeIn, assessment: Assessment, partnership: Partnership
 ) -> tuple[dict[str, Any], dict[str, list[str]]]:
@@ -407,7 +397,7 @@ def action_create(
     try:
         action = services.action_raise(actor=acting_user(request), assessment=assessment, **found)
     except DjangoValidationError as error:
-        return Status(400, _field_errors(error))
+        return Status(400, field_errors(error, FIELD_NAMES))
     saved = selectors.action_get(user=request.user, action_id=action.pk)
     return Status(201, _detail(request, saved))
 
@@ -428,7 +418,7 @@ def action_update(
     try:
         services.action_update(actor=acting_user(request), action=action, **found)
     except DjangoValidationError as error:
-        return Status(400, _field_errors(error))
+        return Status(400, field_errors(error, FIELD_NAMES))
     saved = selectors.action_get(user=request.user, action_id=action.pk)
     return Status(200, _detail(request, saved))
 
@@ -451,7 +441,7 @@ def progress_record(
             status=payload.status.value if payload.status is not None else None,
         )
     except DjangoValidationError as error:
-        return Status(400, _field_errors(error))
+        return Status(400, field_errors(error, FIELD_NAMES))
     return Status(
         201,
         ProgressOut(
@@ -475,7 +465,7 @@ def _reason_step(
     try:
         service(actor=acting_user(request), action=action, reason=reason)
     except DjangoValidationError as error:
-        return Status(400, _field_errors(error))
+        return Status(400, field_errors(error, FIELD_NAMES))
     saved = selectors.action_get(user=request.user, action_id=action.pk)
     return Status(200, _detail(request, saved))
 

@@ -13,7 +13,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
@@ -28,6 +27,7 @@ from lde.assessments.models import Assessment, AssessmentKind, AssessmentStatus
 from lde.assessments.policies import assessment_policy
 from lde.core.access.facts import facts_for
 from lde.core.access.policy import PermissionDenied403
+from lde.core.govuk.forms import add_service_errors
 from lde.partnerships import selectors as partnership_selectors
 from lde.partnerships.models import Partnership
 from lde.partnerships.policies import partnership_policy
@@ -56,15 +56,6 @@ def _partnership_can(request: HttpRequest, partnership: Partnership) -> dict[str
         name: partnership_policy.user_can(request.user, name, partnership)
         for name in partnership_policy.actions
     }
-
-
-def _add_errors(form: Form, error: ValidationError) -> None:
-    """A service's refusal, shown against the field it names, or above the form."""
-    if hasattr(error, "error_dict"):
-        for name, problems in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, problems)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _id(value: str | None) -> int | None:
@@ -172,7 +163,7 @@ def action_create(request: HttpRequest, assessment_id: int) -> HttpResponse:
                     due_on=data["due_on"],
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, f"Action raised: {action.title}.")
                 return redirect("action_plans:action-detail", action_id=action.pk)
@@ -217,7 +208,7 @@ def action_update(request: HttpRequest, action_id: int) -> HttpResponse:
                     due_on=data["due_on"],
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, f"Action changed: {data['title']}.")
                 return redirect("action_plans:action-detail", action_id=action.pk)
@@ -286,7 +277,7 @@ def progress_record(request: HttpRequest, action_id: int) -> HttpResponse:
                 status=form.cleaned_data["status"] or None,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Progress recorded.")
             return redirect("action_plans:action-detail", action_id=action.pk)
@@ -320,7 +311,7 @@ def _reason_page(
         try:
             service(actor=_actor(request), action=action, reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, done.format(title=action.title))
             return redirect("action_plans:action-detail", action_id=action.pk)

@@ -43,6 +43,7 @@ from lde.core.api_schemas import (
     Page,
     PageParams,
     ValidationErrorOut,
+    field_errors,
 )
 from lde.partnerships import selectors as partnership_selectors
 
@@ -343,14 +344,6 @@ def _version_out(response: CriterionResponse) -> ResponseVersionOut:
     )
 
 
-def _field_errors(error: DjangoValidationError) -> FieldErrorsOut:
-    if hasattr(error, "error_dict"):
-        errors = {field: list(messages) for field, messages in error.message_dict.items()}
-    else:
-        errors = {"__all__": list(error.messages)}
-    return FieldErrorsOut(detail="The request was refused.", errors=errors)
-
-
 # --- Endpoints -----------------------------------------------------------------------------
 
 
@@ -475,7 +468,7 @@ def response_update(
             ),
         )
     except DjangoValidationError as error:
-        return Status(400, _field_errors(error))
+        return Status(400, field_errors(error))
     saved.criterion = response.criterion
     return Status(200, _version_out(saved))
 
@@ -498,7 +491,7 @@ def assessment_submit(
             no_personal_data_declared=payload.no_personal_data_declared,
         )
     except DjangoValidationError as error:
-        return Status(400, _field_errors(error))
+        return Status(400, field_errors(error))
     submitted = selectors.assessment_get(user=request.user, assessment_id=assessment.pk)
     return Status(200, AssessmentOut(**_summary(submitted)))
 

@@ -54,6 +54,7 @@ from lde.assessments.policies import assessment_policy
 from lde.core.access.policy import PermissionDenied403
 from lde.core.audit.chain import audit_record
 from lde.core.audit.models import AuditScope
+from lde.core.govuk.forms import add_service_errors
 from lde.frameworks.models import WrittenBy
 from lde.partnerships import selectors as partnership_selectors
 from lde.partnerships.models import Partnership
@@ -91,15 +92,6 @@ def _start_probe(partnership: Partnership) -> Assessment:
     return Assessment(
         partnership=partnership, kind=AssessmentKind.SELF, status=AssessmentStatus.DRAFT
     )
-
-
-def _add_errors(form: Form, error: ValidationError) -> None:
-    """A service's refusal, shown against the field it names, or above the form."""
-    if hasattr(error, "error_dict"):
-        for field, problems in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, problems)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _refused(error: ValidationError) -> ActionForm:
@@ -178,7 +170,7 @@ def assessment_start(request: HttpRequest, partnership_id: int) -> HttpResponse:
                 carry_forward=data["carry_forward"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             carried = len(services.unconfirmed(assessment))
             note = (
@@ -390,7 +382,7 @@ def response_update(request: HttpRequest, assessment_id: int, response_id: int) 
                 request, assessment, response, status=409, response_form=form, conflict=conflict
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Saved: {response.criterion.title}.")
             url = reverse("assessments:assessment-detail", args=[assessment.pk])
@@ -413,7 +405,7 @@ def rater_rating_record(request: HttpRequest, assessment_id: int, response_id: i
                 note=form.cleaned_data["note"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Your own rating is recorded.")
             return redirect(
@@ -437,7 +429,7 @@ def evidence_add_file(request: HttpRequest, assessment_id: int, response_id: int
                 effective_on=form.cleaned_data["effective_on"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Evidence added: {evidence.title}.")
             return redirect(
@@ -461,7 +453,7 @@ def evidence_add_link(request: HttpRequest, assessment_id: int, response_id: int
                 effective_on=form.cleaned_data["effective_on"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Link added: {evidence.title}.")
             return redirect(
@@ -608,7 +600,7 @@ def assessment_submit(request: HttpRequest, assessment_id: int) -> HttpResponse:
                 no_personal_data_declared=form.cleaned_data["no_personal_data_declared"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{assessment.title} submitted.")
             return redirect("assessments:assessment-detail", assessment_id=assessment.pk)
@@ -715,7 +707,7 @@ def moderation(request: HttpRequest, assessment_id: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Agreed rating recorded: {criterion.title}.")
             return redirect("assessments:moderation", assessment_id=assessment.pk)
@@ -765,7 +757,7 @@ def factual_accuracy_comment(request: HttpRequest, assessment_id: int) -> HttpRe
                 actor=_actor(request), assessment=assessment, body=form.cleaned_data["body"]
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Your factual accuracy comment is kept with the review.")
             return redirect("assessments:assessment-detail", assessment_id=assessment.pk)
@@ -809,7 +801,7 @@ def assessment_return_to_draft(request: HttpRequest, assessment_id: int) -> Http
                 actor=_actor(request), assessment=assessment, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{assessment.title} is a draft again.")
             return redirect("assessments:assessment-detail", assessment_id=assessment.pk)

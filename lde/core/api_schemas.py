@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Generic, TypeVar
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from ninja import Path, Schema
 from pydantic import Field
 
@@ -58,3 +59,18 @@ class PageParams(Schema):
 
     def window(self) -> slice:
         return slice(self.offset, self.offset + self.limit)
+
+
+def field_errors(
+    error: DjangoValidationError, renamed: dict[str, str] | None = None
+) -> FieldErrorsOut:
+    """A service's refusal as the API's 400 body: each message under the field it names (by
+    its API name where that differs from the model's), or under "__all__"."""
+    if hasattr(error, "error_dict"):
+        errors = {
+            (renamed or {}).get(name, name): list(messages)
+            for name, messages in error.message_dict.items()
+        }
+    else:
+        errors = {"__all__": list(error.messages)}
+    return FieldErrorsOut(detail="The request was refused.", errors=errors)

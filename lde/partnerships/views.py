@@ -19,6 +19,7 @@ from lde.accounts.selectors import acting_user as _actor
 from lde.core.access.facts import facts_for, today
 from lde.core.access.policy import PermissionDenied403
 from lde.core.audit.models import AuditEvent
+from lde.core.govuk.forms import add_service_errors
 from lde.partnerships import selectors, services
 from lde.partnerships.forms import (
     AssignmentForm,
@@ -188,8 +189,7 @@ def membership_invite(request: HttpRequest, partnership_id: int) -> HttpResponse
                 **form.cleaned_data,
             )
         except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, problems)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request, f"{membership.user} is now {membership.get_role_display().lower()}."
@@ -295,8 +295,7 @@ def post_create(request: HttpRequest, partnership_id: int) -> HttpResponse:
                 **form.cleaned_data,
             )
         except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, problems)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Post “{form.cleaned_data['title']}” added.")
             return redirect("partnerships:post-list", partnership_id=partnership.pk)

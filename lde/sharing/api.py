@@ -35,6 +35,7 @@ from lde.core.api_schemas import (
     ObjectId,
     Page,
     PageParams,
+    field_errors,
 )
 from lde.partnerships.models import Partnership, Role
 from lde.partnerships.selectors import partnership_get
@@ -74,14 +75,6 @@ ACTION_ERRORS: dict[int, type[Schema]] = {
     **{status: shape for status, shape in WRITE_ERRORS.items() if status != 409},
     400: FieldErrorsOut,
 }
-
-
-def _field_errors(error: DjangoValidationError) -> FieldErrorsOut:
-    if hasattr(error, "error_dict"):
-        errors = {field: list(messages) for field, messages in error.message_dict.items()}
-    else:
-        errors = {"__all__": list(error.messages)}
-    return FieldErrorsOut(detail="The request was refused.", errors=errors)
 
 
 def _refuse(field: str, message: str) -> DjangoValidationError:
@@ -685,7 +678,7 @@ def protocol_create(
     try:
         protocol = services.protocol_create(actor=acting_user(request), **_protocol_values(payload))
     except DjangoValidationError as error:
-        return Status(400, _field_errors(error))
+        return Status(400, field_errors(error))
     return Status(
         201,
         _protocol_detail(
@@ -720,7 +713,7 @@ def protocol_update(
             actor=acting_user(request), protocol=protocol, **_protocol_values(payload)
         )
     except DjangoValidationError as error:
-        return Status(400, _field_errors(error))
+        return Status(400, field_errors(error))
     return Status(
         200,
         _protocol_detail(
@@ -748,7 +741,7 @@ def protocol_status(
             reason=payload.reason,
         )
     except DjangoValidationError as error:
-        return Status(400, _field_errors(error))
+        return Status(400, field_errors(error))
     return Status(
         200,
         _protocol_detail(
@@ -777,7 +770,7 @@ def protocol_signatory_add(
             signed_on=payload.signed_on,
         )
     except DjangoValidationError as error:
-        return Status(400, _field_errors(error))
+        return Status(400, field_errors(error))
     return Status(
         201,
         _protocol_detail(
@@ -923,7 +916,7 @@ def product_create(
     try:
         product = services.product_create(actor=actor, **_product_values(payload))
     except DjangoValidationError as error:
-        return Status(400, _field_errors(error))
+        return Status(400, field_errors(error))
     return Status(201, _fresh(request, product))
 
 
@@ -941,7 +934,7 @@ def product_update(
             actor=acting_user(request), product=product, **_product_values(payload)
         )
     except DjangoValidationError as error:
-        return Status(400, _field_errors(error))
+        return Status(400, field_errors(error))
     return Status(200, _fresh(request, product))
 
 
@@ -962,7 +955,7 @@ def product_people_replace(
             people=[(users[p.user_id], p.kind) for p in payload.people],
         )
     except DjangoValidationError as error:
-        return Status(400, _field_errors(error))
+        return Status(400, field_errors(error))
     return Status(200, _fresh(request, product))
 
 
@@ -991,7 +984,7 @@ def dissemination_replace(
         ]
         services.dissemination_replace(actor=acting_user(request), product=product, entries=entries)
     except DjangoValidationError as error:
-        return Status(400, _field_errors(error))
+        return Status(400, field_errors(error))
     return Status(200, _fresh(request, product))
 
 
@@ -1009,13 +1002,13 @@ def attachment_add(
     # Checked here rather than by the framework, so that a request without a file is answered
     # after the policy, like every other refusal.
     if file is None:
-        return Status(400, _field_errors(_refuse("file", "Send the file as `file`.")))
+        return Status(400, field_errors(_refuse("file", "Send the file as `file`.")))
     try:
         attachment = services.attachment_add(
             actor=acting_user(request), product=product, upload=file
         )
     except DjangoValidationError as error:
-        return Status(400, _field_errors(error))
+        return Status(400, field_errors(error))
     return Status(
         201,
         AttachmentOut(
@@ -1044,7 +1037,7 @@ def attachment_remove(
             actor=acting_user(request), product=product, attachment=attachment
         )
     except DjangoValidationError as error:
-        return Status(400, _field_errors(error))
+        return Status(400, field_errors(error))
     return Status(204, None)
 
 
@@ -1067,7 +1060,7 @@ def product_submit(
             no_personal_data_declared=payload.no_personal_data_declared,
         )
     except DjangoValidationError as error:
-        return Status(400, _field_errors(error))
+        return Status(400, field_errors(error))
     return Status(200, _fresh(request, product))
 
 
@@ -1106,7 +1099,7 @@ def product_approve(
             actor=acting_user(request), product=product, seen_hash=payload.version_hash
         )
     except DjangoValidationError as error:
-        return Status(400, _field_errors(error))
+        return Status(400, field_errors(error))
     return Status(200, _fresh(request, product))
 
 
@@ -1127,7 +1120,7 @@ def product_comment(
             seen_hash=payload.version_hash,
         )
     except DjangoValidationError as error:
-        return Status(400, _field_errors(error))
+        return Status(400, field_errors(error))
     return Status(
         201,
         CommentOut(
@@ -1154,7 +1147,7 @@ def product_return_to_draft(
             actor=acting_user(request), product=product, reason=payload.reason
         )
     except DjangoValidationError as error:
-        return Status(400, _field_errors(error))
+        return Status(400, field_errors(error))
     return Status(200, _fresh(request, product))
 
 
@@ -1173,7 +1166,7 @@ def product_release(
     try:
         done = services.product_release(actor=acting_user(request), product=product)
     except DjangoValidationError as error:
-        return Status(400, _field_errors(error))
+        return Status(400, field_errors(error))
     return Status(
         200,
         ProductStateOut(
@@ -1200,7 +1193,7 @@ def product_withdraw(
             actor=acting_user(request), product=product, reason=payload.reason
         )
     except DjangoValidationError as error:
-        return Status(400, _field_errors(error))
+        return Status(400, field_errors(error))
     return Status(204, None)
 
 
@@ -1216,7 +1209,7 @@ def product_new_version(
     try:
         successor = services.product_new_version(actor=acting_user(request), product=product)
     except DjangoValidationError as error:
-        return Status(400, _field_errors(error))
+        return Status(400, field_errors(error))
     return Status(201, _fresh(request, successor))
 
 
@@ -1257,7 +1250,7 @@ def product_feedback(
             actor=acting_user(request), product=product, body=payload.body
         )
     except DjangoValidationError as error:
-        return Status(400, _field_errors(error))
+        return Status(400, field_errors(error))
     return Status(201, FeedbackSentOut(id=feedback.pk, created_at=feedback.created_at))
 
 
@@ -1322,7 +1315,7 @@ def access_request_send(
             actor=acting_user(request), product=product, reason=payload.reason
         )
     except DjangoValidationError as error:
-        return Status(400, _field_errors(error))
+        return Status(400, field_errors(error))
     sent.product = product
     return Status(201, _access_request_out(sent))
 
@@ -1355,7 +1348,7 @@ def access_request_answer(
             actor=acting_user(request), request=access_request, answer=payload.answer
         )
     except DjangoValidationError as error:
-        return Status(400, _field_errors(error))
+        return Status(400, field_errors(error))
     return Status(200, _access_request_out(answered))
 
 
@@ -1506,7 +1499,7 @@ def information_source_create(
             **_information_source_values(payload),
         )
     except DjangoValidationError as error:
-        return Status(400, _field_errors(error))
+        return Status(400, field_errors(error))
     return Status(
         201,
         _information_source_detail(
@@ -1541,7 +1534,7 @@ def information_source_update(
             actor=acting_user(request), source=source, **_information_source_values(payload)
         )
     except DjangoValidationError as error:
-        return Status(400, _field_errors(error))
+        return Status(400, field_errors(error))
     return Status(
         200,
         _information_source_detail(

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from lde.accounts.selectors import acting_user as _actor
 from lde.core.access.facts import facts_for
 from lde.core.access.policy import PermissionDenied403
+from lde.core.govuk.forms import add_service_errors
 from lde.partnerships.models import Partnership
 from lde.partnerships.selectors import partnership_get
 from lde.sharing import selectors, services, stamping
@@ -66,19 +67,10 @@ from lde.sharing.policies import (
 from lde.sharing.versions import version_hash
 
 
-def _add_errors(form: Form, error: ValidationError) -> None:
-    """A service's refusal, shown against the field it names, or above the form."""
-    if hasattr(error, "error_dict"):
-        for field, problems in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, problems)
-    else:
-        form.add_error(None, error.messages)
-
-
 def _refused(error: ValidationError) -> ActionForm:
     form = ActionForm(data={})
     form.is_valid()
-    _add_errors(form, error)
+    add_service_errors(form, error)
     return form
 
 
@@ -161,7 +153,7 @@ def protocol_create(request: HttpRequest) -> HttpResponse:
                 **_protocol_fields(data),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Protocol drafted: {protocol.title}.")
             return redirect("sharing:protocol-detail", protocol_id=protocol.pk)
@@ -219,7 +211,7 @@ def protocol_update(request: HttpRequest, protocol_id: int) -> HttpResponse:
                 **_protocol_fields(data),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Protocol saved: {data['title']}.")
             return redirect("sharing:protocol-detail", protocol_id=protocol.pk)
@@ -251,7 +243,7 @@ def protocol_signatory_add(request: HttpRequest, protocol_id: int) -> HttpRespon
                 signed_on=data["signed_on"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Signatory recorded for {data['organisation'].name}.")
             return redirect("sharing:protocol-detail", protocol_id=protocol.pk)
@@ -278,7 +270,7 @@ def protocol_status(request: HttpRequest, protocol_id: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             label = ProtocolStatus(form.cleaned_data["to_status"]).label
             messages.success(request, f"{protocol.title} is now {label.lower()}.")
@@ -377,7 +369,7 @@ def product_create(request: HttpRequest) -> HttpResponse:
         try:
             product = services.product_create(actor=actor, **_product_values(form.cleaned_data))
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Draft started. Add its dissemination list and people next.")
             return redirect("sharing:product-detail", product_id=product.pk)
@@ -548,7 +540,7 @@ def product_update(request: HttpRequest, product_id: int) -> HttpResponse:
                 actor=_actor(request), product=product, **_product_values(form.cleaned_data)
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Draft saved. Any earlier approvals no longer count.")
             return redirect("sharing:product-detail", product_id=product.pk)
@@ -580,7 +572,7 @@ def product_people(request: HttpRequest, product_id: int) -> HttpResponse:
                     kind=form.cleaned_data["kind"],
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(
                     request,
@@ -661,7 +653,7 @@ def product_dissemination(request: HttpRequest, product_id: int) -> HttpResponse
                     user=person,
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, "Added to the dissemination list.")
                 return redirect("sharing:product-dissemination", product_id=product.pk)
@@ -705,7 +697,7 @@ def attachment_add(request: HttpRequest, product_id: int) -> HttpResponse:
                 actor=_actor(request), product=product, upload=form.cleaned_data["file"]
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Attached: {attachment.file_name}.")
             return redirect("sharing:product-detail", product_id=product.pk)
@@ -749,7 +741,7 @@ def product_submit(request: HttpRequest, product_id: int) -> HttpResponse:
                 no_personal_data_declared=form.cleaned_data["no_personal_data_declared"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Sent for gateway review.")
             return redirect("sharing:product-detail", product_id=product.pk)
@@ -816,7 +808,7 @@ def product_comment(request: HttpRequest, product_id: int) -> HttpResponse:
                 seen_hash=form.cleaned_data["version_hash"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Your comment is kept with the version you read.")
             return redirect("sharing:product-detail", product_id=product.pk)
@@ -834,7 +826,7 @@ def product_return_to_draft(request: HttpRequest, product_id: int) -> HttpRespon
                 actor=_actor(request), product=product, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Returned to draft.")
             return redirect("sharing:product-detail", product_id=product.pk)
@@ -873,7 +865,7 @@ def product_withdraw(request: HttpRequest, product_id: int) -> HttpResponse:
                 actor=_actor(request), product=product, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Withdrawn. Nobody can see it any more.")
             return redirect("sharing:product-list")
@@ -925,7 +917,7 @@ def product_feedback(request: HttpRequest, product_id: int) -> HttpResponse:
                 actor=_actor(request), product=product, body=form.cleaned_data["body"]
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Thank you: your feedback has gone to the contributors.")
             return redirect("sharing:product-detail", product_id=product.pk)
@@ -974,7 +966,7 @@ def product_access_request(request: HttpRequest, product_id: int) -> HttpRespons
                 actor=_actor(request), product=product, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Your request has gone to the holder.")
             return redirect("sharing:access-request-list")
@@ -1019,7 +1011,7 @@ def access_request_answer(request: HttpRequest, request_id: int) -> HttpResponse
                 actor=_actor(request), request=access_request, answer=form.cleaned_data["answer"]
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Your answer has gone to the person who asked.")
             return redirect("sharing:access-request-list")
@@ -1091,7 +1083,7 @@ def source_create(request: HttpRequest, partnership_id: int) -> HttpResponse:
                 actor=_actor(request), partnership=partnership, **form.cleaned_data
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Added to the catalogue: {source.title}.")
             return redirect("sharing:source-detail", source_id=source.pk)
@@ -1131,7 +1123,7 @@ def source_update(request: HttpRequest, source_id: int) -> HttpResponse:
                 actor=_actor(request), source=source, **form.cleaned_data
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Catalogue entry saved: {form.cleaned_data['title']}.")
             return redirect("sharing:source-detail", source_id=source.pk)

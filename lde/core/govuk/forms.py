@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
 
 
@@ -74,3 +75,13 @@ class GovukModelForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         specific_required_messages(self)
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """A service's refusal, shown against the field it names, or above the form (in the error
+    summary) when it names no field of this form."""
+    if hasattr(error, "error_dict"):
+        for name, problems in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, problems)
+    else:
+        form.add_error(None, error.messages)
