@@ -272,6 +272,8 @@ CASES: dict[str, Case] = {
     "partnerships:briefing-coverage": Case(
         "GET", ("partnership_id",), only(200, COVERAGE_READERS, 404)
     ),
+    # Its national aggregate (by region, suppressed): national analysts only, 404 for the rest.
+    "partnerships:national-coverage": Case("GET", (), only(200, ["national_analyst"], 404)),
     "partnerships:strategic-posts": Case(
         "GET", ("partnership_id",), partnership_page(["coordinator"])
     ),
@@ -689,6 +691,7 @@ API_CASES: dict[tuple[str, str], dict[str, Any]] = {
         "coordinator": 201,
     },
     ("GET", "/api/v1/partnerships/{partnership_id}/coverage"): only(200, COVERAGE_READERS, 404),
+    ("GET", "/api/v1/partnerships/coverage/national"): only(200, ["national_analyst"], 404),
     # Assessments, against the world's draft self-assessment: as its pages (see CASES above).
     ("GET", "/api/v1/assessments"): expect(200),
     ("GET", "/api/v1/assessments/{assessment_id}"): only(200, DRAFT_READERS, 404),

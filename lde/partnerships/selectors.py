@@ -332,3 +332,205 @@ def strategic_post_choices(*, partnership: Partnership) -> QuerySet[Post]:
 def partnerships_with_coverage(*, user: Any) -> QuerySet[Partnership]:
     """The partnerships whose briefing coverage this user may see (for the sharing area)."""
     return partnership_policy.visible_to(user, "view_coverage").order_by("name")
+
+
+# --- The national analyst's aggregate of briefing coverage (¶59) --------------------------
+
+# permissions.md: national analysts see aggregates across at least 5 partnerships, and counts
+# under 10 are never shown outside the owning partnership.
+MIN_PARTNERSHIPS = 5
+MIN_COUNT = 10
+FEWER_THAN_PARTNERSHIPS = f"fewer than {MIN_PARTNERSHIPS} partnerships"
+FEWER_THAN_COUNT = f"fewer than {MIN_COUNT}"
+
+
+@dataclass(frozen=True)
+class CoverageTally:
+    """Raw counts for a group of partnerships. Never shown as they are: see `NationalCell`."""
+
+    partnerships: int = 0
+    posts: int = 0
+    covered: int = 0
+
+    def __add__(self, other: CoverageTally) -> CoverageTally:
+        return CoverageTally(
+            self.partnerships + other.partnerships,
+            self.posts + other.posts,
+            self.covered + other.covered,
+        )
+
+    def passes(self, measure: str) -> bool:
+        """Whether this group's figure for the measure may be shown: at least 5 partnerships,
+        and no count under 10 (for the share: the posts, those covered and those not)."""
+        if self.partnerships < MIN_PARTNERSHIPS:
+            return False
+        if measure == "partnerships":
+            return self.partnerships >= MIN_COUNT
+        if measure == "posts":
+            return self.posts >= MIN_COUNT
+        return min(self.posts, self.covered, self.posts - self.covered) >= MIN_COUNT
+
+    def value(self, measure: str) -> int:
+        if measure == "partnerships":
+            return self.partnerships
+        if measure == "posts":
+            return self.posts
+        return round(100 * self.covered / self.posts)
+
+
+MEASURES = ("partnerships", "posts", "percent")
+
+
+@dataclass(frozen=True)
+class NationalCoverageRow:
+    """One region, or England: each figure is a number or None (suppressed, `FEWER_THAN_COUNT`)."""
+
+    code: str
+    name: str
+    partnerships: int | None
+    posts: int | None
+    percent: int | None
+
+
+@dataclass(frozen=True)
+class NationalCoverage:
+    regions: list[NationalCoverageRow]  # only those with at least 5 partnerships
+    national: NationalCoverageRow | None  # None when England has fewer than 5 partnerships
+    window_days: int
+
+
+def _strategic_posts_by_partnership() -> tuple[dict[int, set[int]], dict[int, User | None]]:
+    """Every partnership's strategic posts (as `strategic_posts` defines them, for each one) and
+    each post's current holder, in a fixed number of queries whatever their number."""
+    day = today()
+    leads: dict[int, set[int]] = defaultdict(set)  # organisation -> partnerships it leads
+    bcus: dict[int, set[int]] = defaultdict(set)
+    partners: dict[int, set[int]] = defaultdict(set)
+    named: dict[int, set[int]] = defaultdict(set)  # post -> partnerships naming it
+    for partnership_id, organisation_id in Partnership.objects.values_list("pk", "lead_council_id"):
+        leads[organisation_id].add(partnership_id)
+    for partnership_id, organisation_id in Partnership.police_bcus.through.objects.values_list(
+        "partnership_id", "organisation_id"
+    ):
+        bcus[organisation_id].add(partnership_id)
+    for partnership_id, organisation_id in PartnerOrganisation.objects.order_by().values_list(
+        "partnership_id", "organisation_id"
+    ):
+        partners[organisation_id].add(partnership_id)
+    for partnership_id, post_id in StrategicPost.objects.order_by().values_list(
+        "partnership_id", "post_id"
+    ):
+        named[post_id].add(partnership_id)
+    posts = (
+        Post.objects.filter(
+            Q(
+                organisation_id__in=list(leads),
+                kind__in=[PostKind.CHIEF_EXECUTIVE, PostKind.LEAD_COUNCILLOR],
+            )
+            | Q(organisation_id__in=list(bcus), kind=PostKind.BCU_COMMANDER)
+            | Q(organisation_id__in=list(partners), is_strategic=True)
+            | Q(pk__in=list(named))
+        )
+        .order_by("pk")
+        .prefetch_related(
+            Prefetch(
+                "holdings",
+                queryset=PostHolding.objects.filter(live_holding_q(day)).select_related("user"),
+                to_attr="current_holdings",
+            )
+        )
+    )
+    by_partnership: dict[int, set[int]] = defaultdict(set)
+    holder: dict[int, User | None] = {}
+    for post in posts:
+        mine = set(named[post.pk])
+        if post.kind in (PostKind.CHIEF_EXECUTIVE, PostKind.LEAD_COUNCILLOR):
+            mine |= leads[post.organisation_id]
+        if post.kind == PostKind.BCU_COMMANDER:
+            mine |= bcus[post.organisation_id]
+        if post.is_strategic:
+            mine |= partners[post.organisation_id]
+        for partnership_id in mine:
+            by_partnership[partnership_id].add(post.pk)
+        holder[post.pk] = post.current_holdings[0].user if post.current_holdings else None
+    return by_partnership, holder
+
+
+def coverage_tallies() -> dict[int, tuple[str, CoverageTally]]:
+    """Each partnership's region and raw coverage counts, decided exactly as on its own page
+    (`briefing_coverage`), in a fixed number of queries whatever the number of partnerships,
+    posts and products. Never shown as they are: `national_briefing_coverage` aggregates them."""
+    from lde.sharing.selectors import COVERED, briefing_status_many
+
+    regions = dict(Partnership.objects.order_by().values_list("pk", "region"))
+    posts, holder = _strategic_posts_by_partnership()
+    people = {user.pk: user for user in holder.values() if user is not None}
+    held_by = {post: user.pk for post, user in holder.items() if user is not None}
+    facts = user_facts_load_many(people.values()) if people else {}
+    status = briefing_status_many(
+        holders={
+            p: {held_by[post]: facts[held_by[post]] for post in posts[p] if post in held_by}
+            for p in regions
+        },
+        day=today(),
+    )
+    tallies = {}
+    for partnership_id, region in regions.items():
+        mine = posts[partnership_id]
+        seen = status.get(partnership_id, {})
+        covered = len([post for post in mine if seen.get(held_by.get(post, 0)) == COVERED])
+        tallies[partnership_id] = (region, CoverageTally(1, len(mine), covered))
+    return tallies
+
+
+def national_briefing_coverage() -> NationalCoverage:
+    """Briefing coverage by region and for England, for national analysts: the number of
+    partnerships, of strategic posts and the share covered (see `coverage_tallies`). No
+    partnership, post or person leaves this function. The caller has checked the user is a
+    national analyst."""
+    from lde.sharing.selectors import COVERAGE_WINDOW_DAYS
+
+    by_region: dict[str, CoverageTally] = defaultdict(CoverageTally)
+    for region, tally in coverage_tallies().values():
+        by_region[region] += tally
+    regions, national = suppressed(by_region)
+    return NationalCoverage(regions=regions, national=national, window_days=COVERAGE_WINDOW_DAYS)
+
+
+def suppressed(
+    by_region: dict[str, CoverageTally],
+) -> tuple[list[NationalCoverageRow], NationalCoverageRow | None]:
+    """The rows a national analyst may see. A group with fewer than 5 partnerships is not shown;
+    a figure resting on a count under 10 is suppressed (None); and England's figure is
+    suppressed too where England less the regions showing it would be such a group or count,
+    so that no suppressed figure can be had by subtraction."""
+    from lde.partnerships.models import Region
+
+    def row(
+        code: str, name: str, tally: CoverageTally, shown: dict[str, bool]
+    ) -> NationalCoverageRow:
+        figures = {m: tally.value(m) if shown[m] else None for m in MEASURES}
+        return NationalCoverageRow(code=code, name=name, **figures)
+
+    region_rows = []
+    hidden = dict.fromkeys(MEASURES, CoverageTally())  # England less the regions showing it
+    for code, name in Region.choices:
+        tally = by_region.get(code, CoverageTally())
+        shown = {m: tally.partnerships >= MIN_PARTNERSHIPS and tally.passes(m) for m in MEASURES}
+        for m in MEASURES:
+            if not shown[m]:
+                hidden[m] += tally
+        if tally.partnerships >= MIN_PARTNERSHIPS:
+            region_rows.append(row(code, name, tally, shown))
+    for code, tally in by_region.items():
+        if code not in Region.values:  # not a region of England: never shown, so hidden
+            for m in MEASURES:
+                hidden[m] += tally
+    england = sum(by_region.values(), CoverageTally())
+    if england.partnerships < MIN_PARTNERSHIPS:
+        return region_rows, None
+    shown = {
+        m: england.passes(m) and (hidden[m].partnerships == 0 or hidden[m].passes(m))
+        for m in MEASURES
+    }
+    return region_rows, row("E92000001", "England", england, shown)

@@ -413,19 +413,28 @@ def briefing_status(*, partnership_id: int, holders: Any, day: Any) -> dict[int,
     the protocol in force), or seen but not acknowledged. Decided by the gateway rule's own
     reference (`gateway_allows`), never a copy of it. A fixed number of queries whatever the
     number of holders and products; nothing about the products leaves this function."""
+    return briefing_status_many(holders={partnership_id: holders}, day=day).get(partnership_id, {})
+
+
+def briefing_status_many(*, holders: Any, day: Any) -> dict[int, dict[int, str]]:
+    """`briefing_status` for many partnerships at once (partnership id -> its holders' facts),
+    in the same fixed number of queries whatever the number of partnerships, holders and
+    products (the national analyst's aggregate of briefing coverage)."""
     from datetime import timedelta
 
     from lde.sharing.policies import gateway_allows, on_dissemination_list, product_facts
 
+    holders = {p: h for p, h in holders.items() if h}
     if not holders:
         return {}
     products = list(
         BriefingProduct.objects.filter(
             status=ProductStatus.RELEASED,
             held_elsewhere=False,
-            recipients=partnership_id,
+            recipients__in=sorted(holders),
             released_on__gte=day - timedelta(days=COVERAGE_WINDOW_DAYS),
         )
+        .distinct()
         .select_related("marking", "marking__maps_to", "protocol")
         .prefetch_related(
             "recipients",
@@ -437,22 +446,35 @@ def briefing_status(*, partnership_id: int, holders: Any, day: Any) -> dict[int,
         )
         .order_by("pk")
     )
-    if not products:
-        return dict.fromkeys(holders, NOTHING_RELEASED)
-    known = [(p.pk, product_facts(p)) for p in products]
-    acknowledged = set(
-        Acknowledgement.objects.filter(
-            product_id__in=[pk for pk, _ in known], user_id__in=sorted(holders)
-        ).values_list("user_id", "product_id")
-    )
+    latest: dict[int, list[tuple[int, Any]]] = {p: [] for p in holders}
+    for product in products:
+        facts = product_facts(product)
+        for recipient in product.recipients.all():
+            if recipient.pk in latest:
+                latest[recipient.pk].append((product.pk, facts))
+    acknowledged: set[tuple[int, int]] = set()
+    if products:
+        everyone = sorted({u for h in holders.values() for u in h})
+        acknowledged = set(
+            Acknowledgement.objects.filter(
+                product_id__in=[p.pk for p in products], user_id__in=everyone
+            ).values_list("user_id", "product_id")
+        )
     order = (NOT_LISTED, CANNOT_SEE, NOT_ACKNOWLEDGED)
-    status: dict[int, str] = {}
-    for user_id, facts in holders.items():
-        reasons = set()
-        for product_id, product in known:
-            if not gateway_allows(facts, product):
-                reasons.add(CANNOT_SEE if on_dissemination_list(facts, product) else NOT_LISTED)
-            elif (user_id, product_id) not in acknowledged:
-                reasons.add(NOT_ACKNOWLEDGED)
-        status[user_id] = next((r for r in order if r in reasons), COVERED)
-    return status
+    found: dict[int, dict[int, str]] = {}
+    for partnership_id, people in holders.items():
+        known = latest[partnership_id]
+        if not known:
+            found[partnership_id] = dict.fromkeys(people, NOTHING_RELEASED)
+            continue
+        status: dict[int, str] = {}
+        for user_id, facts in people.items():
+            reasons = set()
+            for product_id, product in known:
+                if not gateway_allows(facts, product):
+                    reasons.add(CANNOT_SEE if on_dissemination_list(facts, product) else NOT_LISTED)
+                elif (user_id, product_id) not in acknowledged:
+                    reasons.add(NOT_ACKNOWLEDGED)
+            status[user_id] = next((r for r in order if r in reasons), COVERED)
+        found[partnership_id] = status
+    return found
