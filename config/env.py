@@ -6,6 +6,8 @@ that is safe for local use. Production refuses to start on those defaults (see p
 
 from __future__ import annotations
 
+import base64
+import binascii
 import os
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -36,6 +38,43 @@ SECRET_KEY = env_str("LDE_SECRET_KEY", "local-only-secret-key-not-for-production
 # The audit chain is keyed by a secret held outside the database, so that someone who can write
 # to the database cannot recompute a valid chain after tampering with it.
 AUDIT_KEY = env_str("LDE_AUDIT_KEY", "local-only-audit-key-not-for-production-use")
+# The fewest random bytes a production key may hold: 256 bits, the HMAC-SHA256 key size.
+KEY_MIN_BYTES = 32
+KEY_HOW_TO = "generate one with: python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
+
+
+def key_problem(name: str, value: str) -> str | None:
+    """Why a production key is unfit, or None when it is fit.
+
+    Keys are given as URL-safe base64 (what `secrets.token_urlsafe` prints; hex passes too, as
+    hex is a subset of the alphabet), so their strength is the decoded length, not the length of
+    the text: a 32-character password is far weaker than 32 random bytes. A key whose bytes
+    barely vary (`xxxx…`, a repeated word) is refused too: 32 random bytes almost never hold
+    fewer than 16 different values.
+    """
+    text = value.strip()
+    if not text:
+        return f"{name} is not set: {KEY_HOW_TO}"
+    if text.startswith("local-only"):
+        return f"{name} still has its local-only default: {KEY_HOW_TO}"
+    unpadded = text.rstrip("=").replace("-", "+").replace("_", "/")
+    try:
+        # validate=True: otherwise characters outside the alphabet are silently dropped.
+        decoded = base64.b64decode(unpadded + "=" * (-len(unpadded) % 4), validate=True)
+    except (binascii.Error, ValueError):
+        return (
+            f"{name} must be URL-safe base64 of at least {KEY_MIN_BYTES} random bytes: {KEY_HOW_TO}"
+        )
+    if len(decoded) < KEY_MIN_BYTES:
+        return (
+            f"{name} holds {len(decoded)} bytes and must hold at least {KEY_MIN_BYTES} "
+            f"random bytes: {KEY_HOW_TO}"
+        )
+    if len(set(decoded)) < 16:
+        return f"{name} is not random enough: {KEY_HOW_TO}"
+    return None
+
+
 DEBUG = env_bool("LDE_DEBUG", False)
 ALLOWED_HOSTS = env_list("LDE_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 SECURE_COOKIES = env_bool("LDE_SECURE_COOKIES", True)

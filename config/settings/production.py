@@ -7,8 +7,12 @@ from config.settings.base import *  # noqa: F403
 
 if not env.DATABASE_URL:
     raise ImproperlyConfigured("Production needs DATABASE_URL (PostgreSQL).")
-if env.SECRET_KEY.startswith("local-only") or env.AUDIT_KEY.startswith("local-only"):
-    raise ImproperlyConfigured("Production needs LDE_SECRET_KEY and LDE_AUDIT_KEY set.")
+for _name, _value in (("LDE_SECRET_KEY", env.SECRET_KEY), ("LDE_AUDIT_KEY", env.AUDIT_KEY)):
+    if _problem := env.key_problem(_name, _value):
+        raise ImproperlyConfigured(_problem)
+# One key leaking must not give away the other: sessions and the audit chain are keyed apart.
+if env.SECRET_KEY.strip() == env.AUDIT_KEY.strip():
+    raise ImproperlyConfigured("LDE_SECRET_KEY and LDE_AUDIT_KEY must be different keys.")
 
 DEBUG = False
 SESSION_COOKIE_SECURE = True
