@@ -46,6 +46,22 @@ class TokenForm(GovukForm):
     )
 
 
+class EnrolmentCodeForm(GovukForm):
+    email_code = forms.RegexField(
+        label="Code from the email",
+        regex=r"^\d{8}$",
+        help_text="The 8-digit code we sent to your email address.",
+        error_messages={
+            "required": "Enter the 8-digit code from the email",
+            "invalid": "Enter the 8-digit code from the email",
+        },
+        widget=widgets.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"},
+            width="10",
+        ),
+    )
+
+
 class ApiTokenForm(GovukForm):
     name = forms.CharField(
         label="Token name",

@@ -88,6 +88,28 @@ def user_password_link_send(*, user: User) -> None:
 
 
 @transaction.atomic
+def user_enrolment_code_send(*, user: User, code: str) -> None:
+    """Email the code that lets a signed-in user add an authenticator app (see `enrolment`)."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+
+    from lde.accounts.enrolment import CODE_LIFETIME_SECONDS
+
+    context = {
+        "user": user,
+        "code": code,
+        "minutes": CODE_LIFETIME_SECONDS // 60,
+        "site_url": settings.LDE_SITE_URL,
+    }
+    subject = render_to_string("accounts/email/enrolment_code_subject.txt", context).strip()
+    body = render_to_string("accounts/email/enrolment_code.txt", context)
+    # The code itself is never audited: the trail must not become a way to enrol.
+    audit_record(actor=user, verb="USER_ENROLMENT_CODE_SENT", target=user, scope=AuditScope.SITE)
+    transaction.on_commit(lambda: send_mail(subject, body, None, [user.email]))
+
+
+@transaction.atomic
 def organisation_create(
     *, actor: User, name: str, type: str, gss_code: str = "", website: str = ""
 ) -> Organisation:

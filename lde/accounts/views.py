@@ -14,16 +14,17 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from lde.accounts import selectors, services
+from lde.accounts import enrolment, selectors, services
 from lde.accounts.forms import (
     ApiTokenForm,
     CaveatGrantForm,
     ClearanceForm,
+    EnrolmentCodeForm,
     OrganisationForm,
     PasswordResetForm,
     PasswordSetForm,
@@ -72,6 +73,9 @@ class PasswordSetView(auth_views.PasswordResetConfirmView):
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
         audit_record(actor=form.user, verb="USER_PASSWORD_SET", scope=AuditScope.SITE)
+        # The emailed link proved control of the address: this browser may add an
+        # authenticator when the person signs in (signing in keeps the session's data).
+        enrolment.enrolment_allow(self.request.session, form.user.pk)
         return response
 
 
@@ -131,11 +135,69 @@ def _qr_data_uri(config_url: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
+def _enrolment_code_send(request: HttpRequest) -> None:
+    user = _actor(request)
+    code = enrolment.enrolment_code_issue(request.session, user.pk)
+    services.user_enrolment_code_send(user=user, code=code)
+
+
+def _masked_email(email: str) -> str:
+    local, _, domain = email.partition("@")
+    return f"{local[:1]}{'•' * max(len(local) - 1, 1)}@{domain}"
+
+
+def _enrolment_email_check(request: HttpRequest) -> HttpResponse:
+    """Before enrolment, a signed-in user proves they hold their email: a password is not
+    enough (see `lde.accounts.enrolment`)."""
+    user = _actor(request)
+    here = f"{reverse('accounts:two-factor-set-up')}?{urlencode({'next': _safe_next(request)})}"
+    if request.method == "POST" and "send_new_code" in request.POST:
+        _enrolment_code_send(request)
+        messages.success(request, "We have sent you a new code.")
+        return HttpResponseRedirect(here)
+    if request.method == "GET" and not enrolment.enrolment_code_pending(request.session, user.pk):
+        _enrolment_code_send(request)
+    form = EnrolmentCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        result = enrolment.enrolment_code_check(
+            request.session, user.pk, form.cleaned_data["email_code"]
+        )
+        if result == enrolment.CodeResult.ACCEPTED:
+            audit_record(
+                actor=user,
+                verb="USER_ENROLMENT_EMAIL_CONFIRMED",
+                target=user,
+                scope=AuditScope.SITE,
+            )
+            return HttpResponseRedirect(here)
+        form.add_error(
+            "email_code",
+            {
+                enrolment.CodeResult.WRONG: "The code is wrong. Check the latest email "
+                "from Prevent LDE and enter the code in it",
+                enrolment.CodeResult.EXPIRED: "The code has expired. Send a new code",
+                enrolment.CodeResult.NONE: "The code no longer works. Send a new code",
+            }[result],
+        )
+    return render(
+        request,
+        "accounts/two_factor_email_code.html",
+        {
+            "form": form,
+            "email": _masked_email(user.email),
+            "minutes": enrolment.CODE_LIFETIME_SECONDS // 60,
+            "next": _safe_next(request),
+        },
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def two_factor_set_up(request: HttpRequest) -> HttpResponse:
     if TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
         return redirect("accounts:two-factor")
+    if not enrolment.enrolment_allowed(request.session, _actor(request).pk):
+        return _enrolment_email_check(request)
     device, _ = TOTPDevice.objects.get_or_create(
         user=request.user, confirmed=False, defaults={"name": "Authenticator app"}
     )
@@ -145,6 +207,7 @@ def two_factor_set_up(request: HttpRequest) -> HttpResponse:
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
+            enrolment.enrolment_end(request.session)
             audit_record(
                 actor=_actor(request), verb="USER_TWO_FACTOR_SET_UP", scope=AuditScope.SITE
             )

@@ -36,12 +36,21 @@ def test_a_viewer_signs_in_without_a_second_factor(client: Client) -> None:
     assert client.get("/").status_code == 200
 
 
-def test_a_coordinator_must_set_up_and_then_give_a_second_factor(client: Client) -> None:
+def test_a_coordinator_must_set_up_and_then_give_a_second_factor(
+    client: Client, mailoutbox: list, django_capture_on_commit_callbacks: Any
+) -> None:
+    import re
+
     membership = MembershipFactory(role=Role.COORDINATOR)
     client.post("/sign-in/", {"username": membership.user.email, "password": PASSWORD})
     response = client.get(f"/partnerships/{membership.partnership_id}/")
     assert response.status_code == 302
     assert response["Location"].startswith("/two-factor/set-up/")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get("/two-factor/set-up/")
+    emailed = re.search(r"^(\d{8})$", mailoutbox[0].body, re.MULTILINE)
+    assert emailed is not None
+    client.post("/two-factor/set-up/", {"email_code": emailed.group(1)})
     client.get("/two-factor/set-up/")
     device = TOTPDevice.objects.get(user=membership.user, confirmed=False)
     wrong = client.post("/two-factor/set-up/", {"otp_token": "000000"})
