@@ -8,7 +8,8 @@ from lde.core.audit.chain import audit_checkpoint_write
 from lde.core.scheduler import schedule
 
 
-@schedule("audit-checkpoint", every=timedelta(days=1))
-def audit_checkpoint_daily() -> None:
-    """Copy the audit chain's head outside the database once a day."""
+@schedule("audit-checkpoint", every=timedelta(hours=1))
+def audit_checkpoint_hourly() -> None:
+    """Copy the audit chain's head outside the database every hour. Appends also checkpoint
+    after every hundredth event; this bounds the unprotected tail in time on a quiet site."""
     audit_checkpoint_write()

@@ -5,11 +5,16 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection, connections
+from django.db import connection, connections, models, transaction
+from django.http import HttpRequest, HttpResponse
+from django.test import RequestFactory
 
 from lde.core.audit.chain import (
     GENESIS_HASH,
@@ -17,9 +22,12 @@ from lde.core.audit.chain import (
     audit_record,
     audit_verify,
     canonical_json,
+    checkpoint_path,
     value_digest,
 )
-from lde.core.audit.models import AuditEvent, AuditHead
+from lde.core.audit.models import AuditEvent, AuditHead, AuditScope
+from lde.core.middleware import RequestIdMiddleware
+from lde.core.scheduler import ScheduledJobRun, jobs, run_due_jobs
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -159,11 +167,166 @@ def test_a_deleted_head_row_is_reported_not_crashed_on() -> None:
     assert audit_verify().problems == ["The chain's head row is missing: it was deleted."]
 
 
-def test_the_worker_runs_a_daily_job_once_a_day() -> None:
+def _checkpoints() -> list[tuple[int, str]]:
+    if not checkpoint_path().exists():
+        return []
+    lines = checkpoint_path().read_text(encoding="utf-8").splitlines()
+    return [(entry["sequence"], entry["hash"]) for entry in map(json.loads, lines)]
+
+
+def _recorded_in_a_request(**kwargs: Any) -> AuditEvent:
+    """An event recorded while a request is served, so that it carries a request id."""
+    recorded: list[AuditEvent] = []
+
+    def view(request: HttpRequest) -> HttpResponse:
+        recorded.append(audit_record(**kwargs))
+        return HttpResponse()
+
+    RequestIdMiddleware(view)(RequestFactory().get("/"))
+    return recorded[0]
+
+
+def _edited(field: models.Field[Any, Any], value: Any) -> Any:
+    """A different value of the same kind and length, as someone editing the row might write."""
+    kind = field.get_internal_type()
+    if kind in {"CharField", "TextField"}:
+        return value[:-1] + ("1" if value[-1:] == "0" else "0")
+    if kind in {"BigIntegerField", "PositiveBigIntegerField", "IntegerField"}:
+        return (value or 0) + 1000
+    if kind == "DateTimeField":
+        return value + timedelta(seconds=1)
+    raise AssertionError(f"Say how to edit a {kind} column ({field.name}) in this test.")
+
+
+_EDITABLE_COLUMNS = [field for field in AuditEvent._meta.concrete_fields if not field.primary_key]
+_HASH_MISMATCH = (
+    "Event #2 does not match its hash: it was edited, or the chain was recomputed without the "
+    "audit key."
+)
+# What verify says when a column of the chain itself is edited on event #2 of 3; every other
+# column repeats a payload field and must be reported as disagreeing with it.
+_CHAIN_COLUMN_PROBLEMS = {
+    "sequence": [
+        "Event #2 is missing (the next present is #3).",
+        "Event #3 does not follow the event before it.",
+        "Event #4 is missing (the next present is #1002).",
+        "Event #1002 does not follow the event before it.",
+        "Event #1002 has columns that disagree with its payload: sequence.",
+        "The chain ends at #1002 but its head row says #3: events were removed from the end, or "
+        "the head was rewritten.",
+    ],
+    "payload": [_HASH_MISMATCH, "Event #2 has a payload that is not canonical."],
+    "previous_hash": ["Event #2 does not follow the event before it.", _HASH_MISMATCH],
+    "hash": [_HASH_MISMATCH, "Event #3 does not follow the event before it."],
+}
+
+
+def test_every_column_is_covered_by_an_expectation() -> None:
+    names = {field.name for field in _EDITABLE_COLUMNS}
+    assert set(_CHAIN_COLUMN_PROBLEMS) <= names
+    assert {"occurred_at", "scope", "partnership_id", "actor_label"} <= names
+
+
+@pytest.mark.parametrize("field", _EDITABLE_COLUMNS, ids=lambda field: field.name)
+def test_an_edit_of_any_column_fails_verification(field: models.Field[Any, Any]) -> None:
+    """Every column but the primary key is edited in turn, as a raw UPDATE would: the pages show
+    and filter on these columns, so none of them may change without verify saying so."""
+    actor = UserFactory()
+    audit_record(actor=actor, verb="THING_CHANGED")
+    middle = _recorded_in_a_request(
+        actor=actor,
+        verb="THING_CHANGED",
+        target=actor,
+        scope=AuditScope.PARTNERSHIP,
+        partnership_id=7,
+        organisation_id=8,
+        changes={"title": "new title"},
+        detail={"count": 2},
+    )
+    audit_record(actor=actor, verb="THING_CHANGED")
+    audit_checkpoint_write()
+    assert [f.name for f in _EDITABLE_COLUMNS if getattr(middle, f.attname) in (None, "")] == []
+    assert audit_verify().problems == []
+
+    value = getattr(middle, field.attname)
+    AuditEvent.objects.filter(pk=middle.pk).update(**{field.attname: _edited(field, value)})
+
+    report = audit_verify()
+    assert report.problems == _CHAIN_COLUMN_PROBLEMS.get(
+        field.name, [f"Event #2 has columns that disagree with its payload: {field.name}."]
+    )
+    with pytest.raises(CommandError, match="failed verification") as error:
+        call_command("audit", "verify")
+    assert error.value.returncode == 1  # the exit status `lde audit verify` ends with
+
+
+def test_an_unchanged_time_read_back_from_the_database_verifies() -> None:
+    event = _chain_of(1)[0]
+    stored = AuditEvent.objects.get(pk=event.pk)
+    assert stored.occurred_at == event.occurred_at
+    assert json.loads(stored.payload)["occurred_at"] == event.occurred_at.isoformat()
+    assert audit_verify().problems == []
+
+
+def test_the_hundredth_event_writes_a_checkpoint_once_it_commits(
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        events = _chain_of(99)
+    assert _checkpoints() == []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        events += _chain_of(1)
+    assert _checkpoints() == [(100, events[99].hash)]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        events += _chain_of(99)
+    assert _checkpoints() == [(100, events[99].hash)]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        events += _chain_of(1)
+    assert _checkpoints() == [(100, events[99].hash), (200, events[199].hash)]
+    report = audit_verify()
+    assert (report.problems, report.checkpoint_sequence) == ([], 200)
+
+
+def test_a_rolled_back_hundredth_event_writes_no_checkpoint(
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
+    """A checkpoint of a head that was rolled back would later read as a truncated tail."""
+    actor = UserFactory()
+    _chain_of(99)
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError, match="the write failed"),
+        transaction.atomic(),
+    ):
+        audit_record(actor=actor, verb="THING_CHANGED")
+        raise RuntimeError("the write failed")
+    assert _checkpoints() == []
+    assert AuditHead.objects.get().sequence == 99
+
+    with django_capture_on_commit_callbacks(execute=True):
+        hundredth = audit_record(actor=actor, verb="THING_CHANGED")
+    assert hundredth.sequence == 100
+    assert _checkpoints() == [(100, hundredth.hash)]
+    assert audit_verify().problems == []
+
+
+def test_the_worker_writes_a_checkpoint_every_hour() -> None:
     from lde.core import tasks  # noqa: F401 - registers the audit checkpoint job
-    from lde.core.audit.chain import checkpoint_path
-    from lde.core.scheduler import run_due_jobs
+
+    job = next(job for job in jobs() if job.name == "audit-checkpoint")
+    assert job.every == timedelta(hours=1)
+    events = _chain_of(2)
 
     assert "audit-checkpoint" in run_due_jobs()
     assert "audit-checkpoint" not in run_due_jobs()
-    assert checkpoint_path().exists()
+    assert _checkpoints()[-1] == (2, events[1].hash)
+    runs = ScheduledJobRun.objects.filter(name="audit-checkpoint")
+
+    runs.update(last_run_at=models.F("last_run_at") - timedelta(minutes=59))
+    assert "audit-checkpoint" not in run_due_jobs()
+    runs.update(last_run_at=models.F("last_run_at") - timedelta(minutes=1))
+    assert "audit-checkpoint" in run_due_jobs()
+    assert len(_checkpoints()) == 2

@@ -3,7 +3,12 @@
 Each event's hash is HMAC-SHA256(key, previous hash + newline + canonical payload). The key lives
 outside the database (LDE_AUDIT_KEY), so someone who can rewrite rows cannot recompute a chain
 that verifies. A checkpoint copies the head to a file outside the database, so a truncated tail
-is caught even if the head row was rewritten to match.
+is caught even if the head row was rewritten to match. Checkpoints are written after every
+hundredth event and hourly by the worker, so at most a hundred events, and no more than about an
+hour's worth while the worker runs, can be cut from the end unseen.
+
+Every column of an event is covered: the payload and the links are the chain itself, and every
+other column repeats a payload field that verification compares it with (`_FROM_PAYLOAD`).
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -25,6 +31,10 @@ from lde.core.audit.models import AuditEvent, AuditHead, AuditScope
 from lde.core.middleware import current_request_id
 
 GENESIS_HASH = "0" * 64
+
+# The append that brings the chain to a multiple of this writes a checkpoint once it commits, so a
+# busy hour cannot leave more than this many events unprotected against a truncated tail.
+CHECKPOINT_EVERY_EVENTS = 100
 
 
 def canonical_json(value: Any) -> str:
@@ -135,11 +145,26 @@ def audit_record(
         head.sequence = sequence
         head.hash = digest
         head.save(update_fields=["sequence", "hash"])
+        if sequence % CHECKPOINT_EVERY_EVENTS == 0:
+            # After commit: a checkpoint of a head that is then rolled back would make verify
+            # report a truncated tail that never existed. If the caller's transaction fails, the
+            # next append reuses this sequence number and schedules the checkpoint again. Robust,
+            # because the write has already committed: a checkpoint that cannot be written is
+            # logged rather than failing the request, and the hourly job writes the next one.
+            transaction.on_commit(audit_checkpoint_write, robust=True)
     return event
 
 
-# Columns that repeat a payload field; verify checks each still agrees with the payload.
-_MIRRORED = (
+# Every column of AuditEvent except the primary key and the chain's own columns (payload,
+# previous_hash, hash) repeats a payload field, and verify compares each with the payload: the
+# pages filter on scope and partnership_id and show occurred_at, so none may drift from what was
+# hashed. The hash format is unchanged (the payload always held all of these), so chains written
+# before occurred_at was compared verify as they are, with no version field or re-chaining.
+# A test edits every concrete column in turn, taken from the model's _meta, so a new column that
+# is neither listed here nor part of the chain fails it.
+_FROM_PAYLOAD = (
+    "sequence",
+    "occurred_at",
     "actor_id",
     "actor_label",
     "verb",
@@ -185,8 +210,14 @@ def audit_checkpoint_write() -> dict[str, Any]:
     }
     path = checkpoint_path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a", encoding="utf-8") as handle:
-        handle.write(canonical_json(entry) + "\n")
+    # One write() on a file opened for appending, so lines from several processes (web workers
+    # checkpointing after their hundredth event, the worker's hourly job) never interleave.
+    # The mode is left to the umask, as before: the web and worker processes both append here.
+    descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
+    try:
+        os.write(descriptor, (canonical_json(entry) + "\n").encode())
+    finally:
+        os.close(descriptor)
     return entry
 
 
@@ -207,6 +238,19 @@ def _last_checkpoint(report: VerifyReport) -> dict[str, Any] | None:
         report.problems.append(f"The last checkpoint in {path} was not written with this key.")
         return None
     return entry
+
+
+def _payload_value(body: dict[str, Any], name: str) -> Any:
+    """The payload's value for a column, as the column holds it."""
+    value = body.get(name)
+    if name == "occurred_at":
+        # Compared as instants, not text: the column reads back in UTC with or without
+        # microseconds, and either way the same moment is not an edit.
+        try:
+            return datetime.fromisoformat(str(value))
+        except ValueError:
+            return None
+    return value
 
 
 def audit_verify(*, batch_size: int = 2000) -> VerifyReport:
@@ -238,9 +282,9 @@ def audit_verify(*, batch_size: int = 2000) -> VerifyReport:
         if not isinstance(body, dict) or canonical_json(body) != event.payload:
             report.problems.append(f"Event #{event.sequence} has a payload that is not canonical.")
         else:
-            mismatched = [name for name in _MIRRORED if body.get(name) != getattr(event, name)] + (
-                ["sequence"] if body.get("sequence") != event.sequence else []
-            )
+            mismatched = [
+                name for name in _FROM_PAYLOAD if _payload_value(body, name) != getattr(event, name)
+            ]
             if mismatched:
                 report.problems.append(
                     f"Event #{event.sequence} has columns that disagree with its payload: "

@@ -14,8 +14,9 @@ class AuditEvent(models.Model):
 
     `payload` is the canonical JSON text the hash was computed over. It is kept as text, not
     JSON, because PostgreSQL's jsonb reorders keys and a re-serialised value would no longer
-    match its hash. The indexed columns repeat fields of the payload so the trail can be
-    filtered; `lde audit verify` checks that they still agree with it.
+    match its hash. Every other column but the links (the time included) repeats a field of the
+    payload so the trail can be filtered and shown; `lde audit verify` checks that each still
+    agrees with it.
     """
 
     sequence = models.PositiveBigIntegerField(unique=True)
