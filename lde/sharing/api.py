@@ -595,16 +595,16 @@ def _resolve(model: type[Any], ids: list[int], field: str) -> list[Any]:
     return found
 
 
-def _one(model: type[Any], pk: int | None, field: str) -> Any:
+def _one(model: type[Any], pk: int | None, field: str, queryset: Any = None) -> Any:
     if pk is None:
         return None
-    found = model.objects.filter(pk=pk).first()
+    found = (queryset if queryset is not None else model.objects).filter(pk=pk).first()
     if found is None:
         raise _refuse(field, "This does not exist.")
     return found
 
 
-def _product_values(payload: ProductIn) -> dict[str, Any]:
+def _product_values(request: HttpRequest, payload: ProductIn) -> dict[str, Any]:
     marking = Marking.objects.filter(code=payload.marking).first()
     if marking is None:
         raise _refuse("marking", "No marking has this code.")
@@ -622,7 +622,13 @@ def _product_values(payload: ProductIn) -> dict[str, Any]:
             Organisation, payload.contributing_organisation_ids, "contributing_organisation_ids"
         ),
         "recipients": _resolve(Partnership, payload.recipient_ids, "recipient_ids"),
-        "protocol": _one(Protocol, payload.protocol_id, "protocol_id"),
+        # Through the policy: a protocol this user may not see answers as one that does not exist.
+        "protocol": _one(
+            Protocol,
+            payload.protocol_id,
+            "protocol_id",
+            protocol_policy.visible_to(request.user, "view"),
+        ),
         "holder_post": _one(Post, payload.holder_post_id, "holder_post_id"),
         "how_to_ask": payload.how_to_ask,
     }
@@ -673,7 +679,7 @@ def protocol_create(
     if not protocol_policy.may_create(facts_for(request.user)):
         raise PermissionDenied403(
             "You cannot draft a protocol.",
-            who_can="Coordinators draft information sharing protocols.",
+            who_can=services.PROTOCOL_DRAFTERS,
         )
     try:
         protocol = services.protocol_create(actor=acting_user(request), **_protocol_values(payload))
@@ -914,7 +920,7 @@ def product_create(
             who_can="People who work for an organisation draft briefing products for it.",
         )
     try:
-        product = services.product_create(actor=actor, **_product_values(payload))
+        product = services.product_create(actor=actor, **_product_values(request, payload))
     except DjangoValidationError as error:
         return Status(400, field_errors(error))
     return Status(201, _fresh(request, product))
@@ -931,7 +937,7 @@ def product_update(
     product = _product(request, product_id, "edit")
     try:
         services.product_update(
-            actor=acting_user(request), product=product, **_product_values(payload)
+            actor=acting_user(request), product=product, **_product_values(request, payload)
         )
     except DjangoValidationError as error:
         return Status(400, field_errors(error))

@@ -331,58 +331,117 @@ product_policy = BriefingProductPolicy()
 # --- Protocols -----------------------------------------------------------------------------
 
 
-def protocol_reader_organisations(facts: UserFacts) -> frozenset[int]:
-    """Partner organisations of the partnerships the user reads as a coordinator, board member,
-    contributor or viewer, or inspects: a protocol one of them is party to is read there."""
-    return facts.organisations_of(reached(facts, READER_ROLES, inspectors=True))
+@dataclass(frozen=True)
+class ProtocolFacts:
+    """What the protocol rule needs to know about one protocol."""
+
+    status: str
+    parties: frozenset[int]
+    # Partnerships among the recipients of a product released (or superseded) under it.
+    released_to: frozenset[int] = frozenset()
 
 
-def protocol_manager_organisations(facts: UserFacts) -> frozenset[int]:
-    return facts.organisations_of(facts.partnerships_with(Role.COORDINATOR))
+def protocol_signing_organisation(facts: UserFacts) -> int | None:
+    """The organisation this user has the right to sign protocols for, or None.
+
+    The domain records who speaks for an organisation in partnership work: a coordinator, for
+    their own organisation (they already name its posts and nobody else's). So a user signs for
+    their own organisation when they coordinate a partnership in which that organisation is a
+    partner. A coordinator never signs for another partner organisation of their partnership:
+    sitting in the same partnership gives no say over another organisation's agreements."""
+    organisation = facts.organisation_id
+    if organisation is None:
+        return None
+    if organisation in facts.organisations_of(facts.partnerships_with(Role.COORDINATOR)):
+        return organisation
+    return None
 
 
-def _party_q(organisations: frozenset[int]) -> Q:
+def protocol_allows(user: UserFacts, action: str, protocol: ProtocolFacts) -> bool:
+    """permissions.md, "Authority over the facts the rules read": a protocol is seen by the
+    people of its party organisations and by the coordinators of partnerships that release under
+    it (those a product released under it is addressed to); it is changed, and its status moved,
+    only by a person of a party organisation with the right to sign for it, until it has ended.
+    Being a partner of the same partnership as a party gives nothing."""
+    if user.user_id is None:
+        return False
+    if action == "view":
+        return (
+            user.organisation_id is not None and user.organisation_id in protocol.parties
+        ) or bool(user.partnerships_with(Role.COORDINATOR) & protocol.released_to)
+    if action == "manage":
+        signing = protocol_signing_organisation(user)
+        return (
+            protocol.status != ProtocolStatus.ENDED
+            and signing is not None
+            and signing in protocol.parties
+        )
+    return False
+
+
+def protocol_facts(protocol: Protocol) -> ProtocolFacts:
+    """One protocol's facts, read from the database (prefetched parties are used if present)."""
+    released_to = BriefingProduct.recipients.through.objects.filter(
+        briefingproduct__protocol_id=protocol.pk,
+        briefingproduct__status__in=READABLE_STATUSES,
+    ).values_list("partnership_id", flat=True)
+    return ProtocolFacts(
+        status=protocol.status,
+        parties=frozenset(o.pk for o in protocol.parties.all()),
+        released_to=frozenset(released_to),
+    )
+
+
+def _party_q(organisation_id: int | None) -> Q:
+    if organisation_id is None:
+        return NOTHING
     return Q(
         Exists(
             Protocol.parties.through.objects.filter(
-                protocol_id=OuterRef("pk"), organisation_id__in=sorted(organisations)
+                protocol_id=OuterRef("pk"), organisation_id=organisation_id
             )
         )
     )
 
 
 class ProtocolPolicy(Policy[Protocol]):
-    """permissions.md, "information sharing protocols": coordinators read and write where their
-    partnership is a party (one of its partner organisations is); board members, contributors,
-    viewers and live inspectors read them; nobody else."""
+    """Who sees and changes an information sharing protocol: `protocol_allows`, and the same rule
+    as a filter. Reading is not by partnership: a party organisation may sit in many partnerships,
+    and none of them gains a say over, or a view of, its other agreements by that alone."""
 
     model = Protocol
     actions = ("view", "manage")
     who_can: ClassVar[dict[str, str]] = {
-        "manage": "Coordinators of a partnership one of whose partner organisations is a party "
-        "change the protocol, until it has ended.",
+        "manage": "A person of one of its party organisations with the right to sign for it "
+        "changes the protocol and its status, until it has ended: a coordinator of a partnership "
+        "in which their own organisation is a partner.",
     }
 
     def allows(self, facts: UserFacts, action: str, obj: Protocol) -> bool:
-        parties = {o.pk for o in obj.parties.all()}
-        if action == "view":
-            return bool(parties & protocol_reader_organisations(facts))
-        if action == "manage":
-            return obj.status != ProtocolStatus.ENDED and bool(
-                parties & protocol_manager_organisations(facts)
-            )
-        return False
+        return protocol_allows(facts, action, protocol_facts(obj))
 
     def filter_for(self, facts: UserFacts, action: str) -> Q:
+        if facts.user_id is None:
+            return NOTHING
         if action == "view":
-            return _party_q(protocol_reader_organisations(facts))
+            coordinated = facts.partnerships_with(Role.COORDINATOR)
+            released_to = Q(
+                Exists(
+                    BriefingProduct.recipients.through.objects.filter(
+                        briefingproduct__protocol_id=OuterRef("pk"),
+                        briefingproduct__status__in=READABLE_STATUSES,
+                        partnership_id__in=sorted(coordinated),
+                    )
+                )
+            )
+            return _party_q(facts.organisation_id) | (released_to if coordinated else NOTHING)
         if action == "manage":
-            return _party_q(protocol_manager_organisations(facts)) & ~Q(status=ProtocolStatus.ENDED)
+            return _party_q(protocol_signing_organisation(facts)) & ~Q(status=ProtocolStatus.ENDED)
         raise ValueError(f"ProtocolPolicy filters only 'view' and 'manage', not {action!r}")
 
     def may_create(self, facts: UserFacts) -> bool:
-        """Any coordinator may draft a protocol, with their partnership's organisation a party."""
-        return bool(facts.partnerships_with(Role.COORDINATOR))
+        """A person who signs for their organisation drafts a protocol, with it a party."""
+        return protocol_signing_organisation(facts) is not None
 
 
 protocol_policy = ProtocolPolicy()

@@ -79,13 +79,14 @@ def protocol_signatories(*, protocol: Protocol) -> QuerySet[ProtocolSignatory]:
     )
 
 
-def protocols_for_release(*, organisation_id: int | None) -> QuerySet[Protocol]:
-    """The protocols a product of this organisation may name: those it is a party to and that
-    have not ended. Release needs the one named to be in force."""
+def protocols_for_release(*, user: Any, organisation_id: int | None) -> QuerySet[Protocol]:
+    """The protocols a product of this organisation may name: those it is a party to, that
+    have not ended, and that the user may see. Release needs the one named to be in force."""
     if organisation_id is None:
         return Protocol.objects.none()
     return (
-        Protocol.objects.filter(parties=organisation_id)
+        protocol_policy.visible_to(user, "view")
+        .filter(parties=organisation_id)
         .exclude(status=ProtocolStatus.ENDED)
         .order_by("title", "pk")
     )

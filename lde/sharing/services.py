@@ -39,7 +39,7 @@ from lde.core.access.markings import Marking, marking_ceiling, marking_is_storab
 from lde.core.access.policy import PermissionDenied403
 from lde.core.audit.chain import audit_record
 from lde.core.audit.models import AuditScope
-from lde.partnerships.models import Partnership, Role
+from lde.partnerships.models import PartnerOrganisation, Partnership, Role
 from lde.sharing.models import (
     READABLE_STATUSES,
     AccessRequest,
@@ -68,8 +68,8 @@ from lde.sharing.policies import (
     access_request_policy,
     information_source_policy,
     product_policy,
-    protocol_manager_organisations,
     protocol_policy,
+    protocol_signing_organisation,
 )
 from lde.sharing.versions import version_hash
 
@@ -86,11 +86,28 @@ PROTOCOL_TRANSITIONS: dict[tuple[str, str], str] = {
 # Suspending or ending an agreement stops everyone reading what was released under it: say why.
 REASON_NEEDED = {ProtocolStatus.SUSPENDED, ProtocolStatus.ENDED}
 REVIEW_REMINDER_DAYS = 30
+PROTOCOL_DRAFTERS = (
+    "Coordinators draft information sharing protocols for their own organisation, when it is a "
+    "partner of a partnership they coordinate."
+)
 MAX_RETENTION_DAYS = 36_500
 
 
 def protocol_next_statuses(status: str) -> list[str]:
     return [to for (frm, to) in PROTOCOL_TRANSITIONS if frm == status]
+
+
+def protocol_party_partnerships(protocol: Protocol, *, also: Iterable[int] = ()) -> list[int]:
+    """The partnerships in which a party of the protocol (or an organisation in `also`) sits:
+    every one of them sees each change to the protocol on its audit page."""
+    parties = {*protocol.parties.values_list("pk", flat=True), *also}
+    return sorted(
+        set(
+            PartnerOrganisation.objects.filter(organisation_id__in=sorted(parties)).values_list(
+                "partnership_id", flat=True
+            )
+        )
+    )
 
 
 def _audit_protocol(
@@ -101,15 +118,22 @@ def _audit_protocol(
     *,
     changes: Any = None,
     detail: dict[str, Any] | None = None,
+    also: Iterable[int] = (),
 ) -> None:
-    audit_record(
-        actor=actor,
-        verb=verb,
-        target=subject if subject is not None else protocol,
-        scope=AuditScope.ORGANISATION,
-        changes=changes,
-        detail={"protocol": protocol.pk, **(detail or {})},
-    )
+    """One event for each partnership in which a party sits, so that a change made from one
+    partnership shows on the audit page of every other partnership the agreement binds; one
+    organisation-level event when no party sits in any partnership yet."""
+    partnerships: list[int | None] = [*protocol_party_partnerships(protocol, also=also)]
+    for partnership_id in partnerships or [None]:
+        audit_record(
+            actor=actor,
+            verb=verb,
+            target=subject if subject is not None else protocol,
+            scope=AuditScope.PARTNERSHIP if partnership_id else AuditScope.ORGANISATION,
+            partnership_id=partnership_id,
+            changes=changes,
+            detail={"protocol": protocol.pk, **(detail or {})},
+        )
 
 
 def _protocol_clean(
@@ -133,10 +157,9 @@ def _protocol_clean(
         )
     if not parties:
         problems.setdefault("parties", []).append("Choose the organisations that are parties")
-    elif not {o.pk for o in parties} & protocol_manager_organisations(facts_for(actor)):
-        problems.setdefault("parties", []).append(
-            "Include among the parties an organisation of a partnership you coordinate"
-        )
+    elif protocol_signing_organisation(facts_for(actor)) not in {o.pk for o in parties}:
+        # Whoever drafts or changes it signs for one of its parties, or could not go on doing so.
+        problems.setdefault("parties", []).append("Include your own organisation among the parties")
     outside = {o.pk for o in controllers} - {o.pk for o in parties}
     if outside:
         problems.setdefault("controllers", []).append("Every controller must also be a party")
@@ -152,12 +175,12 @@ def protocol_create(
     controllers: Iterable[Organisation] = (),
     **fields: Any,
 ) -> Protocol:
-    """Draft a protocol. Its parties must include a partner organisation of a partnership the
-    actor coordinates, so that they can go on managing it."""
+    """Draft a protocol. Its parties must include the actor's own organisation, which they sign
+    for, so that they can go on managing it."""
     if not protocol_policy.may_create(facts_for(actor)):
         raise PermissionDenied403(
             "You cannot draft a protocol.",
-            who_can="Coordinators draft information sharing protocols.",
+            who_can=PROTOCOL_DRAFTERS,
         )
     parties, controllers = list(parties), list(controllers)
     _protocol_clean(actor=actor, fields=fields, parties=parties, controllers=controllers)
@@ -215,7 +238,8 @@ def protocol_update(
     if "review_on" in changed:
         protocol.review_reminder_sent_for = None
         protocol.save(update_fields=["review_reminder_sent_for"])
-    _audit_protocol(actor, "PROTOCOL_UPDATED", protocol, changes=changed)
+    # A party taken off still sees, on its partnerships' audit pages, that it was taken off.
+    _audit_protocol(actor, "PROTOCOL_UPDATED", protocol, changes=changed, also=before["parties"])
     return protocol
 
 
@@ -332,13 +356,15 @@ def _send(template: str, context: dict[str, Any], to: list[str]) -> None:
 
 
 def protocol_coordinators(protocol: Protocol) -> list[User]:
-    """Coordinators of the partnerships one of whose partner organisations is a party: the
-    people who manage the protocol."""
+    """The people who manage the protocol: those of a party organisation with the right to sign
+    for it (policies.protocol_signing_organisation), that is coordinators of a partnership in
+    which their own organisation, a party, is a partner."""
     return list(
         User.objects.filter(
             is_active=True,
+            organisation__in=protocol.parties.all(),
             memberships__role=Role.COORDINATOR,
-            memberships__partnership__partner_links__organisation__in=protocol.parties.all(),
+            memberships__partnership__partner_links__organisation=F("organisation"),
         )
         .distinct()
         .order_by("email")
@@ -541,7 +567,12 @@ def _content_clean(
             problem("holder_post", "Choose the post that holds the material")
         if not how_to_ask.strip():
             problem("how_to_ask", "Say how to ask the holder for it")
-    if protocol is not None and not protocol.parties.filter(pk=producing_organisation_id).exists():
+    # A protocol the author may not see is answered as one their organisation is not party to,
+    # so that naming one does not tell them it exists.
+    if protocol is not None and (
+        not protocol_policy.user_can(actor, "view", protocol)
+        or not protocol.parties.filter(pk=producing_organisation_id).exists()
+    ):
         problem("protocol", "Choose a protocol your organisation is a party to")
     if problems:
         raise ValidationError(problems)

@@ -137,7 +137,7 @@ def protocol_create(request: HttpRequest) -> HttpResponse:
     if not protocol_policy.may_create(facts_for(request.user)):
         raise PermissionDenied403(
             "You cannot draft a protocol.",
-            who_can="Coordinators draft information sharing protocols.",
+            who_can=services.PROTOCOL_DRAFTERS,
         )
     form = ProtocolForm(
         request.POST if request.method == "POST" else None,
@@ -333,7 +333,9 @@ def _product_form(
         caveats=selectors.caveat_choices(user=request.user),
         organisations=selectors.organisation_choices(),
         partnerships=selectors.partnership_choices(),
-        protocols=selectors.protocols_for_release(organisation_id=organisation_id),
+        protocols=selectors.protocols_for_release(
+            user=request.user, organisation_id=organisation_id
+        ),
         posts=selectors.post_choices(product=product, organisation_id=organisation_id),
         **kwargs,
     )

@@ -15,6 +15,7 @@ from django.utils import timezone
 from lde.accounts.services import api_token_create
 from lde.core.access.facts import facts_forget
 from lde.core.audit.models import AuditEvent
+from lde.partnerships.models import Role
 from lde.sharing.models import BriefingProduct, ProductStatus, Protocol, ProtocolStatus
 from tests.factories import MembershipFactory, PostFactory, PostHoldingFactory
 from tests.sharing.builders import SECRET_TITLE, gateway, marking, released
@@ -235,7 +236,10 @@ def test_protocols_by_api() -> None:
     )
     assert moved.json()["status"] == "in_force"
     assert Api(g.reader).get(f"/protocols/{protocol['id']}").json()["may_manage"] is False
-    assert Api(g.author).get(f"/protocols/{protocol['id']}").status_code == 404
+    # The unit's author is a person of a party: reads it, but signs for nobody.
+    assert Api(g.author).get(f"/protocols/{protocol['id']}").json()["may_manage"] is False
+    outsider = MembershipFactory(partnership=g.other_partnership, role=Role.COORDINATOR).user
+    assert Api(outsider).get(f"/protocols/{protocol['id']}").status_code == 404
     assert Api(g.reader).send("put", f"/protocols/{protocol['id']}", body).status_code == 403
     suspended = coordinator.send(
         "post", f"/protocols/{protocol['id']}/status", {"to_status": "suspended"}

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from lde.accounts.models import PostHolding
 from lde.core.access.facts import facts_forget
+from lde.partnerships.models import Role
 from lde.sharing.models import (
     BriefingProduct,
     DisseminationKind,
@@ -112,11 +113,13 @@ def test_a_coordinator_drafts_a_protocol_signs_it_and_brings_it_into_force() -> 
     assert "Say why" in _errors(suspended)
 
 
-def test_the_protocol_list_shows_only_protocols_of_the_users_partnerships() -> None:
+def test_the_protocol_list_shows_only_protocols_of_the_users_organisation() -> None:
     g = gateway()
     mine = _as(g.reader).get(reverse("sharing:protocol-list")).content.decode()
     assert "Test protocol" in mine
-    outsider = _as(g.author).get(reverse("sharing:protocol-list")).content.decode()
+    # A coordinator of another partnership, of an organisation that is not a party.
+    other = MembershipFactory(partnership=g.other_partnership, role=Role.COORDINATOR).user
+    outsider = _as(other).get(reverse("sharing:protocol-list")).content.decode()
     assert "Test protocol" not in outsider
     assert "There are no protocols you can read" in outsider
 

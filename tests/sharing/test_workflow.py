@@ -622,14 +622,14 @@ def _protocol_fields(**overrides: Any) -> dict[str, Any]:
     return fields
 
 
-def test_only_coordinators_draft_protocols_and_with_their_partnership_a_party() -> None:
+def test_only_coordinators_draft_protocols_and_with_their_own_organisation_a_party() -> None:
     g = gateway()
     with pytest.raises(PermissionDenied403):
         services.protocol_create(actor=g.reader, parties=[g.council], **_protocol_fields())
     with pytest.raises(ValidationError) as raised:
         services.protocol_create(actor=g.council_approver, parties=[g.unit], **_protocol_fields())
     assert raised.value.message_dict["parties"] == [
-        "Include among the parties an organisation of a partnership you coordinate"
+        "Include your own organisation among the parties"
     ]
     with pytest.raises(ValidationError) as raised:
         services.protocol_create(
