@@ -4,9 +4,13 @@ Site administrators run the site (organisations, caveats, markings, site setting
 site-wide grants); they have no access to partnership content through this role.
 """
 
+from typing import Any, cast
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from lde.accounts.models import Caveat, Organisation, User
+from lde.accounts.services import api_tokens_revoke_for_roles_changed
 from lde.core.admin import AuditedModelAdmin
 
 
@@ -31,6 +35,18 @@ class UserAdmin(AuditedModelAdmin):
         "is_site_administrator",
         "is_national_analyst",
     ]
+    # What the person may do follows from these, so a token made before the change must not
+    # carry on with the access it brings.
+    access_fields = frozenset(
+        {"organisation", "is_active", "is_site_administrator", "is_national_analyst"}
+    )
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and self.access_fields & set(form.changed_data):
+            api_tokens_revoke_for_roles_changed(
+                actor=cast(User, request.user), user=obj, reason="USER_CHANGED"
+            )
 
 
 @admin.register(Organisation)

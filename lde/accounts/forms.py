@@ -73,8 +73,10 @@ class ApiTokenForm(GovukForm):
     expires_on = forms.DateField(
         label="Expires on (optional)",
         required=False,
-        help_text="For example, 2027-03-31. Leave empty for a token that lasts until revoked.",
+        help_text="For example, 2027-03-31. At most 90 days from today, which is what an empty "
+        "date gives.",
         widget=widgets.DateInput(),
+        error_messages={"invalid": "Enter the expiry date as a real date, like 2027-03-31"},
     )
 
 

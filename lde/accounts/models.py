@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -256,10 +256,23 @@ def _token_digest(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+def api_token_default_expiry() -> date:
+    """The longest a token may last, counted from today in Europe/London."""
+    from django.utils import timezone
+
+    return timezone.localdate() + timedelta(days=ApiToken.MAX_LIFETIME_DAYS)
+
+
 class ApiToken(BaseModel):
-    """A personal API token. Only a hash is stored; the token is shown once, when made."""
+    """A personal API token. Only a hash is stored; the token is shown once, when made.
+
+    Every token expires, within `MAX_LIFETIME_DAYS` of being made: a token copied into a script
+    and forgotten must not outlive the reason it was made. Tokens are also revoked whenever what
+    their holder may do changes (`api_tokens_revoke_for_roles_changed`).
+    """
 
     PREFIX = "lde_"
+    MAX_LIFETIME_DAYS = 90
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
@@ -267,7 +280,10 @@ class ApiToken(BaseModel):
     name = models.CharField(max_length=100)
     digest = models.CharField(max_length=64, unique=True)
     hint = models.CharField(max_length=12, help_text="The first characters, to tell tokens apart.")
-    expires_on = models.DateField(null=True, blank=True)
+    expires_on = models.DateField(
+        default=api_token_default_expiry,
+        help_text="The last day the token works: at most 90 days after it was made.",
+    )
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 

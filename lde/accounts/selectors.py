@@ -158,7 +158,10 @@ def api_token_list(*, user: Any) -> QuerySet[ApiToken]:
 
 
 def api_token_authenticate(*, raw: str) -> User | None:
-    """The active user a raw token belongs to, if it is live."""
+    """The active user a raw token belongs to, if it is live: not revoked, and neither past its
+    expiry date nor older than `ApiToken.MAX_LIFETIME_DAYS`, whatever date a row holds."""
+    from datetime import timedelta
+
     from django.utils import timezone
 
     if not raw.startswith(ApiToken.PREFIX):
@@ -170,7 +173,9 @@ def api_token_authenticate(*, raw: str) -> User | None:
     )
     if token is None or not token.user.is_active:
         return None
-    if token.expires_on is not None and token.expires_on < timezone.localdate():
+    day = timezone.localdate()
+    lifetime = timedelta(days=ApiToken.MAX_LIFETIME_DAYS)
+    if token.expires_on < day or timezone.localdate(token.created_at) + lifetime < day:
         return None
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
     return token.user

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlparse
 
@@ -207,6 +207,11 @@ def post_holder_change(
         facts_forget(holder)
     for user in previous:
         facts_forget(user)
+    changed = {user.pk: user for user in previous}
+    if holder is not None:
+        changed[holder.pk] = holder
+    for user in changed.values():
+        api_tokens_revoke_for_roles_changed(actor=actor, user=user, reason="POST_HOLDER_CHANGED")
     audit_record(
         actor=actor,
         verb="POST_HOLDER_CHANGED",
@@ -246,6 +251,7 @@ def clearance_record(
         recorded_by=actor,
     )
     facts_forget(user)
+    api_tokens_revoke_for_roles_changed(actor=actor, user=user, reason="CLEARANCE_RECORDED")
     audit_record(
         actor=actor,
         verb="CLEARANCE_RECORDED",
@@ -271,6 +277,9 @@ def clearance_revoke(*, actor: User, clearance: Clearance, on: date | None = Non
         raise PermissionDenied
     clearance.revoked_on = on or timezone.localdate()
     clearance.save(update_fields=["revoked_on", "updated_at"])
+    api_tokens_revoke_for_roles_changed(
+        actor=actor, user=clearance.user, reason="CLEARANCE_REVOKED"
+    )
     audit_record(
         actor=actor,
         verb="CLEARANCE_REVOKED",
@@ -305,6 +314,7 @@ def caveat_grant_record(
         recorded_by=actor,
     )
     facts_forget(user)
+    api_tokens_revoke_for_roles_changed(actor=actor, user=user, reason="CAVEAT_GRANTED")
     audit_record(
         actor=actor,
         verb="CAVEAT_GRANTED",
@@ -320,7 +330,23 @@ def caveat_grant_record(
 def api_token_create(
     *, actor: User, name: str, expires_on: date | None = None
 ) -> tuple[ApiToken, str]:
-    """Make a token; the raw value is returned once and only its hash is kept."""
+    """Make a token; the raw value is returned once and only its hash is kept.
+
+    It expires on `expires_on`, at most `ApiToken.MAX_LIFETIME_DAYS` from today, which is also
+    the default."""
+    day = timezone.localdate()
+    latest = day + timedelta(days=ApiToken.MAX_LIFETIME_DAYS)
+    if expires_on is None:
+        expires_on = latest
+    if expires_on < day:
+        raise ValidationError({"expires_on": "The expiry date must be today or in the future"})
+    if expires_on > latest:
+        raise ValidationError(
+            {
+                "expires_on": f"The expiry date must be within {ApiToken.MAX_LIFETIME_DAYS} days, "
+                f"on or before {latest.day} {latest:%B %Y}"
+            }
+        )
     raw, digest = ApiToken.generate()
     token = ApiToken.objects.create(
         user=actor, name=name, digest=digest, hint=raw[:8], expires_on=expires_on
@@ -344,3 +370,29 @@ def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
         token.save(update_fields=["revoked_at", "updated_at"])
         audit_record(actor=actor, verb="API_TOKEN_REVOKED", target=token, scope=AuditScope.SITE)
     return token
+
+
+@transaction.atomic
+def api_tokens_revoke_for_roles_changed(*, actor: User | None, user: User, reason: str) -> int:
+    """Revoke every live token of a user whose roles, posts, clearances, caveats or grants just
+    changed; returns how many were revoked.
+
+    A token carries its holder's access, whatever that becomes: a token made for one role must
+    not quietly gain the next. The holder makes a new token when they need one. `reason` names
+    the change (an audit verb such as `MEMBERSHIP_ROLE_CHANGED`).
+    """
+    live = ApiToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True)
+    token_ids = sorted(live.values_list("pk", flat=True))
+    if not token_ids:
+        return 0
+    ApiToken.objects.filter(pk__in=token_ids).update(
+        revoked_at=timezone.now(), updated_at=timezone.now()
+    )
+    audit_record(
+        actor=actor,
+        verb="API_TOKENS_REVOKED_FOR_ROLES_CHANGED",
+        target=user,
+        scope=AuditScope.SITE,
+        detail={"reason": reason, "token_ids": token_ids},
+    )
+    return len(token_ids)

@@ -38,6 +38,7 @@ from lde.core.access.facts import facts_for, today
 from lde.core.access.policy import PermissionDenied403
 from lde.core.audit.chain import audit_record
 from lde.core.audit.models import AuditScope
+from lde.core.govuk.forms import add_service_errors
 
 
 class SignInView(auth_views.LoginView):
@@ -260,11 +261,20 @@ def api_token_create(request: HttpRequest) -> HttpResponse:
             _profile_context(_actor(request), form),
             status=400,
         )
-    token, raw = services.api_token_create(
-        actor=_actor(request),
-        name=form.cleaned_data["name"],
-        expires_on=form.cleaned_data["expires_on"],
-    )
+    try:
+        token, raw = services.api_token_create(
+            actor=_actor(request),
+            name=form.cleaned_data["name"],
+            expires_on=form.cleaned_data["expires_on"],
+        )
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return render(
+            request,
+            "accounts/profile.html",
+            _profile_context(_actor(request), form),
+            status=400,
+        )
     return render(request, "accounts/token_created.html", {"token": token, "raw": raw})
 
 

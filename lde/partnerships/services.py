@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from lde.accounts.models import Organisation, Post, User
-from lde.accounts.services import user_create
+from lde.accounts.services import api_tokens_revoke_for_roles_changed, user_create
 from lde.core.access.facts import facts_for, facts_forget
 from lde.core.audit.chain import audit_record
 from lde.core.audit.models import AuditScope
@@ -112,6 +112,7 @@ def _membership_add(
             partnership=partnership, organisation=organisation
         )
     facts_forget(user)
+    api_tokens_revoke_for_roles_changed(actor=actor, user=user, reason="MEMBERSHIP_CREATED")
     audit_record(
         actor=actor,
         verb="MEMBERSHIP_CREATED",
@@ -162,6 +163,9 @@ def membership_change_role(*, actor: User | None, membership: Membership, role: 
     membership.role = role
     membership.save(update_fields=["role", "updated_at"])
     facts_forget(membership.user)
+    api_tokens_revoke_for_roles_changed(
+        actor=actor, user=membership.user, reason="MEMBERSHIP_ROLE_CHANGED"
+    )
     audit_record(
         actor=actor,
         verb="MEMBERSHIP_ROLE_CHANGED",
@@ -199,6 +203,9 @@ def membership_remove(*, actor: User | None, membership: Membership) -> None:
         changes={"user": membership.user_id, "role": membership.role},
     )
     facts_forget(membership.user)
+    api_tokens_revoke_for_roles_changed(
+        actor=actor, user=membership.user, reason="MEMBERSHIP_REMOVED"
+    )
     membership.delete()
 
 
@@ -252,6 +259,7 @@ def assignment_create(
     )
     assignment.partnerships.set(targets)
     facts_forget(user)
+    api_tokens_revoke_for_roles_changed(actor=actor, user=user, reason="ASSIGNMENT_CREATED")
     for partnership in targets:
         audit_record(
             actor=actor,

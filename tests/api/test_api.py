@@ -54,8 +54,9 @@ def test_revoked_and_expired_tokens_get_401(client: Client) -> None:
     token, raw = api_token_create(actor=user, name="old")
     api_token_revoke(actor=user, token=token)
     assert client.get("/api/v1/me", headers=_bearer(raw)).status_code == 401
-    _, raw2 = api_token_create(
-        actor=user, name="expired", expires_on=timezone.localdate() - timedelta(days=1)
+    expired, raw2 = api_token_create(actor=user, name="expired")
+    ApiToken.objects.filter(pk=expired.pk).update(
+        expires_on=timezone.localdate() - timedelta(days=1)
     )
     assert client.get("/api/v1/me", headers=_bearer(raw2)).status_code == 401
 
