@@ -80,11 +80,35 @@ ALLOWED_HOSTS = env_list("LDE_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 SECURE_COOKIES = env_bool("LDE_SECURE_COOKIES", True)
 SSL_REDIRECT = env_bool("LDE_SSL_REDIRECT", True)
 DATABASE_URL = env_str("DATABASE_URL", "")
+# The reverse proxies in front of the service (addresses or networks, comma-separated), whose
+# X-Forwarded-For header is believed. Empty: the peer's own address is the client's.
+TRUSTED_PROXIES = env_list("LDE_TRUSTED_PROXIES", [])
 # Where people reach the service: links in emails point here.
 SITE_URL = env_str("LDE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 EMAIL_BACKEND = env_str("LDE_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("LDE_EMAIL_HOST", "localhost")
 DEFAULT_FROM_EMAIL = env_str("LDE_FROM_EMAIL", "Prevent LDE <no-reply@prevent-lde.invalid>")
+
+
+def trusted_proxies(values: list[str]) -> list[str]:
+    """Check LDE_TRUSTED_PROXIES at start-up, so a typing slip fails loudly rather than quietly
+    trusting nobody (or, worse, everybody)."""
+    import ipaddress
+
+    networks = []
+    for value in values:
+        try:
+            network = ipaddress.ip_network(value, strict=False)
+        except ValueError:
+            raise ValueError(
+                f"LDE_TRUSTED_PROXIES holds {value!r}, which is not an IP address or network"
+            ) from None
+        if network.prefixlen == 0:
+            raise ValueError(
+                f"LDE_TRUSTED_PROXIES holds {value!r}, which would trust every address"
+            )
+        networks.append(str(network))
+    return networks
 
 
 def database_config(url: str, sqlite_path: Path) -> dict[str, object]:

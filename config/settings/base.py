@@ -49,6 +49,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "lde.core.middleware.RequestIdMiddleware",
+    "lde.core.middleware.PrivateNoStoreMiddleware",
     "lde.api.middleware.NullCharacterMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -110,7 +111,14 @@ LOGIN_URL = "accounts:sign-in"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:sign-in"
 
-# Lockout after repeated failures, per username and address together.
+# Lockout after repeated failures, per username and address together, so that nobody elsewhere
+# can lock a person out. Behind a reverse proxy the address comes from X-Forwarded-For, believed
+# only from the proxies named in LDE_TRUSTED_PROXIES (see lde.core.network).
+LDE_TRUSTED_PROXIES = env.trusted_proxies(env.TRUSTED_PROXIES)
+AXES_CLIENT_IP_CALLABLE = "lde.core.network.client_ip"
+# The form signs in whatever the case of the email address, so lockout must count it the same:
+# otherwise each spelling ("Name@…", "name@…") would get its own five tries.
+AXES_USERNAME_CALLABLE = "lde.accounts.lockout.lockout_username"
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
