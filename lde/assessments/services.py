@@ -43,6 +43,7 @@ from lde.core.access.facts import facts_for
 from lde.core.access.policy import PermissionDenied403
 from lde.core.audit.chain import audit_record
 from lde.core.audit.models import AuditScope
+from lde.core.files import safe_file_name
 from lde.frameworks.models import Criterion, CriterionKind, FrameworkVersion
 from lde.partnerships.models import Partnership
 
@@ -359,7 +360,7 @@ def evidence_add_file(
         for chunk in upload.chunks():
             digest.update(chunk)
             handle.write(chunk)
-    file_name = Path(upload.name or "evidence").name[:200]
+    file_name = safe_file_name(upload.name, default="evidence")
     evidence = Evidence.objects.create(
         response=response,
         kind=EvidenceKind.FILE,

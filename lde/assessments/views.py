@@ -54,6 +54,7 @@ from lde.assessments.policies import assessment_policy
 from lde.core.access.policy import PermissionDenied403
 from lde.core.audit.chain import audit_record
 from lde.core.audit.models import AuditScope
+from lde.core.files import safe_file_name
 from lde.core.govuk.forms import add_service_errors
 from lde.frameworks.models import WrittenBy
 from lde.partnerships import selectors as partnership_selectors
@@ -484,7 +485,7 @@ def evidence_download(request: HttpRequest, evidence_id: int) -> HttpResponseBas
     served = FileResponse(
         path.open("rb"),
         as_attachment=True,
-        filename=evidence.file_name or "evidence",
+        filename=safe_file_name(evidence.file_name, default="evidence"),
         content_type=evidence.content_type or "application/octet-stream",
     )
     served["X-Content-Type-Options"] = "nosniff"

@@ -37,6 +37,7 @@ from lde.core.api_schemas import (
     PageParams,
     field_errors,
 )
+from lde.core.files import safe_file_name
 from lde.partnerships.models import Partnership, Role
 from lde.partnerships.selectors import partnership_get
 from lde.sharing import selectors, services, stamping
@@ -860,7 +861,7 @@ def attachment_download(
     served = FileResponse(
         path.open("rb"),
         as_attachment=True,
-        filename=attachment.file_name,
+        filename=safe_file_name(attachment.file_name, default="attachment"),
         content_type="application/octet-stream",
     )
     served["X-Content-Type-Options"] = "nosniff"

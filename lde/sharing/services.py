@@ -39,6 +39,7 @@ from lde.core.access.markings import Marking, marking_ceiling, marking_is_storab
 from lde.core.access.policy import PermissionDenied403
 from lde.core.audit.chain import audit_record
 from lde.core.audit.models import AuditScope
+from lde.core.files import safe_file_name
 from lde.partnerships.models import PartnerOrganisation, Partnership, Role
 from lde.sharing.models import (
     READABLE_STATUSES,
@@ -909,7 +910,7 @@ def attachment_add(*, actor: User, product: BriefingProduct, upload: UploadedFil
         raise ValidationError(
             {"file": "The file must be a PDF, Word, Excel, PowerPoint, CSV, text, PNG or JPEG file"}
         )
-    name = Path(upload.name or "attachment").name[:200] or "attachment"
+    name = safe_file_name(upload.name, default="attachment")
     data = b"".join(upload.chunks())
     findings = guard_check_file(data, content_type, name)
     if findings is None and content_type == "application/pdf":

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from lde.accounts.selectors import acting_user as _actor
 from lde.core.access.facts import facts_for
 from lde.core.access.policy import PermissionDenied403
+from lde.core.files import safe_file_name
 from lde.core.govuk.forms import add_service_errors
 from lde.partnerships.models import Partnership
 from lde.partnerships.selectors import partnership_get
@@ -476,12 +477,14 @@ def attachment_download(
                 )
             )
         services.attachment_download_record(actor=actor, attachment=attachment, stamped=True)
-        return _marked_file(data, attachment.file_name, "application/pdf")
+        return _marked_file(
+            data, safe_file_name(attachment.file_name, default="attachment"), "application/pdf"
+        )
     services.attachment_download_record(actor=actor, attachment=attachment, stamped=False)
     served = FileResponse(
         path.open("rb"),
         as_attachment=True,
-        filename=attachment.file_name,
+        filename=safe_file_name(attachment.file_name, default="attachment"),
         content_type=attachment.content_type or "application/octet-stream",
     )
     served["X-Content-Type-Options"] = "nosniff"
