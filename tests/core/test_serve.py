@@ -100,7 +100,12 @@ def test_serve_runs_gunicorn_and_the_worker_under_the_supervisor(
 ) -> None:
     supervised: list[list[list[str]]] = []
     monkeypatch.setattr(serve, "call_command", lambda *args, **kwargs: None)
-    monkeypatch.setattr(serve, "supervise", lambda commands, env: supervised.append(commands) or 0)
+
+    def supervise(commands: list[list[str]], env: dict[str, str]) -> int:
+        supervised.append(commands)
+        return 0
+
+    monkeypatch.setattr(serve, "supervise", supervise)
     serve.Command().handle(bind="127.0.0.1:8123", workers=3, with_worker=True)
     assert supervised == [
         [
