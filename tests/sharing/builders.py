@@ -201,9 +201,10 @@ def matrix_world(
     *, users: dict[str, User], council: Organisation, partnership: Partnership
 ) -> dict[str, int]:
     """The access matrix's gateway (tests/test_access_matrix.py): a protocol in force with the
-    target partnership's council a party, and a product released under it to the partnership,
-    marked OFFICIAL-SENSITIVE, disseminated to the council's people, with an attachment. The
-    coordinator is its author, the board member its approver, the viewer its critical reader.
+    target partnership's council a party, and a product in each status (`products`; the
+    top-level ids are the released one's) addressed under it to the partnership, marked
+    OFFICIAL-SENSITIVE, disseminated to the council's people, with an attachment. The
+    coordinator is their author, the board member their approver, the viewer their critical reader.
     The coordinator holds BPSS; the board member and the viewer hold SC, so that they also read
     a SECRET record held by the board member's post, for which the viewer has asked."""
     today = timezone.localdate()
@@ -232,28 +233,39 @@ def matrix_world(
         protocol=protocol, organisation=council, name="A", post_title="B", signed_on=today
     )
     author = users["coordinator"]
-    product = services.product_create(
-        actor=author,
-        title="Matrix briefing",
-        marking=marking("official-sensitive"),
-        body="Body.",
-        recipients=[partnership],
-        protocol=protocol,
-    )
-    attachment = services.attachment_add(
-        actor=author,
-        product=product,
-        upload=SimpleUploadedFile("annex.txt", b"Annex.", content_type="text/plain"),
-    )
-    entry = services.dissemination_add(
-        actor=author, product=product, kind=DisseminationKind.ORGANISATION, organisation=council
-    )
-    person = services.product_person_add(
-        actor=author, product=product, user=users["board_member"], kind=PersonKind.APPROVER
-    )
-    services.product_person_add(
-        actor=author, product=product, user=users["viewer"], kind=PersonKind.CRITICAL_READER
-    )
+    annex = pdf_bytes("Annex.")  # attachments to marked products are PDFs, stamped when read
+    products: dict[str, dict[str, int]] = {}
+    for status in ProductStatus:
+        product = services.product_create(
+            actor=author,
+            title=f"Matrix briefing ({status.label.lower()})",
+            marking=marking("official-sensitive"),
+            body="Body.",
+            recipients=[partnership],
+            protocol=protocol,
+        )
+        attachment = services.attachment_add(
+            actor=author,
+            product=product,
+            upload=SimpleUploadedFile("annex.pdf", annex, content_type="application/pdf"),
+        )
+        entry = services.dissemination_add(
+            actor=author, product=product, kind=DisseminationKind.ORGANISATION, organisation=council
+        )
+        person = services.product_person_add(
+            actor=author, product=product, user=users["board_member"], kind=PersonKind.APPROVER
+        )
+        services.product_person_add(
+            actor=author, product=product, user=users["viewer"], kind=PersonKind.CRITICAL_READER
+        )
+        if status != ProductStatus.DRAFT:
+            _set_status(product, status)
+        products[status] = {
+            "product_id": product.pk,
+            "attachment_id": attachment.pk,
+            "person_id": person.pk,
+            "entry_id": entry.pk,
+        }
     holder = Post.objects.create(organisation=council, kind="other", title="Matrix holder")
     PostHolding.objects.create(post=holder, user=users["board_member"], started_on=today)
     record = BriefingProduct.objects.create(
@@ -267,13 +279,7 @@ def matrix_world(
     )
     record.recipients.set([partnership])
     record.dissemination.create(kind=DisseminationKind.ORGANISATION, organisation=council)
-    for released_product in (product, record):
-        BriefingProduct.objects.filter(pk=released_product.pk).update(
-            status=ProductStatus.RELEASED,
-            released_at=timezone.now(),
-            released_on=today,
-            retention_ends_on=today + timedelta(days=365),
-        )
+    _set_status(record, ProductStatus.RELEASED)
     request = AccessRequest.objects.create(
         product=record, requester=users["viewer"], reason="For the exercise."
     )
@@ -290,12 +296,23 @@ def matrix_world(
     return {
         "source_id": source.pk,
         "protocol_id": protocol.pk,
-        "product_id": product.pk,
-        "attachment_id": attachment.pk,
-        "person_id": person.pk,
-        "entry_id": entry.pk,
+        **products[ProductStatus.RELEASED],
+        "products": products,
         "request_id": request.pk,
     }
+
+
+def _set_status(product: BriefingProduct, status: str) -> None:
+    """Put a product in `status` directly; all but those in the gateway review were released."""
+    today = timezone.localdate()
+    released = status in (ProductStatus.RELEASED, ProductStatus.WITHDRAWN, ProductStatus.SUPERSEDED)
+    BriefingProduct.objects.filter(pk=product.pk).update(
+        status=status,
+        released_at=timezone.now() if released else None,
+        released_on=today if released else None,
+        retention_ends_on=today + timedelta(days=365) if released else None,
+        withdrawn_at=timezone.now() if status == ProductStatus.WITHDRAWN else None,
+    )
 
 
 def pdf_bytes(*pages: str) -> bytes:
