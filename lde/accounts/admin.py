@@ -41,6 +41,14 @@ class UserAdmin(AuditedModelAdmin):
         {"organisation", "is_active", "is_site_administrator", "is_national_analyst"}
     )
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # Nobody grants anything to themselves: an administrator's own grants and organisation
+        # are changed by another administrator.
+        fixed = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.pk == request.user.pk:
+            fixed += sorted(self.access_fields)
+        return fixed
+
     def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
         if change and self.access_fields & set(form.changed_data):

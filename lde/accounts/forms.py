@@ -222,3 +222,51 @@ class PasswordSetForm(SetPasswordForm):
         )
         self.fields["new_password2"].label = "Confirm the new password"
         self.fields["new_password2"].error_messages["required"] = "Enter the new password again"
+
+
+class PostHolderForm(GovukForm):
+    """Who holds a post from a date. For the security contact's post, the organisation's written
+    request is recorded too: site administrators act on it, never on their own account."""
+
+    holder = forms.ModelChoiceField(
+        label="New holder",
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="Nobody (the post is vacant)",
+        widget=widgets.Select(),
+        error_messages={"invalid_choice": "Choose someone who works for the organisation"},
+    )
+    on = forms.DateField(
+        label="From",
+        help_text="For example, 2026-12-01.",
+        widget=widgets.DateInput(),
+        error_messages={
+            "required": "Enter the date the new holder starts",
+            "invalid": "Enter the start date as a real date, like 2026-12-01",
+        },
+    )
+    request_reference = forms.CharField(
+        label="The organisation's written request",
+        max_length=200,
+        required=False,
+        help_text="Who asked, and when: for example, letter from the chief executive, "
+        "1 December 2026.",
+        widget=widgets.TextInput(),
+        error_messages={
+            "max_length": "The written request must be 200 characters or fewer",
+        },
+    )
+
+    def __init__(
+        self, *args: Any, people: Any = None, needs_request: bool = False, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        if people is not None:
+            self.fields["holder"].queryset = people  # type: ignore[attr-defined]
+        if needs_request:
+            self.fields["request_reference"].required = True
+            self.fields["request_reference"].error_messages["required"] = (
+                "Enter the organisation's written request"
+            )
+        else:
+            del self.fields["request_reference"]

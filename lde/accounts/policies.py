@@ -45,6 +45,8 @@ def _security_contact_q(facts: UserFacts, org_ref: OuterRef) -> Q:
             PostHolding.objects.filter(
                 user_id=facts.user_id or 0,
                 post__organisation_id=org_ref,
+                # The same rule as the facts: a holder speaks only for their own organisation.
+                user__organisation_id=org_ref,
                 post__kind=PostKind.SECURITY_CONTACT,
                 started_on__lte=facts.today,
             ).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=facts.today))
@@ -90,11 +92,22 @@ class OrganisationPolicy(Policy[Organisation]):
 
 
 class PostPolicy(Policy[Post]):
+    """view: people of the post's organisation, its security contact, readers of a partnership
+    (or live inspectors) where the organisation is a partner, and site administrators for the
+    security contact's posts, which they set.
+
+    manage (create a post, change its holder): only the organisation's own people speak for its
+    posts (`permissions.md`, "Authority over the facts the rules read") — a coordinator who works
+    for it, or its security contact. Being a partner in the same partnership gives no say over
+    another organisation's posts. The security contact's post is the exception: its holder is set
+    by site administrators, at the organisation's written request, or handed on by the holder."""
+
     model = Post
     actions = ("view", "manage")
     who_can: ClassVar[dict[str, str]] = {
-        "manage": "Coordinators of a partnership the organisation belongs to can change its "
-        "posts and their holders."
+        "manage": "An organisation's posts are changed by its own people: a coordinator who works "
+        "for it, or its security contact. The security contact's post is set by site "
+        "administrators at the organisation's written request, or handed on by its holder."
     }
 
     def allows(self, facts: UserFacts, action: str, obj: Post) -> bool:
@@ -104,10 +117,11 @@ class PostPolicy(Policy[Post]):
                 or obj.organisation_id in facts.security_contact_for
                 or obj.organisation_id
                 in facts.organisations_of(reached(facts, READER_ROLES, inspectors=True))
+                or (facts.is_site_administrator and obj.kind == PostKind.SECURITY_CONTACT)
             )
-        return obj.organisation_id in facts.organisations_of(
-            facts.partnerships_with(Role.COORDINATOR)
-        )
+        if obj.kind == PostKind.SECURITY_CONTACT:
+            return facts.is_site_administrator or (obj.pk is not None and obj.pk in facts.post_ids)
+        return obj.organisation_id == facts.organisation_id and speaks_for_own_organisation(facts)
 
     def filter_for(self, facts: UserFacts, action: str) -> Q:
         ref = OuterRef("organisation_id")
@@ -116,8 +130,49 @@ class PostPolicy(Policy[Post]):
                 Q(organisation_id=facts.organisation_id)
                 | _security_contact_q(facts, ref)
                 | _partner_of_reached(facts, READER_ROLES, ref, inspectors=True)
+                | (Q(kind=PostKind.SECURITY_CONTACT) if facts.is_site_administrator else NOTHING)
             )
-        return _partner_of_reached(facts, (Role.COORDINATOR,), ref)
+        security_contact_post = Q(kind=PostKind.SECURITY_CONTACT) & (
+            EVERYTHING if facts.is_site_administrator else Q(pk__in=sorted(facts.post_ids))
+        )
+        own = (
+            ~Q(kind=PostKind.SECURITY_CONTACT) & Q(organisation_id=facts.organisation_id)
+            if facts.organisation_id is not None and speaks_for_own_organisation(facts)
+            else NOTHING
+        )
+        return security_contact_post | own
+
+
+def speaks_for_own_organisation(facts: UserFacts) -> bool:
+    """A coordinator anywhere, or the security contact, speaks for the organisation they work for
+    (and for no other)."""
+    return bool(facts.partnerships_with(Role.COORDINATOR)) or (
+        facts.organisation_id in facts.security_contact_for
+    )
+
+
+def _records_for(
+    facts: UserFacts, sponsor_id: int | None, user_id: int | None, user_organisation: int | None
+) -> bool:
+    """A clearance or caveat is sponsored by the person's own organisation and recorded by its
+    security contact, who works for it too — never by anyone for themselves."""
+    return (
+        sponsor_id is not None
+        and sponsor_id == user_organisation
+        and sponsor_id == facts.organisation_id
+        and sponsor_id in facts.security_contact_for
+        and user_id != facts.user_id
+    )
+
+
+def _records_for_q(facts: UserFacts) -> Q:
+    if facts.organisation_id is None or facts.organisation_id not in facts.security_contact_for:
+        return NOTHING
+    return (
+        Q(sponsor_id=facts.organisation_id)
+        & Q(user__organisation_id=facts.organisation_id)
+        & ~Q(user_id=facts.user_id)
+    )
 
 
 class ClearancePolicy(Policy[Clearance]):
@@ -134,7 +189,7 @@ class ClearancePolicy(Policy[Clearance]):
 
     def allows(self, facts: UserFacts, action: str, obj: Clearance) -> bool:
         if action == "record":
-            return obj.sponsor_id in facts.security_contact_for and obj.user_id != facts.user_id
+            return _records_for(facts, obj.sponsor_id, obj.user_id, obj.user.organisation_id)
         if obj.user_id == facts.user_id or obj.sponsor_id in facts.security_contact_for:
             return True
         coordinated = facts.partnerships_with(Role.COORDINATOR)
@@ -148,7 +203,7 @@ class ClearancePolicy(Policy[Clearance]):
     def filter_for(self, facts: UserFacts, action: str) -> Q:
         sponsor = _security_contact_q(facts, OuterRef("sponsor_id"))
         if action == "record":
-            return sponsor & ~Q(user_id=facts.user_id)
+            return _records_for_q(facts)
         coordinated_member = Exists(
             Membership.objects.filter(user_id=OuterRef("user_id")).filter(
                 reach_q(facts, (Role.COORDINATOR,), OuterRef("partnership_id"))
@@ -163,13 +218,13 @@ class CaveatGrantPolicy(Policy[CaveatGrant]):
 
     def allows(self, facts: UserFacts, action: str, obj: CaveatGrant) -> bool:
         if action == "record":
-            return obj.sponsor_id in facts.security_contact_for and obj.user_id != facts.user_id
+            return _records_for(facts, obj.sponsor_id, obj.user_id, obj.user.organisation_id)
         return obj.user_id == facts.user_id or obj.sponsor_id in facts.security_contact_for
 
     def filter_for(self, facts: UserFacts, action: str) -> Q:
         sponsor = _security_contact_q(facts, OuterRef("sponsor_id"))
         if action == "record":
-            return sponsor & ~Q(user_id=facts.user_id)
+            return _records_for_q(facts)
         return Q(user_id=facts.user_id) | sponsor
 
 

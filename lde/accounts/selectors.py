@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any, cast
 
-from django.db.models import Max, Prefetch, Q, QuerySet
+from django.db.models import F, Max, Prefetch, Q, QuerySet
 
 from lde.accounts.models import (
     ApiToken,
@@ -49,15 +49,23 @@ def users_vetting_facts(*, user_ids: Any, day: date) -> dict[int, dict[str, Any]
     clearance: dict[int, int] = dict.fromkeys(ids, 0)
     caveats: dict[int, set[str]] = {i: set() for i in ids}
     if ids:
+        own = dict(User.objects.filter(pk__in=ids).values_list("pk", "organisation_id"))
         for user_id, post_id, kind, organisation_id in PostHolding.objects.filter(
             live_holding_q(day), user_id__in=ids
         ).values_list("user_id", "post_id", "post__kind", "post__organisation_id"):
             posts[user_id].add(post_id)
-            if kind == PostKind.SECURITY_CONTACT:
+            # A security contact speaks only for the organisation they work for: a holding of
+            # another organisation's post (which the services refuse) would count for nothing.
+            if kind == PostKind.SECURITY_CONTACT and organisation_id == own.get(user_id):
                 contact_for[user_id].add(organisation_id)
         for user_id, level in (
+            # A clearance counts only while its sponsor is the person's own organisation.
             Clearance.objects.filter(
-                user_id__in=ids, granted_on__lte=day, expires_on__gte=day, revoked_on__isnull=True
+                user_id__in=ids,
+                granted_on__lte=day,
+                expires_on__gte=day,
+                revoked_on__isnull=True,
+                sponsor_id=F("user__organisation_id"),
             )
             .order_by()
             .values("user_id")
@@ -68,6 +76,7 @@ def users_vetting_facts(*, user_ids: Any, day: date) -> dict[int, dict[str, Any]
         for user_id, code in CaveatGrant.objects.filter(
             Q(expires_on__isnull=True) | Q(expires_on__gte=day),
             user_id__in=ids,
+            sponsor_id=F("user__organisation_id"),
             granted_on__lte=day,
             revoked_on__isnull=True,
         ).values_list("user_id", "caveat__code"):
@@ -115,6 +124,15 @@ def post_list(*, user: Any, organisation_ids: Any = None) -> QuerySet[Post]:
 
 def post_get(*, user: Any, post_id: Any) -> Post:
     return post_policy.get_or_404(user, post_id, Post.objects.select_related("organisation"))
+
+
+def manageable_post_ids(*, user: Any, organisation_ids: Any) -> frozenset[int]:
+    """Which of these organisations' posts the user may change, in one query."""
+    return frozenset(
+        post_policy.visible_to(user, "manage")
+        .filter(organisation_id__in=list(organisation_ids))
+        .values_list("pk", flat=True)
+    )
 
 
 def post_history(*, post: Post) -> QuerySet[PostHolding]:

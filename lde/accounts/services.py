@@ -18,6 +18,7 @@ from lde.accounts.models import (
     Organisation,
     Post,
     PostHolding,
+    PostKind,
     User,
 )
 from lde.accounts.policies import (
@@ -26,6 +27,7 @@ from lde.accounts.policies import (
     post_policy,
 )
 from lde.core.access.facts import facts_for, facts_forget
+from lde.core.access.policy import PermissionDenied403
 from lde.core.audit.chain import audit_record
 from lde.core.audit.models import AuditScope
 
@@ -169,8 +171,8 @@ def post_create(
         is_strategic=is_strategic,
         required_vetting=required_vetting,
     )
-    if actor is not None and not post_policy.user_can(actor, "manage", post):
-        raise PermissionDenied
+    if actor is not None:
+        post_policy.require(actor, "manage", post)
     post.full_clean()
     post.save()
     audit_record(
@@ -193,10 +195,30 @@ def post_holder_change(
     holder: User | None,
     on: date | None = None,
     partnership_id: int | None = None,
+    request_reference: str = "",
 ) -> PostHolding | None:
-    """End the current holding (if any) and start a new one: at most one holder at a time."""
-    if actor is not None and not post_policy.user_can(actor, "manage", post):
-        raise PermissionDenied
+    """End the current holding (if any) and start a new one: at most one holder at a time.
+
+    A post's holder works for the post's organisation, and nobody makes themselves the holder
+    of a post: holding one can carry vetting, dissemination and the security contact's powers
+    (`permissions.md`, "Authority over the facts the rules read")."""
+    if actor is not None:
+        post_policy.require(actor, "manage", post)
+        if holder is not None and holder.pk == actor.pk:
+            raise PermissionDenied403(
+                "You cannot make yourself the holder of a post.",
+                who_can=SELF_HOLDING_WHO_CAN,
+            )
+    if holder is not None and holder.organisation_id != post.organisation_id:
+        raise ValidationError({"holder": f"Choose someone who works for {post.organisation.name}"})
+    request_reference = request_reference.strip()
+    if (
+        actor is not None
+        and post.kind == PostKind.SECURITY_CONTACT
+        and post.pk not in facts_for(actor).post_ids
+        and not request_reference
+    ):
+        raise ValidationError({"request_reference": "Enter the organisation's written request"})
     day = on or timezone.localdate()
     current = PostHolding.objects.select_for_update().filter(post=post, ended_on__isnull=True)
     previous = [h.user for h in current]
@@ -220,9 +242,43 @@ def post_holder_change(
         partnership_id=partnership_id,
         organisation_id=post.organisation_id,
         changes={"holder": holder.pk if holder else None},
-        detail={"previous_holder_ids": [u.pk for u in previous]},
+        detail={
+            "previous_holder_ids": [u.pk for u in previous],
+            **({"request_reference": request_reference} if request_reference else {}),
+        },
     )
     return holding
+
+
+VETTING_WHO_CAN = (
+    "A person's own organisation sponsors their clearances and caveats, and its security contact "
+    "records them. Nobody records their own."
+)
+SELF_HOLDING_WHO_CAN = (
+    "Another coordinator who works for the organisation, or its security contact, names the "
+    "holder. The security contact's post is set by site administrators at the organisation's "
+    "written request, or handed on by its holder."
+)
+
+
+def _require_vetting_authority(
+    *, actor: User, user: User, sponsor: Organisation, what: str
+) -> None:
+    if user.pk == actor.pk:
+        raise PermissionDenied403(f"You cannot record your own {what}.", who_can=VETTING_WHO_CAN)
+    facts = facts_for(actor)
+    if sponsor.pk not in facts.security_contact_for or sponsor.pk != facts.organisation_id:
+        raise PermissionDenied403(
+            f"Only {sponsor.name}'s security contact can record its {what}s.",
+            who_can=VETTING_WHO_CAN,
+        )
+    if user.organisation_id != sponsor.pk:
+        raise ValidationError(
+            {
+                "user": f"Choose someone who works for {sponsor.name}: an organisation "
+                "sponsors only its own people"
+            }
+        )
 
 
 @transaction.atomic
@@ -235,11 +291,9 @@ def clearance_record(
     expires_on: date,
     sponsor: Organisation,
 ) -> Clearance:
-    """Record a clearance. Only the sponsor's security contact may, and never for themselves."""
-    if user.pk == actor.pk:
-        raise PermissionDenied("Nobody records their own clearance.")
-    if sponsor.pk not in facts_for(actor).security_contact_for:
-        raise PermissionDenied("Only the sponsoring organisation's security contact can record it.")
+    """Record a clearance. The person's own organisation sponsors it and its security contact
+    records it, never for themselves."""
+    _require_vetting_authority(actor=actor, user=user, sponsor=sponsor, what="clearance")
     if expires_on < granted_on:
         raise ValidationError({"expires_on": "The expiry date must be on or after the grant date."})
     clearance = Clearance.objects.create(
@@ -301,10 +355,7 @@ def caveat_grant_record(
     granted_on: date,
     expires_on: date | None = None,
 ) -> CaveatGrant:
-    if user.pk == actor.pk:
-        raise PermissionDenied("Nobody records their own caveat.")
-    if sponsor.pk not in facts_for(actor).security_contact_for:
-        raise PermissionDenied("Only the sponsoring organisation's security contact can record it.")
+    _require_vetting_authority(actor=actor, user=user, sponsor=sponsor, what="caveat")
     grant = CaveatGrant.objects.create(
         user=user,
         caveat=caveat,

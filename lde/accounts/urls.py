@@ -39,6 +39,16 @@ urlpatterns = [
         name="clearance-record",
     ),
     path(
+        "organisations/<int:organisation_id>/posts/<int:post_id>/holder/",
+        views.organisation_post_holder_change,
+        name="organisation-post-holder-change",
+    ),
+    path(
+        "organisations/<int:organisation_id>/security-contact/",
+        views.security_contact_post_create,
+        name="security-contact-post-create",
+    ),
+    path(
         "organisations/<int:organisation_id>/caveats/new/",
         views.caveat_grant_record,
         name="caveat-grant-record",

@@ -11,7 +11,7 @@ from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -28,11 +28,12 @@ from lde.accounts.forms import (
     OrganisationForm,
     PasswordResetForm,
     PasswordSetForm,
+    PostHolderForm,
     SignInForm,
     TokenForm,
 )
-from lde.accounts.models import Organisation, OrganisationType, User
-from lde.accounts.policies import organisation_policy, reads_register
+from lde.accounts.models import Organisation, OrganisationType, Post, PostKind, User
+from lde.accounts.policies import organisation_policy, post_policy, reads_register
 from lde.accounts.selectors import acting_user as _actor
 from lde.core.access.facts import facts_for, today
 from lde.core.access.policy import PermissionDenied403
@@ -316,12 +317,19 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 def organisation_detail(request: HttpRequest, organisation_id: int) -> HttpResponse:
     organisation = selectors.organisation_get(user=request.user, organisation_id=organisation_id)
     posts = selectors.post_list(user=request.user, organisation_ids=[organisation.pk])
+    facts = facts_for(request.user)
     return render(
         request,
         "accounts/organisation_detail.html",
         {
             "organisation": organisation,
             "posts": posts,
+            "manageable": selectors.manageable_post_ids(
+                user=request.user, organisation_ids=[organisation.pk]
+            ),
+            # Site administrators set up the security contact's post where there is none.
+            "may_add_security_contact": facts.is_site_administrator
+            and not any(p.kind == PostKind.SECURITY_CONTACT for p in posts),
             "can_manage": organisation_policy.user_can(request.user, "manage", organisation),
             "is_security_contact": organisation_policy.user_can(
                 request.user, "manage_clearances", organisation
@@ -442,3 +450,92 @@ def locked_out(
     request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any
 ) -> HttpResponse:
     return render(request, "accounts/locked_out.html", status=429)
+
+
+# --- Posts and their holders -----------------------------------------------------------------
+
+
+def post_holder_page(
+    request: HttpRequest, post: Post, *, done_url: str, context: dict[str, Any]
+) -> HttpResponse:
+    """The one form for changing a post's holder, reached from an organisation's page or a
+    partnership's posts. Only the organisation's own people are offered, never the user
+    themselves (`permissions.md`, "Authority over the facts the rules read")."""
+    post_policy.require(request.user, "manage", post)
+    actor = _actor(request)
+    needs_request = post.kind == PostKind.SECURITY_CONTACT and post.pk not in (
+        facts_for(actor).post_ids
+    )
+    form = PostHolderForm(
+        request.POST if request.method == "POST" else None,
+        people=selectors.organisation_people(organisation=post.organisation).exclude(pk=actor.pk),
+        needs_request=needs_request,
+        initial={"on": today()},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.post_holder_change(
+                actor=actor,
+                post=post,
+                holder=form.cleaned_data["holder"],
+                on=form.cleaned_data["on"],
+                partnership_id=context.get("partnership_id"),
+                request_reference=form.cleaned_data.get("request_reference", ""),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Holder of “{post.title}” changed.")
+            return redirect(done_url)
+    return render(
+        request,
+        "accounts/post_holder_form.html",
+        {
+            "form": form,
+            "post": post,
+            "history": selectors.post_history(post=post),
+            "needs_request": needs_request,
+            "back_url": done_url,
+            **context,
+        },
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_post_holder_change(
+    request: HttpRequest, organisation_id: int, post_id: int
+) -> HttpResponse:
+    post = selectors.post_get(user=request.user, post_id=post_id)
+    if post.organisation_id != organisation_id:
+        raise Http404
+    return post_holder_page(
+        request,
+        post,
+        done_url=reverse("accounts:organisation-detail", args=[post.organisation_id]),
+        context={},
+    )
+
+
+@login_required
+@require_POST
+def security_contact_post_create(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    """Site administrators set up an organisation's security contact post, then name its holder
+    at the organisation's written request."""
+    organisation = selectors.organisation_get(user=request.user, organisation_id=organisation_id)
+    post = Post(organisation=organisation, kind=PostKind.SECURITY_CONTACT, title="Security contact")
+    post_policy.require(request.user, "manage", post)
+    existing = organisation.posts.filter(kind=PostKind.SECURITY_CONTACT).first()
+    if existing is None:
+        existing = services.post_create(
+            actor=_actor(request),
+            organisation=organisation,
+            kind=PostKind.SECURITY_CONTACT,
+            title="Security contact",
+        )
+    return redirect(
+        "accounts:organisation-post-holder-change",
+        organisation_id=organisation.pk,
+        post_id=existing.pk,
+    )

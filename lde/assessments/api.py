@@ -102,17 +102,17 @@ class AssessmentOut(Schema):
 class TransitionOut(Schema):
     from_status: str
     to_status: str
-    actor_id: int | None
-    actor_name: str | None
-    reason: str
+    actor_id: int | None = Field(description="Null for the system, and for summary readers.")
+    actor_name: str | None = Field(description="Null for the system, and for summary readers.")
+    reason: str | None = Field(description="Null for summary readers.")
     occurred_at: datetime
 
 
 class SignOffOut(Schema):
     organisation_id: int
     organisation_name: str
-    signed_by_id: int
-    signed_by_name: str
+    signed_by_id: int | None = Field(description="Null for summary readers.")
+    signed_by_name: str | None = Field(description="Null for summary readers.")
     signed_at: datetime
 
 
@@ -390,12 +390,14 @@ def assessment_get(request: HttpRequest, assessment_id: ObjectId) -> AssessmentD
         reviews=_ref(assessment.reviews),
         reviewed_by=[r for r in map(_ref, reviewed_by) if r is not None],
         transitions=[
+            # A summary reader (a community reviewer) sees what happened and when, not who
+            # did it or why: names and reasons belong to the full assessment.
             TransitionOut(
                 from_status=t.from_status,
                 to_status=t.to_status,
-                actor_id=t.actor_id,
-                actor_name=t.actor.full_name if t.actor is not None else None,
-                reason=t.reason,
+                actor_id=t.actor_id if in_full else None,
+                actor_name=t.actor.full_name if in_full and t.actor is not None else None,
+                reason=t.reason if in_full else None,
                 occurred_at=t.occurred_at,
             )
             for t in selectors.assessment_history(assessment=assessment)
@@ -404,8 +406,8 @@ def assessment_get(request: HttpRequest, assessment_id: ObjectId) -> AssessmentD
             SignOffOut(
                 organisation_id=s.organisation_id,
                 organisation_name=s.organisation.name,
-                signed_by_id=s.signed_by_id,
-                signed_by_name=s.signed_by.full_name,
+                signed_by_id=s.signed_by_id if in_full else None,
+                signed_by_name=s.signed_by.full_name if in_full else None,
                 signed_at=s.signed_at,
             )
             for s in selectors.sign_off_list(assessment=assessment)

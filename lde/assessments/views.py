@@ -502,6 +502,9 @@ def contributions(request: HttpRequest, assessment_id: int) -> HttpResponse:
     """Coordinators assign criteria to organisations and people; each contributing
     organisation signs off its part."""
     assessment = _assessment(request, assessment_id)
+    # Who contributed and who signed off, by name, is part of the full assessment: a community
+    # reviewer reads only the summary of published work.
+    assessment_policy.require(request.user, "view_in_full", assessment)
     can = _can(request, assessment)
     may_assign = can["start"] and assessment.status == AssessmentStatus.DRAFT
     people = selectors.contribution_people(partnership=assessment.partnership)

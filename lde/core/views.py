@@ -58,9 +58,15 @@ def cookies(request: HttpRequest) -> HttpResponse:
     return render(request, "core/cookies.html")
 
 
+GENERIC_REFUSAL = "You cannot do this."
+
+
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     who_can = getattr(exception, "who_can", "")
-    return render(request, "403.html", {"who_can": who_can}, status=403)
+    # A refusal that names what was refused says so; the policy's generic one does not.
+    message = getattr(exception, "message", "")
+    reason = message if message and message != GENERIC_REFUSAL else ""
+    return render(request, "403.html", {"who_can": who_can, "reason": reason}, status=403)
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

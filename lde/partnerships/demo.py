@@ -357,13 +357,26 @@ def demo_build() -> DemoResult:
         day - timedelta(days=1),
         council,
     )
+    # The viewer works for the fire service, which sponsors its own people's vetting through its
+    # own security contact: no other organisation's contact can record it.
+    fire = Organisation.objects.get(name="Harrowfield Fire and Rescue Service")
+    fire_security = _user(
+        f"security@fire.harrowfield.{DOMAIN}", "Priya Shah", fire, "Information governance lead"
+    )
+    _post(
+        fire,
+        PostKind.SECURITY_CONTACT,
+        "Security Contact",
+        fire_security,
+        since=day - timedelta(days=500),
+    )
     _clearance(
-        security,
+        fire_security,
         User.objects.get(email=f"viewer@harrowfield.{DOMAIN}"),
         VettingLevel.BPSS,
         day - timedelta(days=200),
         day + timedelta(days=365 * 4),
-        council,
+        fire,
     )
     handling, _ = Caveat.objects.get_or_create(
         code="harrowfield-gateway-readers",

@@ -97,14 +97,25 @@ class PostForm(GovukForm):
         empty_label="Choose an organisation",
         widget=widgets.Select(),
     )
+    # The security contact's post is set up by site administrators, from the organisation's page.
     kind = forms.ChoiceField(
-        label="Kind of post", choices=PostKind.choices, widget=widgets.RadioSelect()
+        label="Kind of post",
+        choices=[c for c in PostKind.choices if c[0] != PostKind.SECURITY_CONTACT],
+        widget=widgets.RadioSelect(),
+        error_messages={
+            "required": "Choose the kind of post",
+            "invalid_choice": "Choose the kind of post",
+        },
     )
     title = forms.CharField(
         label="Title",
         max_length=150,
         widget=widgets.TextInput(),
         help_text="For example, Head of Community Safety.",
+        error_messages={
+            "required": "Enter the post's title",
+            "max_length": "Title must be 150 characters or fewer",
+        },
     )
     is_strategic = forms.BooleanField(
         label="A strategic post (counts towards briefing coverage)",
@@ -123,30 +134,6 @@ class PostForm(GovukForm):
         super().__init__(*args, **kwargs)
         if organisations is not None:
             self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
-
-
-class PostHolderForm(GovukForm):
-    holder = forms.ModelChoiceField(
-        label="New holder",
-        queryset=User.objects.none(),
-        required=False,
-        empty_label="Nobody (the post is vacant)",
-        widget=widgets.Select(),
-    )
-    on = forms.DateField(
-        label="From",
-        help_text="For example, 2026-12-01.",
-        widget=widgets.DateInput(),
-        error_messages={
-            "required": "Enter the date the new holder starts",
-            "invalid": "Enter the start date as a real date, like 2026-12-01",
-        },
-    )
-
-    def __init__(self, *args: Any, people: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if people is not None:
-            self.fields["holder"].queryset = people  # type: ignore[attr-defined]
 
 
 class PartnershipCreateForm(GovukForm):

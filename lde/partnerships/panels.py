@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from lde.accounts.selectors import vetting_gaps
 from lde.core.access.facts import facts_for
 from lde.partnerships.models import Role
-from lde.partnerships.selectors import assignment_list, partnership_list
+from lde.partnerships.selectors import assignment_list, assignments_new_into, partnership_list
 
 
 def partnerships_panel(request: HttpRequest) -> dict[str, Any] | None:
@@ -45,6 +45,7 @@ def partnerships_panel(request: HttpRequest) -> dict[str, Any] | None:
         "template": "partnerships/panels/home.html",
         "rows": rows,
         "assignments": assignments,
+        "new_assignments": assignments_new_into(user=request.user) if coordinated else [],
         "attention": attention,
         "today": facts.today,
     }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.db.models import (
@@ -18,10 +19,11 @@ from django.db.models import (
     Subquery,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from lde.accounts.models import Post, PostHolding, PostKind, User
 from lde.accounts.selectors import live_holding_q, users_vetting_facts
-from lde.core.access.facts import UserFacts, today
+from lde.core.access.facts import UserFacts, facts_for, today
 from lde.partnerships.models import (
     Alliance,
     Assignment,
@@ -29,6 +31,7 @@ from lde.partnerships.models import (
     Membership,
     PartnerOrganisation,
     Partnership,
+    Role,
     StrategicPost,
 )
 from lde.partnerships.policies import (
@@ -175,8 +178,35 @@ def assignment_list_for_partnership(*, user: Any, partnership: Partnership) -> Q
         assignment_policy.visible_to(user, "view")
         .filter(partnerships=partnership)
         .exclude(Q(user=user))
-        .select_related("user")
+        .select_related("user", "granted_by")
         .order_by("-ends_on")
+    )
+
+
+NEW_ASSIGNMENT_DAYS = 14
+
+
+def assignments_new_into(*, user: Any) -> list[Assignment]:
+    """Assignments made in the last fortnight into partnerships the user coordinates, and not yet
+    ended: site administrators' grants of access are shown to the coordinators at once."""
+    facts = facts_for(user)
+    coordinated = sorted(facts.partnerships_with(Role.COORDINATOR))
+    if not coordinated:
+        return []
+    since = timezone.now() - timedelta(days=NEW_ASSIGNMENT_DAYS)
+    return list(
+        assignment_policy.visible_to(user, "view")
+        .filter(partnerships__in=coordinated, created_at__gte=since, ends_on__gte=facts.today)
+        .exclude(user=user)
+        .select_related("user", "granted_by")
+        .prefetch_related(
+            Prefetch(
+                "partnerships",
+                queryset=Partnership.objects.filter(pk__in=coordinated).order_by("name"),
+            )
+        )
+        .distinct()
+        .order_by("-created_at")
     )
 
 

@@ -8,9 +8,11 @@ from datetime import date
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from lde.accounts.models import Organisation, Post, User
+from lde.accounts.models import Organisation, Post, PostHolding, PostKind, User
+from lde.accounts.selectors import live_holding_q
 from lde.accounts.services import api_tokens_revoke_for_roles_changed, user_create
 from lde.core.access.facts import facts_for, facts_forget
+from lde.core.access.policy import PermissionDenied403
 from lde.core.audit.chain import audit_record
 from lde.core.audit.models import AuditScope
 from lde.partnerships.models import (
@@ -124,6 +126,31 @@ def _membership_add(
     return membership
 
 
+SELF_ROLE_WHO_CAN = "Another coordinator of the partnership changes your roles."
+VOUCHING_WHO_CAN = (
+    "An organisation with a security contact adds its own people: a coordinator who works for "
+    "it invites them. Invite someone who already has an account, or ask that organisation."
+)
+
+
+def _require_may_vouch(*, actor: User, organisation: Organisation) -> None:
+    """Who may make an account for a person of `organisation`. A coordinator vouches for the
+    people of their own organisation, and for those of a partner with nobody on the platform to
+    speak for it (no security contact); an organisation with a security contact speaks for its
+    own people, so nobody elsewhere can invent one of them."""
+    if organisation.pk == actor.organisation_id:
+        return
+    vouched = PostHolding.objects.filter(
+        live_holding_q(facts_for(actor).today),
+        post__organisation=organisation,
+        post__kind=PostKind.SECURITY_CONTACT,
+    ).exists()
+    if vouched:
+        raise PermissionDenied403(
+            f"You cannot add a new person for {organisation.name}.", who_can=VOUCHING_WHO_CAN
+        )
+
+
 @transaction.atomic
 def membership_invite(
     *,
@@ -142,8 +169,22 @@ def membership_invite(
         partnership_policy.require(actor, "manage", partnership)
     email = email.strip().lower()
     user = User.objects.filter(email=email).first()
+    if actor is not None and user is not None and user.pk == actor.pk:
+        raise PermissionDenied403("You cannot give yourself a role.", who_can=SELF_ROLE_WHO_CAN)
     if user is None:
+        if actor is not None and organisation is not None:
+            _require_may_vouch(actor=actor, organisation=organisation)
         user = user_create(actor=actor, email=email, full_name=full_name, organisation=organisation)
+    elif organisation is not None and organisation.pk != user.organisation_id:
+        # A person represents the organisation they work for: naming another would let a
+        # partnership borrow that organisation's place on dissemination lists and protocols.
+        raise ValidationError(
+            {
+                "organisation": f"{user.full_name} works for "
+                f"{user.organisation.name if user.organisation else 'no organisation'}: choose "
+                "that organisation, or leave it blank"
+            }
+        )
     return _membership_add(
         actor=actor, partnership=partnership, user=user, role=role, organisation=organisation
     )
@@ -153,6 +194,8 @@ def membership_invite(
 def membership_change_role(*, actor: User | None, membership: Membership, role: str) -> Membership:
     if actor is not None:
         partnership_policy.require(actor, "manage", membership.partnership)
+        if membership.user_id == actor.pk:
+            raise PermissionDenied403("You cannot change your own role.", who_can=SELF_ROLE_WHO_CAN)
     if membership.role == role:
         return membership
     _guard_last_coordinator(membership)
@@ -241,8 +284,15 @@ def assignment_create(
     ends_on: date,
     subject_reference: str = "",
 ) -> Assignment:
-    """Assign an inspector or peer reviewer. Access ends on `ends_on` by itself."""
+    """Assign an inspector or peer reviewer. Access ends on `ends_on` by itself. Nobody assigns
+    themselves, and the partnership's coordinators see the assignment on their home page at once."""
     _require_site_administrator(actor)
+    if actor is not None and user.pk == actor.pk:
+        raise PermissionDenied403(
+            "You cannot assign yourself.",
+            who_can="Another site administrator assigns you, and the partnership's coordinators "
+            "see it.",
+        )
     if ends_on < starts_on:
         raise ValidationError({"ends_on": "The end date must be on or after the start date."})
     targets = list(partnerships)
@@ -279,6 +329,11 @@ def assignment_subject_set(
     """Name what a peer reviewer is assigned to review (for example "assessment:12"). Their
     access follows the new subject at once."""
     _require_site_administrator(actor)
+    if actor is not None and assignment.user_id == actor.pk:
+        raise PermissionDenied403(
+            "You cannot change your own assignment.",
+            who_can="Another site administrator changes it.",
+        )
     subject_reference = subject_reference.strip()
     if assignment.subject_reference == subject_reference:
         return assignment

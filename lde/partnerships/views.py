@@ -7,15 +7,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lde.accounts import selectors as account_selectors
 from lde.accounts import services as account_services
 from lde.accounts.models import Organisation, User
 from lde.accounts.selectors import acting_user as _actor
+from lde.accounts.views import post_holder_page
 from lde.core.access.facts import facts_for, today
 from lde.core.access.policy import PermissionDenied403
 from lde.core.audit.models import AuditEvent
@@ -28,10 +29,9 @@ from lde.partnerships.forms import (
     PartnerOrganisationForm,
     PartnershipCreateForm,
     PostForm,
-    PostHolderForm,
     StrategicPostForm,
 )
-from lde.partnerships.models import Partnership
+from lde.partnerships.models import PartnerOrganisation, Partnership
 from lde.partnerships.policies import (
     membership_policy,
     national_coverage_allowed,
@@ -280,6 +280,9 @@ def post_list(request: HttpRequest, partnership_id: int) -> HttpResponse:
             "posts": account_selectors.post_list(
                 user=request.user, organisation_ids=organisation_ids
             ),
+            "manageable": account_selectors.manageable_post_ids(
+                user=request.user, organisation_ids=organisation_ids
+            ),
             "can": _can(request, partnership),
         },
     )
@@ -289,7 +292,10 @@ def post_list(request: HttpRequest, partnership_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def post_create(request: HttpRequest, partnership_id: int) -> HttpResponse:
     partnership = _partnership(request, partnership_id, "manage")
-    organisations = Organisation.objects.filter(partnership_links__partnership=partnership)
+    # Coordinators add posts to the organisation they work for, not to other partners'.
+    organisations = Organisation.objects.filter(
+        partnership_links__partnership=partnership, pk=_actor(request).organisation_id or 0
+    )
     form = PostForm(request.POST or None, organisations=organisations)
     if request.method == "POST" and form.is_valid():
         try:
@@ -311,37 +317,19 @@ def post_create(request: HttpRequest, partnership_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def post_holder_change(request: HttpRequest, partnership_id: int, post_id: int) -> HttpResponse:
-    from lde.accounts.policies import post_policy
-
-    partnership = _partnership(request, partnership_id, "manage")
+    """The posts of the partnership's organisations, changed by those organisations' own people:
+    the same page as the organisation's, reached from here."""
+    partnership = _partnership(request, partnership_id, "view_members")
     post = account_selectors.post_get(user=request.user, post_id=post_id)
-    post_policy.require(request.user, "manage", post)
-    people = User.objects.filter(
-        Q(memberships__partnership=partnership) | Q(organisation=post.organisation),
-        is_active=True,
-    ).distinct()
-    form = PostHolderForm(
-        request.POST or None, people=people.order_by("full_name"), initial={"on": today()}
-    )
-    if request.method == "POST" and form.is_valid():
-        account_services.post_holder_change(
-            actor=_actor(request),
-            post=post,
-            holder=form.cleaned_data["holder"],
-            on=form.cleaned_data["on"],
-            partnership_id=partnership.pk,
-        )
-        messages.success(request, f"Holder of “{post.title}” changed.")
-        return redirect("partnerships:post-list", partnership_id=partnership.pk)
-    return render(
+    if not PartnerOrganisation.objects.filter(
+        partnership=partnership, organisation_id=post.organisation_id
+    ).exists():
+        raise Http404
+    return post_holder_page(
         request,
-        "partnerships/post_holder_form.html",
-        {
-            "form": form,
-            "partnership": partnership,
-            "post": post,
-            "history": account_selectors.post_history(post=post),
-        },
+        post,
+        done_url=reverse("partnerships:post-list", args=[partnership.pk]),
+        context={"partnership": partnership, "partnership_id": partnership.pk},
     )
 
 

@@ -236,6 +236,8 @@ def security_contact_of(world: World, u: int) -> set[int]:
         for post, hu, start, end in world.holdings
         if hu == u
         and world.posts[post][1] == PostKind.SECURITY_CONTACT
+        # A holder speaks only for the organisation they work for.
+        and world.user_organisation[u] == world.posts[post][0]
         and start <= 0
         and (end is None or end >= 0)
     }
@@ -264,12 +266,19 @@ def organisation_reference(world: World, u: int, action: str, o: int) -> bool:
 
 
 def post_reference(world: World, u: int, action: str, post: int) -> bool:
-    o = world.posts[post][0]
+    o, kind = world.posts[post]
     if action == "manage":
-        return any(
-            (p, o) in world.links and Role.COORDINATOR in roles_of(world, u, p)
-            for p in range(world.partnerships)
+        # permissions.md, "Authority over the facts the rules read".
+        if kind == PostKind.SECURITY_CONTACT:
+            return u in world.admins or any(
+                hp == post and hu == u and start <= 0 and (end is None or end >= 0)
+                for hp, hu, start, end in world.holdings
+            )
+        coordinator = any(
+            Role.COORDINATOR in roles_of(world, u, p) for p in range(world.partnerships)
         )
+        own = world.user_organisation[u]
+        return own == o and (coordinator or o in security_contact_of(world, u))
     readable = {
         p
         for p in range(world.partnerships)
@@ -279,13 +288,20 @@ def post_reference(world: World, u: int, action: str, post: int) -> bool:
         world.user_organisation[u] == o
         or o in security_contact_of(world, u)
         or any((p, o) in world.links for p in readable)
+        or (u in world.admins and kind == PostKind.SECURITY_CONTACT)
     )
 
 
 def clearance_reference(world: World, u: int, action: str, c: int) -> bool:
     holder, sponsor, _recorder = world.clearances[c]
     if action == "record":
-        return sponsor in security_contact_of(world, u) and holder != u
+        own = world.user_organisation[u]
+        return (
+            sponsor in security_contact_of(world, u)
+            and sponsor == own
+            and world.user_organisation[holder] == sponsor
+            and holder != u
+        )
     coordinated = {
         p for p in range(world.partnerships) if Role.COORDINATOR in roles_of(world, u, p)
     }

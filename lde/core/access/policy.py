@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Generic, TypeVar
 
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -22,8 +22,9 @@ M = TypeVar("M", bound=models.Model)
 NOTHING = Q(pk__in=[])
 
 
-class PermissionDenied403(Exception):
-    """Visible but not allowed: the page says who can do it."""
+class PermissionDenied403(PermissionDenied):
+    """Visible but not allowed: the page says who can do it. A `PermissionDenied`, so code that
+    catches Django's refusal catches this one too."""
 
     def __init__(self, message: str, *, who_can: str = "") -> None:
         super().__init__(message)
