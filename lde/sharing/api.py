@@ -174,8 +174,9 @@ class ProductOut(Schema):
     marking: MarkingOut
     caveats: list[str]
     held_elsewhere: bool = Field(
-        description="True for a record of material above the platform's ceiling: no body and no "
-        "attachments are ever stored, only who holds it and how to ask."
+        description="True for a record of material above the platform's ceiling: no summary, "
+        "body or attachments are ever stored, only a short title its holder declared releasable "
+        "at the ceiling, who holds it and how to ask; it has no PDF and is not acknowledged."
     )
     released_at: datetime | None
 
@@ -253,6 +254,9 @@ class ProductDetailOut(ProductOut):
     protocol_status: str | None
     holder_post_id: int | None
     how_to_ask: str
+    title_releasable_declared: bool = Field(
+        description="A record's holder declared its title releasable at the platform's ceiling."
+    )
     supersedes_id: int | None
     version_hash: str = Field(description="SHA-256 of this exact version; approvals name it.")
     attachments: list[AttachmentOut]
@@ -298,6 +302,12 @@ class ProductIn(Schema):
     protocol_id: Id | None = None
     holder_post_id: Id | None = None
     how_to_ask: str = Field("", max_length=100_000, pattern=FREE_TEXT)
+    title_releasable_declared: bool = Field(
+        False,
+        description="For a record of material above the ceiling (required true there): the "
+        "holder declares that the short title itself is releasable at the platform's ceiling. "
+        "Such a record takes no summary, body or attachments.",
+    )
 
 
 class PersonIn(Schema):
@@ -571,6 +581,7 @@ def _product_detail(request: HttpRequest, product: BriefingProduct) -> ProductDe
         protocol_status=protocol.status if protocol else None,
         holder_post_id=product.holder_post_id,
         how_to_ask=product.how_to_ask,
+        title_releasable_declared=product.title_releasable_declared,
         supersedes_id=product.supersedes_id,
         version_hash=current,
         attachments=[
@@ -632,6 +643,7 @@ def _product_values(request: HttpRequest, payload: ProductIn) -> dict[str, Any]:
         ),
         "holder_post": _one(Post, payload.holder_post_id, "holder_post_id"),
         "how_to_ask": payload.how_to_ask,
+        "title_releasable_declared": payload.title_releasable_declared,
     }
 
 
@@ -843,6 +855,15 @@ def attachment_download(
     if attachment.file_deleted_at is not None or not path.is_file():
         raise Http404
     actor = acting_user(request)
+    if attachment.content_type != "application/pdf" and stamping.marking_is_marked(product.marking):
+        # A file kept from before marked products took PDFs only: it could not carry the marking.
+        return Status(  # type: ignore[return-value]
+            409,
+            ErrorOut(
+                detail="The file is not a PDF, so it could not carry the product's marking: it "
+                "is not served."
+            ),
+        )
     if attachment.content_type == "application/pdf":
         try:
             data = stamping.stamp_pdf(
@@ -887,7 +908,8 @@ PDF_DOCUMENT: dict[str, Any] = {
 )
 def product_pdf(request: HttpRequest, product_id: ObjectId) -> HttpResponse:
     product = _product(request, product_id, "download")
-    if product.status not in READABLE_STATUSES:
+    # A record of material held elsewhere has no content to print: only its title is here.
+    if product.status not in READABLE_STATUSES or product.held_elsewhere:
         raise Http404
     actor = acting_user(request)
     data = stamping.product_pdf(product, reader_name=actor.full_name, when=timezone.now())

@@ -251,11 +251,13 @@ def _product(
     caveats: tuple[str, ...] = (),
     contributing: tuple[Organisation, ...] = (),
     critical_readers: tuple[User, ...] = (),
-    attachment: tuple[str, bytes] | None = None,
+    attachment: tuple[str, str] | None = None,
     holder_post: Post | None = None,
     how_to_ask: str = "",
+    title_releasable_declared: bool = False,
 ) -> BriefingProduct:
-    """A draft with its people, list and attachment, made as its author would make it."""
+    """A draft with its people, list and attachment (a PDF of the text given, as marked products
+    take only PDFs), made as its author would make it."""
     product = services.product_create(
         actor=author,
         title=title,
@@ -269,6 +271,7 @@ def _product(
         protocol=protocol,
         holder_post=holder_post,
         how_to_ask=how_to_ask,
+        title_releasable_declared=title_releasable_declared,
     )
     for approver in approvers:
         services.product_person_add(
@@ -283,11 +286,16 @@ def _product(
             actor=author, product=product, kind=kind, **{_TARGETS[kind]: target}
         )
     if attachment is not None:
-        name, data = attachment
+        from html import escape
+
+        from weasyprint import HTML
+
+        name, text = attachment
+        data = bytes(HTML(string=f"<html><body><p>{escape(text)}</p></body></html>").write_pdf())
         services.attachment_add(
             actor=author,
             product=product,
-            upload=SimpleUploadedFile(name, data, content_type="text/plain"),
+            upload=SimpleUploadedFile(name, data, content_type="application/pdf"),
         )
     return product
 
@@ -475,8 +483,8 @@ def demo_build() -> None:
             "keep the tension monitoring group meeting monthly; and ask schools and the college "
             "to report stickering through the community safety team.",
             attachment=(
-                "local-profile-annex.txt",
-                b"Annex: ward-level trends, 2023 to 2026. Areas only; no individuals.\n",
+                "local-profile-annex.pdf",
+                "Annex: ward-level trends, 2023 to 2026. Areas only; no individuals.",
             ),
         )
         profile = _released(analyst, profile, manager, coordinator)
@@ -626,8 +634,9 @@ def demo_build() -> None:
                 (DisseminationKind.POST, manager_post),
             ],
             approvers=[manager],
-            summary="The regional assessment exists and covers the borough. It is SECRET and is "
-            "not held on this platform.",
+            # Only the title, declared releasable at the ceiling, the holder and how to ask.
+            summary="",
+            title_releasable_declared=True,
             holder_post=manager_post,
             how_to_ask="Ask the unit's intelligence manager through the access request below, or "
             "by secure email. A briefing can be arranged at the unit.",

@@ -199,7 +199,7 @@ class ProductForm(GovukForm):
         "Body",
         required=False,
         help_text="About areas, organisations and trends. Do not name or describe any member of "
-        "the public. Leave empty for material above the ceiling.",
+        "the public. Leave it, and the summary, empty for material above the ceiling.",
         rows=12,
     )
     caveats = forms.ModelMultipleChoiceField(
@@ -249,6 +249,15 @@ class ProductForm(GovukForm):
         widget=widgets.Select(),
     )
     how_to_ask = _text("How to ask for it (above the ceiling only)", required=False, rows=3)
+    # Checked by the service, which names the ceiling: only required above it.
+    title_releasable_declared = forms.BooleanField(
+        label="Above the ceiling only: as the holder, I declare that the title itself may be "
+        "released at this platform's ceiling",
+        required=False,
+        help_text="A record of material above the ceiling holds only a short title (up to 120 "
+        "characters), the post that holds it and how to ask: no summary, body or attachments.",
+        widget=widgets.CheckboxInput(),
+    )
 
     def __init__(
         self,

@@ -10,7 +10,8 @@ version they were given. Who may see a product is the gateway rule of the archit
 once in `policies.py`.
 
 Material marked above the instance's ceiling is never stored: a product then holds only a record
-that it exists, the post that holds it and how to ask (the iceberg of Figure 2).
+that it exists — a short title its holder declares releasable at the ceiling — the post that holds
+it and how to ask (the iceberg of Figure 2).
 """
 
 from __future__ import annotations
@@ -174,8 +175,15 @@ class BriefingProduct(BaseModel):
     status = models.CharField(
         max_length=12, choices=ProductStatus.choices, default=ProductStatus.DRAFT
     )
-    # Above the ceiling: a record that the material exists, who holds it and how to ask.
+    # Above the ceiling: a record that the material exists, who holds it and how to ask — a short
+    # title and nothing else of the material: no summary, body or attachments.
     held_elsewhere = models.BooleanField(default=False)
+    title_releasable_declared = models.BooleanField(
+        "the title itself may be released at the platform's ceiling",
+        default=False,
+        help_text="For a record of material held above the ceiling: the holder's declaration "
+        "that its short title is itself releasable at the ceiling.",
+    )
     holder_post = models.ForeignKey(
         "accounts.Post", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -202,6 +210,14 @@ class BriefingProduct(BaseModel):
             models.CheckConstraint(
                 condition=Q(held_elsewhere=False) | Q(body=""),
                 name="held_elsewhere_has_no_body",
+            ),
+            models.CheckConstraint(
+                condition=Q(held_elsewhere=False) | Q(summary=""),
+                name="held_elsewhere_has_no_summary",
+            ),
+            models.CheckConstraint(
+                condition=Q(held_elsewhere=True) | Q(title_releasable_declared=False),
+                name="title_declared_only_on_records_held_elsewhere",
             ),
         ]
 

@@ -262,7 +262,10 @@ def product_action_allows(user: UserFacts, action: str, product: ProductFacts) -
         return status in allowed and _named(user, product, PersonKind.AUTHOR, PersonKind.APPROVER)
     if action == "new_version":
         return status == ProductStatus.RELEASED and _named(user, product, PersonKind.AUTHOR)
-    if action in ("acknowledge", "feedback"):
+    if action == "acknowledge":
+        # A record of material held elsewhere has nothing to read and understand: only a title.
+        return status in READABLE_STATUSES and not product.held_elsewhere
+    if action == "feedback":
         return status in READABLE_STATUSES
     if action == "request_access":
         return status == ProductStatus.RELEASED and product.held_elsewhere
@@ -302,7 +305,8 @@ class BriefingProductPolicy(Policy[BriefingProduct]):
         "release": "The product's authors and gateway approvers release it once it is approved.",
         "withdraw": "The product's authors and gateway approvers withdraw it once released.",
         "new_version": "The product's authors start a new version of a released product.",
-        "acknowledge": "Readers acknowledge a released product.",
+        "acknowledge": "Readers acknowledge a released product; a record of material held "
+        "elsewhere has nothing to acknowledge.",
         "feedback": "Readers send feedback on a released product.",
         "view_review": "The people named to work on the product see its gateway review.",
         "view_readership": "The product's authors and gateway approvers see who has read it.",

@@ -72,6 +72,7 @@ from lde.sharing.policies import (
     protocol_policy,
     protocol_signing_organisation,
 )
+from lde.sharing.stamping import MARKED_ATTACHMENTS_PDF_ONLY, is_readable_pdf, marking_is_marked
 from lde.sharing.versions import version_hash
 
 # --- Protocols -----------------------------------------------------------------------------
@@ -432,6 +433,8 @@ ATTACHMENT_TYPES = {
     "application/vnd.openxmlformats-officedocument.presentationml.presentation",
 }
 MAX_TEXT = 100_000
+# A record of material held above the ceiling names it in a short title only.
+MAX_RECORD_TITLE = 120
 MAX_COMMENT = 10_000
 GSS_CODE = re.compile(GSS_CODE_PATTERN)
 CONTENT_FIELDS = (
@@ -517,6 +520,8 @@ def _content_clean(
     how_to_ask: str,
     has_attachments: bool,
     summary: str = "",
+    has_attachments_not_pdf: bool = False,
+    title_releasable_declared: bool = False,
 ) -> bool:
     """Check what an author wrote; answer whether the marking puts it above the ceiling."""
     facts = facts_for(actor)
@@ -551,12 +556,27 @@ def _content_clean(
         )
     held_elsewhere = not marking_is_storable(marking)
     if held_elsewhere:
+        # The tip of the iceberg: a short title, who holds it and how to ask. Any other text
+        # could carry the material itself onto a platform not cleared to hold it.
         ceiling = marking_ceiling()
-        if body.strip():
+        for name, value, what in (("summary", summary, "a summary"), ("body", body, "its text")):
+            if value.strip():
+                problem(
+                    name,
+                    f"{marking.label} is above this platform's ceiling ({ceiling.label}): do not "
+                    f"put {what} here. Record only a short title, who holds it and how to ask",
+                )
+        if len(title.strip()) > MAX_RECORD_TITLE:
             problem(
-                "body",
-                f"{marking.label} is above this platform's ceiling ({ceiling.label}): do not put "
-                "its text here. Record only that it exists, who holds it and how to ask",
+                "title",
+                f"Keep the title of a record of material held elsewhere to {MAX_RECORD_TITLE} "
+                "characters or fewer",
+            )
+        if not title_releasable_declared:
+            problem(
+                "title_releasable_declared",
+                f"Confirm that the title itself may be released at {ceiling.label}, the "
+                "platform's ceiling",
             )
         if has_attachments:
             problem(
@@ -568,6 +588,12 @@ def _content_clean(
             problem("holder_post", "Choose the post that holds the material")
         if not how_to_ask.strip():
             problem("how_to_ask", "Say how to ask the holder for it")
+    elif has_attachments_not_pdf and marking_is_marked(marking):
+        problem(
+            "marking",
+            "Attachments to marked products must be PDF files, so that every page carries the "
+            "marking: remove the files that are not PDFs first",
+        )
     # A protocol the author may not see is answered as one their organisation is not party to,
     # so that naming one does not tell them it exists.
     if protocol is not None and (
@@ -595,6 +621,7 @@ def product_create(
     protocol: Protocol | None = None,
     holder_post: Post | None = None,
     how_to_ask: str = "",
+    title_releasable_declared: bool = False,
 ) -> BriefingProduct:
     """Start a draft for the actor's own organisation, with the actor as its first author."""
     if actor.organisation_id is None:
@@ -616,6 +643,7 @@ def product_create(
         holder_post=holder_post,
         how_to_ask=how_to_ask,
         has_attachments=False,
+        title_releasable_declared=title_releasable_declared,
     )
     product = BriefingProduct.objects.create(
         producing_organisation_id=actor.organisation_id,
@@ -626,6 +654,7 @@ def product_create(
         area_gss_codes=sorted(set(areas)),
         protocol=protocol,
         held_elsewhere=held_elsewhere,
+        title_releasable_declared=held_elsewhere and title_releasable_declared,
         holder_post=holder_post if held_elsewhere else None,
         how_to_ask=how_to_ask.strip() if held_elsewhere else "",
         created_by=actor,
@@ -664,6 +693,7 @@ def product_update(
     protocol: Protocol | None = None,
     holder_post: Post | None = None,
     how_to_ask: str = "",
+    title_releasable_declared: bool = False,
 ) -> BriefingProduct:
     """Change a draft. Any change to what a reader receives clears the approvals."""
     product = _lock(product)
@@ -682,6 +712,10 @@ def product_update(
         holder_post=holder_post,
         how_to_ask=how_to_ask,
         has_attachments=product.attachments.exists(),
+        has_attachments_not_pdf=product.attachments.exclude(
+            content_type="application/pdf"
+        ).exists(),
+        title_releasable_declared=title_releasable_declared,
     )
     before = version_hash(product)
     product.title = title.strip()
@@ -691,6 +725,7 @@ def product_update(
     product.area_gss_codes = sorted(set(areas))
     product.protocol = protocol
     product.held_elsewhere = held_elsewhere
+    product.title_releasable_declared = held_elsewhere and title_releasable_declared
     product.holder_post = holder_post if held_elsewhere else None
     product.how_to_ask = how_to_ask.strip() if held_elsewhere else ""
     product.save()
@@ -906,12 +941,18 @@ def attachment_add(*, actor: User, product: BriefingProduct, upload: UploadedFil
     if upload.size == 0:
         raise ValidationError({"file": "The file is empty"})
     content_type = (upload.content_type or "").split(";")[0].strip().lower()
-    if content_type not in ATTACHMENT_TYPES:
+    name = safe_file_name(upload.name, default="attachment")
+    data = b"".join(upload.chunks())
+    if marking_is_marked(product.marking):
+        # Judged by the content, never the name or the declared type: a file that is not a PDF
+        # could not carry the marking on its pages once downloaded.
+        if not is_readable_pdf(data):
+            raise ValidationError({"file": MARKED_ATTACHMENTS_PDF_ONLY})
+        content_type = "application/pdf"
+    elif content_type not in ATTACHMENT_TYPES:
         raise ValidationError(
             {"file": "The file must be a PDF, Word, Excel, PowerPoint, CSV, text, PNG or JPEG file"}
         )
-    name = safe_file_name(upload.name, default="attachment")
-    data = b"".join(upload.chunks())
     findings = guard_check_file(data, content_type, name)
     if findings is None and content_type == "application/pdf":
         # A PDF whose text cannot be read cannot be stamped with its marking either.
@@ -1016,6 +1057,8 @@ def submit_problems(product: BriefingProduct) -> list[str]:
         problems.append("Name at least one gateway approver")
     if product.held_elsewhere and (product.holder_post_id is None or not product.how_to_ask):
         problems.append("Say which post holds the material and how to ask for it")
+    if product.held_elsewhere and not product.title_releasable_declared:
+        problems.append("Confirm that the title itself may be released at the platform's ceiling")
     return problems
 
 

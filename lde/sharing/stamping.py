@@ -5,7 +5,10 @@ downloaded PDF — the product itself, or an attachment that is a PDF — is sta
 bottom with the marking (as handled today, with the caveats), and at the bottom with the name of
 the person who downloaded it and the time. The stamp is a transparent page drawn by WeasyPrint
 at the size of the page it goes on, laid over it with pypdf, so the original content is kept as
-it was. Files that are not PDFs are served unchanged (they are still audited).
+it was. A product marked above the lowest marking of today's scheme (OFFICIAL by default) takes
+only PDF attachments, checked by their content at upload, so that every download of its content
+carries the marking; any other file of such a product is not served. Files of a product at the
+lowest marking that are not PDFs are served unchanged (they are still audited).
 """
 
 from __future__ import annotations
@@ -17,11 +20,45 @@ from html import escape
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from lde.core.access.markings import Marking, MarkingScheme
 from lde.sharing.models import BriefingProduct
+
+MARKED_ATTACHMENTS_PDF_ONLY = (
+    "Attachments to marked products must be PDF files, so that every page carries the marking: "
+    "save the file as a PDF and attach it again"
+)
 
 
 class Unstampable(Exception):
     """The PDF could not be read, so it could not be marked: it is not served."""
+
+
+def marking_is_marked(marking: Marking) -> bool:
+    """Whether material at this marking is "marked": above the lowest marking of today's scheme
+    (OFFICIAL by default), as handled today. Such material leaves the gateway only as PDFs that
+    carry the marking on every page."""
+    lowest = (
+        Marking.objects.filter(scheme=MarkingScheme.CURRENT).order_by("rank").values("rank")[:1]
+    )
+    lowest_rank = lowest[0]["rank"] if lowest else 0
+    return marking.current.rank > lowest_rank
+
+
+def is_readable_pdf(data: bytes) -> bool:
+    """Whether `data` is a PDF by its content — the PDF header at the start, and pypdf reads every
+    page of it without a password — whatever the file's name or declared type."""
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    if not data.startswith(b"%PDF-"):
+        return False
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            return False
+        return len(reader.pages) > 0 and all(page.mediabox is not None for page in reader.pages)
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError):
+        return False
 
 
 def marking_line(product: BriefingProduct) -> str:

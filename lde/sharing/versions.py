@@ -21,7 +21,7 @@ from lde.sharing.models import BriefingProduct
 
 def version_document(product: BriefingProduct) -> dict[str, Any]:
     """The version as plain data, read fresh from the database (a few small queries)."""
-    return {
+    document: dict[str, Any] = {
         "producing_organisation": product.producing_organisation_id,
         "version": product.version,
         "title": product.title,
@@ -51,6 +51,11 @@ def version_document(product: BriefingProduct) -> dict[str, Any]:
             )
         ),
     }
+    # Only records carry the holder's declaration about their title; other products' hashes stay
+    # as they were, so approvals given before it existed still count.
+    if product.held_elsewhere:
+        document["title_releasable_declared"] = product.title_releasable_declared
+    return document
 
 
 def version_hash(product: BriefingProduct) -> str:

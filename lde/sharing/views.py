@@ -355,6 +355,7 @@ def _product_values(data: dict[str, Any]) -> dict[str, Any]:
         "protocol": data["protocol"],
         "holder_post": data["holder_post"],
         "how_to_ask": data["how_to_ask"],
+        "title_releasable_declared": data["title_releasable_declared"],
     }
 
 
@@ -463,6 +464,16 @@ def attachment_download(
     if attachment.file_deleted_at is not None or not path.is_file():
         raise Http404
     actor = _actor(request)
+    if attachment.content_type != "application/pdf" and stamping.marking_is_marked(product.marking):
+        # A file kept from before marked products took PDFs only: it could not carry the marking.
+        return _private(
+            render(
+                request,
+                "sharing/attachment_unstampable.html",
+                {"product": product, "not_pdf": True},
+                status=409,
+            )
+        )
     if attachment.content_type == "application/pdf":
         try:
             data = stamping.stamp_pdf(
@@ -510,7 +521,8 @@ def product_pdf(request: HttpRequest, product_id: int) -> HttpResponse:
     """The released product as a PDF, with its marking at the top and bottom of every page and
     the reader's name and the time. Audited like any download."""
     product = _product(request, product_id, "download")
-    if product.status not in READABLE_STATUSES:
+    # A record of material held elsewhere has no content to print: only its title is here.
+    if product.status not in READABLE_STATUSES or product.held_elsewhere:
         raise Http404
     actor = _actor(request)
     data = stamping.product_pdf(product, reader_name=actor.full_name, when=timezone.now())
@@ -537,6 +549,7 @@ def product_update(request: HttpRequest, product_id: int) -> HttpResponse:
         "protocol": product.protocol,
         "holder_post": product.holder_post,
         "how_to_ask": product.how_to_ask,
+        "title_releasable_declared": product.title_releasable_declared,
     }
     form = _product_form(request, product, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -44,6 +44,8 @@ from tests.factories import (
 
 SECRET_BODY = "Ward 7 tension indicators rose after the march on the 3rd."
 SECRET_TITLE = "Tension summary for gateway readers only"
+# The text of the PDF every draft is given: attachments to marked products are PDFs.
+ANNEX_TEXT = "Annex text."
 
 
 @dataclass
@@ -151,7 +153,7 @@ def marking(code: str) -> Marking:
 
 def draft(g: Gateway, **overrides: Any) -> BriefingProduct:
     """A draft by the unit's author, addressed to the partnership, with the council on its list,
-    the unit's other person as approver, and one attachment."""
+    the unit's other person as approver, and one attachment (a PDF of ANNEX_TEXT)."""
     values: dict[str, Any] = {
         "title": SECRET_TITLE,
         "marking": marking("official-sensitive"),
@@ -174,7 +176,9 @@ def draft(g: Gateway, **overrides: Any) -> BriefingProduct:
         services.attachment_add(
             actor=g.author,
             product=product,
-            upload=SimpleUploadedFile("annex.txt", b"Annex text.", content_type="text/plain"),
+            upload=SimpleUploadedFile(
+                "annex.pdf", pdf_bytes(ANNEX_TEXT), content_type="application/pdf"
+            ),
         )
     return BriefingProduct.objects.get(pk=product.pk)
 

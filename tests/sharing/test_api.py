@@ -18,7 +18,7 @@ from lde.core.audit.models import AuditEvent
 from lde.partnerships.models import Role
 from lde.sharing.models import BriefingProduct, ProductStatus, Protocol, ProtocolStatus
 from tests.factories import MembershipFactory, PostFactory, PostHoldingFactory
-from tests.sharing.builders import SECRET_TITLE, gateway, marking, released
+from tests.sharing.builders import SECRET_TITLE, gateway, marking, pdf_bytes, released
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/sharing"
@@ -114,10 +114,11 @@ def test_a_product_goes_through_the_gateway_by_api() -> None:
     )
     assert wrong_line.status_code == 400
 
-    uploaded = author.upload(f"/products/{pid}/attachments", "annex.txt", b"Annex.", "text/plain")
+    annex = pdf_bytes("Annex.")
+    uploaded = author.upload(f"/products/{pid}/attachments", "annex.pdf", annex, "application/pdf")
     assert uploaded.status_code == 201
     attachment = uploaded.json()
-    assert attachment["content_hash"] == hashlib.sha256(b"Annex.").hexdigest()
+    assert attachment["content_hash"] == hashlib.sha256(annex).hexdigest()
     assert attachment["url"] == f"{BASE}/products/{pid}/attachments/{attachment['id']}"
 
     refused = author.send("post", f"/products/{pid}/submit", {"no_personal_data_declared": False})
@@ -155,7 +156,7 @@ def test_a_product_goes_through_the_gateway_by_api() -> None:
     assert read.json()["body"] == "Trends."
     download = reader.client.get(read.json()["attachments"][0]["url"], headers=reader.headers)
     assert download.status_code == 200
-    assert b"".join(download.streaming_content) == b"Annex."
+    assert download.content[:5] == b"%PDF-"  # stamped: test_marked_downloads reads the stamp
     acknowledged = reader.send("post", f"/products/{pid}/acknowledge")
     assert acknowledged.json()["version_hash"] == shown["version_hash"]
     feedback = reader.send("post", f"/products/{pid}/feedback", {"body": "Useful."})
@@ -190,7 +191,12 @@ def test_the_api_refuses_what_the_service_refuses_with_400_and_the_fields() -> N
         "post", "/products", {"title": "T", "marking": "secret", "body": "Secret words."}
     )
     assert secret.status_code == 400
-    assert set(secret.json()["errors"]) == {"body", "holder_post", "how_to_ask"}
+    assert set(secret.json()["errors"]) == {
+        "body",
+        "holder_post",
+        "how_to_ask",
+        "title_releasable_declared",
+    }
     assert not BriefingProduct.objects.exists()
 
 
@@ -272,9 +278,11 @@ def test_withdraw_new_version_and_access_requests_by_api() -> None:
         g,
         title="A record",
         marking=marking("secret"),
+        summary="",
         body="",
         holder_post=holder_post,
         how_to_ask="Ask.",
+        title_releasable_declared=True,
     )
     # The unit's approver reads what was released once a member of the partnership and on the
     # list (here, by moving to the council).

@@ -1,6 +1,7 @@
 """Downloads carry the marking: the product as a PDF and every attachment that is a PDF are
 stamped at the top and bottom of every page with the marking and caveats, and with the reader's
-name and the time; other files are served unchanged. Every download is audited, without the
+name and the time; marked products take only PDFs, and other files of a product at the lowest
+marking are served unchanged. Every download is audited, without the
 marked text. Each test reads the stamped PDF back with pypdf."""
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from lde.core.audit.models import AuditEvent
 from lde.sharing import services
 from lde.sharing.models import BriefingProduct
 from tests.conftest import sign_in
-from tests.sharing.builders import SECRET_TITLE, draft, gateway, pdf_bytes, release
+from tests.sharing.builders import SECRET_TITLE, draft, gateway, marking, pdf_bytes, release
 
 pytestmark = pytest.mark.django_db
 
@@ -99,14 +100,20 @@ def test_a_pdf_attachment_is_stamped_on_every_page_and_the_download_audited() ->
         assert text not in event.payload
 
 
-def test_a_file_that_is_not_a_pdf_is_served_unchanged_and_still_audited() -> None:
+def test_at_the_lowest_marking_a_file_that_is_not_a_pdf_is_served_unchanged_and_audited() -> None:
     g = gateway()
-    product = release(g, draft(g))
-    attachment = product.attachments.get(file_name="annex.txt")
+    product = draft(g, marking=marking("official"))
+    services.attachment_add(
+        actor=g.author,
+        product=product,
+        upload=SimpleUploadedFile("notes.txt", b"Notes.", content_type="text/plain"),
+    )
+    product = release(g, product)
+    attachment = product.attachments.get(file_name="notes.txt")
     answer = _as(g.reader).get(
         reverse("sharing:attachment-download", args=[product.pk, attachment.pk])
     )
-    assert b"".join(answer.streaming_content) == b"Annex text."
+    assert b"".join(answer.streaming_content) == b"Notes."
     event = AuditEvent.objects.filter(verb="ATTACHMENT_DOWNLOADED").get()
     assert '"stamped":false' in event.payload
 

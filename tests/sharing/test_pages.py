@@ -29,7 +29,15 @@ from lde.sharing.models import (
 from lde.sharing.versions import version_hash
 from tests.conftest import sign_in
 from tests.factories import MembershipFactory, PostFactory
-from tests.sharing.builders import Gateway, draft, gateway, marking, release, released
+from tests.sharing.builders import (
+    Gateway,
+    draft,
+    gateway,
+    marking,
+    pdf_bytes,
+    release,
+    released,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -174,20 +182,25 @@ def test_above_the_ceiling_the_form_keeps_only_a_record() -> None:
     assert response.status_code == 400
     body = _errors(response)
     assert "SECRET is above this platform&#x27;s ceiling (OFFICIAL-SENSITIVE)" in body
+    assert "do not put a summary here" in body
     assert "Choose the post that holds the material" in body
+    assert "Confirm that the title itself may be released at OFFICIAL-SENSITIVE" in body
     response = client.post(
         reverse("sharing:product-create"),
         _product_form(
             g,
             marking=marking("secret").pk,
+            summary="",
             body="",
             holder_post=holder.pk,
             how_to_ask="Ask the manager.",
+            title_releasable_declared="on",
         ),
     )
     record = BriefingProduct.objects.get()
     assert response.status_code == 302
-    assert record.held_elsewhere and record.body == ""
+    assert (record.held_elsewhere, record.title_releasable_declared) == (True, True)
+    assert (record.summary, record.body) == ("", "")
     page = client.get(reverse("sharing:attachment-add", args=[record.pk])).content.decode()
     assert "nothing of it is uploaded" in page
 
@@ -240,15 +253,17 @@ def test_a_product_goes_through_the_gateway_on_its_pages() -> None:
         == 302
     )
 
-    # Attachments: the wrong kind of file is refused; a text file is kept.
+    # Attachments: the product is marked, so a file that is not a PDF is refused; a PDF is kept.
     attach = reverse("sharing:attachment-add", args=[product.pk])
     wrong = author.post(
-        attach, {"file": SimpleUploadedFile("x.html", b"<p>", content_type="text/html")}
+        attach, {"file": SimpleUploadedFile("annex.txt", b"Annex.", content_type="text/plain")}
     )
-    assert "The file must be a PDF" in _errors(wrong)
+    assert "Attachments to marked products must be PDF files" in _errors(wrong)
+    annex = pdf_bytes("Annex.")
     assert (
         author.post(
-            attach, {"file": SimpleUploadedFile("annex.txt", b"Annex.", content_type="text/plain")}
+            attach,
+            {"file": SimpleUploadedFile("annex.pdf", annex, content_type="application/pdf")},
         ).status_code
         == 302
     )
@@ -295,8 +310,8 @@ def test_a_product_goes_through_the_gateway_on_its_pages() -> None:
     assert text.count("OFFICIAL-SENSITIVE – GATEWAY READERS") == 2  # top and bottom
     attachment = product.attachments.get()
     download = reader.get(reverse("sharing:attachment-download", args=[product.pk, attachment.pk]))
-    assert b"".join(download.streaming_content) == b"Annex."
-    assert download["Content-Disposition"] == 'attachment; filename="annex.txt"'
+    assert download.content[:5] == b"%PDF-"  # stamped (test_marked_downloads reads the stamp)
+    assert download["Content-Disposition"] == 'attachment; filename="annex.pdf"'
     assert reader.post(reverse("sharing:product-acknowledge", args=[product.pk])).status_code == 302
     assert "You acknowledged it on" in reader.get(detail_url).content.decode()
     feedback_url = reverse("sharing:product-feedback", args=[product.pk])
@@ -368,9 +383,11 @@ def test_an_access_request_from_a_record_reaches_the_holder() -> None:
     record = draft(
         g,
         marking=marking("secret"),
+        summary="",
         body="",
         holder_post=holder_post,
         how_to_ask="Ask the holder.",
+        title_releasable_declared=True,
     )
     record = release(g, record)
     client = _as(g.reader)

@@ -18,7 +18,7 @@ from lde.core.audit.models import AuditEvent
 from lde.sharing import services
 from lde.sharing.models import Attachment, BriefingProduct, Feedback, ProductStatus
 from tests.conftest import sign_in
-from tests.sharing.builders import draft, gateway, pdf_bytes, released
+from tests.sharing.builders import draft, gateway, marking, pdf_bytes, released
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +45,8 @@ def _attach(g: Any, product: BriefingProduct, name: str, data: bytes, kind: str)
 
 def test_an_attachments_findings_are_stored_at_upload_masked_with_their_place() -> None:
     g = gateway()
-    product = draft(g)
+    # OFFICIAL, which takes files other than PDFs; marked products take PDFs only.
+    product = draft(g, marking=marking("official"))
     text = _attach(g, product, "notes.txt", f"Contact\nCall {PHONE} today".encode(), "text/plain")
     pdf = _attach(
         g, product, "annex.pdf", pdf_bytes("Nothing here.", f"Ring {PHONE}."), "application/pdf"
@@ -65,7 +66,7 @@ def test_an_attachments_findings_are_stored_at_upload_masked_with_their_place() 
 
 def test_a_pdf_whose_text_cannot_be_read_is_refused() -> None:
     g = gateway()
-    product = draft(g)
+    product = draft(g, marking=marking("official"))
     with pytest.raises(ValidationError) as refused:
         _attach(g, product, "broken.pdf", b"%PDF-1.4 not really", "application/pdf")
     assert "The PDF could not be read" in str(refused.value)
@@ -74,7 +75,9 @@ def test_a_pdf_whose_text_cannot_be_read_is_refused() -> None:
 
 def test_the_submit_page_shows_what_was_found_and_where_then_nothing_once_fixed() -> None:
     g = gateway()
-    product = draft(g, body=f"Line one.\nHer NI number is {NATIONAL_INSURANCE}.")
+    product = draft(
+        g, marking=marking("official"), body=f"Line one.\nHer NI number is {NATIONAL_INSURANCE}."
+    )
     _attach(g, product, "notes.txt", f"Call {PHONE}".encode(), "text/plain")
     _attach(g, product, "map.png", b"\x89PNG\r\n\x1a\n" + b"0" * 20, "image/png")
     author = _as(g.author)
@@ -117,7 +120,7 @@ def test_the_audit_counts_findings_left_in_when_the_author_declares() -> None:
 
 def test_the_api_gives_the_named_people_the_same_findings() -> None:
     g = gateway()
-    product = draft(g, title=f"Call {PHONE}")
+    product = draft(g, marking=marking("official"), title=f"Call {PHONE}")
     _attach(g, product, "map.png", b"\x89PNG\r\n\x1a\n" + b"0" * 20, "image/png")
     client, headers = _api(g.author)
     url = f"/api/v1/sharing/products/{product.pk}/personal-data-check"

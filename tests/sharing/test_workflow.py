@@ -118,16 +118,22 @@ def test_material_above_the_ceiling_is_only_ever_a_record() -> None:
         services.product_create(
             actor=g.author, title="T", marking=marking("secret"), body="The secret text."
         )
-    assert set(raised.value.message_dict) == {"body", "holder_post", "how_to_ask"}
+    assert set(raised.value.message_dict) == {
+        "body",
+        "holder_post",
+        "how_to_ask",
+        "title_releasable_declared",
+    }
     record = services.product_create(
         actor=g.author,
         title="Regional assessment",
         marking=marking("secret"),
         holder_post=holder,
         how_to_ask="Ask the intelligence manager.",
+        title_releasable_declared=True,
     )
-    assert record.held_elsewhere is True
-    assert record.body == ""
+    assert (record.held_elsewhere, record.title_releasable_declared) == (True, True)
+    assert (record.summary, record.body) == ("", "")
     with pytest.raises(ValidationError) as raised:
         services.attachment_add(
             actor=g.author,
@@ -169,7 +175,8 @@ def test_attachments_of_the_wrong_kind_or_empty_are_refused(
     kind: str, content: bytes, error: str
 ) -> None:
     g = gateway()
-    product = draft(g)
+    # OFFICIAL: the lowest marking takes files other than PDFs (marked ones: test_marked_material).
+    product = draft(g, marking=marking("official"))
     with pytest.raises(ValidationError) as raised:
         services.attachment_add(
             actor=g.author,
@@ -184,8 +191,10 @@ def test_attachments_are_stored_outside_the_web_root_with_their_sha256() -> None
     product = draft(g)
     attachment = product.attachments.get()
     path = services.attachment_path(attachment)
-    assert path.read_bytes() == b"Annex text."
-    assert attachment.content_hash == hashlib.sha256(b"Annex text.").hexdigest()
+    stored = path.read_bytes()
+    assert stored[:5] == b"%PDF-"
+    assert attachment.size == len(stored)
+    assert attachment.content_hash == hashlib.sha256(stored).hexdigest()
     assert path.name == attachment.stored_name
     assert "static" not in path.parts and "media" not in path.parts
 
@@ -419,7 +428,9 @@ def test_a_new_version_supersedes_the_old_which_stays_visible_and_labelled() -> 
     original = first.attachments.get()
     assert copied.content_hash == original.content_hash
     assert copied.stored_name != original.stored_name
-    assert services.attachment_path(copied).read_bytes() == b"Annex text."
+    assert services.attachment_path(copied).read_bytes() == (
+        services.attachment_path(original).read_bytes()
+    )
     assert sorted(second.people.values_list("user_id", "kind")) == sorted(
         first.people.values_list("user_id", "kind")
     )
@@ -569,9 +580,11 @@ def test_an_access_request_goes_to_the_holder_of_the_post(
         g,
         title="Held elsewhere",
         marking=marking("secret"),
+        summary="",
         body="",
         holder_post=holder_post,
         how_to_ask="Ask the manager.",
+        title_releasable_declared=True,
     )
     record.dissemination.create(kind=DisseminationKind.POST, post=holder_post)
     record = release(g, record)
