@@ -10,6 +10,8 @@ urlpatterns = [
     path("", include("lde.core.urls")),
     path("", include("lde.accounts.urls")),
     path("partnerships/", include("lde.partnerships.urls")),
+    # Figures across partnerships keep the paths they had under partnerships.
+    path("partnerships/", include("lde.rollups.urls")),
     path("frameworks/", include("lde.frameworks.urls")),
     path("assessments/", include("lde.assessments.urls")),
     path("actions/", include("lde.action_plans.urls")),

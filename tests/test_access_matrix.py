@@ -252,7 +252,7 @@ CASES: dict[str, Case] = {
         "GET", ("partnership_id",), only(200, COVERAGE_READERS, 404)
     ),
     # Its national aggregate (by region, suppressed): national analysts only, 404 for the rest.
-    "partnerships:national-coverage": Case("GET", (), only(200, ["national_analyst"], 404)),
+    "rollups:national-coverage": Case("GET", (), only(200, ["national_analyst"], 404)),
     "partnerships:strategic-posts": Case(
         "GET", ("partnership_id",), partnership_page(["coordinator"])
     ),

@@ -42,7 +42,9 @@ INSTALLED_APPS = [
     "lde.assessments",
     "lde.action_plans",
     "lde.sharing",
+    "lde.rollups",
     "lde.api",
+    "benchmarks",
 ]
 
 MIDDLEWARE = [
@@ -176,6 +178,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
 LDE_FACTS_LOADER = "lde.partnerships.selectors.user_facts_load"
+# Memberships live above accounts: its policies ask core, and partnerships answers (ADR 0011).
+LDE_PEOPLE_REACHED = "lde.partnerships.reach.people_reached_q"
 LDE_HOME_PANELS = [
     "lde.partnerships.panels.partnerships_panel",
     "lde.assessments.panels.assessments_panel",

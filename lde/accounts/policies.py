@@ -6,11 +6,18 @@ from typing import ClassVar
 
 from django.db.models import Exists, OuterRef, Q
 
-from lde.accounts.models import ApiToken, CaveatGrant, Clearance, Organisation, Post, PostKind
+from lde.accounts.models import (
+    ApiToken,
+    CaveatGrant,
+    Clearance,
+    Organisation,
+    Post,
+    PostKind,
+    User,
+)
 from lde.core.access.facts import UserFacts
 from lde.core.access.policy import NOTHING, Policy
-from lde.partnerships.models import Membership, PartnerOrganisation, Role
-from lde.partnerships.reach import ALL_ROLES, READER_ROLES, reach_q, reached
+from lde.core.access.roles import ALL_ROLES, READER_ROLES, Role, people_reached_q, reached
 
 EVERYTHING = ~Q(pk=None)
 
@@ -27,14 +34,13 @@ def reads_register(facts: UserFacts) -> bool:
 
 
 def _partner_of_reached(
-    facts: UserFacts, roles: tuple[str, ...], org_ref: OuterRef, *, inspectors: bool = False
+    facts: UserFacts, roles: tuple[str, ...], field: str, *, inspectors: bool = False
 ) -> Q:
-    links = PartnerOrganisation.objects.filter(organisation_id=org_ref)
-    return Q(
-        Exists(
-            links.filter(reach_q(facts, roles, OuterRef("partnership_id"), inspectors=inspectors))
-        )
-    )
+    """Rows whose organisation (`field`) is a partner of a partnership the user reaches. The
+    facts already hold the partner organisations of every partnership the user belongs to or
+    inspects, so the filter is the same set `allows` reads, with no join to partnerships."""
+    organisations = facts.organisations_of(reached(facts, roles, inspectors=inspectors))
+    return Q(**{f"{field}__in": sorted(organisations)}) if organisations else NOTHING
 
 
 def _security_contact_q(facts: UserFacts, org_ref: OuterRef) -> Q:
@@ -81,13 +87,11 @@ class OrganisationPolicy(Policy[Organisation]):
         if action == "view":
             if reads_register(facts):
                 return EVERYTHING
-            return Q(pk=facts.organisation_id) | _partner_of_reached(
-                facts, ALL_ROLES, OuterRef("pk")
-            )
+            return Q(pk=facts.organisation_id) | _partner_of_reached(facts, ALL_ROLES, "pk")
         if action == "manage":
             if facts.is_site_administrator:
                 return EVERYTHING
-            return _partner_of_reached(facts, (Role.COORDINATOR,), OuterRef("pk"))
+            return _partner_of_reached(facts, (Role.COORDINATOR,), "pk")
         return _security_contact_q(facts, OuterRef("pk"))
 
 
@@ -129,7 +133,7 @@ class PostPolicy(Policy[Post]):
             return (
                 Q(organisation_id=facts.organisation_id)
                 | _security_contact_q(facts, ref)
-                | _partner_of_reached(facts, READER_ROLES, ref, inspectors=True)
+                | _partner_of_reached(facts, READER_ROLES, "organisation_id", inspectors=True)
                 | (Q(kind=PostKind.SECURITY_CONTACT) if facts.is_site_administrator else NOTHING)
             )
         security_contact_post = Q(kind=PostKind.SECURITY_CONTACT) & (
@@ -192,24 +196,17 @@ class ClearancePolicy(Policy[Clearance]):
             return _records_for(facts, obj.sponsor_id, obj.user_id, obj.user.organisation_id)
         if obj.user_id == facts.user_id or obj.sponsor_id in facts.security_contact_for:
             return True
-        coordinated = facts.partnerships_with(Role.COORDINATOR)
-        return (
-            bool(coordinated)
-            and Membership.objects.filter(
-                user_id=obj.user_id, partnership_id__in=coordinated
-            ).exists()
-        )
+        if not facts.partnerships_with(Role.COORDINATOR):
+            return False
+        coordinated_member = people_reached_q(facts, (Role.COORDINATOR,), OuterRef("pk"))
+        return User.objects.filter(coordinated_member, pk=obj.user_id).exists()
 
     def filter_for(self, facts: UserFacts, action: str) -> Q:
         sponsor = _security_contact_q(facts, OuterRef("sponsor_id"))
         if action == "record":
             return _records_for_q(facts)
-        coordinated_member = Exists(
-            Membership.objects.filter(user_id=OuterRef("user_id")).filter(
-                reach_q(facts, (Role.COORDINATOR,), OuterRef("partnership_id"))
-            )
-        )
-        return Q(user_id=facts.user_id) | sponsor | Q(coordinated_member)
+        coordinated_member = people_reached_q(facts, (Role.COORDINATOR,), OuterRef("user_id"))
+        return Q(user_id=facts.user_id) | sponsor | coordinated_member
 
 
 class CaveatGrantPolicy(Policy[CaveatGrant]):

@@ -414,3 +414,27 @@ def action_outcomes(*, user: Any, actions: Sequence[Action]) -> dict[int, Action
                 )
         outcomes[action.pk] = ActionOutcome(next_assessment=after_assessment, criteria=rows)
     return outcomes
+
+
+def board_report_actions(
+    *, user: Any, assessment: Assessment
+) -> tuple[list[Action], list[tuple[Action, ActionOutcome]]]:
+    """The actions an assessment's board report shows: those raised on it, and the earlier
+    cycles' actions that it reassessed, each with its before and after. Scoped by the action
+    plan's policy, so a reader who may not read the action plan gets neither. Registered with
+    `lde.assessments.reports` when the app loads (see `ActionPlansConfig.ready`)."""
+    raised = list(action_list(user=user, assessment_id=assessment.pk))
+    earlier = [
+        a
+        for a in action_list(user=user, partnership=assessment.partnership)
+        if a.assessment.period_end < assessment.period_end
+    ]
+    outcomes = action_outcomes(user=user, actions=earlier)
+    reassessed = [
+        (action, outcome)
+        for action in earlier
+        if (outcome := outcomes.get(action.pk)) is not None
+        and outcome.next_assessment is not None
+        and outcome.next_assessment.pk == assessment.pk
+    ]
+    return raised, reassessed

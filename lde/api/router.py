@@ -68,10 +68,12 @@ def _register() -> None:
     from lde.assessments.api import router as assessments_router
     from lde.frameworks.api import router as frameworks_router
     from lde.partnerships.api import router as partnerships_router
+    from lde.rollups.api import router as rollups_router
     from lde.sharing.api import router as sharing_router
 
     api.add_router("/", accounts_router)
     api.add_router("/partnerships", partnerships_router)
+    api.add_router("/partnerships", rollups_router)  # the paths they had under partnerships
     api.add_router("/frameworks", frameworks_router)
     api.add_router("/assessments", assessments_router)
     api.add_router("/actions", action_plans_router)

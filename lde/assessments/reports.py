@@ -11,6 +11,7 @@ those who may read the action plan.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -52,27 +53,23 @@ class Report:
         return [c for c in self.gaps.criteria if (c.gap_levels or 0) > 0][:TOP_GAPS]
 
 
-def _actions(user: Any, assessment: Assessment) -> tuple[list[Any], list[tuple[Any, Any]]]:
-    """The actions raised on this assessment, and the earlier cycles' actions that this one
-    reassessed with their before and after (empty for those who may not read the action plan).
-    """
-    from lde.action_plans import selectors as action_selectors
+ActionsReader = Callable[..., tuple[list[Any], list[tuple[Any, Any]]]]
+_actions_reader: ActionsReader | None = None
 
-    raised = list(action_selectors.action_list(user=user, assessment_id=assessment.pk))
-    earlier = [
-        a
-        for a in action_selectors.action_list(user=user, partnership=assessment.partnership)
-        if a.assessment.period_end < assessment.period_end
-    ]
-    outcomes = action_selectors.action_outcomes(user=user, actions=earlier)
-    reassessed = [
-        (action, outcome)
-        for action in earlier
-        if (outcome := outcomes.get(action.pk)) is not None
-        and outcome.next_assessment is not None
-        and outcome.next_assessment.pk == assessment.pk
-    ]
-    return raised, reassessed
+
+def actions_reader_register(reader: ActionsReader) -> None:
+    """Name the function that reads the report's actions: `reader(*, user, assessment)` returns
+    the actions raised on the assessment and the earlier cycles' actions it reassessed, each with
+    its outcome. The action plans app sits above assessments and registers it when it loads, so
+    assessments never imports it; without it, the report has no actions."""
+    global _actions_reader
+    _actions_reader = reader
+
+
+def _actions(user: Any, assessment: Assessment) -> tuple[list[Any], list[tuple[Any, Any]]]:
+    if _actions_reader is None:
+        return [], []
+    return _actions_reader(user=user, assessment=assessment)
 
 
 def report_read(*, user: Any, assessment: Assessment) -> Report:

@@ -6,6 +6,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+# Role is the access rule's vocabulary, so it lives in core; it is named here too because a
+# membership is where a role is held.
+from lde.core.access.roles import Role as Role
 from lde.core.base import BaseModel
 
 
@@ -82,14 +85,6 @@ class Alliance(BaseModel):
 
     def __str__(self) -> str:
         return self.name
-
-
-class Role(models.TextChoices):
-    COORDINATOR = "coordinator", "Coordinator"
-    BOARD_MEMBER = "board_member", "Board member"
-    CONTRIBUTOR = "contributor", "Contributor"
-    VIEWER = "viewer", "Viewer"
-    COMMUNITY_REVIEWER = "community_reviewer", "Community reviewer"
 
 
 class Membership(BaseModel):

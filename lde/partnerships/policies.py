@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from django.db.models import Exists, OuterRef, Q
 
-from lde.core.access.facts import UserFacts, facts_for
+from lde.core.access.facts import UserFacts
 from lde.core.access.policy import NOTHING, Policy
 from lde.partnerships.models import Alliance, Assignment, Membership, Partnership, Role
 from lde.partnerships.reach import ALL_ROLES, READER_ROLES, reach_q, reached
@@ -109,12 +109,6 @@ class AssignmentPolicy(Policy[Assignment]):
         return Q(user_id=facts.user_id) | Q(
             Exists(through.filter(reach_q(facts, (Role.COORDINATOR,), OuterRef("partnership_id"))))
         )
-
-
-def national_coverage_allowed(user: object) -> bool:
-    """The aggregate of briefing coverage across partnerships is for national analysts only
-    (permissions.md, "briefing coverage figures": aggregates); everyone else gets 404."""
-    return facts_for(user).is_national_analyst
 
 
 partnership_policy = PartnershipPolicy()

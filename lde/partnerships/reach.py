@@ -12,20 +12,13 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.expressions import Combinable
 
 from lde.core.access.facts import UserFacts
-from lde.partnerships.models import Assignment, AssignmentKind, Membership, Role
-
-READER_ROLES = (Role.COORDINATOR, Role.BOARD_MEMBER, Role.CONTRIBUTOR, Role.VIEWER)
-ALL_ROLES = tuple(Role.values)
+from lde.core.access.roles import ALL_ROLES as ALL_ROLES
+from lde.core.access.roles import READER_ROLES as READER_ROLES
+from lde.core.access.roles import UserRef
+from lde.core.access.roles import reached as reached
+from lde.partnerships.models import Assignment, AssignmentKind, Membership
 
 PartnershipRef = OuterRef | F | Combinable
-
-
-def reached(facts: UserFacts, roles: Iterable[str], *, inspectors: bool = False) -> frozenset[int]:
-    """Partnerships this user reaches by one of `roles`, or as a live inspector."""
-    found = set(facts.partnerships_with(*roles))
-    if inspectors:
-        found |= facts.inspected
-    return frozenset(found)
 
 
 def reach_q(
@@ -52,3 +45,15 @@ def reach_q(
             )
         )
     return condition
+
+
+def people_reached_q(facts: UserFacts, roles: Iterable[str], user_ref: UserRef) -> Q:
+    """Rows whose person is a member of a partnership this user reaches by one of `roles`: the
+    answer to `lde.core.access.roles.people_reached_q`, named in settings (LDE_PEOPLE_REACHED)."""
+    return Q(
+        Exists(
+            Membership.objects.filter(user_id=user_ref).filter(
+                reach_q(facts, roles, OuterRef("partnership_id"))
+            )
+        )
+    )

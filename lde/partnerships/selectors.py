@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import (
     BooleanField,
     Count,
@@ -313,16 +315,41 @@ def strategic_posts(*, partnership: Partnership) -> list[tuple[Post, str, User |
     return found
 
 
+@dataclass(frozen=True)
+class BriefingStatusSource:
+    """Where briefing coverage learns whether each post holder has received and acknowledged
+    a partnership's latest products. The gateway that knows lives in `sharing`, a capability app
+    above this hub, so it registers itself here when it loads (`SharingConfig.ready`) rather
+    than being imported."""
+
+    window_days: int
+    nothing_released: str  # the status every holder gets when nothing was released
+    status: Callable[..., dict[int, str]]  # (*, partnership_id, holders, day) -> user id: status
+
+
+_briefing_status_source: BriefingStatusSource | None = None
+
+
+def briefing_status_source_register(source: BriefingStatusSource) -> None:
+    global _briefing_status_source
+    _briefing_status_source = source
+
+
+def briefing_status_source() -> BriefingStatusSource:
+    if _briefing_status_source is None:
+        raise ImproperlyConfigured("Briefing coverage needs the sharing app installed.")
+    return _briefing_status_source
+
+
 def briefing_coverage(*, partnership: Partnership) -> Coverage:
     """The share of the partnership's strategic posts whose current holder may see, under the
     gateway rule, and has acknowledged, every one of its latest products (see
     `lde.sharing.selectors.COVERAGE_WINDOW_DAYS`). A fixed number of queries whatever the number
     of posts and products. The caller has checked `view_coverage`."""
-    from lde.sharing.selectors import COVERAGE_WINDOW_DAYS, NOTHING_RELEASED, briefing_status
-
+    source = briefing_status_source()
     posts = strategic_posts(partnership=partnership)
     holders = {holder.pk: holder for _, _, holder in posts if holder is not None}
-    status = briefing_status(
+    status = source.status(
         partnership_id=partnership.pk,
         holders=user_facts_load_many(holders.values()) if holders else {},
         day=today(),
@@ -336,8 +363,8 @@ def briefing_coverage(*, partnership: Partnership) -> Coverage:
     return Coverage(
         partnership=partnership,
         rows=rows,
-        window_days=COVERAGE_WINDOW_DAYS,
-        anything_released=NOTHING_RELEASED not in status.values(),
+        window_days=source.window_days,
+        anything_released=source.nothing_released not in status.values(),
     )
 
 
@@ -364,74 +391,10 @@ def partnerships_with_coverage(*, user: Any) -> QuerySet[Partnership]:
     return partnership_policy.visible_to(user, "view_coverage").order_by("name")
 
 
-# --- The national analyst's aggregate of briefing coverage (¶59) --------------------------
-
-# permissions.md: national analysts see aggregates across at least 5 partnerships, and counts
-# under 10 are never shown outside the owning partnership.
-MIN_PARTNERSHIPS = 5
-MIN_COUNT = 10
-FEWER_THAN_PARTNERSHIPS = f"fewer than {MIN_PARTNERSHIPS} partnerships"
-FEWER_THAN_COUNT = f"fewer than {MIN_COUNT}"
-
-
-@dataclass(frozen=True)
-class CoverageTally:
-    """Raw counts for a group of partnerships. Never shown as they are: see `NationalCell`."""
-
-    partnerships: int = 0
-    posts: int = 0
-    covered: int = 0
-
-    def __add__(self, other: CoverageTally) -> CoverageTally:
-        return CoverageTally(
-            self.partnerships + other.partnerships,
-            self.posts + other.posts,
-            self.covered + other.covered,
-        )
-
-    def passes(self, measure: str) -> bool:
-        """Whether this group's figure for the measure may be shown: at least 5 partnerships,
-        and no count under 10 (for the share: the posts, those covered and those not)."""
-        if self.partnerships < MIN_PARTNERSHIPS:
-            return False
-        if measure == "partnerships":
-            return self.partnerships >= MIN_COUNT
-        if measure == "posts":
-            return self.posts >= MIN_COUNT
-        return min(self.posts, self.covered, self.posts - self.covered) >= MIN_COUNT
-
-    def value(self, measure: str) -> int:
-        if measure == "partnerships":
-            return self.partnerships
-        if measure == "posts":
-            return self.posts
-        return round(100 * self.covered / self.posts)
-
-
-MEASURES = ("partnerships", "posts", "percent")
-
-
-@dataclass(frozen=True)
-class NationalCoverageRow:
-    """One region, or England: each figure is a number or None (suppressed, `FEWER_THAN_COUNT`)."""
-
-    code: str
-    name: str
-    partnerships: int | None
-    posts: int | None
-    percent: int | None
-
-
-@dataclass(frozen=True)
-class NationalCoverage:
-    regions: list[NationalCoverageRow]  # only those with at least 5 partnerships
-    national: NationalCoverageRow | None  # None when England has fewer than 5 partnerships
-    window_days: int
-
-
-def _strategic_posts_by_partnership() -> tuple[dict[int, set[int]], dict[int, User | None]]:
+def strategic_posts_by_partnership() -> tuple[dict[int, set[int]], dict[int, User | None]]:
     """Every partnership's strategic posts (as `strategic_posts` defines them, for each one) and
-    each post's current holder, in a fixed number of queries whatever their number."""
+    each post's current holder, in a fixed number of queries whatever their number (for the
+    national aggregate of briefing coverage, `lde.rollups.selectors`)."""
     day = today()
     leads: dict[int, set[int]] = defaultdict(set)  # organisation -> partnerships it leads
     bcus: dict[int, set[int]] = defaultdict(set)
@@ -484,83 +447,3 @@ def _strategic_posts_by_partnership() -> tuple[dict[int, set[int]], dict[int, Us
             by_partnership[partnership_id].add(post.pk)
         holder[post.pk] = post.current_holdings[0].user if post.current_holdings else None
     return by_partnership, holder
-
-
-def coverage_tallies() -> dict[int, tuple[str, CoverageTally]]:
-    """Each partnership's region and raw coverage counts, decided exactly as on its own page
-    (`briefing_coverage`), in a fixed number of queries whatever the number of partnerships,
-    posts and products. Never shown as they are: `national_briefing_coverage` aggregates them."""
-    from lde.sharing.selectors import COVERED, briefing_status_many
-
-    regions = dict(Partnership.objects.order_by().values_list("pk", "region"))
-    posts, holder = _strategic_posts_by_partnership()
-    people = {user.pk: user for user in holder.values() if user is not None}
-    held_by = {post: user.pk for post, user in holder.items() if user is not None}
-    facts = user_facts_load_many(people.values()) if people else {}
-    status = briefing_status_many(
-        holders={
-            p: {held_by[post]: facts[held_by[post]] for post in posts[p] if post in held_by}
-            for p in regions
-        },
-        day=today(),
-    )
-    tallies = {}
-    for partnership_id, region in regions.items():
-        mine = posts[partnership_id]
-        seen = status.get(partnership_id, {})
-        covered = len([post for post in mine if seen.get(held_by.get(post, 0)) == COVERED])
-        tallies[partnership_id] = (region, CoverageTally(1, len(mine), covered))
-    return tallies
-
-
-def national_briefing_coverage() -> NationalCoverage:
-    """Briefing coverage by region and for England, for national analysts: the number of
-    partnerships, of strategic posts and the share covered (see `coverage_tallies`). No
-    partnership, post or person leaves this function. The caller has checked the user is a
-    national analyst."""
-    from lde.sharing.selectors import COVERAGE_WINDOW_DAYS
-
-    by_region: dict[str, CoverageTally] = defaultdict(CoverageTally)
-    for region, tally in coverage_tallies().values():
-        by_region[region] += tally
-    regions, national = suppressed(by_region)
-    return NationalCoverage(regions=regions, national=national, window_days=COVERAGE_WINDOW_DAYS)
-
-
-def suppressed(
-    by_region: dict[str, CoverageTally],
-) -> tuple[list[NationalCoverageRow], NationalCoverageRow | None]:
-    """The rows a national analyst may see. A group with fewer than 5 partnerships is not shown;
-    a figure resting on a count under 10 is suppressed (None); and England's figure is
-    suppressed too where England less the regions showing it would be such a group or count,
-    so that no suppressed figure can be had by subtraction."""
-    from lde.partnerships.models import Region
-
-    def row(
-        code: str, name: str, tally: CoverageTally, shown: dict[str, bool]
-    ) -> NationalCoverageRow:
-        figures = {m: tally.value(m) if shown[m] else None for m in MEASURES}
-        return NationalCoverageRow(code=code, name=name, **figures)
-
-    region_rows = []
-    hidden = dict.fromkeys(MEASURES, CoverageTally())  # England less the regions showing it
-    for code, name in Region.choices:
-        tally = by_region.get(code, CoverageTally())
-        shown = {m: tally.partnerships >= MIN_PARTNERSHIPS and tally.passes(m) for m in MEASURES}
-        for m in MEASURES:
-            if not shown[m]:
-                hidden[m] += tally
-        if tally.partnerships >= MIN_PARTNERSHIPS:
-            region_rows.append(row(code, name, tally, shown))
-    for code, tally in by_region.items():
-        if code not in Region.values:  # not a region of England: never shown, so hidden
-            for m in MEASURES:
-                hidden[m] += tally
-    england = sum(by_region.values(), CoverageTally())
-    if england.partnerships < MIN_PARTNERSHIPS:
-        return region_rows, None
-    shown = {
-        m: england.passes(m) and (hidden[m].partnerships == 0 or hidden[m].passes(m))
-        for m in MEASURES
-    }
-    return region_rows, row("E92000001", "England", england, shown)

@@ -8,7 +8,6 @@ urlpatterns = [
     path("", views.partnership_list, name="partnership-list"),
     path("new/", views.partnership_create, name="partnership-create"),
     path("assignments/new/", views.assignment_create, name="assignment-create"),
-    path("coverage/national/", views.national_coverage, name="national-coverage"),
     path("<int:partnership_id>/", views.partnership_detail, name="partnership-detail"),
     path("<int:partnership_id>/members/", views.membership_list, name="membership-list"),
     path("<int:partnership_id>/members/invite/", views.membership_invite, name="membership-invite"),

@@ -34,7 +34,6 @@ from lde.partnerships.forms import (
 from lde.partnerships.models import PartnerOrganisation, Partnership
 from lde.partnerships.policies import (
     membership_policy,
-    national_coverage_allowed,
     partnership_policy,
 )
 
@@ -418,23 +417,6 @@ def briefing_coverage(request: HttpRequest, partnership_id: int) -> HttpResponse
             "partnership": partnership,
             "coverage": selectors.briefing_coverage(partnership=partnership),
             "can": _can(request, partnership),
-        },
-    )
-
-
-@login_required
-def national_coverage(request: HttpRequest) -> HttpResponse:
-    """National analysts: briefing coverage by region and for England, with groups of fewer
-    than 5 partnerships left out and counts under 10 suppressed; 404 for everyone else."""
-    if not national_coverage_allowed(request.user):
-        raise Http404
-    return render(
-        request,
-        "partnerships/national_coverage.html",
-        {
-            "coverage": selectors.national_briefing_coverage(),
-            "min_partnerships": selectors.MIN_PARTNERSHIPS,
-            "min_count": selectors.MIN_COUNT,
         },
     )
 

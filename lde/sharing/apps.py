@@ -5,3 +5,17 @@ class SharingConfig(AppConfig):
     name = "lde.sharing"
     label = "sharing"
     verbose_name = "Information sharing gateway"
+
+    def ready(self) -> None:
+        # Briefing coverage is shown by partnerships, below this app: it learns each holder's
+        # status from the gateway through the source registered here, never by importing it.
+        from lde.partnerships.selectors import BriefingStatusSource, briefing_status_source_register
+        from lde.sharing.selectors import COVERAGE_WINDOW_DAYS, NOTHING_RELEASED, briefing_status
+
+        briefing_status_source_register(
+            BriefingStatusSource(
+                window_days=COVERAGE_WINDOW_DAYS,
+                nothing_released=NOTHING_RELEASED,
+                status=briefing_status,
+            )
+        )

@@ -6,8 +6,9 @@
 Each benchmark is a subcommand, listed in BENCHMARKS; add one by writing a
 `benchmarks.harness.Benchmark` and naming it there. The command always runs under
 config/settings/bench.py (a throwaway database, never the service's own): started under any
-other settings, it runs itself again under those. It lives in `partnerships` because `core` may
-not import the apps whose data the benchmarks generate. See benchmarks/README.md.
+other settings, it runs itself again under those. It lives in the benchmarks package, which sits
+above every app in the import graph (docs/architecture.md) and which no app imports, because the
+benchmarks generate and measure the data of all of them. See benchmarks/README.md.
 """
 
 from __future__ import annotations

@@ -14,9 +14,10 @@ from django.urls import reverse
 from lde.accounts.models import PostKind, User
 from lde.accounts.services import api_token_create
 from lde.core.access.facts import facts_forget
-from lde.partnerships import selectors
+from lde.partnerships import selectors as partnership_selectors
 from lde.partnerships.models import Partnership, Region, Role
-from lde.partnerships.selectors import CoverageTally, suppressed
+from lde.rollups import selectors
+from lde.rollups.selectors import CoverageTally, suppressed
 from tests.conftest import sign_in
 from tests.factories import (
     MembershipFactory,
@@ -97,7 +98,7 @@ def test_the_bulk_counts_match_each_partnerships_own_page() -> None:
     w = coverage_world()
     tallies = selectors.coverage_tallies()
     for partnership in Partnership.objects.all():
-        own = selectors.briefing_coverage(partnership=partnership)
+        own = partnership_selectors.briefing_coverage(partnership=partnership)
         assert tallies[partnership.pk][1] == CoverageTally(1, own.total, own.covered)
     assert tallies[w.g.partnership.pk][1] == CoverageTally(1, 5, 1)
 
@@ -140,7 +141,7 @@ def test_the_page_for_a_national_analyst() -> None:
 
 def test_the_home_panel_links_to_it() -> None:
     page = sign_in(Client(), _analyst()).get("/").content.decode()
-    assert reverse("partnerships:national-coverage") in page
+    assert reverse("rollups:national-coverage") in page
 
 
 def test_everyone_else_gets_404() -> None:

@@ -1,0 +1,142 @@
+"""Figures across partnerships, for national analysts: aggregates only, never a partnership's,
+a post's or a person's row, and every figure through the one small-number rule in
+`lde.core.suppression`.
+
+Today: briefing coverage (¶59) by region and for England, counted exactly as each partnership's
+own coverage page counts it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from lde.core.access.facts import today
+from lde.core.suppression import MIN_COUNT, MIN_PARTNERSHIPS, Counts, Measure, suppress
+from lde.partnerships.models import Partnership, Region
+from lde.partnerships.selectors import strategic_posts_by_partnership, user_facts_load_many
+from lde.sharing.selectors import COVERAGE_WINDOW_DAYS, COVERED, briefing_status_many
+
+__all__ = ["MIN_COUNT", "MIN_PARTNERSHIPS"]
+
+ENGLAND = ("E92000001", "England")
+
+
+@dataclass(frozen=True)
+class CoverageTally:
+    """Raw counts for a group of partnerships. Never shown as they are: see `suppressed`."""
+
+    partnerships: int = 0
+    posts: int = 0
+    covered: int = 0
+
+    def __add__(self, other: CoverageTally) -> CoverageTally:
+        return CoverageTally(
+            self.partnerships + other.partnerships,
+            self.posts + other.posts,
+            self.covered + other.covered,
+        )
+
+    def counts(self) -> dict[str, int]:
+        return {"partnerships": self.partnerships, "posts": self.posts, "covered": self.covered}
+
+
+def _percent(counts: Counts) -> int:
+    return round(100 * counts["covered"] / counts["posts"])
+
+
+# The share covered rests on the posts, those covered and those not: any under 10 would let a
+# reader work out who was or was not briefed.
+MEASURES = (
+    Measure("partnerships", lambda c: c["partnerships"], lambda c: (c["partnerships"],)),
+    Measure("posts", lambda c: c["posts"], lambda c: (c["posts"],)),
+    Measure(
+        "percent",
+        _percent,
+        lambda c: (c["posts"], c["covered"], c["posts"] - c["covered"]),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class NationalCoverageRow:
+    """One region, or England: each figure is a number or None (withheld, "fewer than 10")."""
+
+    code: str
+    name: str
+    partnerships: int | None
+    posts: int | None
+    percent: int | None
+
+
+@dataclass(frozen=True)
+class NationalCoverage:
+    regions: list[NationalCoverageRow]  # only those with at least 5 partnerships
+    national: NationalCoverageRow | None  # None when England has fewer than 5 partnerships
+    window_days: int
+
+
+def coverage_tallies() -> dict[int, tuple[str, CoverageTally]]:
+    """Each partnership's region and raw coverage counts, decided exactly as on its own page
+    (`lde.partnerships.selectors.briefing_coverage`), in a fixed number of queries whatever the
+    number of partnerships, posts and products. Never shown as they are:
+    `national_briefing_coverage` aggregates them."""
+    regions = dict(Partnership.objects.order_by().values_list("pk", "region"))
+    posts, holder = strategic_posts_by_partnership()
+    people = {user.pk: user for user in holder.values() if user is not None}
+    held_by = {post: user.pk for post, user in holder.items() if user is not None}
+    facts = user_facts_load_many(people.values()) if people else {}
+    status = briefing_status_many(
+        holders={
+            p: {held_by[post]: facts[held_by[post]] for post in posts[p] if post in held_by}
+            for p in regions
+        },
+        day=today(),
+    )
+    tallies = {}
+    for partnership_id, region in regions.items():
+        mine = posts[partnership_id]
+        seen = status.get(partnership_id, {})
+        covered = len([post for post in mine if seen.get(held_by.get(post, 0)) == COVERED])
+        tallies[partnership_id] = (region, CoverageTally(1, len(mine), covered))
+    return tallies
+
+
+def national_briefing_coverage() -> NationalCoverage:
+    """Briefing coverage by region and for England, for national analysts: the number of
+    partnerships, of strategic posts and the share covered (see `coverage_tallies`). No
+    partnership, post or person leaves this function. The caller has checked the user is a
+    national analyst."""
+    by_region: dict[str, CoverageTally] = defaultdict(CoverageTally)
+    for region, tally in coverage_tallies().values():
+        by_region[region] += tally
+    regions, national = suppressed(by_region)
+    return NationalCoverage(regions=regions, national=national, window_days=COVERAGE_WINDOW_DAYS)
+
+
+def suppressed(
+    by_region: dict[str, CoverageTally],
+) -> tuple[list[NationalCoverageRow], NationalCoverageRow | None]:
+    """The rows a national analyst may see, by the rule in `lde.core.suppression`: the regions
+    of England in their usual order, and England itself. Partnerships outside those regions
+    count towards England only."""
+    names = dict(Region.choices)
+    table = suppress(
+        {code: tally.counts() for code, tally in by_region.items()},
+        order=list(Region.values),
+        measures=MEASURES,
+        whole_key=ENGLAND[0],
+    )
+
+    def row(code: str, name: str, figures: dict[str, int | None]) -> NationalCoverageRow:
+        return NationalCoverageRow(
+            code=code,
+            name=name,
+            partnerships=figures["partnerships"],
+            posts=figures["posts"],
+            percent=figures["percent"],
+        )
+
+    regions = [row(r.key, names[r.key], r.figures) for r in table.rows]
+    national = row(*ENGLAND, table.whole.figures) if table.whole else None
+    return regions, national
