@@ -2,13 +2,15 @@
 
 Each example builds one world — users with organisations, memberships, inspector and peer
 reviewer assignments (live or ended yesterday), posts held or left, clearances (expiring
-yesterday, today or later, some revoked), caveat grants, superuser and other site-wide flags,
+yesterday, today or later, some revoked) and caveat grants (sponsored by the person's own
+organisation, or by another, which counts for nothing), superuser and other site-wide flags,
 protocols in every status with their parties, and briefing products in every status, with
 markings of both schemes, caveats, recipients, a protocol or none, dissemination lists by post,
 role, organisation and name, and the people named to work on them — and checks every (user,
 product) pair in it three ways:
 
-- the database filter (`product_policy.visible_to`, one query per user, and its count);
+- the database filter (`product_policy.visible_to`, one query per user, and its count), for
+  both actions it filters ("view" and "download"; the others are decided per product);
 - the pure-Python reference beside it (`gateway_allows`, over the facts the loader reads and the
   product's facts);
 - a reference written here from architecture.md over the plain world, which also proves that the
@@ -93,6 +95,9 @@ class WorldUser:
     clearances: tuple[tuple[int, int, bool], ...]  # level, expiry offset, revoked
     caveats: tuple[tuple[str, int | None, bool], ...]  # code, expiry offset (None: none), revoked
     posts: tuple[tuple[int, int | None], ...]  # post, ended offset (None: still held)
+    # Whether their clearances and caveats are sponsored by their own organisation (the only
+    # sponsor that counts) or by another.
+    sponsored_by_own: bool
     flags: bool  # superuser, staff, site administrator and national analyst all at once
 
 
@@ -161,6 +166,7 @@ def _users() -> Any:
             max_size=2,
             unique_by=lambda h: h[0],
         ).map(tuple),
+        sponsored_by_own=st.sampled_from([True, True, True, False]),
         flags=st.booleans(),
     )
 
@@ -247,14 +253,20 @@ def holdings_of(world: World) -> list[list[tuple[int, int | None]]]:
 def reference(world: World, u: int, p: int) -> bool:
     """The gateway rule of architecture.md, over the plain world."""
     user, product = world.users[u], world.products[p]
+    # Vetting counts only when sponsored by the person's own organisation (permissions.md).
+    sponsored = user.organisation is not None and user.sponsored_by_own
     level = max(
-        (level for level, expiry, revoked in user.clearances if expiry >= 0 and not revoked),
+        (
+            level
+            for level, expiry, revoked in user.clearances
+            if sponsored and expiry >= 0 and not revoked
+        ),
         default=0,
     )
     held = {
         code
         for code, expiry, revoked in user.caveats
-        if not revoked and (expiry is None or expiry >= 0)
+        if sponsored and not revoked and (expiry is None or expiry >= 0)
     }
     # 4 and 5, whatever the status.
     if level < REQUIRED[product.marking] or not product.caveats <= held:
@@ -335,6 +347,8 @@ def _build(world: World) -> tuple[list[User], list[BriefingProduct]]:
     )
     memberships, clearances, grants, holdings = [], [], [], []
     for user, w, held in zip(users, world.users, holdings_of(world), strict=True):
+        own = w.organisation if w.organisation is not None else 0
+        sponsor = organisations[own if w.sponsored_by_own else (own + 1) % ORGANISATIONS]
         memberships += [
             Membership(user=user, partnership=partnerships[p], role=role)
             for p, role in w.memberships
@@ -345,7 +359,7 @@ def _build(world: World) -> tuple[list[User], list[BriefingProduct]]:
                 level=level,
                 granted_on=day - timedelta(days=100),
                 expires_on=day + timedelta(days=expiry),
-                sponsor=organisations[0],
+                sponsor=sponsor,
                 recorded_by=recorder,
                 revoked_on=day - timedelta(days=2) if revoked else None,
             )
@@ -355,7 +369,7 @@ def _build(world: World) -> tuple[list[User], list[BriefingProduct]]:
             CaveatGrant(
                 user=user,
                 caveat=caveats[code],
-                sponsor=organisations[0],
+                sponsor=sponsor,
                 granted_on=day - timedelta(days=100),
                 expires_on=None if expiry is None else day + timedelta(days=expiry),
                 recorded_by=recorder,
@@ -479,12 +493,17 @@ def test_filter_and_references_agree_for_every_pair_of_every_world() -> None:
                 facts_forget(user)
                 facts = facts_for(user)
                 visible = set(product_policy.visible_to(user, "view").values_list("pk", flat=True))
+                downloadable = set(
+                    product_policy.visible_to(user, "download").values_list("pk", flat=True)
+                )
                 expected = 0
                 for p, product in enumerate(products):
                     want = reference(world, u, p)
                     assert gateway_allows(facts, known[p]) == want, (u, p)
                     assert product_policy.allows(facts, "view", product) == want, (u, p)
                     assert (product.pk in visible) == want, (u, p)
+                    assert product_policy.allows(facts, "download", product) == want, (u, p)
+                    assert (product.pk in downloadable) == want, (u, p)
                     expected += want
                     tally["pairs"] += 1
                 assert product_policy.visible_to(user, "view").count() == expected

@@ -1,0 +1,99 @@
+"""Every access policy has a property test proving that its two answers agree.
+
+Each policy answers "may this user do X to this object" (`allows`) and "which objects"
+(`filter_for`) — one rule stated twice — and architecture.md ("One predicate") asks that property
+tests over generated worlds prove the two agree. This test finds every policy instance at module
+level in every app's `policies` module under lde/ and checks it against the table below: a new
+policy without a property test, or a table entry naming a test that does not exist or never
+mentions the policy, fails the build.
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import Any
+
+from lde.core.access.policy import Policy
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# Each policy instance, by its name in its app's policies module, and the property test that
+# proves `allows` and `filter_for` agree for it over generated worlds.
+PROVED_BY = {
+    "partnership_policy": "tests/core/test_access_properties.py",
+    "membership_policy": "tests/core/test_access_properties.py",
+    "alliance_policy": "tests/partnerships/test_policy_properties.py",
+    "assignment_policy": "tests/partnerships/test_policy_properties.py",
+    "organisation_policy": "tests/core/test_access_properties.py",
+    "post_policy": "tests/core/test_access_properties.py",
+    "clearance_policy": "tests/core/test_access_properties.py",
+    "caveat_grant_policy": "tests/accounts/test_policy_properties.py",
+    "api_token_policy": "tests/accounts/test_policy_properties.py",
+    "assessment_policy": "tests/assessments/test_policy_properties.py",
+    "action_policy": "tests/action_plans/test_policy.py",
+    "framework_version_policy": "tests/frameworks/test_policy_properties.py",
+    "product_policy": "tests/sharing/test_gateway_properties.py",
+    "protocol_policy": "tests/sharing/test_protocol_properties.py",
+    "access_request_policy": "tests/sharing/test_access_request_properties.py",
+    "information_source_policy": "tests/sharing/test_information_source_properties.py",
+}
+
+
+def policies_modules() -> list[str]:
+    """The dotted name of every `policies` module (or package) of an app under lde/."""
+    found = []
+    for path in sorted((ROOT / "lde").rglob("policies.py")) + sorted(
+        (ROOT / "lde").rglob("policies/__init__.py")
+    ):
+        relative = path.relative_to(ROOT).with_suffix("")
+        parts = relative.parts[:-1] if relative.name == "__init__" else relative.parts
+        found.append(".".join(parts))
+    return sorted(found)
+
+
+def policy_instances() -> dict[str, Policy[Any]]:
+    """Every module-level Policy instance of every policies module, by name. The same instance
+    imported into another policies module counts once; two different policies may not share a
+    name."""
+    found: dict[str, Policy[Any]] = {}
+    for module_name in policies_modules():
+        module = importlib.import_module(module_name)
+        for name, value in vars(module).items():
+            if isinstance(value, Policy):
+                assert found.get(name, value) is value, f"two policies are named {name}"
+                found[name] = value
+    return found
+
+
+def test_the_policies_modules_are_found() -> None:
+    modules = policies_modules()
+    for expected in (
+        "lde.accounts.policies",
+        "lde.action_plans.policies",
+        "lde.assessments.policies",
+        "lde.frameworks.policies",
+        "lde.partnerships.policies",
+        "lde.sharing.policies",
+    ):
+        assert expected in modules
+
+
+def test_every_policy_has_a_property_test_and_every_entry_is_a_policy() -> None:
+    found = policy_instances()
+    missing = sorted(set(found) - set(PROVED_BY))
+    stale = sorted(set(PROVED_BY) - set(found))
+    assert missing == [], f"policies without a property test in PROVED_BY: {missing}"
+    assert stale == [], f"PROVED_BY names policies that do not exist: {stale}"
+    assert len(found) == len(PROVED_BY)
+
+
+def test_each_property_test_exists_and_names_its_policy() -> None:
+    for name, test_module in PROVED_BY.items():
+        path = ROOT / test_module
+        assert path.is_file(), (name, test_module)
+        text = path.read_text(encoding="utf-8")
+        assert name in text, f"{test_module} does not mention {name}"
+        # It compares the filter with the per-object answer.
+        assert "visible_to" in text, test_module
+        assert "user_can" in text or ".allows(" in text, test_module
