@@ -219,6 +219,17 @@ def protocol_update(
     protocol_policy.require(actor, "manage", protocol)
     parties, controllers = list(parties), list(controllers)
     _protocol_clean(actor=actor, fields=fields, parties=parties, controllers=controllers)
+    # Who is a party is each party's own fact, agreed by signing: once signed and in force (or
+    # suspended), one party cannot bring another in, or put one out, by editing the text.
+    if protocol.status != ProtocolStatus.DRAFT and sorted(o.pk for o in parties) != sorted(
+        protocol.parties.values_list("pk", flat=True)
+    ):
+        raise ValidationError(
+            {
+                "parties": "The parties can change only while the protocol is a draft: to add "
+                "or remove a party, end this protocol and agree a new one"
+            }
+        )
     changed = {name: value for name, value in fields.items() if getattr(protocol, name) != value}
     for name, value in fields.items():
         setattr(protocol, name, value)
@@ -747,8 +758,13 @@ def product_person_add(
     """Name an author, gateway approver or critical reader. They see the version they work on
     only if their clearance covers its marking and they hold its caveats."""
     product_policy.require(actor, "manage_people", product)
+    if user.pk == actor.pk:
+        raise PermissionDenied403(
+            "You cannot name yourself on a product.", who_can=SELF_NAMING_WHO_CAN
+        )
     if kind not in PersonKind.values:
         raise ValidationError({"kind": "Choose author, gateway approver or critical reader"})
+    _require_author_of_producer(product=product, users=[user] if kind == PersonKind.AUTHOR else [])
     if not user.is_active:
         raise ValidationError({"email": "That person's account is closed"})
     person, created = ProductPerson.objects.get_or_create(
@@ -799,7 +815,14 @@ def product_people_replace(
         raise ValidationError({"people": ["A product keeps at least one author"]})
     if any(not user.is_active for user in wanted.values()):
         raise ValidationError({"people": ["One of these people's accounts is closed"]})
+    _require_author_of_producer(
+        product=product, users=[u for (_, kind), u in wanted.items() if kind == PersonKind.AUTHOR]
+    )
     existing = {(p.user_id, p.kind): p for p in product.people.all()}
+    if any(user_id == actor.pk for user_id, _ in set(wanted) - set(existing)):
+        raise PermissionDenied403(
+            "You cannot name yourself on a product.", who_can=SELF_NAMING_WHO_CAN
+        )
     for key in set(existing) - set(wanted):
         existing[key].delete()
     for key in set(wanted) - set(existing):
@@ -819,6 +842,24 @@ _DISSEMINATION_TARGETS: dict[str, str] = {
     DisseminationKind.ORGANISATION: "organisation",
     DisseminationKind.USER: "user",
 }
+
+
+def _require_author_of_producer(*, product: BriefingProduct, users: Iterable[User]) -> None:
+    """Authors work for the producing organisation: they name the product's people and its
+    dissemination list, which are that organisation's facts, so nobody else may become one."""
+    for user in users:
+        if user.organisation_id != product.producing_organisation_id:
+            raise ValidationError(
+                {
+                    "email": f"Authors work for {product.producing_organisation.name}: name "
+                    f"{user} as a critical reader instead"
+                }
+            )
+
+
+# Naming oneself approver or critical reader would let an author approve, or comment on, their
+# own work: another author names them.
+SELF_NAMING_WHO_CAN = "Another of the product's authors names you."
 
 
 @transaction.atomic

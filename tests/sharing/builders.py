@@ -330,3 +330,15 @@ def pdf_bytes(*pages: str) -> bytes:
         + f"<p>{escape(pages[-1])}</p>"
     )
     return HTML(string=f"<html><body>{body}</body></html>").write_pdf()  # type: ignore[no-any-return]
+
+
+def move_to(user: Any, organisation: Any) -> None:
+    """The person now works for `organisation`, which sponsors their vetting from now on: a
+    clearance or caveat counts only while its sponsor is the person's own organisation."""
+    from lde.accounts.models import CaveatGrant, Clearance
+
+    user.organisation = organisation
+    user.save()
+    Clearance.objects.filter(user=user).update(sponsor=organisation)
+    CaveatGrant.objects.filter(user=user).update(sponsor=organisation)
+    facts_forget(user)

@@ -18,7 +18,7 @@ from lde.core.audit.models import AuditEvent
 from lde.partnerships.models import Role
 from lde.sharing.models import BriefingProduct, ProductStatus, Protocol, ProtocolStatus
 from tests.factories import MembershipFactory, PostFactory, PostHoldingFactory
-from tests.sharing.builders import SECRET_TITLE, gateway, marking, pdf_bytes, released
+from tests.sharing.builders import SECRET_TITLE, gateway, marking, move_to, pdf_bytes, released
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/sharing"
@@ -287,8 +287,7 @@ def test_withdraw_new_version_and_access_requests_by_api() -> None:
     # The unit's approver reads what was released once a member of the partnership and on the
     # list (here, by moving to the council).
     MembershipFactory(partnership=g.partnership, user=g.approver)
-    g.approver.organisation = g.council
-    g.approver.save()
+    move_to(g.approver, g.council)
     approver = Api(g.approver)
     started = approver.send("post", f"/products/{product.pk}/new-version")
     assert started.status_code == 403  # only an author starts a new version

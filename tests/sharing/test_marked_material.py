@@ -28,7 +28,7 @@ from lde.sharing.models import Attachment, BriefingProduct
 from lde.sharing.stamping import MARKED_ATTACHMENTS_PDF_ONLY, marking_is_marked
 from tests.conftest import sign_in
 from tests.factories import MembershipFactory, PostFactory
-from tests.sharing.builders import Gateway, draft, gateway, marking, pdf_bytes, release
+from tests.sharing.builders import Gateway, draft, gateway, marking, move_to, pdf_bytes, release
 
 pytestmark = pytest.mark.django_db
 
@@ -322,9 +322,7 @@ def test_the_next_version_of_a_record_must_be_declared_again() -> None:
     )
     MembershipFactory(partnership=g.partnership, user=g.author)
     record.dissemination.create(kind="user", user=g.author)
-    g.author.organisation = g.council
-    g.author.save()
-    facts_forget(g.author)
+    move_to(g.author, g.council)
     successor = services.product_new_version(actor=g.author, product=record)
     assert successor.title_releasable_declared is False
     assert "Confirm that the title itself may be released at the platform's ceiling" in (

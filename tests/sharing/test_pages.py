@@ -34,6 +34,7 @@ from tests.sharing.builders import (
     draft,
     gateway,
     marking,
+    move_to,
     pdf_bytes,
     release,
     released,
@@ -366,8 +367,7 @@ def test_withdrawing_and_starting_a_new_version_on_the_pages() -> None:
     g = gateway()
     product = released(g)
     # The approver can act on the released product once they can read it.
-    g.approver.organisation = g.council
-    g.approver.save()
+    move_to(g.approver, g.council)
     MembershipFactory(partnership=g.partnership, user=g.approver)
     client = _as(g.approver)
     url = reverse("sharing:product-withdraw", args=[product.pk])

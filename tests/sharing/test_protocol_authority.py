@@ -298,3 +298,41 @@ def _official() -> int:
     from lde.core.access.markings import Marking
 
     return Marking.objects.get(code="official").pk
+
+
+def test_once_signed_the_parties_cannot_be_changed_by_editing() -> None:
+    """A signer could otherwise bring an unsigned organisation into a protocol in force, and its
+    people would pass the gateway rule's protocol clause."""
+    s = scene()
+    values: dict[str, Any] = {
+        name: getattr(s.protocol, name)
+        for name in (
+            "title",
+            "purpose",
+            "legal_basis",
+            "dpia_reference",
+            "information_shared",
+            "who_may_see",
+            "handling",
+            "retention_days",
+            "review_on",
+        )
+    }
+    newcomer = OrganisationFactory(name="Kestlebury Youth Club")
+    facts_forget(s.kestlebury_coordinator)
+    from django.core.exceptions import ValidationError
+
+    for parties in ([*s.protocol.parties.all(), newcomer], [s.kestlebury.lead_council]):
+        with pytest.raises(ValidationError) as refused:
+            services.protocol_update(
+                actor=s.kestlebury_coordinator, protocol=s.protocol, parties=parties, **values
+            )
+        assert refused.value.message_dict == {
+            "parties": [
+                "The parties can change only while the protocol is a draft: to add or remove a "
+                "party, end this protocol and agree a new one"
+            ]
+        }
+    assert sorted(s.protocol.parties.values_list("pk", flat=True)) == sorted(
+        [s.kestlebury.lead_council.pk, s.unit.pk]
+    )

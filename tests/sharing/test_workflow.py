@@ -27,6 +27,7 @@ from lde.sharing.models import (
     BriefingProduct,
     DisseminationKind,
     PersonKind,
+    ProductPerson,
     ProductStatus,
     Protocol,
     ProtocolStatus,
@@ -41,6 +42,7 @@ from tests.sharing.builders import (
     draft,
     gateway,
     marking,
+    move_to,
     release,
     released,
 )
@@ -313,9 +315,15 @@ def test_an_approval_of_a_version_the_approver_was_not_shown_is_refused() -> Non
 def test_the_author_cannot_be_the_only_approver() -> None:
     g = gateway()
     product = draft(g)
-    services.product_person_add(
-        actor=g.author, product=product, user=g.author, kind=PersonKind.APPROVER
-    )
+    # Nobody names themselves approver...
+    with pytest.raises(PermissionDenied403) as refused:
+        services.product_person_add(
+            actor=g.author, product=product, user=g.author, kind=PersonKind.APPROVER
+        )
+    assert refused.value.who_can == "Another of the product's authors names you."
+    # ...and an author named approver some other way (before that rule) still cannot be the only
+    # one to approve.
+    ProductPerson.objects.create(product=product, user=g.author, kind=PersonKind.APPROVER)
     _submit(g, product)
     _approve(g.author, product)
     assert _problems(product) == [
@@ -451,10 +459,8 @@ def test_a_new_version_supersedes_the_old_which_stays_visible_and_labelled() -> 
 def test_withdrawn_products_are_seen_by_nobody() -> None:
     g = gateway()
     product = released(g)
-    g.approver.organisation = g.council
-    facts_forget(g.approver)
+    move_to(g.approver, g.council)
     MembershipFactory(partnership=g.partnership, user=g.approver, role=Role.VIEWER)
-    g.approver.save()
     facts_forget(g.approver)
     with pytest.raises(ValidationError):
         services.product_withdraw(actor=g.approver, product=product, reason="  ")
