@@ -49,14 +49,15 @@ def users_vetting_facts(*, user_ids: Any, day: date) -> dict[int, dict[str, Any]
     clearance: dict[int, int] = dict.fromkeys(ids, 0)
     caveats: dict[int, set[str]] = {i: set() for i in ids}
     if ids:
-        own = dict(User.objects.filter(pk__in=ids).values_list("pk", "organisation_id"))
-        for user_id, post_id, kind, organisation_id in PostHolding.objects.filter(
+        for user_id, post_id, kind, organisation_id, own in PostHolding.objects.filter(
             live_holding_q(day), user_id__in=ids
-        ).values_list("user_id", "post_id", "post__kind", "post__organisation_id"):
+        ).values_list(
+            "user_id", "post_id", "post__kind", "post__organisation_id", "user__organisation_id"
+        ):
             posts[user_id].add(post_id)
             # A security contact speaks only for the organisation they work for: a holding of
             # another organisation's post (which the services refuse) would count for nothing.
-            if kind == PostKind.SECURITY_CONTACT and organisation_id == own.get(user_id):
+            if kind == PostKind.SECURITY_CONTACT and organisation_id == own:
                 contact_for[user_id].add(organisation_id)
         for user_id, level in (
             # A clearance counts only while its sponsor is the person's own organisation.
@@ -130,7 +131,7 @@ def manageable_post_ids(*, user: Any, organisation_ids: Any) -> frozenset[int]:
     """Which of these organisations' posts the user may change, in one query."""
     return frozenset(
         post_policy.visible_to(user, "manage")
-        .filter(organisation_id__in=list(organisation_ids))
+        .filter(organisation_id__in=organisation_ids)
         .values_list("pk", flat=True)
     )
 

@@ -508,9 +508,9 @@ def _attachment_url(product: BriefingProduct, attachment: Attachment) -> str | N
 def _review_out(product: BriefingProduct, current: str) -> ReviewOut:
     problems: list[str] = []
     if product.status == ProductStatus.DRAFT:
-        problems = services.submit_problems(product)
+        problems = selectors.product_submit_problems(product=product)
     elif product.status == ProductStatus.IN_REVIEW:
-        problems = services.release_problems(product)
+        problems = selectors.product_release_problems(product=product)
     return ReviewOut(
         people=[
             PersonOut(user_id=p.user_id, name=p.user.full_name, kind=p.kind)
@@ -902,15 +902,22 @@ PDF_DOCUMENT: dict[str, Any] = {
 
 @router.get(
     "/products/{product_id}/pdf",
-    response={200: None, **READ_ERRORS},
+    response={200: None, **READ_ERRORS, 403: ErrorOut},
     summary="A released product as a PDF, marked top and bottom on every page; audited",
     openapi_extra=PDF_DOCUMENT,
 )
 def product_pdf(request: HttpRequest, product_id: ObjectId) -> HttpResponse:
     product = _product(request, product_id, "download")
-    # A record of material held elsewhere has no content to print: only its title is here.
-    if product.status not in READABLE_STATUSES or product.held_elsewhere:
+    # A record of material held elsewhere has no content to print: only its title is here. A
+    # version still being worked on is seen by its authors, approvers and critical readers, but
+    # printed only once released.
+    if product.held_elsewhere:
         raise Http404
+    if product.status not in READABLE_STATUSES:
+        raise PermissionDenied403(
+            "You cannot print a product before it is released.",
+            who_can="Once released, its readers download it as a PDF stamped with its marking.",
+        )
     actor = acting_user(request)
     data = stamping.product_pdf(product, reader_name=actor.full_name, when=timezone.now())
     services.product_pdf_record(actor=actor, product=product)

@@ -179,8 +179,8 @@ def protocol_detail(request: HttpRequest, protocol_id: int) -> HttpResponse:
             "can_manage": can_manage,
             "signatories": selectors.protocol_signatories(protocol=protocol),
             "history": selectors.protocol_history(protocol=protocol),
-            "next_statuses": services.protocol_next_statuses(protocol.status),
-            "force_problems": services.protocol_force_problems(protocol)
+            "next_statuses": selectors.protocol_next_statuses(protocol=protocol),
+            "force_problems": selectors.protocol_force_problems(protocol=protocol)
             if can_manage and protocol.status == ProtocolStatus.DRAFT
             else [],
         },
@@ -260,7 +260,7 @@ def protocol_signatory_add(request: HttpRequest, protocol_id: int) -> HttpRespon
 @require_http_methods(["GET", "POST"])
 def protocol_status(request: HttpRequest, protocol_id: int) -> HttpResponse:
     protocol = _protocol(request, protocol_id, "manage")
-    statuses = services.protocol_next_statuses(protocol.status)
+    statuses = selectors.protocol_next_statuses(protocol=protocol)
     form = ProtocolStatusForm(request.POST if request.method == "POST" else None, statuses=statuses)
     if request.method == "POST" and form.is_valid():
         try:
@@ -282,7 +282,7 @@ def protocol_status(request: HttpRequest, protocol_id: int) -> HttpResponse:
         {
             "form": form,
             "protocol": protocol,
-            "force_problems": services.protocol_force_problems(protocol)
+            "force_problems": selectors.protocol_force_problems(protocol=protocol)
             if protocol.status == ProtocolStatus.DRAFT
             else [],
         },
@@ -406,13 +406,13 @@ def _render_detail(
             "dissemination": selectors.product_dissemination(product=product),
             "approvals": approvals,
             "current_approvals": [a for a in approvals if a.version_hash == current],
-            "required": services.required_organisations(product),
+            "required": selectors.product_required_organisations(product=product),
             "comments": selectors.product_comments(product=product),
             "history": selectors.product_history(product=product),
             "declared": product.personal_data_declared_hash == current,
-            "problems": services.release_problems(product)
+            "problems": selectors.product_release_problems(product=product)
             if product.status == ProductStatus.IN_REVIEW
-            else services.submit_problems(product)
+            else selectors.product_submit_problems(product=product)
             if product.status == ProductStatus.DRAFT
             else [],
         }
@@ -521,9 +521,16 @@ def product_pdf(request: HttpRequest, product_id: int) -> HttpResponse:
     """The released product as a PDF, with its marking at the top and bottom of every page and
     the reader's name and the time. Audited like any download."""
     product = _product(request, product_id, "download")
-    # A record of material held elsewhere has no content to print: only its title is here.
-    if product.status not in READABLE_STATUSES or product.held_elsewhere:
+    # A record of material held elsewhere has no content to print: only its title is here. A
+    # version still being worked on is seen by its authors, approvers and critical readers, but
+    # printed only once released.
+    if product.held_elsewhere:
         raise Http404
+    if product.status not in READABLE_STATUSES:
+        raise PermissionDenied403(
+            "You cannot print a product before it is released.",
+            who_can="Once released, its readers download it as a PDF stamped with its marking.",
+        )
     actor = _actor(request)
     data = stamping.product_pdf(product, reader_name=actor.full_name, when=timezone.now())
     services.product_pdf_record(actor=actor, product=product)
@@ -770,7 +777,7 @@ def product_submit(request: HttpRequest, product_id: int) -> HttpResponse:
             {
                 "product": product,
                 "form": form,
-                "problems": services.submit_problems(product),
+                "problems": selectors.product_submit_problems(product=product),
                 "guard": selectors.product_guard(product=product),
             },
             status=_status(form),

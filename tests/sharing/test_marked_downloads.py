@@ -155,7 +155,10 @@ def test_the_released_product_downloads_as_a_marked_pdf() -> None:
 def test_no_pdf_of_a_draft_and_none_for_someone_the_rule_keeps_out() -> None:
     g = gateway()
     product = draft(g)
-    assert _as(g.author).get(reverse("sharing:product-pdf", args=[product.pk])).status_code == 404
+    # The author sees the draft but prints it only once released: visible, not allowed.
+    refused = _as(g.author).get(reverse("sharing:product-pdf", args=[product.pk]))
+    assert refused.status_code == 403
+    assert "You cannot print a product before it is released." in refused.content.decode()
     product = release(g, product)
     answer = _as(g.uncleared).get(reverse("sharing:product-pdf", args=[product.pk]))
     assert answer.status_code == 404

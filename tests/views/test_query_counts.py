@@ -60,12 +60,14 @@ def count(client: Client, url: str) -> int:
     ("page", "expected"),
     [
         # one lists the assessments needing attention, one the overdue actions, two the
-        # briefing products waiting for approval or acknowledgement
-        (lambda p: "/", 18),
+        # briefing products waiting for approval or acknowledgement, two the assignments new
+        # into the coordinator's partnerships (and their partnerships)
+        (lambda p: "/", 20),
         (lambda p: "/partnerships/", 11),
         (lambda p: f"/partnerships/{p}/", 15),
         (lambda p: f"/partnerships/{p}/members/", 11),
-        (lambda p: f"/partnerships/{p}/posts/", 12),
+        # one more: which of the posts the user may change
+        (lambda p: f"/partnerships/{p}/posts/", 13),
         (lambda p: f"/partnerships/{p}/clearances/", 15),
         (lambda p: f"/partnerships/{p}/audit/", 11),
         (lambda p: "/organisations/", 11),
