@@ -33,6 +33,17 @@ class ProtocolStatus(models.TextChoices):
     ENDED = "ended", "Ended"
 
 
+# The only ways a protocol's status changes, each with the words its history row uses.
+PROTOCOL_TRANSITIONS: dict[tuple[str, str], str] = {
+    (ProtocolStatus.DRAFT, ProtocolStatus.IN_FORCE): "Brought into force",
+    (ProtocolStatus.IN_FORCE, ProtocolStatus.SUSPENDED): "Suspended",
+    (ProtocolStatus.SUSPENDED, ProtocolStatus.IN_FORCE): "Back in force",
+    (ProtocolStatus.IN_FORCE, ProtocolStatus.ENDED): "Ended",
+    (ProtocolStatus.SUSPENDED, ProtocolStatus.ENDED): "Ended",
+    (ProtocolStatus.DRAFT, ProtocolStatus.ENDED): "Abandoned",
+}
+
+
 class Protocol(BaseModel):
     """An information sharing protocol: the agreement between organisations under which
     briefing products are released (¶63–66). Only a protocol in force lets anyone read what was
@@ -147,6 +158,16 @@ class ProductStatus(models.TextChoices):
 READABLE_STATUSES = (ProductStatus.RELEASED, ProductStatus.SUPERSEDED)
 # Statuses in which the people working on it see it (they too must meet clauses 4 and 5).
 WORKING_STATUSES = (ProductStatus.DRAFT, ProductStatus.IN_REVIEW)
+# The only ways a product's status changes, each with the policy action that allows it.
+PRODUCT_TRANSITIONS: dict[tuple[str, str], str] = {
+    (ProductStatus.DRAFT, ProductStatus.IN_REVIEW): "submit",
+    (ProductStatus.IN_REVIEW, ProductStatus.DRAFT): "return_to_draft",
+    (ProductStatus.IN_REVIEW, ProductStatus.RELEASED): "release",
+    (ProductStatus.RELEASED, ProductStatus.WITHDRAWN): "withdraw",
+    (ProductStatus.SUPERSEDED, ProductStatus.WITHDRAWN): "withdraw",
+    # Only as the consequence of releasing the next version.
+    (ProductStatus.RELEASED, ProductStatus.SUPERSEDED): "supersede",
+}
 
 
 class BriefingProduct(BaseModel):

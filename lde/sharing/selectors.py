@@ -7,6 +7,7 @@ registers (organisations, partnerships, posts, markings), which are not marked m
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,8 +19,9 @@ from lde.accounts.selectors import live_holding_q
 from lde.core import personal_data
 from lde.core.access.facts import facts_for, today
 from lde.core.access.markings import Marking, MarkingScheme, vetting_covers
-from lde.partnerships.models import Partnership
+from lde.partnerships.models import PartnerOrganisation, Partnership, Role
 from lde.sharing.models import (
+    PROTOCOL_TRANSITIONS,
     AccessRequest,
     Acknowledgement,
     Approval,
@@ -45,6 +47,7 @@ from lde.sharing.policies import (
     product_policy,
     protocol_policy,
 )
+from lde.sharing.versions import version_hash
 
 # --- Protocols -----------------------------------------------------------------------------
 
@@ -76,6 +79,56 @@ def protocol_history(*, protocol: Protocol) -> QuerySet[ProtocolTransition]:
 def protocol_signatories(*, protocol: Protocol) -> QuerySet[ProtocolSignatory]:
     return protocol.signatories.select_related("organisation").order_by(
         "organisation__name", "signed_on", "pk"
+    )
+
+
+def protocol_next_statuses(*, protocol: Protocol) -> list[str]:
+    """The statuses the protocol may move to from where it is."""
+    return [to for (frm, to) in PROTOCOL_TRANSITIONS if frm == protocol.status]
+
+
+def protocol_force_problems(*, protocol: Protocol) -> list[str]:
+    """What stops a protocol coming into force: at least two parties, each of which has signed,
+    and a review date still to come."""
+    problems = []
+    parties = list(protocol.parties.all())
+    if len(parties) < 2:
+        problems.append("A protocol needs at least two parties")
+    signed = set(protocol.signatories.values_list("organisation_id", flat=True))
+    unsigned = sorted(o.name for o in parties if o.pk not in signed)
+    if unsigned:
+        problems.append("These parties have not signed it: " + ", ".join(unsigned))
+    if protocol.review_on < today():
+        problems.append("Its review date has passed: set the next one first")
+    return problems
+
+
+def protocol_party_partnerships(*, protocol: Protocol, also: Iterable[int] = ()) -> list[int]:
+    """The partnerships in which a party of the protocol (or an organisation in `also`) sits:
+    every one of them sees each change to the protocol on its audit page."""
+    parties = {*protocol.parties.values_list("pk", flat=True), *also}
+    return sorted(
+        set(
+            PartnerOrganisation.objects.filter(organisation_id__in=sorted(parties)).values_list(
+                "partnership_id", flat=True
+            )
+        )
+    )
+
+
+def protocol_coordinators(*, protocol: Protocol) -> list[User]:
+    """The people who manage the protocol: those of a party organisation with the right to sign
+    for it (policies.protocol_signing_organisation), that is coordinators of a partnership in
+    which their own organisation, a party, is a partner."""
+    return list(
+        User.objects.filter(
+            is_active=True,
+            organisation__in=protocol.parties.all(),
+            memberships__role=Role.COORDINATOR,
+            memberships__partnership__partner_links__organisation=F("organisation"),
+        )
+        .distinct()
+        .order_by("email")
     )
 
 
@@ -193,6 +246,62 @@ def product_guard(*, product: BriefingProduct) -> ProductGuard:
             GuardFinding(item["place"], item["kind"], item["excerpt"]) for item in stored
         )
     return ProductGuard(findings=findings, unchecked=unchecked)
+
+
+def product_submit_problems(*, product: BriefingProduct) -> list[str]:
+    """What a draft still needs before gateway review."""
+    problems = []
+    if product.protocol_id is None:
+        problems.append("Choose the information sharing protocol it is released under")
+    if not product.recipients.exists():
+        problems.append("Choose at least one recipient partnership")
+    if not product.dissemination.exists():
+        problems.append("Add at least one line to the dissemination list")
+    if not product.people.filter(kind=PersonKind.APPROVER).exists():
+        problems.append("Name at least one gateway approver")
+    if product.held_elsewhere and (product.holder_post_id is None or not product.how_to_ask):
+        problems.append("Say which post holds the material and how to ask for it")
+    if product.held_elsewhere and not product.title_releasable_declared:
+        problems.append("Confirm that the title itself may be released at the platform's ceiling")
+    return problems
+
+
+def product_required_organisations(*, product: BriefingProduct) -> list[Organisation]:
+    """The organisations whose approver must approve: the producer and each contributor."""
+    found = {product.producing_organisation_id: product.producing_organisation}
+    for organisation in product.contributing_organisations.all():
+        found.setdefault(organisation.pk, organisation)
+    return sorted(found.values(), key=lambda o: o.name)
+
+
+def product_release_problems(*, product: BriefingProduct) -> list[str]:
+    """What stops release, recomputed from the database: the hash of this exact version, the
+    declaration and each organisation's approval of it, and an approver who is not an author."""
+    current = version_hash(product)
+    problems = product_submit_problems(product=product)
+    if product.personal_data_declared_hash != current:
+        problems.append(
+            "An author must declare that this version holds no information about identifiable "
+            "members of the public: return it to draft and send it for review again"
+        )
+    protocol = product.protocol
+    if protocol is not None and protocol.status != ProtocolStatus.IN_FORCE:
+        problems.append(f"The protocol it is released under is {protocol.get_status_display()}")
+    approvals = list(product.approvals.filter(version_hash=current))
+    approved_for = {a.organisation_id for a in approvals}
+    missing = [
+        o.name for o in product_required_organisations(product=product) if o.pk not in approved_for
+    ]
+    if missing:
+        problems.append("Not yet approved for " + ", ".join(missing))
+    authors = set(product.people.filter(kind=PersonKind.AUTHOR).values_list("user_id", flat=True))
+    if approvals and all(a.approver_id in authors for a in approvals):
+        problems.append("An author cannot be the only approver: someone else must approve too")
+    elif not approvals:
+        problems.append("Nobody has approved this version")
+    if product.held_elsewhere and (product.body or product.attachments.exists()):
+        problems.append("Material above the ceiling is never stored here")
+    return problems
 
 
 def product_successor(*, user: Any, product: BriefingProduct) -> BriefingProduct | None:

@@ -203,13 +203,23 @@ def test_api_rollups_and_benchmarks_are_imported_by_nothing(app: str) -> None:
     assert importers == IMPORTED_BY_NOTHING[app]
 
 
-def test_domain_code_never_imports_an_api_module() -> None:
-    offenders = sorted(
+def _within(parts: Iterable[str], names: Iterable[str]) -> bool:
+    """Whether a module is one of these files of an app or lies in a package of that name:
+    `services.py` and `services/review.py` are both services, `api/protocols.py` is API."""
+    return bool(set(parts) & set(names))
+
+
+def domain_imports_of_api(edges: Iterable[Edge]) -> list[str]:
+    return sorted(
         str(e)
-        for e in all_edges()
-        if Path(e.source).stem in DOMAIN_MODULES and e.module.split(".")[-1] == "api"
+        for e in edges
+        if _within(Path(e.source).with_suffix("").parts[2:], DOMAIN_MODULES)
+        and _within(e.module.split(".")[2:], ["api"])
     )
-    assert offenders == []
+
+
+def test_domain_code_never_imports_an_api_module() -> None:
+    assert domain_imports_of_api(all_edges()) == []
 
 
 # --- The check can fail -------------------------------------------------------------------
@@ -223,6 +233,18 @@ def test_a_function_level_import_of_a_submodule_is_resolved_and_refused() -> Non
     assert {e.module for e in edges} == {"lde.sharing.api"}
     assert forbidden(edges, GRAPH) == [
         "lde/assessments/services.py: assessments -> sharing (lde.sharing.api)"
+    ]
+
+
+def test_an_api_module_imported_by_a_module_of_a_services_package_is_refused() -> None:
+    source = "from lde.sharing.api.schemas import ProductOut\n"
+
+    path, module = "lde/assessments/services/review.py", "lde.assessments.services.review"
+
+    edges = edges_of(path, module, source)
+
+    assert domain_imports_of_api(edges) == [
+        "lde/assessments/services/review.py: assessments -> sharing (lde.sharing.api.schemas)"
     ]
 
 

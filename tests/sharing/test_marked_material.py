@@ -23,7 +23,7 @@ from lde.accounts.models import PostHolding
 from lde.accounts.services import api_token_create
 from lde.core.access.facts import facts_forget
 from lde.core.access.markings import Marking
-from lde.sharing import services
+from lde.sharing import selectors, services
 from lde.sharing.models import Attachment, BriefingProduct
 from lde.sharing.stamping import MARKED_ATTACHMENTS_PDF_ONLY, marking_is_marked
 from tests.conftest import sign_in
@@ -326,5 +326,5 @@ def test_the_next_version_of_a_record_must_be_declared_again() -> None:
     successor = services.product_new_version(actor=g.author, product=record)
     assert successor.title_releasable_declared is False
     assert "Confirm that the title itself may be released at the platform's ceiling" in (
-        services.submit_problems(successor)
+        selectors.product_submit_problems(product=successor)
     )

@@ -19,7 +19,7 @@ from lde.core.access.policy import PermissionDenied403
 from lde.core.audit.chain import audit_verify
 from lde.core.audit.models import AuditEvent
 from lde.partnerships.models import Role
-from lde.sharing import services
+from lde.sharing import selectors, services
 from lde.sharing.models import (
     AccessRequestStatus,
     Approval,
@@ -62,7 +62,7 @@ def _approve(user: Any, product: BriefingProduct) -> Approval:
 
 
 def _problems(product: BriefingProduct) -> list[str]:
-    return services.release_problems(BriefingProduct.objects.get(pk=product.pk))
+    return selectors.product_release_problems(product=BriefingProduct.objects.get(pk=product.pk))
 
 
 # --- Drafting ------------------------------------------------------------------------------

@@ -1,0 +1,165 @@
+"""Handling by readers: the access record of reads and downloads, acknowledgements, feedback to
+the contributors, and requests for material held above the ceiling."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from lde.accounts.models import User
+from lde.core import personal_data
+from lde.sharing.models import (
+    AccessRequest,
+    AccessRequestStatus,
+    Acknowledgement,
+    Attachment,
+    BriefingProduct,
+    Feedback,
+    ProductRead,
+)
+from lde.sharing.policies import access_request_policy, product_policy
+from lde.sharing.services._common import (
+    MAX_COMMENT,
+    audit_product,
+    email_send,
+    lock_product,
+    site_link,
+)
+
+
+@transaction.atomic
+def product_read_record(*, actor: User, product: BriefingProduct) -> ProductRead:
+    """Every opening of a product is audited and counted in its access record."""
+    now = timezone.now()
+    read, created = ProductRead.objects.get_or_create(
+        product=product, user=actor, defaults={"first_read_at": now, "last_read_at": now}
+    )
+    if not created:
+        ProductRead.objects.filter(pk=read.pk).update(last_read_at=now, times=read.times + 1)
+    audit_product(actor, "PRODUCT_VIEWED", product, detail={"version_hash": product.version_hash})
+    return read
+
+
+@transaction.atomic
+def attachment_download_record(*, actor: User, attachment: Attachment, stamped: bool) -> None:
+    """Every download is audited, stamped (a PDF) or not: the file's hash, never its name."""
+    product = attachment.product
+    audit_product(
+        actor,
+        "ATTACHMENT_DOWNLOADED",
+        product,
+        subject=attachment,
+        detail={"content_hash": attachment.content_hash, "stamped": stamped},
+    )
+
+
+@transaction.atomic
+def product_pdf_record(*, actor: User, product: BriefingProduct) -> None:
+    """A downloaded PDF of the product: audited with the version it was made from."""
+    product_policy.require(actor, "download", product)
+    audit_product(
+        actor, "PRODUCT_PDF_DOWNLOADED", product, detail={"version_hash": product.version_hash}
+    )
+
+
+@transaction.atomic
+def product_acknowledge(*, actor: User, product: BriefingProduct) -> Acknowledgement:
+    """ "Read and understood", for the version read."""
+    product = lock_product(product)
+    product_policy.require(actor, "acknowledge", product)
+    acknowledgement, _ = Acknowledgement.objects.update_or_create(
+        product=product, user=actor, defaults={"version_hash": product.version_hash}
+    )
+    audit_product(
+        actor,
+        "PRODUCT_ACKNOWLEDGED",
+        product,
+        subject=acknowledgement,
+        changes={"version_hash": product.version_hash},
+    )
+    return acknowledgement
+
+
+def feedback_refusal(findings: list[personal_data.Finding]) -> str:
+    """Why feedback was refused: what the guard found and where (never the identifier), and
+    where a concern about a person belongs."""
+    found = "; ".join(f"{f.kind.lower()} on line {f.line}" for f in findings[:5])
+    more = f" and {len(findings) - 5} more" if len(findings) > 5 else ""
+    return (
+        f"Your feedback looks like it holds a person's details ({found}{more}): take them out. "
+        "If you are worried about a person, do not use this form: use your local safeguarding "
+        "or Prevent referral route"
+    )
+
+
+@transaction.atomic
+def feedback_send(*, actor: User, product: BriefingProduct, body: str) -> Feedback:
+    """Feedback to the product's contributors. It is not a channel for concerns about a
+    person: those go to the proper referral route, and the form says so."""
+    product = lock_product(product)
+    product_policy.require(actor, "feedback", product)
+    body = body.strip()
+    if not body:
+        raise ValidationError({"body": "Enter your feedback"})
+    if len(body) > MAX_COMMENT or "\x00" in body:
+        raise ValidationError({"body": f"Keep your feedback under {MAX_COMMENT:,} characters"})
+    findings = personal_data.scan_text(body)
+    if findings:
+        raise ValidationError({"body": feedback_refusal(findings)})
+    feedback = Feedback.objects.create(product=product, author=actor, body=body)
+    audit_product(actor, "PRODUCT_FEEDBACK_SENT", product, subject=feedback)
+    return feedback
+
+
+@transaction.atomic
+def access_request_send(
+    *, actor: User, product: BriefingProduct, reason: str, notify: bool = True
+) -> AccessRequest:
+    """Ask the holder of material above the ceiling for it. The holder's post's current holder
+    is told by email (unless `notify` is false, as in the demo), with a link and nothing of the
+    material."""
+    product = lock_product(product)
+    product_policy.require(actor, "request_access", product)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why you need it"})
+    if len(reason) > MAX_COMMENT or "\x00" in reason:
+        raise ValidationError({"reason": f"Keep this under {MAX_COMMENT:,} characters"})
+    request = AccessRequest.objects.create(product=product, requester=actor, reason=reason)
+    audit_product(actor, "ACCESS_REQUEST_SENT", product, subject=request)
+    if notify:
+        holders = list(
+            User.objects.filter(
+                is_active=True,
+                post_holdings__post_id=product.holder_post_id or 0,
+                post_holdings__ended_on__isnull=True,
+            ).values_list("email", flat=True)
+        )
+        context = {"link": site_link("sharing:access-request-answer", request.pk)}
+        transaction.on_commit(partial(email_send, "access_request", context, holders))
+    return request
+
+
+@transaction.atomic
+def access_request_answer(*, actor: User, request: AccessRequest, answer: str) -> AccessRequest:
+    request = AccessRequest.objects.select_for_update().select_related("product").get(pk=request.pk)
+    access_request_policy.require(actor, "answer", request)
+    answer = answer.strip()
+    if not answer:
+        raise ValidationError({"answer": "Enter your answer"})
+    if len(answer) > MAX_COMMENT or "\x00" in answer:
+        raise ValidationError({"answer": f"Keep this under {MAX_COMMENT:,} characters"})
+    request.answer = answer
+    request.status = AccessRequestStatus.ANSWERED
+    request.answered_by = actor
+    request.answered_at = timezone.now()
+    request.save(update_fields=["answer", "status", "answered_by", "answered_at"])
+    audit_product(actor, "ACCESS_REQUEST_ANSWERED", request.product, subject=request)
+    context = {"link": site_link("sharing:access-request-list")}
+    transaction.on_commit(
+        partial(email_send, "access_request_answered", context, [request.requester.email])
+    )
+    return request
