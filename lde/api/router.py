@@ -24,7 +24,18 @@ class TokenAuth(HttpBearer):
         return user
 
 
-api = NinjaAPI(
+class PlatformAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation: Any) -> str:
+        """`<app's api module>_<function>`, as django-ninja names it, but named by the app's API
+        rather than the file that holds the endpoint: an `api.py` split into a package by topic
+        (`lde.sharing.api.review`) keeps every published operation id (`lde_sharing_api_…`)."""
+        parts = operation.view_func.__module__.split(".")
+        if "api" in parts[2:]:
+            parts = parts[: parts.index("api", 2) + 1]
+        return "_".join([*parts, operation.view_func.__name__])
+
+
+api = PlatformAPI(
     title="Prevent LDE API",
     version="1",
     description=(

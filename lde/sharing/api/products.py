@@ -1,0 +1,352 @@
+"""A briefing product's own paths, read and drafted: the list, one product, its attachments and
+its PDF, under the gateway rule; starting and changing a draft, its people, its dissemination list
+and its files. Reading and drafting share these paths, so they share one router."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import Query, Router, Status
+from ninja.files import UploadedFile
+from ninja.params import File
+
+from lde.accounts.models import Caveat, Organisation, Post, User
+from lde.accounts.selectors import acting_user
+from lde.core.access.markings import Marking
+from lde.core.access.policy import PermissionDenied403
+from lde.core.api_schemas import (
+    LIST_ERRORS,
+    READ_ERRORS,
+    ErrorOut,
+    FieldErrorsOut,
+    ObjectId,
+    Page,
+    field_errors,
+)
+from lde.core.files import safe_file_name
+from lde.partnerships.models import Partnership
+from lde.sharing import selectors, services, stamping
+from lde.sharing.api._common import (
+    ACTION_ERRORS,
+    attachment_url,
+    marked_download,
+    product_detail,
+    product_for,
+    product_fresh,
+    product_out,
+    refuse,
+    resolve_id,
+    resolve_ids,
+)
+from lde.sharing.api.schemas import (
+    AttachmentOut,
+    DisseminationListIn,
+    PeopleIn,
+    ProductDetailOut,
+    ProductFilters,
+    ProductIn,
+    ProductOut,
+)
+from lde.sharing.models import READABLE_STATUSES, Protocol
+from lde.sharing.policies import protocol_policy
+
+router = Router()
+
+
+def _product_values(request: HttpRequest, payload: ProductIn) -> dict[str, Any]:
+    marking = Marking.objects.filter(code=payload.marking).first()
+    if marking is None:
+        raise refuse("marking", "No marking has this code.")
+    caveats = list(Caveat.objects.filter(code__in=set(payload.caveats)))
+    if len(caveats) != len(set(payload.caveats)):
+        raise refuse("caveats", "Some of these caveats do not exist.")
+    return {
+        "title": payload.title,
+        "marking": marking,
+        "summary": payload.summary,
+        "body": payload.body,
+        "caveats": caveats,
+        "area_gss_codes": payload.area_gss_codes,
+        "contributing_organisations": resolve_ids(
+            Organisation, payload.contributing_organisation_ids, "contributing_organisation_ids"
+        ),
+        "recipients": resolve_ids(Partnership, payload.recipient_ids, "recipient_ids"),
+        # Through the policy: a protocol this user may not see answers as one that does not exist.
+        "protocol": resolve_id(
+            Protocol,
+            payload.protocol_id,
+            "protocol_id",
+            protocol_policy.visible_to(request.user, "view"),
+        ),
+        "holder_post": resolve_id(Post, payload.holder_post_id, "holder_post_id"),
+        "how_to_ask": payload.how_to_ask,
+        "title_releasable_declared": payload.title_releasable_declared,
+    }
+
+
+@router.get(
+    "/products",
+    response={200: Page[ProductOut], **LIST_ERRORS},
+    summary="Briefing products you may see under the gateway rule",
+)
+def product_list(request: HttpRequest, filters: Query[ProductFilters]) -> Page[ProductOut]:
+    """The count is of the products you may see, and nothing else."""
+    products = selectors.product_list(user=request.user, status=filters.status or "")
+    return Page[ProductOut](
+        count=products.count(),
+        items=[ProductOut(**product_out(p)) for p in products[filters.window()]],
+    )
+
+
+@router.get(
+    "/products/{product_id}",
+    response={200: ProductDetailOut, **READ_ERRORS},
+    summary="One briefing product, and for the people working on it, its gateway review",
+)
+def product_get(request: HttpRequest, product_id: ObjectId) -> ProductDetailOut:
+    """Every read is recorded in the audit trail and the product's access record."""
+    product = product_for(request, product_id)
+    services.product_read_record(actor=acting_user(request), product=product)
+    return product_detail(request, product)
+
+
+ATTACHMENT_DOCUMENT: dict[str, Any] = {
+    "responses": {
+        200: {
+            "description": "The file",
+            "content": {
+                "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+            },
+        }
+    }
+}
+
+
+@router.get(
+    "/products/{product_id}/attachments/{attachment_id}",
+    response={200: None, **READ_ERRORS, 409: ErrorOut},
+    summary="Download an attachment, under the same rule (a PDF marked on every page); audited",
+    openapi_extra=ATTACHMENT_DOCUMENT,
+    url_name="attachment_download",
+)
+def attachment_download(
+    request: HttpRequest, product_id: ObjectId, attachment_id: ObjectId
+) -> HttpResponse:
+    product = product_for(request, product_id, "download")
+    attachment = selectors.attachment_get(product=product, attachment_id=attachment_id)
+    path = services.attachment_path(attachment)
+    if attachment.file_deleted_at is not None or not path.is_file():
+        raise Http404
+    actor = acting_user(request)
+    if attachment.content_type != "application/pdf" and stamping.marking_is_marked(product.marking):
+        # A file kept from before marked products took PDFs only: it could not carry the marking.
+        return Status(  # type: ignore[return-value]
+            409,
+            ErrorOut(
+                detail="The file is not a PDF, so it could not carry the product's marking: it "
+                "is not served."
+            ),
+        )
+    if attachment.content_type == "application/pdf":
+        try:
+            data = stamping.stamp_pdf(
+                path.read_bytes(),
+                marking=stamping.marking_line(product),
+                handling=stamping.handling_line(actor.full_name, timezone.now()),
+            )
+        except stamping.Unstampable:
+            return Status(  # type: ignore[return-value]
+                409, ErrorOut(detail="The PDF could not be marked, so it is not served.")
+            )
+        services.attachment_download_record(actor=actor, attachment=attachment, stamped=True)
+        return marked_download(data, f"attachment-{attachment.pk}.pdf", "application/octet-stream")
+    services.attachment_download_record(actor=actor, attachment=attachment, stamped=False)
+    # Always as bytes: the file's own type is in the product's attachment list.
+    served = FileResponse(
+        path.open("rb"),
+        as_attachment=True,
+        filename=safe_file_name(attachment.file_name, default="attachment"),
+        content_type="application/octet-stream",
+    )
+    served["X-Content-Type-Options"] = "nosniff"
+    served["Cache-Control"] = "private, no-store"
+    return served  # type: ignore[return-value]
+
+
+PDF_DOCUMENT: dict[str, Any] = {
+    "responses": {
+        200: {
+            "description": "The product as a PDF, marked on every page, with the reader's name",
+            "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    }
+}
+
+
+@router.get(
+    "/products/{product_id}/pdf",
+    response={200: None, **READ_ERRORS, 403: ErrorOut},
+    summary="A released product as a PDF, marked top and bottom on every page; audited",
+    openapi_extra=PDF_DOCUMENT,
+)
+def product_pdf(request: HttpRequest, product_id: ObjectId) -> HttpResponse:
+    product = product_for(request, product_id, "download")
+    # A record of material held elsewhere has no content to print: only its title is here. A
+    # version still being worked on is seen by its authors, approvers and critical readers, but
+    # printed only once released.
+    if product.held_elsewhere:
+        raise Http404
+    if product.status not in READABLE_STATUSES:
+        raise PermissionDenied403(
+            "You cannot print a product before it is released.",
+            who_can="Once released, its readers download it as a PDF stamped with its marking.",
+        )
+    actor = acting_user(request)
+    data = stamping.product_pdf(product, reader_name=actor.full_name, when=timezone.now())
+    services.product_pdf_record(actor=actor, product=product)
+    return marked_download(data, f"briefing-{product.pk}-v{product.version}.pdf", "application/pdf")
+
+
+@router.post(
+    "/products",
+    response={201: ProductDetailOut, **ACTION_ERRORS},
+    summary="Start a draft for your organisation, as its first author",
+)
+def product_create(
+    request: HttpRequest, payload: ProductIn
+) -> Status[ProductDetailOut | FieldErrorsOut]:
+    actor = acting_user(request)
+    if actor.organisation_id is None:
+        raise PermissionDenied403(
+            "You work for no organisation.",
+            who_can="People who work for an organisation draft briefing products for it.",
+        )
+    try:
+        product = services.product_create(actor=actor, **_product_values(request, payload))
+    except DjangoValidationError as error:
+        return Status(400, field_errors(error))
+    return Status(201, product_fresh(request, product))
+
+
+@router.put(
+    "/products/{product_id}",
+    response={200: ProductDetailOut, **ACTION_ERRORS},
+    summary="Change a draft; any change clears the approvals",
+)
+def product_update(
+    request: HttpRequest, product_id: ObjectId, payload: ProductIn
+) -> Status[ProductDetailOut | FieldErrorsOut]:
+    product = product_for(request, product_id, "edit")
+    try:
+        services.product_update(
+            actor=acting_user(request), product=product, **_product_values(request, payload)
+        )
+    except DjangoValidationError as error:
+        return Status(400, field_errors(error))
+    return Status(200, product_fresh(request, product))
+
+
+@router.put(
+    "/products/{product_id}/people",
+    response={200: ProductDetailOut, **ACTION_ERRORS},
+    summary="Name exactly these authors, gateway approvers and critical readers",
+)
+def product_people_replace(
+    request: HttpRequest, product_id: ObjectId, payload: PeopleIn
+) -> Status[ProductDetailOut | FieldErrorsOut]:
+    product = product_for(request, product_id, "manage_people")
+    try:
+        users = {u.pk: u for u in resolve_ids(User, [p.user_id for p in payload.people], "people")}
+        services.product_people_replace(
+            actor=acting_user(request),
+            product=product,
+            people=[(users[p.user_id], p.kind) for p in payload.people],
+        )
+    except DjangoValidationError as error:
+        return Status(400, field_errors(error))
+    return Status(200, product_fresh(request, product))
+
+
+@router.put(
+    "/products/{product_id}/dissemination",
+    response={200: ProductDetailOut, **ACTION_ERRORS},
+    summary="Make the dissemination list exactly these lines; the approvals are cleared",
+)
+def dissemination_replace(
+    request: HttpRequest, product_id: ObjectId, payload: DisseminationListIn
+) -> Status[ProductDetailOut | FieldErrorsOut]:
+    """Each line names one post, role (in a recipient partnership), organisation or person."""
+    product = product_for(request, product_id, "edit")
+    try:
+        entries = [
+            {
+                "kind": e.kind,
+                "post": resolve_id(Post, e.post_id, "entries") if e.kind == "post" else None,
+                "role": e.role.value if e.kind == "role" and e.role else "",
+                "organisation": resolve_id(Organisation, e.organisation_id, "entries")
+                if e.kind == "organisation"
+                else None,
+                "user": resolve_id(User, e.user_id, "entries") if e.kind == "user" else None,
+            }
+            for e in payload.entries
+        ]
+        services.dissemination_replace(actor=acting_user(request), product=product, entries=entries)
+    except DjangoValidationError as error:
+        return Status(400, field_errors(error))
+    return Status(200, product_fresh(request, product))
+
+
+@router.post(
+    "/products/{product_id}/attachments",
+    response={201: AttachmentOut, **ACTION_ERRORS},
+    summary="Attach a file to a draft (never for material above the ceiling)",
+)
+def attachment_add(
+    request: HttpRequest, product_id: ObjectId, file: File[UploadedFile | None] = None
+) -> Status[AttachmentOut | FieldErrorsOut]:
+    """Send the file as the multipart field `file`; it is kept outside the web root with a
+    SHA-256 of its content, and the approvals are cleared."""
+    product = product_for(request, product_id, "edit")
+    # Checked here rather than by the framework, so that a request without a file is answered
+    # after the policy, like every other refusal.
+    if file is None:
+        return Status(400, field_errors(refuse("file", "Send the file as `file`.")))
+    try:
+        attachment = services.attachment_add(
+            actor=acting_user(request), product=product, upload=file
+        )
+    except DjangoValidationError as error:
+        return Status(400, field_errors(error))
+    return Status(
+        201,
+        AttachmentOut(
+            id=attachment.pk,
+            file_name=attachment.file_name,
+            size=attachment.size,
+            content_type=attachment.content_type,
+            content_hash=attachment.content_hash,
+            url=attachment_url(product, attachment),
+        ),
+    )
+
+
+@router.delete(
+    "/products/{product_id}/attachments/{attachment_id}",
+    response={204: None, **ACTION_ERRORS},
+    summary="Remove an attachment from a draft",
+)
+def attachment_remove(
+    request: HttpRequest, product_id: ObjectId, attachment_id: ObjectId
+) -> Status[FieldErrorsOut | None]:
+    product = product_for(request, product_id, "edit")
+    attachment = selectors.attachment_get(product=product, attachment_id=attachment_id)
+    try:
+        services.attachment_remove(
+            actor=acting_user(request), product=product, attachment=attachment
+        )
+    except DjangoValidationError as error:
+        return Status(400, field_errors(error))
+    return Status(204, None)
