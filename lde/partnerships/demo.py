@@ -402,7 +402,7 @@ def demo_build() -> DemoResult:
         title="Learning and development exercise 2026",
     ).exists():
         services.assignment_create(
-            actor=None,
+            actor=admin,
             user=inspector,
             kind=AssignmentKind.INSPECTOR,
             title="Learning and development exercise 2026",
@@ -418,7 +418,7 @@ def demo_build() -> DemoResult:
     former = _user(f"former.inspector@{DOMAIN}", "Colin Reeve", regulator, "Inspector")
     if not Assignment.objects.filter(user=former).exists():
         services.assignment_create(
-            actor=None,
+            actor=admin,
             user=former,
             kind=AssignmentKind.INSPECTOR,
             title="Learning and development exercise 2025",
@@ -444,7 +444,7 @@ def demo_build() -> DemoResult:
     _member(kestlebury, peer, Role.BOARD_MEMBER)
     if not Assignment.objects.filter(user=peer, kind=AssignmentKind.PEER_REVIEWER).exists():
         services.assignment_create(
-            actor=None,
+            actor=admin,
             user=peer,
             kind=AssignmentKind.PEER_REVIEWER,
             title="Peer review of Harrowfield's self-assessment",
