@@ -91,13 +91,19 @@ class Scale:
         # range; it still counts, at the nearest end, rather than above 100% or below 0%.
         return min(1.0, max(0.0, (value - self.lowest) / span))
 
+    @cached_property
+    def _labels(self) -> dict[int, str]:
+        # Built once: trends and comparisons label thousands of ratings on a few scales.
+        labels: dict[int, str] = {}
+        for level, label in self.levels:
+            labels.setdefault(level, f"{level} – {label}")
+        return labels
+
     def label(self, value: int | None) -> str:
         if value is None:
             return NOT_RATED
-        for level, label in self.levels:
-            if level == value:
-                return f"{level} – {label}"
-        return str(value)
+        found = self._labels.get(value)
+        return found if found is not None else str(value)
 
     @property
     def description(self) -> str:
@@ -1366,20 +1372,35 @@ def trends(
     overall = ScoreTrend(
         identifier="", title="Overall", number=0, scores=[o.score for o, _ in scores]
     )
-    matches = [correspondence(shapes[c.framework_version_id], reference, steps) for c in cycles]
+    # Cycles against the same version share one correspondence: worked out once per version.
+    by_version: dict[int, Correspondence] = {}
+    for cycle in cycles:
+        if cycle.framework_version_id not in by_version:
+            by_version[cycle.framework_version_id] = correspondence(
+                shapes[cycle.framework_version_id], reference, steps
+            )
+    matches = [by_version[c.framework_version_id] for c in cycles]
+    # What each cycle's cells read, looked up once per cycle rather than once per cell.
+    columns = [
+        (
+            shapes[cycle.framework_version_id],
+            shapes[cycle.framework_version_id].by_identifier,
+            matched.links,
+            ratings[cycle.pk],
+        )
+        for cycle, matched in zip(cycles, matches, strict=True)
+    ]
     criteria = []
     for node in reference.rated_criteria:
         theme_node = reference.theme_of(node)
         cells = []
-        for cycle, matched in zip(cycles, matches, strict=True):
-            shape = shapes[cycle.framework_version_id]
-            nodes = shape.by_identifier
-            link = matched.links[node.identifier]
+        for shape, nodes, links, rated_in in columns:
+            link = links[node.identifier]
             sources = []
             for identifier in link.sources:
                 found = nodes[identifier]
                 scale = shape.scale_of(found)
-                rated = ratings[cycle.pk].get(found.id)
+                rated = rated_in.get(found.id)
                 value = rated.rating if rated else None
                 sources.append(
                     Source(

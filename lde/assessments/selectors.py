@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.db import connections
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from lde.assessments.models import (
@@ -281,6 +282,120 @@ def assessment_rows(*, assessment: Assessment) -> list[dict[str, Any]]:
             )
         )
     return themes
+
+
+def _driver_rows(queryset: QuerySet[Any]) -> list[tuple[Any, ...]]:
+    """A `values_list` query's rows as the database driver returns them, without Django's
+    per-row converters, for reads whose every value is written straight out (the API's full
+    read), where passing each of thousands of rows through them was most of the cost. Only for
+    columns the driver already gives as Python values: integers, text, and booleans and dates
+    (psycopg does; Django's SQLite backend registers the driver's converters for them). Not for
+    JSON or decimal columns."""
+    sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+@dataclass(frozen=True)
+class AssessmentValues:
+    """An assessment's criteria and everything recorded against them, as driver rows (see
+    `_driver_rows`), in the orders the pages show them. `assessment_values` says what each
+    tuple holds."""
+
+    scale_identifiers: dict[int, str]
+    default_scale_id: int | None
+    criteria: list[tuple[Any, ...]]
+    responses: dict[int, tuple[Any, ...]]
+    raters: dict[int, list[tuple[Any, ...]]]
+    evidence: dict[int, list[tuple[Any, ...]]]
+    contributions: dict[int, list[tuple[Any, ...]]]
+
+
+def assessment_values(*, assessment: Assessment) -> AssessmentValues:
+    """The rows of `assessment_rows` as plain values, for reads that write them straight out:
+    six queries whatever the number of criteria, raters and evidence items, and one pass over
+    each result. Tuples hold:
+
+    - criteria: (pk, identifier, title, path, scale id, parent id), in document order;
+    - responses, by criterion id: (pk, rating, target, commentary, consensus reason,
+      carried forward, revision);
+    - raters, by response id: (rater id, name, rating), by name;
+    - evidence, by response id: (pk, kind, title, url, file name, size, content hash,
+      effective on, carried forward), newest first;
+    - contributions, by criterion id: (organisation id, organisation name, user id, user name).
+    """
+    version = assessment.framework_version
+    scales = _driver_rows(
+        RatingScale.objects.filter(framework_version=version)
+        .order_by("position")
+        .values_list("pk", "identifier")
+    )
+    criteria = _driver_rows(
+        Criterion.objects.filter(framework_version=version)
+        .order_by("position")
+        .values_list("pk", "identifier", "title", "path", "scale_id", "parent_id")
+    )
+    responses = {
+        values[0]: values[1:]
+        for values in _driver_rows(
+            CriterionResponse.objects.filter(assessment=assessment)
+            .order_by()
+            .values_list(
+                "criterion_id",
+                "pk",
+                "rating",
+                "target",
+                "commentary",
+                "consensus_reason",
+                "carried_forward",
+                "revision",
+            )
+        )
+    }
+    raters: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+    for values in _driver_rows(
+        RaterRating.objects.filter(response__assessment=assessment)
+        .order_by("rater__full_name", "pk")
+        .values_list("response_id", "rater_id", "rater__full_name", "rating")
+    ):
+        raters[values[0]].append(values[1:])
+    evidence: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+    for values in _driver_rows(
+        Evidence.objects.filter(response__assessment=assessment)
+        .order_by("-effective_on", "pk")
+        .values_list(
+            "response_id",
+            "pk",
+            "kind",
+            "title",
+            "url",
+            "file_name",
+            "size",
+            "content_hash",
+            "effective_on",
+            "carried_forward",
+        )
+    ):
+        evidence[values[0]].append(values[1:])
+    contributions: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+    for values in _driver_rows(
+        Contribution.objects.filter(assessment=assessment)
+        .order_by("pk")
+        .values_list(
+            "criterion_id", "organisation_id", "organisation__name", "user_id", "user__full_name"
+        )
+    ):
+        contributions[values[0]].append(values[1:])
+    return AssessmentValues(
+        scale_identifiers=dict(scales),
+        default_scale_id=scales[0][0] if scales else None,
+        criteria=criteria,
+        responses=responses,
+        raters=raters,
+        evidence=evidence,
+        contributions=contributions,
+    )
 
 
 def response_get(*, user: Any, assessment: Assessment, response_id: Any) -> CriterionResponse:

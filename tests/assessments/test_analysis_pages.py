@@ -266,3 +266,62 @@ def test_the_assessment_pages_link_to_the_analysis(coordinator, two_cycles):
     assert reverse("assessments:gaps", args=[second.pk]).encode() in detail
     assert reverse("assessments:compare", args=[second.pk]).encode() in detail
     assert reverse("assessments:trends", args=[coordinator.partnership_id]).encode() in listing
+
+
+# The loop the trends page's table of criteria was written with in the template, before the
+# tag built it: the tag must write exactly the same rows.
+TREND_ROWS_IN_THE_TEMPLATE = (
+    '{% for row in criteria %}<tr class="govuk-table__row" id="trend-{{ row.identifier }}">\n'
+    '    <th scope="row" class="govuk-table__header govuk-!-font-weight-regular">{{ row.title }}'
+    '<span class="govuk-body-s govuk-!-display-block govuk-!-margin-bottom-0"><span '
+    'class="lde-code">{{ row.identifier }}</span> · {{ row.theme_number }}. {{ row.theme_title }}'
+    '</span>{% if row.note %}<strong class="govuk-!-display-block govuk-!-margin-top-1 '
+    'govuk-body-s govuk-!-margin-bottom-0">{{ row.note }}</strong>{% endif %}</th>\n'
+    '    {% for cell in row.cells %}<td class="govuk-table__cell">{{ cell.label }}'
+    "{% if cell.note %}"
+    '<span class="govuk-!-display-block govuk-body-s govuk-!-margin-bottom-0">{{ cell.note }}'
+    "</span>{% endif %}</td>{% endfor %}\n  </tr>{% endfor %}"
+)
+
+
+def test_the_trend_rows_are_the_templates_rows_with_markup_escaped():
+    from django.template import engines
+
+    from lde.assessments.analysis import CriterionTrend, Source, TrendCell
+    from lde.assessments.templatetags.assessment_analysis import trend_criterion_rows
+    from lde.frameworks.models import MappingKind
+
+    def source(identifier: str, label: str) -> Source:
+        return Source(identifier=identifier, title=identifier, rating=2, label=label, position=0.5)
+
+    criteria = [
+        CriterionTrend(
+            identifier="board<b>",
+            title='Board & "partners" <script>',
+            theme_title="Lead'ership",
+            theme_number=1,
+            cells=[
+                TrendCell(kind=MappingKind.NEW, sources=()),
+                TrendCell(kind=MappingKind.SPLIT, sources=(source("old<i>", "2 – Some & more"),)),
+                TrendCell(
+                    kind=MappingKind.MERGED, sources=(source("a&b", "1 – A"), source("c", "3"))
+                ),
+                TrendCell(kind=MappingKind.RENAMED, sources=(source("was", "Not rated"),)),
+                TrendCell(kind=MappingKind.SAME, sources=(source("board<b>", "4 – <All>"),)),
+            ],
+        ),
+        CriterionTrend(
+            identifier="plain",
+            title="Plain",
+            theme_title="Delivery",
+            theme_number=2,
+            cells=[TrendCell(kind=MappingKind.SAME, sources=(source("plain", "1 – None"),))],
+        ),
+    ]
+    expected = (
+        engines["django"].from_string(TREND_ROWS_IN_THE_TEMPLATE).render({"criteria": criteria})
+    )
+    written = trend_criterion_rows(criteria)
+    assert written == expected
+    assert "<script>" not in written and "&lt;script&gt;" in written
+    assert 'id="trend-board&lt;b&gt;"' in written

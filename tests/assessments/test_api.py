@@ -4,6 +4,7 @@ grow with the number of criteria, raters or evidence items."""
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 from typing import Any
 
@@ -13,9 +14,11 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from ninja.responses import NinjaJSONEncoder
 
 from lde.accounts.services import api_token_create
 from lde.assessments import services
+from lde.assessments.api import AssessmentDetailOut
 from lde.assessments.models import Assessment, AssessmentKind, AssessmentStatus, CriterionResponse
 from lde.partnerships.models import Assignment, AssignmentKind, Role
 from tests.assessments.builders import grown, start
@@ -225,6 +228,92 @@ def test_a_community_reviewer_reads_only_the_published_summary(coordinator, fram
     assert {c["evidence"] is None and c["rater_ratings"] is None for c in body["criteria"]} == {
         True
     }
+
+
+def _through_the_schema(body: dict[str, Any]) -> str:
+    """The answer as the API's renderer writes a validated `AssessmentDetailOut`: every key
+    the schema declares and no other, each value of the declared type."""
+    validated = AssessmentDetailOut.model_validate(body, strict=False)
+    return json.dumps(validated.model_dump(), cls=NinjaJSONEncoder, sort_keys=True)
+
+
+@pytest.mark.parametrize("reader", ["coordinator", "coordinator, last year", "community reviewer"])
+def test_the_full_read_is_exactly_what_its_schema_gives(coordinator, framework_version, reader):
+    """The full read is written straight to JSON, without validating each row: it must be the
+    same, key for key and value for value (booleans, dates and times included), as the
+    schema-validated answer the OpenAPI document declares."""
+    first = start(coordinator, framework_version, 2024)
+    client = api(coordinator.user)
+    for response in first.responses.all():
+        assert put(client, first, response, revision=0, rating=2, target=3).status_code == 200
+    submitted = client.post(
+        f"/api/v1/assessments/{first.pk}/submit",
+        {"no_personal_data_declared": True},
+        content_type="application/json",
+    )
+    assert submitted.status_code == 200
+    services.assessment_start(
+        actor=None,
+        partnership=coordinator.partnership,
+        kind=AssessmentKind.PEER_REVIEW,
+        framework_version=framework_version,
+        title="Peer review 2024",
+        reviews=first,
+        period_start=first.period_start,
+        period_end=first.period_end,
+    )
+    board = first.responses.get(criterion__identifier="board")
+    services.evidence_add_link(
+        actor=coordinator.user,
+        response=board,
+        title="Minutes <b>& more</b> \u00e9",
+        url="https://example.org/minutes",
+        effective_on=date(2024, 6, 1),
+    )
+    services.evidence_add_file(
+        actor=coordinator.user,
+        response=board,
+        title="Terms of reference",
+        upload=SimpleUploadedFile("terms.pdf", PDF, content_type="application/pdf"),
+        effective_on=date(2024, 5, 1),
+    )
+    services.contribution_assign(
+        actor=coordinator.user,
+        assessment=first,
+        criterion=board.criterion,
+        organisation=coordinator.user.organisation,
+    )
+    assessment = start(coordinator, framework_version, 2025)  # carried forward from the first
+    carried = assessment.responses.get(criterion__identifier="board")
+    services.rater_rating_record(actor=coordinator.user, response=carried, rating=3)
+    if reader == "coordinator":
+        read = assessment
+    elif reader == "coordinator, last year":
+        read = first
+    else:
+        client = api(
+            MembershipFactory(
+                partnership=coordinator.partnership, role=Role.COMMUNITY_REVIEWER
+            ).user
+        )
+        Assessment.objects.filter(pk=first.pk).update(status=AssessmentStatus.PUBLISHED)
+        read = first
+    answer = client.get(f"/api/v1/assessments/{read.pk}")
+    assert answer.status_code == 200
+    assert answer["Content-Type"] == "application/json; charset=utf-8"
+    body = answer.json()
+    assert body["in_full"] is (reader != "community reviewer")
+    if reader == "coordinator":
+        assert body["carried_from"]["id"] == first.pk
+        assert {len(c["evidence"]) for c in body["criteria"]} == {0, 2}
+        assert any(c["rater_ratings"] for c in body["criteria"])
+    elif reader == "coordinator, last year":
+        assert body["transitions"] and body["reviewed_by"] and body["criteria"]
+        assert any(c["contributions"] for c in body["criteria"])
+    else:
+        assert body["transitions"] and body["criteria"]
+        assert {c["evidence"] for c in body["criteria"]} == {None}
+    assert json.dumps(body, sort_keys=True) == _through_the_schema(body)
 
 
 # --- The list ------------------------------------------------------------------------------
