@@ -22,7 +22,17 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from lde.accounts.models import ApiToken, Organisation, Post, PostHolding, PostKind, User
+from lde.accounts.models import (
+    ApiToken,
+    Caveat,
+    CaveatGrant,
+    Clearance,
+    Organisation,
+    Post,
+    PostHolding,
+    PostKind,
+    User,
+)
 from lde.action_plans.models import Action, ActionStatus
 from lde.action_plans.services import action_raise
 from lde.assessments import reports
@@ -208,6 +218,13 @@ CASES: dict[str, Case] = {
     ),
     "accounts:caveat-grant-record": Case(
         "GET", ("organisation_id",), organisation_page(["security_contact"])
+    ),
+    # The viewer's clearance and caveat, sponsored by the council: its security contact revokes.
+    "accounts:clearance-revoke": Case(
+        "GET", ("organisation_id", "clearance_id"), organisation_page(["security_contact"])
+    ),
+    "accounts:caveat-grant-revoke": Case(
+        "GET", ("organisation_id", "grant_id"), organisation_page(["security_contact"])
     ),
     "partnerships:partnership-list": Case("GET", (), SIGNED_IN),
     "partnerships:partnership-create": Case("GET", (), expect(403, site_administrator=200)),
@@ -840,6 +857,14 @@ themes:
         Action.objects.filter(pk=action.pk).update(status=status)
         actions[status] = {"action_id": action.pk}
     sharing = matrix_world(users=users, council=council, partnership=target)
+    # A caveat for the viewer beside the clearance matrix_world gives them, both the council's.
+    grant = CaveatGrant.objects.create(
+        user=users["viewer"],
+        caveat=Caveat.objects.create(code="matrix-caveat", name="Matrix caveat"),
+        sponsor=council,
+        granted_on=today - timedelta(10),
+        recorded_by=users["security_contact"],
+    )
     return {
         **sharing,
         "states": {"assessment": assessments, "action": actions, "product": sharing["products"]},
@@ -857,6 +882,8 @@ themes:
         "membership_id": Membership.objects.get(partnership=target, role=Role.VIEWER).pk,
         "post_id": security_post.pk,
         "organisation_id": council.pk,
+        "clearance_id": Clearance.objects.get(user=users["viewer"], sponsor=council).pk,
+        "grant_id": grant.pk,
         "token_id": token.pk,
     }
 
@@ -951,6 +978,8 @@ API_CASES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/v1/sharing/access-requests/{request_id}/answer"): only(
         403, ["viewer"], 404, board_member=200
     ),
+    # The API's index of links: public, like its OpenAPI document (anonymous set below).
+    ("GET", "/api/v1/"): expect(200),
     ("GET", "/api/v1/me"): expect(200),
     ("GET", "/api/v1/organisations"): expect(200),
     ("GET", "/api/v1/organisations/{organisation_id}"): only(200, ORGANISATION_VISIBLE, 404),
@@ -1051,6 +1080,7 @@ API_CASES_IN_EVERY_STATE: dict[tuple[str, str], InEvery] = {
 assert not set(API_CASES) & set(API_CASES_IN_EVERY_STATE)
 for table in API_CASES.values():
     table["anonymous"] = 401
+API_CASES[("GET", "/api/v1/")]["anonymous"] = 200
 
 
 def _api_answers(operation: tuple[str, str], state: Any) -> dict[str, Any]:

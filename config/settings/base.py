@@ -35,6 +35,9 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "govuk_frontend_django",
+    # The API's documentation page is then served with django-ninja's own copy of its scripts
+    # and styles, from this service: the content security policy allows no other origin.
+    "ninja",
     "lde.core",
     "lde.accounts",
     "lde.partnerships",

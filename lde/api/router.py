@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import HttpBearer
 
 from lde.accounts.selectors import api_token_authenticate
 from lde.core.access.policy import PermissionDenied403
+from lde.core.api_schemas import ErrorOut
 
 
 class TokenAuth(HttpBearer):
@@ -71,6 +72,37 @@ def unauthorised(request: HttpRequest, exc: AuthenticationError) -> HttpResponse
 @api.exception_handler(ValidationError)
 def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     return _error(request, 422, "Some fields are not valid.", errors=exc.errors)
+
+
+class IndexOut(Schema):
+    openapi: str = Field(description="The OpenAPI document.")
+    docs: str = Field(description="The same, as a page to read and try.")
+    resources: dict[str, str] = Field(description="Where each kind of thing starts.")
+
+
+@api.get(
+    "/",
+    auth=None,
+    response={200: IndexOut, 422: ErrorOut},
+    summary="Where the API starts: its documents and its resources",
+)
+def index(request: HttpRequest) -> IndexOut:
+    """An answer, not a 404, for whoever starts at the API's own address."""
+    base = request.path.rstrip("/")
+    return IndexOut(
+        openapi=f"{base}/openapi.json",
+        docs=f"{base}/docs",
+        resources={
+            "me": f"{base}/me",
+            "organisations": f"{base}/organisations",
+            "partnerships": f"{base}/partnerships",
+            "frameworks": f"{base}/frameworks",
+            "assessments": f"{base}/assessments",
+            "actions": f"{base}/actions",
+            "briefing products": f"{base}/sharing/products",
+            "protocols": f"{base}/sharing/protocols",
+        },
+    )
 
 
 def _register() -> None:

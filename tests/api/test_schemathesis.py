@@ -205,7 +205,8 @@ def test_api_conforms_to_its_document(api_schema: Any, reach: Reach) -> None:
     # The last 1: a partnership's briefing coverage (¶59).
     # Then 4: the catalogue of information sources (list, add, read, change; ¶60–61).
     # The last 1: the national analyst's aggregate of briefing coverage, by region (¶59).
-    assert len(operations) == 18 + 7 + 3 + 1 + 28 + 2 + 1 + 4 + 1
+    # And 1: the API's own index of links.
+    assert len(operations) == 18 + 7 + 3 + 1 + 28 + 2 + 1 + 4 + 1 + 1
     real = {"assessment_id": reach.assessment_id, "response_id": reach.response_id}
     # A comparison aims at the draft and the published cycle it was carried from.
     real["other_id"] = Assessment.objects.get(pk=reach.assessment_id).carried_from_id or 0
