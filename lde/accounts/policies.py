@@ -179,21 +179,47 @@ def _records_for_q(facts: UserFacts) -> Q:
     )
 
 
+def _revokes(facts: UserFacts, sponsor_id: int | None, user_id: int | None, revoked: bool) -> bool:
+    """A clearance or caveat still in force is revoked by its sponsor's security contact, who
+    works for the sponsor — also once the person has moved on, which is when it matters most —
+    never by anyone for themselves."""
+    return (
+        not revoked
+        and sponsor_id is not None
+        and sponsor_id == facts.organisation_id
+        and sponsor_id in facts.security_contact_for
+        and user_id != facts.user_id
+    )
+
+
+def _revokes_q(facts: UserFacts) -> Q:
+    if facts.organisation_id is None or facts.organisation_id not in facts.security_contact_for:
+        return NOTHING
+    return (
+        Q(sponsor_id=facts.organisation_id) & Q(revoked_on__isnull=True) & ~Q(user_id=facts.user_id)
+    )
+
+
 class ClearancePolicy(Policy[Clearance]):
     """view: the person themselves, their sponsor's security contact, and coordinators of a
     partnership the person belongs to (who see level and expiry only).
-    record: the sponsor's security contact, never for themselves."""
+    record: the sponsor's security contact, never for themselves.
+    revoke: the sponsor's security contact, while it is not revoked, never their own."""
 
     model = Clearance
-    actions = ("view", "record")
+    actions = ("view", "record", "revoke")
     who_can: ClassVar[dict[str, str]] = {
         "record": "The sponsoring organisation's security contact records clearances; nobody "
-        "records their own."
+        "records their own.",
+        "revoke": "The sponsoring organisation's security contact revokes a clearance not "
+        "already revoked; nobody revokes their own.",
     }
 
     def allows(self, facts: UserFacts, action: str, obj: Clearance) -> bool:
         if action == "record":
             return _records_for(facts, obj.sponsor_id, obj.user_id, obj.user.organisation_id)
+        if action == "revoke":
+            return _revokes(facts, obj.sponsor_id, obj.user_id, obj.revoked_on is not None)
         if obj.user_id == facts.user_id or obj.sponsor_id in facts.security_contact_for:
             return True
         if not facts.partnerships_with(Role.COORDINATOR):
@@ -205,23 +231,38 @@ class ClearancePolicy(Policy[Clearance]):
         sponsor = _security_contact_q(facts, OuterRef("sponsor_id"))
         if action == "record":
             return _records_for_q(facts)
+        if action == "revoke":
+            return _revokes_q(facts)
         coordinated_member = people_reached_q(facts, (Role.COORDINATOR,), OuterRef("user_id"))
         return Q(user_id=facts.user_id) | sponsor | coordinated_member
 
 
 class CaveatGrantPolicy(Policy[CaveatGrant]):
+    """view: the person themselves and their sponsor's security contact.
+    record, revoke: as for clearances."""
+
     model = CaveatGrant
-    actions = ("view", "record")
+    actions = ("view", "record", "revoke")
+    who_can: ClassVar[dict[str, str]] = {
+        "record": "The sponsoring organisation's security contact records caveats; nobody "
+        "records their own.",
+        "revoke": "The sponsoring organisation's security contact revokes a caveat not already "
+        "revoked; nobody revokes their own.",
+    }
 
     def allows(self, facts: UserFacts, action: str, obj: CaveatGrant) -> bool:
         if action == "record":
             return _records_for(facts, obj.sponsor_id, obj.user_id, obj.user.organisation_id)
+        if action == "revoke":
+            return _revokes(facts, obj.sponsor_id, obj.user_id, obj.revoked_on is not None)
         return obj.user_id == facts.user_id or obj.sponsor_id in facts.security_contact_for
 
     def filter_for(self, facts: UserFacts, action: str) -> Q:
         sponsor = _security_contact_q(facts, OuterRef("sponsor_id"))
         if action == "record":
             return _records_for_q(facts)
+        if action == "revoke":
+            return _revokes_q(facts)
         return Q(user_id=facts.user_id) | sponsor
 
 

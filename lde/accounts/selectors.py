@@ -19,6 +19,7 @@ from lde.accounts.models import (
 )
 from lde.accounts.policies import (
     api_token_policy,
+    caveat_grant_policy,
     clearance_policy,
     organisation_policy,
     post_policy,
@@ -149,6 +150,24 @@ def clearance_list(*, user: Any, organisation: Organisation | None = None) -> Qu
     return clearances.order_by("expires_on", "user__full_name")
 
 
+def clearance_get(*, user: Any, organisation: Organisation, clearance_id: Any) -> Clearance:
+    """One clearance the organisation sponsors, if the user may see it; otherwise 404."""
+    return clearance_policy.get_or_404(
+        user,
+        clearance_id,
+        Clearance.objects.filter(sponsor=organisation).select_related("user", "sponsor"),
+    )
+
+
+def clearances_revocable(*, user: Any, organisation: Organisation) -> set[int]:
+    """The ids of the organisation's clearances this user may revoke."""
+    return set(
+        clearance_policy.visible_to(user, "revoke")
+        .filter(sponsor=organisation)
+        .values_list("pk", flat=True)
+    )
+
+
 def clearance_expiring(
     *, clearances: QuerySet[Clearance], day: date, within_days: int = 90
 ) -> QuerySet[Clearance]:
@@ -160,12 +179,28 @@ def clearance_expiring(
 def caveat_grant_list(
     *, user: Any, organisation: Organisation | None = None
 ) -> QuerySet[CaveatGrant]:
-    from lde.accounts.policies import caveat_grant_policy
-
     grants = caveat_grant_policy.visible_to(user, "view").select_related("user", "caveat")
     if organisation is not None:
         grants = grants.filter(sponsor=organisation)
     return grants
+
+
+def caveat_grant_get(*, user: Any, organisation: Organisation, grant_id: Any) -> CaveatGrant:
+    """One caveat grant the organisation sponsors, if the user may see it; otherwise 404."""
+    return caveat_grant_policy.get_or_404(
+        user,
+        grant_id,
+        CaveatGrant.objects.filter(sponsor=organisation).select_related("user", "caveat"),
+    )
+
+
+def caveat_grants_revocable(*, user: Any, organisation: Organisation) -> set[int]:
+    """The ids of the organisation's caveat grants this user may revoke."""
+    return set(
+        caveat_grant_policy.visible_to(user, "revoke")
+        .filter(sponsor=organisation)
+        .values_list("pk", flat=True)
+    )
 
 
 def organisation_people(*, organisation: Organisation) -> QuerySet[User]:

@@ -9,6 +9,7 @@ from urllib.parse import urlparse
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 
 from lde.accounts.models import (
     ApiToken,
@@ -23,10 +24,12 @@ from lde.accounts.models import (
 )
 from lde.accounts.policies import (
     api_token_policy,
+    caveat_grant_policy,
+    clearance_policy,
     organisation_policy,
     post_policy,
 )
-from lde.core.access.facts import facts_for, facts_forget
+from lde.core.access.facts import facts_for, facts_forget, today
 from lde.core.access.policy import PermissionDenied403
 from lde.core.audit.chain import audit_record
 from lde.core.audit.models import AuditScope
@@ -322,15 +325,28 @@ def clearance_record(
     return clearance
 
 
+def _day(day: date) -> str:
+    return date_format(day, "j F Y")
+
+
 @transaction.atomic
-def clearance_revoke(*, actor: User, clearance: Clearance, on: date | None = None) -> Clearance:
-    if (
-        clearance.user_id == actor.pk
-        or clearance.sponsor_id not in facts_for(actor).security_contact_for
-    ):
-        raise PermissionDenied
-    clearance.revoked_on = on or timezone.localdate()
+def clearance_revoke(*, actor: User, clearance: Clearance) -> Clearance:
+    """Revoke a clearance from today: from the person's next request it no longer counts, and
+    their API tokens, made under it, are revoked with it. Its sponsor's security contact does
+    this, also once the person has moved on; never for themselves."""
+    clearance = Clearance.objects.select_for_update().select_related("user").get(pk=clearance.pk)
+    # Revoked twice (a second press of the button): say so to whoever may see it.
+    if clearance.revoked_on is not None and clearance_policy.user_can(actor, "view", clearance):
+        raise ValidationError(
+            {"clearance": f"This clearance was revoked on {_day(clearance.revoked_on)}."}
+        )
+    if not clearance_policy.user_can(actor, "revoke", clearance):
+        raise PermissionDenied403(
+            "You cannot revoke this clearance.", who_can=clearance_policy.who_can["revoke"]
+        )
+    clearance.revoked_on = today()
     clearance.save(update_fields=["revoked_on", "updated_at"])
+    facts_forget(clearance.user)
     api_tokens_revoke_for_roles_changed(
         actor=actor, user=clearance.user, reason="CLEARANCE_REVOKED"
     )
@@ -341,6 +357,7 @@ def clearance_revoke(*, actor: User, clearance: Clearance, on: date | None = Non
         scope=AuditScope.ORGANISATION,
         organisation_id=clearance.sponsor_id,
         changes={"revoked_on": clearance.revoked_on},
+        detail={"user": clearance.user_id},
     )
     return clearance
 
@@ -373,6 +390,36 @@ def caveat_grant_record(
         scope=AuditScope.ORGANISATION,
         organisation_id=sponsor.pk,
         changes={"user": user.pk, "caveat": caveat.code},
+    )
+    return grant
+
+
+@transaction.atomic
+def caveat_grant_revoke(*, actor: User, grant: CaveatGrant) -> CaveatGrant:
+    """Revoke a caveat from today: from the person's next request they no longer see what
+    carries it, and their API tokens are revoked with it. Its sponsor's security contact does
+    this, also once the person has moved on; never for themselves."""
+    grant = (
+        CaveatGrant.objects.select_for_update().select_related("user", "caveat").get(pk=grant.pk)
+    )
+    if grant.revoked_on is not None and caveat_grant_policy.user_can(actor, "view", grant):
+        raise ValidationError({"grant": f"This caveat was revoked on {_day(grant.revoked_on)}."})
+    if not caveat_grant_policy.user_can(actor, "revoke", grant):
+        raise PermissionDenied403(
+            "You cannot revoke this caveat.", who_can=caveat_grant_policy.who_can["revoke"]
+        )
+    grant.revoked_on = today()
+    grant.save(update_fields=["revoked_on", "updated_at"])
+    facts_forget(grant.user)
+    api_tokens_revoke_for_roles_changed(actor=actor, user=grant.user, reason="CAVEAT_REVOKED")
+    audit_record(
+        actor=actor,
+        verb="CAVEAT_REVOKED",
+        target=grant,
+        scope=AuditScope.ORGANISATION,
+        organisation_id=grant.sponsor_id,
+        changes={"revoked_on": grant.revoked_on},
+        detail={"user": grant.user_id, "caveat": grant.caveat.code},
     )
     return grant
 

@@ -39,6 +39,11 @@ urlpatterns = [
         name="clearance-record",
     ),
     path(
+        "organisations/<int:organisation_id>/clearances/<int:clearance_id>/revoke/",
+        views.clearance_revoke,
+        name="clearance-revoke",
+    ),
+    path(
         "organisations/<int:organisation_id>/posts/<int:post_id>/holder/",
         views.organisation_post_holder_change,
         name="organisation-post-holder-change",
@@ -52,5 +57,10 @@ urlpatterns = [
         "organisations/<int:organisation_id>/caveats/new/",
         views.caveat_grant_record,
         name="caveat-grant-record",
+    ),
+    path(
+        "organisations/<int:organisation_id>/caveats/<int:grant_id>/revoke/",
+        views.caveat_grant_revoke,
+        name="caveat-grant-revoke",
     ),
 ]

@@ -11,6 +11,7 @@ from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
@@ -33,8 +34,15 @@ from lde.accounts.forms import (
     TokenForm,
 )
 from lde.accounts.models import Organisation, OrganisationType, Post, PostKind, User
-from lde.accounts.policies import organisation_policy, post_policy, reads_register
+from lde.accounts.policies import (
+    caveat_grant_policy,
+    clearance_policy,
+    organisation_policy,
+    post_policy,
+    reads_register,
+)
 from lde.accounts.selectors import acting_user as _actor
+from lde.accounts.services import SELF_HOLDING_WHO_CAN, VETTING_WHO_CAN
 from lde.core.access.facts import facts_for, today
 from lde.core.access.policy import PermissionDenied403
 from lde.core.audit.chain import audit_record
@@ -237,7 +245,10 @@ def _profile_context(user: User, form: ApiTokenForm) -> dict[str, Any]:
     return {
         "form": form,
         "clearances": user.clearances.select_related("sponsor").order_by("-expires_on"),
-        "caveats": user.caveat_grants.select_related("caveat", "sponsor"),
+        # "Caveats you hold": only those in force, so that a revoked one is seen to be gone.
+        "caveats": user.caveat_grants.select_related("caveat", "sponsor")
+        .filter(revoked_on__isnull=True)
+        .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today())),
         "tokens": selectors.api_token_list(user=user),
         "posts": user.post_holdings.select_related("post__organisation").order_by("-started_on"),
         "today": today(),
@@ -378,6 +389,13 @@ def organisation_update(request: HttpRequest, organisation_id: int) -> HttpRespo
     )
 
 
+def _refuse_self(request: HttpRequest, field: str, message: str, who_can: str) -> None:
+    """The forms never offer the user themselves; a request that names them anyway is a
+    self-grant, answered with the 403 page saying who can, as the service would."""
+    if request.method == "POST" and request.POST.get(field) == str(request.user.pk):
+        raise PermissionDenied403(message, who_can=who_can)
+
+
 def _security_contact_organisation(request: HttpRequest, organisation_id: int) -> Organisation:
     organisation = selectors.organisation_get(user=request.user, organisation_id=organisation_id)
     organisation_policy.require(request.user, "manage_clearances", organisation)
@@ -398,6 +416,13 @@ def organisation_clearances(request: HttpRequest, organisation_id: int) -> HttpR
             "caveat_grants": selectors.caveat_grant_list(
                 user=request.user, organisation=organisation
             ),
+            # The rows whose "Revoke" link this user may follow.
+            "revocable_clearances": selectors.clearances_revocable(
+                user=request.user, organisation=organisation
+            ),
+            "revocable_grants": selectors.caveat_grants_revocable(
+                user=request.user, organisation=organisation
+            ),
             "gaps": selectors.vetting_gaps(organisation_ids=[organisation.pk], day=day),
             "today": day,
         },
@@ -408,6 +433,7 @@ def organisation_clearances(request: HttpRequest, organisation_id: int) -> HttpR
 @require_http_methods(["GET", "POST"])
 def clearance_record(request: HttpRequest, organisation_id: int) -> HttpResponse:
     organisation = _security_contact_organisation(request, organisation_id)
+    _refuse_self(request, "user", "You cannot record your own clearance.", VETTING_WHO_CAN)
     people = selectors.organisation_people(organisation=organisation).exclude(pk=_actor(request).pk)
     form = ClearanceForm(request.POST or None, people=people)
     if request.method == "POST" and form.is_valid():
@@ -431,6 +457,7 @@ def clearance_record(request: HttpRequest, organisation_id: int) -> HttpResponse
 @require_http_methods(["GET", "POST"])
 def caveat_grant_record(request: HttpRequest, organisation_id: int) -> HttpResponse:
     organisation = _security_contact_organisation(request, organisation_id)
+    _refuse_self(request, "user", "You cannot record your own caveat.", VETTING_WHO_CAN)
     people = selectors.organisation_people(organisation=organisation).exclude(pk=_actor(request).pk)
     form = CaveatGrantForm(request.POST or None, people=people)
     if request.method == "POST" and form.is_valid():
@@ -443,6 +470,46 @@ def caveat_grant_record(request: HttpRequest, organisation_id: int) -> HttpRespo
         return redirect("accounts:organisation-clearances", organisation_id=organisation.pk)
     return render(
         request, "accounts/caveat_form.html", {"form": form, "organisation": organisation}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def clearance_revoke(request: HttpRequest, organisation_id: int, clearance_id: int) -> HttpResponse:
+    """Confirm, then revoke: the page says what revoking does and who will see it."""
+    organisation = _security_contact_organisation(request, organisation_id)
+    clearance = selectors.clearance_get(
+        user=request.user, organisation=organisation, clearance_id=clearance_id
+    )
+    clearance_policy.require(request.user, "revoke", clearance)
+    if request.method == "POST":
+        services.clearance_revoke(actor=_actor(request), clearance=clearance)
+        messages.success(request, f"Clearance revoked for {clearance.user.full_name}.")
+        return redirect("accounts:organisation-clearances", organisation_id=organisation.pk)
+    return render(
+        request,
+        "accounts/clearance_revoke.html",
+        {"organisation": organisation, "clearance": clearance},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def caveat_grant_revoke(request: HttpRequest, organisation_id: int, grant_id: int) -> HttpResponse:
+    """Confirm, then revoke: the page says what revoking does and who will see it."""
+    organisation = _security_contact_organisation(request, organisation_id)
+    grant = selectors.caveat_grant_get(
+        user=request.user, organisation=organisation, grant_id=grant_id
+    )
+    caveat_grant_policy.require(request.user, "revoke", grant)
+    if request.method == "POST":
+        services.caveat_grant_revoke(actor=_actor(request), grant=grant)
+        messages.success(request, f"{grant.caveat.name} caveat revoked for {grant.user.full_name}.")
+        return redirect("accounts:organisation-clearances", organisation_id=organisation.pk)
+    return render(
+        request,
+        "accounts/caveat_grant_revoke.html",
+        {"organisation": organisation, "grant": grant},
     )
 
 
@@ -462,6 +529,9 @@ def post_holder_page(
     partnership's posts. Only the organisation's own people are offered, never the user
     themselves (`permissions.md`, "Authority over the facts the rules read")."""
     post_policy.require(request.user, "manage", post)
+    _refuse_self(
+        request, "holder", "You cannot make yourself the holder of a post.", SELF_HOLDING_WHO_CAN
+    )
     actor = _actor(request)
     needs_request = post.kind == PostKind.SECURITY_CONTACT and post.pk not in (
         facts_for(actor).post_ids

@@ -11,6 +11,8 @@ ways: the policy's database filter (`visible_to`), its Python answer over the us
 - a caveat grant is seen by its holder and by the security contact of its sponsor;
 - it is recorded only by the security contact of the person's own organisation, who works for it
   too, and never by anyone for themselves;
+- while not revoked, it is revoked only by the security contact of its sponsor who works for the
+  sponsor (whether or not the person still does), never by anyone for themselves;
 - a token is its owner's alone, to see and to revoke, whatever its state.
 """
 
@@ -93,7 +95,14 @@ def accounts_worlds(draw: Any) -> AccountsWorld:
 
 
 def caveat_grant_reference(world: World, u: int, action: str, grant: tuple[int, ...]) -> bool:
-    holder, sponsor, _recorder, _revoked = grant
+    holder, sponsor, _recorder, revoked = grant
+    if action == "revoke":
+        return (
+            not revoked
+            and sponsor in security_contact_of(world, u)
+            and sponsor == world.user_organisation[u]
+            and holder != u
+        )
     if action == "record":
         return (
             sponsor in security_contact_of(world, u)

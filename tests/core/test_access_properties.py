@@ -294,6 +294,13 @@ def post_reference(world: World, u: int, action: str, post: int) -> bool:
 
 def clearance_reference(world: World, u: int, action: str, c: int) -> bool:
     holder, sponsor, _recorder = world.clearances[c]
+    if action == "revoke":
+        # Not the holder's organisation today: a sponsor revokes after the person moves on.
+        return (
+            sponsor in security_contact_of(world, u)
+            and sponsor == world.user_organisation[u]
+            and holder != u
+        )
     if action == "record":
         own = world.user_organisation[u]
         return (
