@@ -67,6 +67,12 @@ def add_common_arguments(parser: ArgumentParser) -> None:
         help="Folder for the results file (default benchmarks/results).",
     )
     parser.add_argument(
+        "--results-name",
+        default="",
+        help="Name the results file NAME-<database>.json instead of after the benchmark (to "
+        "keep a run at another size beside the default one).",
+    )
+    parser.add_argument(
         "--keep",
         action="store_true",
         help="Keep the throwaway database afterwards, and say where it is.",
@@ -188,6 +194,6 @@ def run(benchmark: Benchmark, options: Mapping[str, Any], console: Console) -> P
     }
     output = Path(options["output"])
     output.mkdir(parents=True, exist_ok=True)
-    path = output / f"{benchmark.name}-{database['engine']}.json"
+    path = output / f"{options.get('results_name') or benchmark.name}-{database['engine']}.json"
     path.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     return path

@@ -25,10 +25,12 @@ from benchmarks.assessments import BENCHMARK as ASSESSMENTS
 from benchmarks.console import Console
 from benchmarks.harness import BENCH_SETTINGS, Benchmark, add_common_arguments, run
 from benchmarks.pages import BENCHMARK as PAGES
+from benchmarks.sharing import BENCHMARK as SHARING
 
 BENCHMARKS: dict[str, Benchmark] = {
     PAGES.name: PAGES,
     ASSESSMENTS.name: ASSESSMENTS,
+    SHARING.name: SHARING,
 }
 
 
