@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import date, timedelta
+from typing import TYPE_CHECKING, TypeAlias
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -18,6 +19,9 @@ from django.db.models import Q
 
 from lde.core.access.markings import VettingLevel
 from lde.core.base import BaseModel
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
 
 class UserManager(BaseUserManager["User"]):
@@ -97,6 +101,10 @@ class OrganisationType(models.TextChoices):
     GOVERNMENT_OFFICE = "government_office", "Government office"
     OTHER = "other", "Other"
 
+
+# Whoever a request carries (`request.user`): a signed-in person or an anonymous visitor. Reads
+# take it and leave the answer to the policies, which refuse anonymous visitors.
+RequestUser: TypeAlias = "User | AnonymousUser"
 
 GSS_CODE_PATTERN = r"^[EWSN]\d{8}$"
 

@@ -15,6 +15,7 @@ from lde.accounts.models import (
     Post,
     PostHolding,
     PostKind,
+    RequestUser,
     User,
 )
 from lde.accounts.policies import (
@@ -94,7 +95,9 @@ def users_vetting_facts(*, user_ids: Any, day: date) -> dict[int, dict[str, Any]
     }
 
 
-def organisation_list(*, user: Any, search: str = "", type: str = "") -> QuerySet[Organisation]:
+def organisation_list(
+    *, user: RequestUser, search: str = "", type: str = ""
+) -> QuerySet[Organisation]:
     organisations = organisation_policy.visible_to(user, "view")
     if search:
         organisations = organisations.filter(name__icontains=search)
@@ -103,11 +106,11 @@ def organisation_list(*, user: Any, search: str = "", type: str = "") -> QuerySe
     return organisations.order_by("name")
 
 
-def organisation_get(*, user: Any, organisation_id: Any) -> Organisation:
+def organisation_get(*, user: RequestUser, organisation_id: Any) -> Organisation:
     return organisation_policy.get_or_404(user, organisation_id)
 
 
-def post_list(*, user: Any, organisation_ids: Any = None) -> QuerySet[Post]:
+def post_list(*, user: RequestUser, organisation_ids: Any = None) -> QuerySet[Post]:
     """Posts the user may see, each with its current holder prefetched (no query per row)."""
     from django.utils import timezone
 
@@ -124,11 +127,11 @@ def post_list(*, user: Any, organisation_ids: Any = None) -> QuerySet[Post]:
     ).order_by("organisation__name", "title")
 
 
-def post_get(*, user: Any, post_id: Any) -> Post:
+def post_get(*, user: RequestUser, post_id: Any) -> Post:
     return post_policy.get_or_404(user, post_id, Post.objects.select_related("organisation"))
 
 
-def manageable_post_ids(*, user: Any, organisation_ids: Any) -> frozenset[int]:
+def manageable_post_ids(*, user: RequestUser, organisation_ids: Any) -> frozenset[int]:
     """Which of these organisations' posts the user may change, in one query."""
     return frozenset(
         post_policy.visible_to(user, "manage")
@@ -141,7 +144,9 @@ def post_history(*, post: Post) -> QuerySet[PostHolding]:
     return post.holdings.select_related("user").order_by("-started_on")
 
 
-def clearance_list(*, user: Any, organisation: Organisation | None = None) -> QuerySet[Clearance]:
+def clearance_list(
+    *, user: RequestUser, organisation: Organisation | None = None
+) -> QuerySet[Clearance]:
     clearances = clearance_policy.visible_to(user, "view").select_related(
         "user", "sponsor", "recorded_by"
     )
@@ -150,7 +155,7 @@ def clearance_list(*, user: Any, organisation: Organisation | None = None) -> Qu
     return clearances.order_by("expires_on", "user__full_name")
 
 
-def clearance_get(*, user: Any, organisation: Organisation, clearance_id: Any) -> Clearance:
+def clearance_get(*, user: RequestUser, organisation: Organisation, clearance_id: Any) -> Clearance:
     """One clearance the organisation sponsors, if the user may see it; otherwise 404."""
     return clearance_policy.get_or_404(
         user,
@@ -159,7 +164,7 @@ def clearance_get(*, user: Any, organisation: Organisation, clearance_id: Any) -
     )
 
 
-def clearances_revocable(*, user: Any, organisation: Organisation) -> set[int]:
+def clearances_revocable(*, user: RequestUser, organisation: Organisation) -> set[int]:
     """The ids of the organisation's clearances this user may revoke."""
     return set(
         clearance_policy.visible_to(user, "revoke")
@@ -177,7 +182,7 @@ def clearance_expiring(
 
 
 def caveat_grant_list(
-    *, user: Any, organisation: Organisation | None = None
+    *, user: RequestUser, organisation: Organisation | None = None
 ) -> QuerySet[CaveatGrant]:
     grants = caveat_grant_policy.visible_to(user, "view").select_related("user", "caveat")
     if organisation is not None:
@@ -185,7 +190,9 @@ def caveat_grant_list(
     return grants
 
 
-def caveat_grant_get(*, user: Any, organisation: Organisation, grant_id: Any) -> CaveatGrant:
+def caveat_grant_get(
+    *, user: RequestUser, organisation: Organisation, grant_id: Any
+) -> CaveatGrant:
     """One caveat grant the organisation sponsors, if the user may see it; otherwise 404."""
     return caveat_grant_policy.get_or_404(
         user,
@@ -194,7 +201,7 @@ def caveat_grant_get(*, user: Any, organisation: Organisation, grant_id: Any) ->
     )
 
 
-def caveat_grants_revocable(*, user: Any, organisation: Organisation) -> set[int]:
+def caveat_grants_revocable(*, user: RequestUser, organisation: Organisation) -> set[int]:
     """The ids of the organisation's caveat grants this user may revoke."""
     return set(
         caveat_grant_policy.visible_to(user, "revoke")
@@ -207,7 +214,7 @@ def organisation_people(*, organisation: Organisation) -> QuerySet[User]:
     return organisation.staff.filter(is_active=True).order_by("full_name")
 
 
-def api_token_list(*, user: Any) -> QuerySet[ApiToken]:
+def api_token_list(*, user: RequestUser) -> QuerySet[ApiToken]:
     return api_token_policy.visible_to(user, "view").order_by("-created_at")
 
 

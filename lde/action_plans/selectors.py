@@ -22,7 +22,7 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from lde.accounts.models import Organisation, User
+from lde.accounts.models import Organisation, RequestUser, User
 from lde.action_plans.models import (
     Action,
     ActionStatus,
@@ -82,7 +82,7 @@ def _with_relations(actions: QuerySet[Action]) -> QuerySet[Action]:
 
 def action_list(
     *,
-    user: Any,
+    user: RequestUser,
     partnership: Partnership | None = None,
     status: str = "",
     owner_id: int | None = None,
@@ -104,7 +104,7 @@ def action_list(
     return _with_relations(actions).order_by("due_on", "pk")
 
 
-def action_get(*, user: Any, action_id: Any) -> Action:
+def action_get(*, user: RequestUser, action_id: Any) -> Action:
     return action_policy.get_or_404(user, action_id, _with_relations(Action.objects.all()))
 
 
@@ -116,7 +116,7 @@ def progress_updates(*, action: Action) -> list[ProgressUpdate]:
     return list(action.progress_updates.select_related("author").order_by("-created_at", "-pk"))
 
 
-def overdue_for_attention(*, user: Any) -> list[Action]:
+def overdue_for_attention(*, user: RequestUser) -> list[Action]:
     """Overdue actions the user owns, or in partnerships they coordinate (one query, or none
     for someone with no partnership)."""
     facts = facts_for(user)
@@ -133,7 +133,7 @@ def overdue_for_attention(*, user: Any) -> list[Action]:
     )
 
 
-def action_totals(*, user: Any, partnership: Partnership, day: date) -> dict[str, int]:
+def action_totals(*, user: RequestUser, partnership: Partnership, day: date) -> dict[str, int]:
     """How many of the partnership's actions are in each status, and overdue (one query)."""
     totals: dict[str, int] = (
         action_policy.visible_to(user, "view")
@@ -147,7 +147,7 @@ def action_totals(*, user: Any, partnership: Partnership, day: date) -> dict[str
     return totals
 
 
-def assessment_action_count(*, user: Any, assessment: Assessment) -> int:
+def assessment_action_count(*, user: RequestUser, assessment: Assessment) -> int:
     return action_policy.visible_to(user, "view").filter(assessment=assessment).count()
 
 
@@ -317,7 +317,9 @@ def _movement(before: Rating, after: Rating) -> str:
     return "same"
 
 
-def next_assessments(*, user: Any, actions: Sequence[Action]) -> dict[int, Assessment | None]:
+def next_assessments(
+    *, user: RequestUser, actions: Sequence[Action]
+) -> dict[int, Assessment | None]:
     """For each action, the partnership's first published self-assessment, against the same
     framework, whose period ends after that of the assessment it was raised from (one query)."""
     raised_from = {a.assessment_id: a.assessment for a in actions}
@@ -349,7 +351,7 @@ def next_assessments(*, user: Any, actions: Sequence[Action]) -> dict[int, Asses
     return found
 
 
-def action_outcomes(*, user: Any, actions: Sequence[Action]) -> dict[int, ActionOutcome]:
+def action_outcomes(*, user: RequestUser, actions: Sequence[Action]) -> dict[int, ActionOutcome]:
     """Each action's criteria, rated before and after (a fixed number of queries, whatever the
     number of actions and criteria; the actions' criteria must be prefetched): the next
     assessments, the framework versions' criteria and scales (two), the ratings of record (one,
@@ -417,7 +419,7 @@ def action_outcomes(*, user: Any, actions: Sequence[Action]) -> dict[int, Action
 
 
 def board_report_actions(
-    *, user: Any, assessment: Assessment
+    *, user: RequestUser, assessment: Assessment
 ) -> tuple[list[Action], list[tuple[Action, ActionOutcome]]]:
     """The actions an assessment's board report shows: those raised on it, and the earlier
     cycles' actions that it reassessed, each with its before and after. Scoped by the action

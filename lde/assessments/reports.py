@@ -25,6 +25,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from lde.accounts.models import RequestUser
 from lde.assessments import analysis, charts, selectors, services
 from lde.assessments.models import Assessment, AssessmentKind
 from lde.assessments.policies import assessment_policy
@@ -66,13 +67,13 @@ def actions_reader_register(reader: ActionsReader) -> None:
     _actions_reader = reader
 
 
-def _actions(user: Any, assessment: Assessment) -> tuple[list[Any], list[tuple[Any, Any]]]:
+def _actions(user: RequestUser, assessment: Assessment) -> tuple[list[Any], list[tuple[Any, Any]]]:
     if _actions_reader is None:
         return [], []
     return _actions_reader(user=user, assessment=assessment)
 
 
-def report_read(*, user: Any, assessment: Assessment) -> Report:
+def report_read(*, user: RequestUser, assessment: Assessment) -> Report:
     """Everything the report shows, read once for both formats."""
     can = {
         action: assessment_policy.user_can(user, action, assessment)

@@ -11,6 +11,7 @@ from typing import Any
 from django.db import connections
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
+from lde.accounts.models import RequestUser
 from lde.assessments.models import (
     Assessment,
     AssessmentKind,
@@ -40,7 +41,9 @@ from lde.frameworks.policies import framework_version_policy
 from lde.partnerships.models import Partnership, Role
 
 
-def assessment_list(*, user: Any, partnership: Partnership | None = None) -> QuerySet[Assessment]:
+def assessment_list(
+    *, user: RequestUser, partnership: Partnership | None = None
+) -> QuerySet[Assessment]:
     assessments = assessment_policy.visible_to(user, "view").select_related(
         "framework_version__framework", "partnership", "reviews"
     )
@@ -49,7 +52,7 @@ def assessment_list(*, user: Any, partnership: Partnership | None = None) -> Que
     return assessments.order_by("-period_end", "-created_at")
 
 
-def assessment_get(*, user: Any, assessment_id: Any) -> Assessment:
+def assessment_get(*, user: RequestUser, assessment_id: Any) -> Assessment:
     return assessment_policy.get_or_404(
         user,
         assessment_id,
@@ -398,7 +401,9 @@ def assessment_values(*, assessment: Assessment) -> AssessmentValues:
     )
 
 
-def response_get(*, user: Any, assessment: Assessment, response_id: Any) -> CriterionResponse:
+def response_get(
+    *, user: RequestUser, assessment: Assessment, response_id: Any
+) -> CriterionResponse:
     """A criterion response of an assessment the user may see (404 otherwise)."""
     from django.http import Http404
 
@@ -416,7 +421,7 @@ def response_get(*, user: Any, assessment: Assessment, response_id: Any) -> Crit
     return found
 
 
-def evidence_get(*, user: Any, evidence_id: Any) -> Evidence:
+def evidence_get(*, user: RequestUser, evidence_id: Any) -> Evidence:
     """Evidence is visible exactly when its assessment is, in full: a community reviewer reads
     only the summary of a published assessment (permissions.md), not its evidence."""
     from django.http import Http404
@@ -433,11 +438,11 @@ def evidence_get(*, user: Any, evidence_id: Any) -> Evidence:
     return evidence
 
 
-def reviews_of(*, user: Any, assessment: Assessment) -> QuerySet[Assessment]:
+def reviews_of(*, user: RequestUser, assessment: Assessment) -> QuerySet[Assessment]:
     return assessment_list(user=user).filter(reviews=assessment).exclude(kind=AssessmentKind.SELF)
 
 
-def rateable_criterion_ids(*, user: Any, assessment: Assessment) -> frozenset[int] | None:
+def rateable_criterion_ids(*, user: RequestUser, assessment: Assessment) -> frozenset[int] | None:
     """The criteria this user may rate here: None for all of them, else those named.
 
     The same rule as the services apply when saving: contributors to a self-assessment rate only
@@ -449,8 +454,9 @@ def rateable_criterion_ids(*, user: Any, assessment: Assessment) -> frozenset[in
     if assessment.kind != AssessmentKind.SELF or held & {Role.COORDINATOR, Role.BOARD_MEMBER}:
         return None
     mine = Q(user_id=user.pk)
-    if getattr(user, "organisation_id", None) is not None:
-        mine |= Q(organisation_id=user.organisation_id)
+    organisation_id = getattr(user, "organisation_id", None)
+    if organisation_id is not None:
+        mine |= Q(organisation_id=organisation_id)
     return frozenset(
         Contribution.objects.filter(mine, assessment=assessment).values_list(
             "criterion_id", flat=True
@@ -511,7 +517,7 @@ def factual_accuracy_comments(*, assessment: Assessment) -> list[FactualAccuracy
     return list(assessment.factual_accuracy_comments.select_related("author"))
 
 
-def framework_versions_to_start(*, user: Any) -> QuerySet[FrameworkVersion]:
+def framework_versions_to_start(*, user: RequestUser) -> QuerySet[FrameworkVersion]:
     """The current framework versions an assessment may be started against."""
     return (
         framework_version_policy.visible_to(user, "view")
@@ -546,7 +552,7 @@ def scales_of(*, version: FrameworkVersion) -> tuple[dict[int, RatingScale], Rat
     return scales, next(iter(scales.values()), None)
 
 
-def assessments_needing_attention(*, user: Any) -> list[dict[str, Any]]:
+def assessments_needing_attention(*, user: RequestUser) -> list[dict[str, Any]]:
     """Draft and submitted assessments the user can act on, with what each needs (one query)."""
     facts = facts_for(user)
     if not (facts.roles or facts.inspected or facts.peer_review_subjects):
@@ -613,7 +619,7 @@ def rated_criterion_choices(*, version: FrameworkVersion) -> QuerySet[Criterion]
     )
 
 
-def last_self_assessment(*, user: Any, partnership: Partnership) -> Assessment | None:
+def last_self_assessment(*, user: RequestUser, partnership: Partnership) -> Assessment | None:
     return (
         assessment_list(user=user, partnership=partnership).filter(kind=AssessmentKind.SELF).first()
     )

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from lde.core.access.facts import AnyUser
 from lde.frameworks.models import (
     Criterion,
     CriterionKind,
@@ -22,7 +23,7 @@ from lde.frameworks.models import (
 from lde.frameworks.policies import framework_version_policy
 
 
-def framework_library(*, user: Any) -> list[dict[str, Any]]:
+def framework_library(*, user: AnyUser) -> list[dict[str, Any]]:
     """Each framework with its versions, newest first (three queries in all)."""
     versions = list(
         framework_version_policy.visible_to(user, "view")
@@ -39,7 +40,7 @@ def framework_library(*, user: Any) -> list[dict[str, Any]]:
     return library
 
 
-def framework_version_get(*, user: Any, identifier: str, version: str) -> FrameworkVersion:
+def framework_version_get(*, user: AnyUser, identifier: str, version: str) -> FrameworkVersion:
     found = (
         FrameworkVersion.objects.filter(framework__identifier=identifier, version=version)
         .values_list("pk", flat=True)
@@ -92,7 +93,7 @@ def framework_versions(*, framework: Framework) -> QuerySet[FrameworkVersion]:
     return framework.versions.order_by("-created_at")
 
 
-def criterion_list(*, user: Any, version: FrameworkVersion) -> QuerySet[Criterion]:
+def criterion_list(*, user: AnyUser, version: FrameworkVersion) -> QuerySet[Criterion]:
     return (
         Criterion.objects.filter(framework_version=version)
         .select_related("scale")

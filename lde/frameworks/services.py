@@ -13,6 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from lde.core.access.facts import AnyUser
 from lde.core.audit.chain import audit_record
 from lde.frameworks.document import DocumentInvalid, Problem, parse_framework, parse_mapping
 from lde.frameworks.models import (
@@ -58,7 +59,7 @@ class LoadResult:
 
 
 @transaction.atomic
-def framework_load(*, actor: Any, text: str, file_name: str) -> LoadResult:
+def framework_load(*, actor: AnyUser | None, text: str, file_name: str) -> LoadResult:
     """Validate and load one framework file. Nothing changes unless all of it is valid."""
     return _framework_load_document(
         actor=actor,
@@ -71,7 +72,7 @@ def framework_load(*, actor: Any, text: str, file_name: str) -> LoadResult:
 
 
 @transaction.atomic
-def framework_import_oscal(*, actor: Any, text: str, file_name: str) -> LoadResult:
+def framework_import_oscal(*, actor: AnyUser | None, text: str, file_name: str) -> LoadResult:
     """Validate and load one framework version from an OSCAL catalog (JSON) written by
     `framework_version_to_oscal`, keeping its last-modified time. Nothing changes unless all of
     it is valid; the same rules apply as to a framework file."""
@@ -88,7 +89,7 @@ def framework_import_oscal(*, actor: Any, text: str, file_name: str) -> LoadResu
 
 def _framework_load_document(
     *,
-    actor: Any,
+    actor: AnyUser | None,
     document: dict[str, Any],
     text: str,
     file_name: str,
@@ -202,7 +203,7 @@ def _framework_load_document(
     return LoadResult(version, created=True)
 
 
-def framework_load_file(*, actor: Any, path: Path) -> LoadResult:
+def framework_load_file(*, actor: AnyUser | None, path: Path) -> LoadResult:
     return framework_load(actor=actor, text=path.read_text(encoding="utf-8"), file_name=path.name)
 
 
@@ -213,7 +214,7 @@ def _all_identifiers(version: FrameworkVersion) -> list[str]:
 
 
 @transaction.atomic
-def mapping_load(*, actor: Any, text: str, file_name: str) -> VersionMapping:
+def mapping_load(*, actor: AnyUser | None, text: str, file_name: str) -> VersionMapping:
     """Load what became of each criterion between two loaded versions."""
     document = parse_mapping(text, file_name)
     check = document.pop("check")
@@ -287,7 +288,7 @@ def mapping_load(*, actor: Any, text: str, file_name: str) -> VersionMapping:
     return mapping
 
 
-def frameworks_load_shipped(*, actor: Any = None) -> list[LoadResult]:
+def frameworks_load_shipped(*, actor: AnyUser | None = None) -> list[LoadResult]:
     """Load every framework and mapping shipped in lde/frameworks/data (already loaded ones are
     left as they are)."""
     results = [

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from lde.accounts.selectors import vetting_gaps
+from lde.accounts.selectors import acting_user, vetting_gaps
 from lde.core.access.facts import facts_for
 from lde.partnerships.models import Role
 from lde.partnerships.selectors import assignment_list, assignments_new_into, partnership_list
@@ -15,7 +15,7 @@ from lde.partnerships.selectors import assignment_list, assignments_new_into, pa
 def partnerships_panel(request: HttpRequest) -> dict[str, Any] | None:
     facts = facts_for(request.user)
     partnerships = list(partnership_list(user=request.user))
-    assignments = list(assignment_list(user=request.user))
+    assignments = list(assignment_list(user=acting_user(request)))
     if not partnerships and not assignments:
         return None
     role_labels = dict(Role.choices)
@@ -45,7 +45,7 @@ def partnerships_panel(request: HttpRequest) -> dict[str, Any] | None:
         "template": "partnerships/panels/home.html",
         "rows": rows,
         "assignments": assignments,
-        "new_assignments": assignments_new_into(user=request.user) if coordinated else [],
+        "new_assignments": assignments_new_into(user=acting_user(request)) if coordinated else [],
         "attention": attention,
         "today": facts.today,
     }

@@ -23,7 +23,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from lde.accounts.models import Post, PostHolding, PostKind, User
+from lde.accounts.models import Post, PostHolding, PostKind, RequestUser, User
 from lde.accounts.selectors import live_holding_q, users_vetting_facts
 from lde.core.access.facts import UserFacts, facts_for, today
 from lde.partnerships.models import (
@@ -44,7 +44,7 @@ from lde.partnerships.policies import (
 )
 
 
-def user_facts_load(user: Any) -> UserFacts:
+def user_facts_load(user: User) -> UserFacts:
     """Everything the access rule needs about one user, in a handful of queries."""
     return user_facts_load_many([user])[user.pk]
 
@@ -112,7 +112,7 @@ def user_facts_load_many(users: Any) -> dict[int, UserFacts]:
     return facts
 
 
-def partnership_list(*, user: Any) -> QuerySet[Partnership]:
+def partnership_list(*, user: RequestUser) -> QuerySet[Partnership]:
     # A correlated count per visible row, not a join over every membership in the country: the
     # join made PostgreSQL scan the whole membership table to return a handful of rows.
     people = (
@@ -130,7 +130,7 @@ def partnership_list(*, user: Any) -> QuerySet[Partnership]:
     )
 
 
-def partnership_get(*, user: Any, partnership_id: Any) -> Partnership:
+def partnership_get(*, user: RequestUser, partnership_id: Any) -> Partnership:
     return partnership_policy.get_or_404(
         user, partnership_id, Partnership.objects.select_related("lead_council")
     )
@@ -144,7 +144,7 @@ def partnership_police_bcus(*, partnership: Partnership) -> list[Any]:
     return list(partnership.police_bcus.order_by("name"))
 
 
-def membership_list(*, user: Any, partnership: Partnership) -> QuerySet[Membership]:
+def membership_list(*, user: RequestUser, partnership: Partnership) -> QuerySet[Membership]:
     return (
         membership_policy.visible_to(user, "view")
         .filter(partnership=partnership)
@@ -153,19 +153,19 @@ def membership_list(*, user: Any, partnership: Partnership) -> QuerySet[Membersh
     )
 
 
-def membership_get(*, user: Any, membership_id: Any) -> Membership:
+def membership_get(*, user: RequestUser, membership_id: Any) -> Membership:
     return membership_policy.get_or_404(
         user, membership_id, Membership.objects.select_related("user", "partnership")
     )
 
 
-def alliance_list(*, user: Any) -> QuerySet[Alliance]:
+def alliance_list(*, user: RequestUser) -> QuerySet[Alliance]:
     return alliance_policy.visible_to(user, "view").prefetch_related(
         Prefetch("partnerships", queryset=Partnership.objects.order_by("name"))
     )
 
 
-def assignment_list(*, user: Any, live_only: bool = True) -> QuerySet[Assignment]:
+def assignment_list(*, user: User, live_only: bool = True) -> QuerySet[Assignment]:
     assignments = assignment_policy.visible_to(user, "view").filter(user=user)
     if live_only:
         day = today()
@@ -175,7 +175,9 @@ def assignment_list(*, user: Any, live_only: bool = True) -> QuerySet[Assignment
     ).order_by("ends_on")
 
 
-def assignment_list_for_partnership(*, user: Any, partnership: Partnership) -> QuerySet[Assignment]:
+def assignment_list_for_partnership(
+    *, user: RequestUser, partnership: Partnership
+) -> QuerySet[Assignment]:
     return (
         assignment_policy.visible_to(user, "view")
         .filter(partnerships=partnership)
@@ -188,7 +190,7 @@ def assignment_list_for_partnership(*, user: Any, partnership: Partnership) -> Q
 NEW_ASSIGNMENT_DAYS = 14
 
 
-def assignments_new_into(*, user: Any) -> list[Assignment]:
+def assignments_new_into(*, user: User) -> list[Assignment]:
     """Assignments made in the last fortnight into partnerships the user coordinates, and not yet
     ended: site administrators' grants of access are shown to the coordinators at once."""
     facts = facts_for(user)
@@ -386,7 +388,7 @@ def strategic_post_choices(*, partnership: Partnership) -> QuerySet[Post]:
     )
 
 
-def partnerships_with_coverage(*, user: Any) -> QuerySet[Partnership]:
+def partnerships_with_coverage(*, user: RequestUser) -> QuerySet[Partnership]:
     """The partnerships whose briefing coverage this user may see (for the sharing area)."""
     return partnership_policy.visible_to(user, "view_coverage").order_by("name")
 

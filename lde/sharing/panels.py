@@ -9,11 +9,12 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
+from lde.accounts.selectors import acting_user
 from lde.sharing.selectors import open_requests_count, products_for_attention
 
 
 def sharing_panel(request: HttpRequest) -> dict[str, Any] | None:
-    found = products_for_attention(user=request.user)
+    found = products_for_attention(user=acting_user(request))
     open_requests = open_requests_count(user=request.user)
     links = [
         {"url": reverse("sharing:product-list"), "text": "Briefing products you can see"},

@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from lde.accounts.models import Caveat, Organisation, Post, PostHolding, User
+from lde.accounts.models import Caveat, Organisation, Post, PostHolding, RequestUser, User
 from lde.accounts.selectors import live_holding_q
 from lde.core import personal_data
 from lde.core.access.facts import facts_for, today
@@ -52,7 +52,7 @@ from lde.sharing.versions import version_hash
 # --- Protocols -----------------------------------------------------------------------------
 
 
-def protocol_list(*, user: Any, status: str = "") -> QuerySet[Protocol]:
+def protocol_list(*, user: RequestUser, status: str = "") -> QuerySet[Protocol]:
     protocols = protocol_policy.visible_to(user, "view").prefetch_related(
         Prefetch("parties", queryset=Organisation.objects.order_by("name"))
     )
@@ -61,7 +61,7 @@ def protocol_list(*, user: Any, status: str = "") -> QuerySet[Protocol]:
     return protocols.order_by("title", "pk")
 
 
-def protocol_get(*, user: Any, protocol_id: Any) -> Protocol:
+def protocol_get(*, user: RequestUser, protocol_id: Any) -> Protocol:
     return protocol_policy.get_or_404(
         user,
         protocol_id,
@@ -132,7 +132,7 @@ def protocol_coordinators(*, protocol: Protocol) -> list[User]:
     )
 
 
-def protocols_for_release(*, user: Any, organisation_id: int | None) -> QuerySet[Protocol]:
+def protocols_for_release(*, user: RequestUser, organisation_id: int | None) -> QuerySet[Protocol]:
     """The protocols a product of this organisation may name: those it is a party to, that
     have not ended, and that the user may see. Release needs the one named to be in force."""
     if organisation_id is None:
@@ -148,7 +148,7 @@ def protocols_for_release(*, user: Any, organisation_id: int | None) -> QuerySet
 # --- Products ------------------------------------------------------------------------------
 
 
-def product_list(*, user: Any, status: str = "") -> QuerySet[BriefingProduct]:
+def product_list(*, user: RequestUser, status: str = "") -> QuerySet[BriefingProduct]:
     """Products the user may see, each row with what the list shows, in a fixed number of
     queries whatever the number of products."""
     products = (
@@ -162,7 +162,7 @@ def product_list(*, user: Any, status: str = "") -> QuerySet[BriefingProduct]:
     return products.order_by(F("released_at").desc(nulls_first=True), "-created_at", "-pk")
 
 
-def product_count(*, user: Any, status: str = "") -> int:
+def product_count(*, user: RequestUser, status: str = "") -> int:
     products = product_policy.visible_to(user, "view")
     if status:
         products = products.filter(status=status)
@@ -187,7 +187,7 @@ def _product_queryset() -> QuerySet[BriefingProduct]:
     )
 
 
-def product_get(*, user: Any, product_id: Any) -> BriefingProduct:
+def product_get(*, user: RequestUser, product_id: Any) -> BriefingProduct:
     """One product, if the user may see it; otherwise the same 404 as a missing one."""
     return product_policy.get_or_404(user, product_id, _product_queryset())
 
@@ -304,7 +304,7 @@ def product_release_problems(*, product: BriefingProduct) -> list[str]:
     return problems
 
 
-def product_successor(*, user: Any, product: BriefingProduct) -> BriefingProduct | None:
+def product_successor(*, user: RequestUser, product: BriefingProduct) -> BriefingProduct | None:
     """The next version, if this user may see it."""
     return product_policy.visible_to(user, "view").filter(supersedes=product).first()
 
@@ -349,11 +349,11 @@ def product_feedback(*, product: BriefingProduct) -> QuerySet[Feedback]:
     return product.feedback.select_related("author").order_by("-created_at", "-pk")
 
 
-def acknowledgement_of(*, user: Any, product: BriefingProduct) -> Acknowledgement | None:
+def acknowledgement_of(*, user: User, product: BriefingProduct) -> Acknowledgement | None:
     return product.acknowledgements.filter(user_id=user.pk).first()
 
 
-def products_for_attention(*, user: Any) -> dict[str, Any]:
+def products_for_attention(*, user: User) -> dict[str, Any]:
     """For the home page: products waiting for this user's approval of their current version,
     and released products they have not yet acknowledged. Counts are of visible products only."""
     visible = product_policy.visible_to(user, "view")
@@ -386,7 +386,7 @@ def products_for_attention(*, user: Any) -> dict[str, Any]:
 # --- Choices for the forms -----------------------------------------------------------------
 
 
-def marking_choices(*, user: Any) -> QuerySet[Marking]:
+def marking_choices(*, user: RequestUser) -> QuerySet[Marking]:
     """Markings of today's scheme that the user's own clearance covers."""
     clearance = facts_for(user).clearance
     allowed = [
@@ -397,7 +397,7 @@ def marking_choices(*, user: Any) -> QuerySet[Marking]:
     return Marking.objects.filter(pk__in=allowed).order_by("rank")
 
 
-def caveat_choices(*, user: Any) -> QuerySet[Caveat]:
+def caveat_choices(*, user: RequestUser) -> QuerySet[Caveat]:
     """The caveats the user holds: nobody restricts a product to a group they are not in."""
     return Caveat.objects.filter(code__in=sorted(facts_for(user).caveats)).order_by("name")
 
@@ -449,7 +449,7 @@ def post_holder(*, post: Post | None) -> User | None:
 # --- Access requests -----------------------------------------------------------------------
 
 
-def access_request_list(*, user: Any) -> QuerySet[AccessRequest]:
+def access_request_list(*, user: RequestUser) -> QuerySet[AccessRequest]:
     return (
         access_request_policy.visible_to(user, "view")
         .select_related("product", "requester", "answered_by")
@@ -457,7 +457,7 @@ def access_request_list(*, user: Any) -> QuerySet[AccessRequest]:
     )
 
 
-def access_request_get(*, user: Any, request_id: Any) -> AccessRequest:
+def access_request_get(*, user: RequestUser, request_id: Any) -> AccessRequest:
     return access_request_policy.get_or_404(
         user,
         request_id,
@@ -465,7 +465,7 @@ def access_request_get(*, user: Any, request_id: Any) -> AccessRequest:
     )
 
 
-def open_requests_count(*, user: Any) -> int:
+def open_requests_count(*, user: RequestUser) -> int:
     facts = facts_for(user)
     return (
         access_request_list(user=user)
@@ -483,7 +483,9 @@ def _information_sources() -> QuerySet[InformationSource]:
     )
 
 
-def information_source_list(*, user: Any, partnership_id: int) -> QuerySet[InformationSource]:
+def information_source_list(
+    *, user: RequestUser, partnership_id: int
+) -> QuerySet[InformationSource]:
     """One partnership's catalogue as the user may read it, in one query whatever its size."""
     sources = information_source_policy.visible_to(user, "view").filter(
         partnership_id=partnership_id
@@ -491,7 +493,7 @@ def information_source_list(*, user: Any, partnership_id: int) -> QuerySet[Infor
     return sources.select_related("owner_organisation", "marking").order_by("title", "pk")
 
 
-def information_source_get(*, user: Any, source_id: Any) -> InformationSource:
+def information_source_get(*, user: RequestUser, source_id: Any) -> InformationSource:
     return information_source_policy.get_or_404(user, source_id, _information_sources())
 
 

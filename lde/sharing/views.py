@@ -426,7 +426,9 @@ def _render_detail(
                 "current_hash": current,
                 "attachments": selectors.product_attachments(product=product),
                 "successor": selectors.product_successor(user=request.user, product=product),
-                "acknowledgement": selectors.acknowledgement_of(user=request.user, product=product),
+                "acknowledgement": selectors.acknowledgement_of(
+                    user=_actor(request), product=product
+                ),
                 "protocol_visible": product.protocol is not None
                 and protocol_policy.user_can(request.user, "view", product.protocol),
                 "version_form": VersionForm(initial={"version_hash": current}),

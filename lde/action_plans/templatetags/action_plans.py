@@ -6,6 +6,7 @@ from typing import Any
 
 from django import template
 
+from lde.accounts.models import RequestUser
 from lde.action_plans.models import Action, ActionStatus
 from lde.action_plans.policies import action_policy
 from lde.action_plans.selectors import assessment_action_count
@@ -59,7 +60,7 @@ def is_overdue_on(action: Action, day: Any) -> bool:
 
 
 @register.filter
-def action_plan_readable(partnership_id: int, user: Any) -> bool:
+def action_plan_readable(partnership_id: int, user: RequestUser) -> bool:
     """Whether `user` may read the action plan of this partnership (from their facts alone)."""
     probe = Action(partnership_id=partnership_id, status=ActionStatus.PLANNED)
     return action_policy.user_can(user, "view", probe)

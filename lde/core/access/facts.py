@@ -11,11 +11,19 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from django.conf import settings
 from django.utils import timezone
 from django.utils.module_loading import import_string
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
+
+# Whoever asks: a signed-in person or an anonymous visitor. The kernel cannot name the accounts
+# app's User, so it names what every user is.
+AnyUser: TypeAlias = "AbstractBaseUser | AnonymousUser"
 
 
 def today() -> date:
@@ -67,7 +75,7 @@ ANONYMOUS = UserFacts(user_id=None, today=date.min)
 _CACHE_ATTRIBUTE = "_lde_user_facts"
 
 
-def facts_for(user: Any) -> UserFacts:
+def facts_for(user: AnyUser | None) -> UserFacts:
     """The user's facts, loaded once and kept on the user object for the rest of the request."""
     if user is None or not getattr(user, "is_authenticated", False):
         return UserFacts(user_id=None, today=today())
@@ -80,7 +88,7 @@ def facts_for(user: Any) -> UserFacts:
     return facts
 
 
-def facts_forget(user: Any) -> None:
+def facts_forget(user: AnyUser | None) -> None:
     """Drop cached facts, after a write that changes what the user may do."""
     if user is not None and hasattr(user, _CACHE_ATTRIBUTE):
         delattr(user, _CACHE_ATTRIBUTE)

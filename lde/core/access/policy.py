@@ -15,7 +15,7 @@ from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from lde.core.access.facts import UserFacts, facts_for
+from lde.core.access.facts import AnyUser, UserFacts, facts_for
 
 M = TypeVar("M", bound=models.Model)
 
@@ -48,21 +48,21 @@ class Policy(Generic[M]):
         if action not in self.actions:
             raise ValueError(f"{type(self).__name__} has no action {action!r}")
 
-    def user_can(self, user: Any, action: str, obj: M) -> bool:
+    def user_can(self, user: AnyUser, action: str, obj: M) -> bool:
         self._check_action(action)
         facts = facts_for(user)
         if not facts.is_authenticated:
             return False
         return self.allows(facts, action, obj)
 
-    def visible_to(self, user: Any, action: str = "view") -> QuerySet[M]:
+    def visible_to(self, user: AnyUser, action: str = "view") -> QuerySet[M]:
         self._check_action(action)
         facts = facts_for(user)
         if not facts.is_authenticated:
             return self.model._default_manager.none()
         return self.model._default_manager.filter(self.filter_for(facts, action))
 
-    def get_or_404(self, user: Any, pk: Any, queryset: QuerySet[M] | None = None) -> M:
+    def get_or_404(self, user: AnyUser, pk: Any, queryset: QuerySet[M] | None = None) -> M:
         """Missing and present-but-not-visible give the same 404."""
         base = queryset if queryset is not None else self.model._default_manager.all()
         try:
@@ -73,7 +73,7 @@ class Policy(Generic[M]):
             raise Http404
         return obj
 
-    def require(self, user: Any, action: str, obj: M) -> None:
+    def require(self, user: AnyUser, action: str, obj: M) -> None:
         """Visible but not allowed: 403, with who can do it."""
         if not self.user_can(user, action, obj):
             raise PermissionDenied403("You cannot do this.", who_can=self.who_can.get(action, ""))

@@ -27,6 +27,7 @@ from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
+from lde.core.access.facts import AnyUser
 from lde.core.audit.models import AuditEvent, AuditHead, AuditScope
 from lde.core.middleware import current_request_id
 
@@ -83,7 +84,7 @@ def _locked_head() -> AuditHead:
 
 def audit_record(
     *,
-    actor: Any,
+    actor: AnyUser | None,
     verb: str,
     target: models.Model | None = None,
     scope: str = AuditScope.SITE,

@@ -6,12 +6,13 @@ from typing import Any
 
 from django import template
 
+from lde.accounts.models import RequestUser
 from lde.partnerships.selectors import partnerships_with_coverage
 
 register = template.Library()
 
 
 @register.simple_tag
-def coverage_partnerships(user: Any) -> list[Any]:
+def coverage_partnerships(user: RequestUser) -> list[Any]:
     """The partnerships whose briefing coverage `user` may see (one query)."""
     return list(partnerships_with_coverage(user=user))

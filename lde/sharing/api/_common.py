@@ -11,6 +11,7 @@ from django.urls import reverse
 from ninja import Schema
 
 from lde.accounts.models import Organisation
+from lde.accounts.selectors import acting_user
 from lde.core.api_schemas import WRITE_ERRORS, FieldErrorsOut
 from lde.sharing import selectors
 from lde.sharing.api.schemas import (
@@ -158,7 +159,8 @@ def product_detail(request: HttpRequest, product: BriefingProduct) -> ProductDet
             )
             for a in selectors.product_attachments(product=product)
         ],
-        acknowledged=selectors.acknowledgement_of(user=request.user, product=product) is not None,
+        acknowledged=selectors.acknowledgement_of(user=acting_user(request), product=product)
+        is not None,
         review=review_out(product, current) if can_review else None,
     )
 

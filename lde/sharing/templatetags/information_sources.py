@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import template
 
+from lde.accounts.models import RequestUser
 from lde.core.access.facts import facts_for
 from lde.sharing.policies import information_source_policy
 
@@ -13,7 +12,7 @@ register = template.Library()
 
 
 @register.filter
-def information_sources_readable(partnership_id: int, user: Any) -> bool:
+def information_sources_readable(partnership_id: int, user: RequestUser) -> bool:
     """Whether `user` may read this partnership's catalogue (from their facts alone)."""
     facts = facts_for(user)
     return facts.is_authenticated and information_source_policy.may_read_catalogue(
