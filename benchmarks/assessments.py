@@ -54,6 +54,7 @@ from benchmarks.console import Console
 from benchmarks.harness import Benchmark
 from benchmarks.national import NationalWorld
 from benchmarks.pages import signed_in_client
+from benchmarks.workbook import workbook_round_trip
 from lde.accounts.models import ApiToken, User
 from lde.assessments.models import (
     Assessment,
@@ -63,7 +64,7 @@ from lde.assessments.models import (
     ModerationDecision,
     RaterRating,
 )
-from lde.assessments.workbook import workbook_export, workbook_round_trip
+from lde.assessments.workbook import workbook_export
 
 NAME = "assessments"
 

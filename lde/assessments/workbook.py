@@ -28,9 +28,8 @@ import hashlib
 import io
 import json
 import re
-import time
 import zipfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -201,7 +200,7 @@ class Line:
         )
 
 
-def _lines(
+def workbook_lines(
     *, assessment: Assessment, rateable: frozenset[int] | None, lock: bool = False
 ) -> list[Line]:
     """Every criterion with a response, in document order. Six queries whatever the size of the
@@ -312,7 +311,7 @@ def _current_digest(response: CriterionResponse) -> str:
     )
 
 
-def _level_label(level: ScaleLevel) -> str:
+def level_label(level: ScaleLevel) -> str:
     # As the criterion page's rating control words it.
     return f"{level.value} – {level.label}"
 
@@ -451,7 +450,7 @@ def _guide_sheet(
         row += 1
         for level in sorted(scale.levels.all(), key=lambda v: v.value):
             _put(sheet, row, 1, level.value)
-            _put(sheet, row, 2, _level_label(level))
+            _put(sheet, row, 2, level_label(level))
             _put(sheet, row, 3, level.descriptor)
             row += 1
         _put(sheet, row, 1, "Empty")
@@ -468,7 +467,7 @@ def _levels_sheet(book: Workbook, scales: list[RatingScale]) -> dict[tuple[int, 
     ranges: dict[tuple[int, str], str] = {}
     for index, scale in enumerate(scales):
         levels = [
-            _level_label(level) for level in sorted(scale.levels.all(), key=lambda v: v.value)
+            level_label(level) for level in sorted(scale.levels.all(), key=lambda v: v.value)
         ]
         for offset, (key, empty) in enumerate((("rating", NOT_RATED), ("target", NO_TARGET))):
             column = 2 * index + offset + 1
@@ -515,7 +514,7 @@ def _criteria_sheet(book: Workbook, lines: list[Line], ranges: dict[tuple[int, s
             "title": line.criterion.title,
             "guidance": line.criterion.guidance,
             "rubric": "\n".join(
-                f"{_level_label(level)}: {line.descriptors.get(value, '')}"
+                f"{level_label(level)}: {line.descriptors.get(value, '')}"
                 for value, level in line.levels.items()
             ),
             "raters": _spread(line.rater_values),
@@ -526,10 +525,10 @@ def _criteria_sheet(book: Workbook, lines: list[Line], ranges: dict[tuple[int, s
                 if not line.editable
                 else "No: its text does not fit a spreadsheet cell; change it online"
             ),
-            "rating": _level_label(line.levels[response.rating])
+            "rating": level_label(line.levels[response.rating])
             if response.rating in line.levels
             else response.rating,
-            "target": _level_label(line.levels[response.target])
+            "target": level_label(line.levels[response.target])
             if response.target in line.levels
             else response.target,
             "commentary": commentary,
@@ -609,7 +608,7 @@ def workbook_export(*, actor: User, assessment: Assessment) -> bytes:
     """
     assessment_policy.require(actor, "rate", assessment)
     rateable = selectors.rateable_criterion_ids(user=actor, assessment=assessment)
-    lines = _lines(assessment=assessment, rateable=rateable)
+    lines = workbook_lines(assessment=assessment, rateable=rateable)
     scales: list[RatingScale] = list(
         {line.scale.pk: line.scale for line in lines if line.scale is not None}.values()
     )
@@ -830,7 +829,7 @@ def _level(raw: Any, line: Line, key: str) -> tuple[int | None, str | None]:
     level = line.levels.get(value) if value is not None else None
     if level is not None and (not label or label.casefold() == level.label.casefold()):
         return value, None
-    choices = ", ".join(_level_label(level) for level in line.levels.values())
+    choices = ", ".join(level_label(level) for level in line.levels.values())
     scale = f"the {line.scale.title} scale" if line.scale else "this criterion's scale"
     return None, (
         f"“{_text(raw)}” is not a level of {scale}. Choose one from the list ({choices}), type "
@@ -1045,7 +1044,7 @@ def workbook_import(*, actor: User, assessment: Assessment, data: bytes) -> Work
             )
             assessment_policy.require(actor, "rate", assessment)
             rateable = selectors.rateable_criterion_ids(user=actor, assessment=assessment)
-            lines = _lines(assessment=assessment, rateable=rateable, lock=True)
+            lines = workbook_lines(assessment=assessment, rateable=rateable, lock=True)
             problems, changes = _check(parsed, lines)
             if problems:
                 raise _Refused(problems)
@@ -1103,77 +1102,3 @@ def _apply(actor: User, change: _Change) -> None:
         raise _Refused(
             [WorkbookProblem(change.row, "identifier", refusal.who_can or refusal.message)]
         ) from refusal
-
-
-# --- Filling a workbook in, as a person would: for tests and the benchmark ------------------
-
-
-def workbook_fill(data: bytes, changes: Mapping[str, Mapping[str, Any]]) -> bytes:
-    """Set cells of the Criteria sheet, by criterion identifier and column key, and save the
-    workbook again, as someone completing it in a spreadsheet would."""
-    book = load_workbook(io.BytesIO(data))
-    sheet = book[CRITERIA_SHEET]
-    keys = {c.header: c.key for c in COLUMNS}
-    columns = {keys[cell.value]: cell.column for cell in sheet[1] if cell.value in keys}
-    for row in range(2, sheet.max_row + 1):
-        identifier = sheet.cell(row=row, column=columns["identifier"]).value
-        for key, value in changes.get(str(identifier), {}).items():
-            sheet.cell(row=row, column=columns[key]).value = value
-    output = io.BytesIO()
-    book.save(output)
-    return output.getvalue()
-
-
-@dataclass(frozen=True)
-class RoundTrip:
-    """One offline completion, timed in its three steps."""
-
-    criteria: int
-    rows_changed: int
-    workbook_bytes: int
-    export_ms: float
-    fill_ms: float
-    import_ms: float
-    result: WorkbookImport
-
-    @property
-    def total_ms(self) -> float:
-        return self.export_ms + self.fill_ms + self.import_ms
-
-
-def workbook_round_trip(
-    *, actor: User, assessment: Assessment, rows: int | None = None
-) -> RoundTrip:
-    """Export the workbook, move the rating of `rows` of the criteria the actor may change (all
-    of them when None) to another level with a reason, and import it: what
-    `lde bench assessments` times."""
-    rateable = selectors.rateable_criterion_ids(user=actor, assessment=assessment)
-    lines = [line for line in _lines(assessment=assessment, rateable=rateable) if line.editable]
-    lines = [line for line in lines if line.levels][: len(lines) if rows is None else rows]
-    changes: dict[str, dict[str, Any]] = {}
-    for line in lines:
-        values = list(line.levels)
-        current = line.response.rating
-        moved = (
-            values[(values.index(current) + 1) % len(values)] if current in values else values[0]
-        )
-        changes[line.criterion.identifier] = {
-            "rating": _level_label(line.levels[moved]),
-            "consensus_reason": "Agreed at the partnership's assessment workshop.",
-        }
-    started = time.perf_counter()
-    exported = workbook_export(actor=actor, assessment=assessment)
-    exported_at = time.perf_counter()
-    filled = workbook_fill(exported, changes)
-    filled_at = time.perf_counter()
-    result = workbook_import(actor=actor, assessment=assessment, data=filled)
-    finished = time.perf_counter()
-    return RoundTrip(
-        criteria=len(changes),
-        rows_changed=len(result.changed),
-        workbook_bytes=len(exported),
-        export_ms=(exported_at - started) * 1000,
-        fill_ms=(filled_at - exported_at) * 1000,
-        import_ms=(finished - filled_at) * 1000,
-        result=result,
-    )

@@ -20,6 +20,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from benchmarks.workbook import workbook_fill, workbook_round_trip
 from lde.accounts.services import api_token_create
 from lde.assessments import services
 from lde.assessments.models import Assessment, AssessmentStatus, CriterionResponse
@@ -33,9 +34,7 @@ from lde.assessments.workbook import (
     XLSX_CONTENT_TYPE,
     WorkbookProblem,
     workbook_export,
-    workbook_fill,
     workbook_import,
-    workbook_round_trip,
 )
 from lde.core.access.policy import PermissionDenied403
 from lde.core.audit.models import AuditEvent
