@@ -532,7 +532,8 @@ def _choose_readers(
         p
         for p in world.partnership_ids
         if world.role_holders(Role.COORDINATOR, p)
-        and world.role_holders(Role.BOARD_MEMBER, p)
+        and set(world.role_holders(Role.BOARD_MEMBER, p))
+        - {world.role_holders(Role.COORDINATOR, p)[0]}
         and len(world.role_holders(Role.VIEWER, p)) >= 3
     ]
     if not candidates:
@@ -552,15 +553,23 @@ def _choose_readers(
         ):
             drafts, total = authored[person.user_id]
             authored[person.user_id] = (drafts + (person.product_id in working), total + 1)
+    coordinator = world.role_holders(Role.COORDINATOR, partnership_id)[0]
+    # Six different people: a coordinator may also sit on the board, and an author be a viewer.
+    board_member = next(
+        u for u in world.role_holders(Role.BOARD_MEMBER, partnership_id) if u != coordinator
+    )
+    chosen = {coordinator, board_member, *viewers[:3]}
     made.readers = {
-        "coordinator": world.role_holders(Role.COORDINATOR, partnership_id)[0],
-        "board_member": world.role_holders(Role.BOARD_MEMBER, partnership_id)[0],
+        "coordinator": coordinator,
+        "board_member": board_member,
         "viewer": viewers[0],
         "cleared": viewers[1],
         "uncleared": viewers[2],
-        "author": max(sorted(authored), key=lambda u: authored[u]),
+        "author": max((u for u in sorted(authored) if u not in chosen), key=lambda u: authored[u]),
     }
     readers = made.readers
+    if len(set(readers.values())) != len(readers):
+        raise ValueError(f"The readers are not six different people: {readers}.")
     Clearance.objects.filter(user_id=readers["uncleared"]).delete()
     Clearance.objects.filter(user_id=readers["cleared"]).delete()
     writer.write(

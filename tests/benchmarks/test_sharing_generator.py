@@ -99,6 +99,7 @@ def test_readers_of_every_kind_each_see_products_and_both_ways_agree(
         "uncleared",
         "author",
     }
+    assert len(set(made.readers.values())) == 6  # six different people
     cleared = facts_for(User.objects.get(pk=made.readers["cleared"]))
     assert cleared.clearance == VettingLevel.SC
     assert cleared.caveats == frozenset(made.caveat_codes)
