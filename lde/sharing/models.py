@@ -22,6 +22,7 @@ from django.db import models
 from django.db.models import Q
 
 from lde.core.base import BaseModel
+from lde.core.workflow import StatusTransition
 
 # --- Information sharing protocols ---------------------------------------------------------
 
@@ -126,21 +127,10 @@ class ProtocolSignatory(BaseModel):
         return f"{self.name} for {self.organisation_id}"
 
 
-class ProtocolTransition(models.Model):
+class ProtocolTransition(StatusTransition):
     protocol = models.ForeignKey(Protocol, on_delete=models.CASCADE, related_name="transitions")
     from_status = models.CharField(max_length=12, choices=ProtocolStatus.choices)
     to_status = models.CharField(max_length=12, choices=ProtocolStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
-    )
-    reason = models.TextField(blank=True)
-    occurred_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["occurred_at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.from_status} → {self.to_status}"
 
 
 # --- Briefing products ---------------------------------------------------------------------
@@ -394,24 +384,15 @@ class Attachment(models.Model):
         return self.file_name
 
 
-class ProductTransition(models.Model):
+class ProductTransition(StatusTransition):
+    """A product's status change, with the hash of the version it was made on."""
+
     product = models.ForeignKey(
         BriefingProduct, on_delete=models.CASCADE, related_name="transitions"
     )
     from_status = models.CharField(max_length=12, choices=ProductStatus.choices)
     to_status = models.CharField(max_length=12, choices=ProductStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
-    )
-    reason = models.TextField(blank=True)
     version_hash = models.CharField(max_length=64, blank=True)
-    occurred_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["occurred_at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.from_status} → {self.to_status}"
 
 
 class Approval(models.Model):

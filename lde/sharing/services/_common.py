@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -15,6 +14,7 @@ from django.urls import reverse
 from lde.accounts.models import User
 from lde.core.audit.chain import audit_record
 from lde.core.audit.models import AuditScope
+from lde.core.workflow import transition
 from lde.sharing.models import PRODUCT_TRANSITIONS, Attachment, BriefingProduct, ProductTransition
 from lde.sharing.policies import product_policy
 from lde.sharing.versions import version_hash
@@ -86,23 +86,23 @@ def move_product(
     checked: bool = True,
 ) -> BriefingProduct:
     """Change status through the map, leaving a history row with the version's hash."""
-    action = PRODUCT_TRANSITIONS.get((product.status, to_status))
-    if action is None:
-        raise ValidationError(
-            {"status": f"A product cannot go from {product.status} to {to_status}"}
-        )
-    if checked and actor is not None:
-        product_policy.require(actor, action, product)
-    ProductTransition.objects.create(
-        product=product,
-        from_status=product.status,
+
+    def policy_check(action: str) -> None:
+        if checked and actor is not None:
+            product_policy.require(actor, action, product)
+
+    transition(
+        obj=product,
         to_status=to_status,
+        transitions=PRODUCT_TRANSITIONS,
+        history_model=ProductTransition,
+        subject_field="product",
         actor=actor,
+        error=f"A product cannot go from {product.status} to {to_status}",
         reason=reason,
-        version_hash=product.version_hash,
+        guard=policy_check,
+        history={"version_hash": product.version_hash},
     )
-    product.status = to_status
-    product.save(update_fields=["status", "updated_at"])
     audit_product(
         actor,
         f"PRODUCT_{to_status.upper()}",

@@ -17,6 +17,7 @@ from lde.core.access.facts import facts_for, today
 from lde.core.access.policy import PermissionDenied403
 from lde.core.audit.chain import audit_record
 from lde.core.audit.models import AuditScope
+from lde.core.workflow import transition
 from lde.sharing import selectors
 from lde.sharing.models import (
     PROTOCOL_TRANSITIONS,
@@ -240,28 +241,29 @@ def protocol_transition(
     """Bring into force, suspend, restore or end a protocol. Suspending it stops everyone reading
     what was released under it at their next request; restoring it gives that back."""
     protocol = Protocol.objects.select_for_update().get(pk=protocol.pk)
-    key = (protocol.status, to_status)
-    if key not in PROTOCOL_TRANSITIONS:
-        raise ValidationError(
-            {"to_status": f"A protocol cannot go from {protocol.status} to {to_status}"}
-        )
-    if actor is not None:
-        protocol_policy.require(actor, "manage", protocol)
-    if to_status in REASON_NEEDED and not reason.strip():
-        raise ValidationError({"reason": "Say why"})
-    if to_status == ProtocolStatus.IN_FORCE:
-        problems = selectors.protocol_force_problems(protocol=protocol)
-        if problems:
-            raise ValidationError({"to_status": problems})
-    ProtocolTransition.objects.create(
-        protocol=protocol,
-        from_status=protocol.status,
+
+    def preconditions(_words: str) -> None:
+        if actor is not None:
+            protocol_policy.require(actor, "manage", protocol)
+        if to_status in REASON_NEEDED and not reason.strip():
+            raise ValidationError({"reason": "Say why"})
+        if to_status == ProtocolStatus.IN_FORCE:
+            problems = selectors.protocol_force_problems(protocol=protocol)
+            if problems:
+                raise ValidationError({"to_status": problems})
+
+    transition(
+        obj=protocol,
         to_status=to_status,
+        transitions=PROTOCOL_TRANSITIONS,
+        history_model=ProtocolTransition,
+        subject_field="protocol",
         actor=actor,
+        error=f"A protocol cannot go from {protocol.status} to {to_status}",
+        error_field="to_status",
         reason=reason.strip(),
+        guard=preconditions,
     )
-    protocol.status = to_status
-    protocol.save(update_fields=["status", "updated_at"])
     _audit_protocol(actor, f"PROTOCOL_{to_status.upper()}", protocol, changes={"status": to_status})
     return protocol
 
