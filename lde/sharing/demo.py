@@ -24,8 +24,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
+import yaml
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
@@ -59,11 +61,11 @@ from lde.sharing.policies import product_policy
 
 UNIT = "Pennine Counter-Terrorism Unit (fictional)"
 CAVEAT = "harrowfield-gateway-readers"
-HANDLING = (
-    "Store and send only on accredited systems. Do not copy or forward outside the dissemination "
-    "list. Print only where the marking appears on every page, and destroy copies when the "
-    "retention period ends."
+# The demo's words, kept apart from the code that decides who drafts, approves and reads them.
+TEXT: dict[str, Any] = yaml.safe_load(
+    (Path(__file__).parent / "data" / "demo.yaml").read_text(encoding="utf-8")
 )
+PRODUCTS: dict[str, dict[str, Any]] = TEXT["products"]
 
 
 @dataclass
@@ -184,19 +186,7 @@ def _people(unit: Organisation, harrowfield: Partnership) -> People:
     )
 
 
-PROTOCOL_TEXT: dict[str, Any] = {
-    "purpose": "To give the partnership's strategic leads and Prevent practitioners the "
-    "counter-terrorism local profile and thematic briefings they need to plan Prevent work "
-    "(¶58–66), and to let them tell the unit what was useful.",
-    "legal_basis": "Crime and Disorder Act 1998, section 115; Counter-Terrorism and Security Act "
-    "2015, section 26; public task (UK GDPR Article 6(1)(e)).",
-    "information_shared": "Area-level assessments of threat and vulnerability, trends and "
-    "themes, and the partnership's own community tension reports. Never information about "
-    "identifiable members of the public.",
-    "who_may_see": "Named posts and roles on each product's dissemination list, with vetting to "
-    "the product's marking, in organisations that are parties to this protocol.",
-    "handling": HANDLING,
-}
+PROTOCOL_TEXT: dict[str, Any] = {**TEXT["protocol"], "handling": TEXT["handling"]}
 
 
 def _protocol(
@@ -334,51 +324,6 @@ def _existing(unit: Organisation, title: str, version: int = 1) -> BriefingProdu
     ).first()
 
 
-# The catalogue of information sources (¶60–61): a few area-level data sets for each fictional
-# partnership, one of which holds protected characteristics and says why it is needed. Made by
-# each partnership's coordinator through the service; found again by partnership and title.
-CATALOGUE: list[dict[str, Any]] = [
-    {
-        "title": "Census 2021: religion and ethnic group by ward",
-        "owner": "council",
-        "description": "Office for National Statistics tables, republished by the council's "
-        "research team.",
-        "granularity": "ward",
-        "refresh": "census",
-        "marking": "official",
-        "how_to_get": "Published: the council's open data pages, or ask its research team.",
-        "protected_characteristics": ["race", "religion_belief"],
-        "protected_characteristics_reason": "To make sure engagement, interpreters and funding "
-        "reach every community, and that the programme does not single out one (¶31, ¶173). "
-        "Never used to select, score or rank areas or people.",
-    },
-    {
-        "title": "Community tension monitoring returns",
-        "owner": "police",
-        "description": "The neighbourhood policing teams' weekly assessment of tension, by "
-        "area, without names.",
-        "granularity": "ward",
-        "refresh": "weekly",
-        "marking": "official-sensitive",
-        "how_to_get": "Ask the basic command unit's community engagement officer; shared "
-        "under the partnership's information sharing protocol.",
-        "protected_characteristics": [],
-        "protected_characteristics_reason": "",
-    },
-    {
-        "title": "Youth provision: sessions and places",
-        "owner": "council",
-        "description": "Youth service and voluntary sector sessions, places and attendance totals.",
-        "granularity": "local_authority",
-        "refresh": "quarterly",
-        "marking": "official",
-        "how_to_get": "The youth service's quarterly return to the programme board.",
-        "protected_characteristics": [],
-        "protected_characteristics_reason": "",
-    },
-]
-
-
 def _information_sources(partnership: Partnership) -> None:
     from lde.sharing.models import InformationSource
 
@@ -399,7 +344,7 @@ def _information_sources(partnership: Partnership) -> None:
         .order_by("pk")
         .first()
     )
-    for entry in CATALOGUE:
+    for entry in TEXT["catalogue"]:
         if InformationSource.objects.filter(partnership=partnership, title=entry["title"]).exists():
             continue
         values = {k: v for k, v in entry.items() if k != "owner"}
@@ -457,7 +402,8 @@ def demo_build() -> None:
     )
 
     analyst, manager, coordinator = people.analyst, people.manager, people.coordinator
-    profile_title = "Counter-terrorism local profile summary: Harrowfield"
+    text = PRODUCTS["profile"]
+    profile_title = text["title"]
     if _existing(unit, profile_title) is None:
         profile = _product(
             author=analyst,
@@ -474,18 +420,9 @@ def demo_build() -> None:
             ],
             approvers=[manager, coordinator],
             contributing=(council,),
-            summary="The year's picture for the borough, at ward level and above, agreed with "
-            "the council for the partnership's strategic leads.",
-            body="Themes this year: online material reaching young people through gaming "
-            "platforms; tension after national events, short-lived and concentrated in two "
-            "town-centre wards; and a steady level of extreme right-wing stickering.\n\n"
-            "What the partnership can do: brief front-line youth services on the online themes; "
-            "keep the tension monitoring group meeting monthly; and ask schools and the college "
-            "to report stickering through the community safety team.",
-            attachment=(
-                "local-profile-annex.pdf",
-                "Annex: ward-level trends, 2023 to 2026. Areas only; no individuals.",
-            ),
+            summary=text["summary"],
+            body=text["body"],
+            attachment=(text["attachment"]["name"], text["attachment"]["text"]),
         )
         profile = _released(analyst, profile, manager, coordinator)
         for reader in (coordinator, people.chief, people.viewer):
@@ -496,11 +433,11 @@ def demo_build() -> None:
         services.feedback_send(
             actor=people.viewer,
             product=profile,
-            body="Useful for the station's community safety plan. A short version for crews on "
-            "the online themes would help.",
+            body=text["feedback"],
         )
 
-    caveat_title = "Gateway readers' briefing: online radicalisation trends"
+    text = PRODUCTS["caveated"]
+    caveat_title = text["title"]
     if _existing(unit, caveat_title) is None:
         caveated = _product(
             author=analyst,
@@ -514,13 +451,13 @@ def demo_build() -> None:
                 (DisseminationKind.ROLE, Role.BOARD_MEMBER),
             ],
             approvers=[manager],
-            summary="For seconded council staff in the Harrowfield gateway readers group only.",
-            body="Platforms and formats seen this quarter, and how the youth service's online "
-            "outreach might respond. Trends only.",
+            summary=text["summary"],
+            body=text["body"],
         )
         _released(analyst, caveated, manager)
 
-    picture_title = "Harrowfield threat picture for the programme board"
+    text = PRODUCTS["picture"]
+    picture_title = text["title"]
     first = _existing(unit, picture_title)
     if first is None:
         first = _product(
@@ -534,9 +471,8 @@ def demo_build() -> None:
                 (DisseminationKind.POST, manager_post),
             ],
             approvers=[analyst],
-            summary="An unclassified picture for the whole programme board.",
-            body="The threat level is unchanged. The partnership's priorities remain online "
-            "safety, tension monitoring and support to schools.",
+            summary=text["summary"],
+            body=text["body"],
         )
         _released(manager, first, analyst)
     if _existing(unit, picture_title, version=2) is None:
@@ -548,14 +484,14 @@ def demo_build() -> None:
             title=picture_title,
             marking=Marking.objects.get(code="official"),
             summary=second.summary,
-            body=second.body + " Since the last version, the college has joined the network "
-            "of Prevent leads.",
+            body=f"{second.body} {text['second_version_adds']}",
             recipients=[harrowfield],
             protocol=harrowfield_protocol,
         )
         _released(manager, second, analyst)
 
-    review_title = "Quarterly community tension summary"
+    text = PRODUCTS["review"]
+    review_title = text["title"]
     if _existing(unit, review_title) is None:
         in_review = _product(
             author=analyst,
@@ -570,10 +506,8 @@ def demo_build() -> None:
             approvers=[manager, coordinator],
             contributing=(council,),
             critical_readers=(people.viewer,),
-            summary="Tension indicators for the quarter, with the council's community cohesion "
-            "team.",
-            body="Indicators stayed within their usual range in every ward but one, where a "
-            "planned protest raised them for a week.",
+            summary=text["summary"],
+            body=text["body"],
         )
         _submit(analyst, in_review)
         _approve(in_review, manager)
@@ -581,11 +515,12 @@ def demo_build() -> None:
         services.product_comment(
             actor=people.viewer,
             product=in_review,
-            body="Say which services were told about the protest, so crews know who to ask.",
+            body=text["comment"],
             seen_hash=BriefingProduct.objects.get(pk=in_review.pk).version_hash,
         )
 
-    draft_title = "Prevent briefing for schools and the college"
+    text = PRODUCTS["draft"]
+    draft_title = text["title"]
     if _existing(unit, draft_title) is None:
         _product(
             author=analyst,
@@ -595,10 +530,11 @@ def demo_build() -> None:
             recipients=[harrowfield],
             dissemination=[(DisseminationKind.ROLE, Role.COORDINATOR)],
             approvers=[manager],
-            summary="A draft for designated safeguarding leads: what to look out for online.",
+            summary=text["summary"],
         )
 
-    withdrawn_title = "Event security advice for the summer festival"
+    text = PRODUCTS["withdrawn"]
+    withdrawn_title = text["title"]
     if _existing(unit, withdrawn_title) is None:
         withdrawn = _product(
             author=analyst,
@@ -611,17 +547,18 @@ def demo_build() -> None:
                 (DisseminationKind.POST, manager_post),
             ],
             approvers=[manager],
-            summary="Advice for the organisers' safety advisory group.",
-            body="Crowded places guidance for the festival site.",
+            summary=text["summary"],
+            body=text["body"],
         )
         _released(analyst, withdrawn, manager)
         services.product_withdraw(
             actor=manager,
             product=withdrawn,
-            reason="The festival was cancelled; the advice no longer applies.",
+            reason=text["reason"],
         )
 
-    record_title = "Regional threat assessment (held by the unit)"
+    text = PRODUCTS["record"]
+    record_title = text["title"]
     if _existing(unit, record_title) is None:
         record = _product(
             author=analyst,
@@ -638,19 +575,19 @@ def demo_build() -> None:
             summary="",
             title_releasable_declared=True,
             holder_post=manager_post,
-            how_to_ask="Ask the unit's intelligence manager through the access request below, or "
-            "by secure email. A briefing can be arranged at the unit.",
+            how_to_ask=text["how_to_ask"],
         )
         record = _released(analyst, record, manager)
         facts_forget(people.chief)
         services.access_request_send(
             actor=people.chief,
             product=record,
-            reason="To prepare the chief officers' group for the readiness exercise.",
+            reason=text["access_request"],
             notify=False,
         )
 
-    suspended_title = "Kestlebury local profile summary"
+    text = PRODUCTS["kestlebury"]
+    suspended_title = text["title"]
     if _existing(unit, suspended_title) is None:
         kestlebury_product = _product(
             author=analyst,
@@ -660,8 +597,8 @@ def demo_build() -> None:
             recipients=[kestlebury],
             dissemination=[(DisseminationKind.ROLE, Role.COORDINATOR)],
             approvers=[manager],
-            summary="The year's picture for Kestlebury.",
-            body="Themes this year: online material and tension after national events.",
+            summary=text["summary"],
+            body=text["body"],
         )
         _released(analyst, kestlebury_product, manager)
     if kestlebury_protocol.status == ProtocolStatus.IN_FORCE:
@@ -670,7 +607,7 @@ def demo_build() -> None:
             actor=people.kestlebury_coordinator,
             protocol=kestlebury_protocol,
             to_status=ProtocolStatus.SUSPENDED,
-            reason="Suspended while the parties agree a new data protection impact assessment.",
+            reason=text["suspension"],
         )
     for partnership in Partnership.objects.filter(name__endswith="Prevent Partnership"):
         _information_sources(partnership)
