@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 
 from lde.core.base import BaseModel
+from lde.core.workflow import StatusTransition
 
 
 class AssessmentKind(models.TextChoices):
@@ -103,21 +104,10 @@ class Assessment(BaseModel):
         return f"assessment:{self.pk}"
 
 
-class AssessmentTransition(models.Model):
+class AssessmentTransition(StatusTransition):
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="transitions")
     from_status = models.CharField(max_length=10, choices=AssessmentStatus.choices)
     to_status = models.CharField(max_length=10, choices=AssessmentStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
-    )
-    reason = models.TextField(blank=True)
-    occurred_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["occurred_at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.from_status} → {self.to_status}"
 
 
 class CriterionResponse(models.Model):

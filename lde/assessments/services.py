@@ -44,6 +44,7 @@ from lde.core.access.policy import PermissionDenied403
 from lde.core.audit.chain import audit_record
 from lde.core.audit.models import AuditScope
 from lde.core.files import safe_file_name
+from lde.core.workflow import transition
 from lde.frameworks.models import Criterion, CriterionKind, FrameworkVersion
 from lde.partnerships.models import Partnership
 
@@ -466,22 +467,17 @@ def unconfirmed(assessment: Assessment) -> list[CriterionResponse]:
 def _move(
     actor: User | None, assessment: Assessment, to_status: str, reason: str = ""
 ) -> Assessment:
-    key = (assessment.status, to_status)
-    action = TRANSITIONS.get(key)
-    if action is None:
-        raise ValidationError(
-            {"status": f"An assessment cannot go from {assessment.status} to {to_status}."}
-        )
-    _require(actor, action, assessment)
-    AssessmentTransition.objects.create(
-        assessment=assessment,
-        from_status=assessment.status,
+    transition(
+        obj=assessment,
         to_status=to_status,
+        transitions=TRANSITIONS,
+        history_model=AssessmentTransition,
+        subject_field="assessment",
         actor=actor,
+        error=f"An assessment cannot go from {assessment.status} to {to_status}.",
         reason=reason,
+        guard=lambda action: _require(actor, action, assessment),
     )
-    assessment.status = to_status
-    assessment.save(update_fields=["status", "updated_at"])
     _audit(actor, f"ASSESSMENT_{to_status.upper()}", assessment, status=to_status)
     return assessment
 
