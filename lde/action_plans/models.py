@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 
 from lde.core.base import BaseModel
+from lde.core.workflow import StatusTransition
 
 
 class ActionStatus(models.TextChoices):
@@ -119,23 +120,13 @@ class ProgressUpdate(models.Model):
         return self.text[:40]
 
 
-class ActionTransition(models.Model):
-    """Every status change: from, to, who, why (for cancelling and reopening), when."""
+class ActionTransition(StatusTransition):
+    """Every status change: from, to, who, why (for cancelling and reopening), when, and the
+    progress update that made it, if one did."""
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="transitions")
     from_status = models.CharField(max_length=12, choices=ActionStatus.choices)
     to_status = models.CharField(max_length=12, choices=ActionStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
-    )
-    reason = models.TextField(blank=True)
     progress_update = models.ForeignKey(
         ProgressUpdate, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
-    occurred_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["occurred_at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.from_status} → {self.to_status}"

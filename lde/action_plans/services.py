@@ -31,6 +31,7 @@ from lde.core.access.facts import today
 from lde.core.access.policy import PermissionDenied403
 from lde.core.audit.chain import audit_record
 from lde.core.audit.models import AuditScope
+from lde.core.workflow import transition
 from lde.frameworks.models import Criterion
 from lde.partnerships.models import Membership, PartnerOrganisation
 from lde.partnerships.reach import READER_ROLES
@@ -269,27 +270,24 @@ def _move(
     reason: str = "",
     progress_update: ProgressUpdate | None = None,
 ) -> ActionTransition:
-    policy_action = TRANSITIONS.get((action.status, to_status))
-    if policy_action is None:
-        raise ValidationError(
-            {
-                "status": f"An action that is {action.get_status_display().lower()} cannot "
-                f"become {ActionStatus(to_status).label.lower()}."
-            }
-        )
-    _require(actor, policy_action, action)
-    transition = ActionTransition.objects.create(
-        action=action,
-        from_status=action.status,
+    policy_action, row = transition(
+        obj=action,
         to_status=to_status,
+        transitions=TRANSITIONS,
+        history_model=ActionTransition,
+        subject_field="action",
         actor=actor,
+        # Worked out only on refusal: a status outside ActionStatus has no label.
+        error=lambda: (
+            f"An action that is {action.get_status_display().lower()} cannot become "
+            f"{ActionStatus(to_status).label.lower()}."
+        ),
         reason=reason,
-        progress_update=progress_update,
+        guard=lambda needed: _require(actor, needed, action),
+        history={"progress_update": progress_update},
     )
-    action.status = to_status
-    action.save(update_fields=["status", "updated_at"])
     _audit(actor, VERBS[policy_action][to_status], action, status=to_status)
-    return transition
+    return row
 
 
 @transaction.atomic
