@@ -204,8 +204,12 @@ def test_self_clearance_is_refused_with_a_page_saying_who_can(client: Client, wo
             "expires_on": str(world["today"] + timedelta(days=30)),
         },
     )
-    # The form never offers the contact themselves; a forged choice is refused as invalid.
-    assert response.status_code in (200, 400)
+    # The form never offers the contact themselves; a request naming them anyway gets the 403
+    # page saying who can.
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "You cannot record your own clearance." in page
+    assert "A person&#x27;s own organisation sponsors their clearances and caveats" in page
     assert not Clearance.objects.exists()
     from lde.core.access.policy import PermissionDenied403
 
@@ -422,3 +426,16 @@ def test_community_reviewers_get_no_names_of_contributors_signers_or_actors(
     }
     assert all(s["signed_by_name"] is None for s in body["sign_offs"])
     assert world["coordinator"].full_name not in str(body)
+
+
+def test_self_holding_through_the_page_is_refused_with_a_page_saying_who_can(
+    client: Client, world: dict
+) -> None:
+    sign_in(client, world["coordinator"])
+    url = f"/partnerships/{world['harrowfield'].pk}/posts/{world['council_post'].pk}/holder/"
+    response = client.post(url, {"holder": world["coordinator"].pk, "on": str(world["today"])})
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "You cannot make yourself the holder of a post." in page
+    assert "Another coordinator who works for the organisation" in page
+    assert _holders(world["council_post"]) == []
