@@ -173,14 +173,6 @@ def clearances_revocable(*, user: RequestUser, organisation: Organisation) -> se
     )
 
 
-def clearance_expiring(
-    *, clearances: QuerySet[Clearance], day: date, within_days: int = 90
-) -> QuerySet[Clearance]:
-    return clearances.filter(
-        revoked_on__isnull=True, expires_on__gte=day, expires_on__lte=day + timedelta(within_days)
-    )
-
-
 def caveat_grant_list(
     *, user: RequestUser, organisation: Organisation | None = None
 ) -> QuerySet[CaveatGrant]:

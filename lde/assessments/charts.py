@@ -24,9 +24,7 @@ from django.utils.safestring import SafeString, mark_safe
 BLACK = "#0b0c0c"
 DARK_GREY = "#505a5f"
 MID_GREY = "#b1b4b6"
-LIGHT_GREY = "#f3f2f1"
 BLUE = "#1d70b8"
-WHITE = "#ffffff"
 LINE_COLOURS = (BLUE, "#00703c", "#4c2c92", "#d4351c", "#f47738", "#28a197", "#d53880", "#003078")
 DASHES = ("", "8 4", "2 3", "10 3 2 3")
 # The overall line alone has squares, so that it is told apart by shape as well as weight.

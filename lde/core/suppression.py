@@ -21,8 +21,6 @@ from dataclasses import dataclass
 
 MIN_PARTNERSHIPS = 5
 MIN_COUNT = 10
-FEWER_THAN_PARTNERSHIPS = f"fewer than {MIN_PARTNERSHIPS} partnerships"
-FEWER_THAN_COUNT = f"fewer than {MIN_COUNT}"
 
 Counts = Mapping[str, int]
 

@@ -162,13 +162,6 @@ def product_list(*, user: RequestUser, status: str = "") -> QuerySet[BriefingPro
     return products.order_by(F("released_at").desc(nulls_first=True), "-created_at", "-pk")
 
 
-def product_count(*, user: RequestUser, status: str = "") -> int:
-    products = product_policy.visible_to(user, "view")
-    if status:
-        products = products.filter(status=status)
-    return products.count()
-
-
 def _product_queryset() -> QuerySet[BriefingProduct]:
     return BriefingProduct.objects.select_related(
         "producing_organisation",

@@ -70,8 +70,6 @@ class UserFacts:
         return frozenset(found)
 
 
-ANONYMOUS = UserFacts(user_id=None, today=date.min)
-
 _CACHE_ATTRIBUTE = "_lde_user_facts"
 
 
