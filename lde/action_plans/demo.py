@@ -24,7 +24,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 
+import yaml
 from django.db import transaction
 from django.utils import timezone
 
@@ -39,22 +41,11 @@ from lde.core.access.facts import today
 from lde.frameworks.models import Criterion
 from lde.partnerships.models import Membership, PartnerOrganisation, Partnership, Role
 
-# How each theme's actions set out to close the gap. The title is the criterion as a goal.
-THEME_PLANS: dict[str, str] = {
-    "leadership": "The programme board names a lead for each partner and agrees, at its next "
-    "meeting, what will be different in a year and how the board will know.",
-    "intelligence": "Partners agree, in writing, the routine that makes this happen, test it "
-    "once, and report the result to the board. Nothing about individuals is shared or recorded "
-    "here.",
-    "delivery": "The delivery group adds this to the joint plan with an owner, a budget line "
-    "and a date, and reports progress to the board each quarter.",
-    "communities": "The coordinator takes this to the community reference group, agrees what "
-    "partners and community groups will each do, and publishes a short note of what was agreed.",
-    "accountability": "The board agrees what it will publish and when, and offers overview and "
-    "scrutiny a session on it before the end of the year.",
-    "skills": "Partners agree who needs the session, book it, and count who attended; the board "
-    "sees the figures at its next meeting.",
-}
+# How each theme's actions set out to close the gap (the title is the criterion as a goal): the
+# demo's words, in data/demo.yaml, apart from which actions are raised.
+THEME_PLANS: dict[str, str] = yaml.safe_load(
+    (Path(__file__).parent / "data" / "demo.yaml").read_text(encoding="utf-8")
+)["theme_plans"]
 FALLBACK_PLAN = THEME_PLANS["delivery"]
 # Words that keep their capital letter inside a sentence.
 PROPER = ("Prevent", "BCU")

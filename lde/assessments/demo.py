@@ -28,7 +28,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import pairwise
+from pathlib import Path
+from typing import Any
 
+import yaml
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
@@ -80,270 +83,27 @@ def inspection_title(year: int) -> str:
     return f"Inspection against the desirable characteristics {period_label(year)}"
 
 
-# What happened in each theme, year by year: neutral facts that fit any rating ({place}, {area}
-# and {partner} are the partnership's own). Cycles 0-2 are the published years; 3 is the draft.
-THEME_STORY: dict[str, tuple[str, str, str, str]] = {
-    "leadership": (
-        "The programme board met four times this year and reviewed the {place} narrative once.",
-        "The board held a workshop on the narrative with partners and the community reference "
-        "group in the autumn.",
-        "Chief officers of the council and the police attended every board meeting this year.",
-        "The board plans a workshop in the spring to refresh the narrative after a year of "
-        "changes in {area}.",
-    ),
-    "intelligence": (
-        "Partners met twice this year to pool what they knew about local risks.",
-        "The police briefed the board twice on local vulnerability, in general terms.",
-        "The joint picture of local risk was refreshed in the autumn.",
-        "The joint picture of local risk is due for its yearly refresh in the new year.",
-    ),
-    "delivery": (
-        "Eleven Prevent projects ran this year across the partnership.",
-        "The council and the police agreed this year's plan in May.",
-        "Projects in {area} were recommissioned after an open round in the summer.",
-        "This year's joint plan was agreed in May; two projects were recommissioned.",
-    ),
-    "communities": (
-        "The partnership's annual community event was held in {area} in June.",
-        "{partner} ran sessions with young people in {area} through the winter.",
-        "The community reference group met six times this year.",
-        "The reference group's membership is being refreshed, as agreed when it was set up.",
-    ),
-    "accountability": (
-        "Prevent was reported to the board at the end of the year.",
-        "Overview and scrutiny looked at Prevent for the first time in March.",
-        "The board published its summary for residents in July.",
-        "This year's summary for residents is being drafted with the reference group.",
-    ),
-    "skills": (
-        "Nine awareness sessions were run for staff this year.",
-        "Joint sessions for neighbourhood officers and council staff started in September.",
-        "Awareness sessions reached staff of every partner organisation this year.",
-        "This year's training programme is booked; {partner} hosts two of the sessions.",
-    ),
-}
-
-# Why a criterion's rating rose: the first time, and (for the few that rise twice) the second.
-RISE_REASONS: dict[str, tuple[str, str]] = {
-    "leadership-local-narrative": (
-        "the narrative was rewritten with partners and community representatives and agreed by "
-        "the board",
-        "the narrative is now reviewed every year and its public summary is on the council's "
-        "website",
-    ),
-    "leadership-strategic-ownership": (
-        "the chief executive and the BCU commander now co-chair the programme board",
-        "chief officers hold each other to account for Prevent at every board meeting",
-    ),
-    "leadership-relationships-levels": (
-        "neighbourhood managers and police inspectors now meet monthly and Prevent is a "
-        "standing item",
-        "the same pattern of meetings now runs at strategic, tactical and delivery level",
-    ),
-    "leadership-staff-continuity": (
-        "each partner named a deputy for its Prevent lead and wrote down its hand-over steps",
-        "hand-over notes were used when two leads moved on, and nothing was lost",
-    ),
-    "leadership-councillors": (
-        "all councillors were briefed and the portfolio holder reports on Prevent to full council",
-        "ward councillors now speak about Prevent at their own community meetings",
-    ),
-    "leadership-respected-community-figures": (
-        "three community leaders joined the reference group and helped shape the plan",
-        "community leaders co-chaired the spring conference and fed back on the plan",
-    ),
-    "intelligence-shared-understanding": (
-        "partners agreed a joint picture of local risk, in general terms, for the first time",
-        "the joint picture is refreshed every year and after significant events",
-    ),
-    "intelligence-sharing-protocol": (
-        "the information sharing protocol was signed by every partner",
-        "the protocol was reviewed after a year and its gateway tested in an exercise",
-    ),
-    "intelligence-strategic-briefing": (
-        "the police now brief chief executives and the board twice a year",
-        "briefings now reach the leaders of every partner organisation",
-    ),
-    "intelligence-joint-analysis": (
-        "a shared analyst post was funded by the council and the police",
-        "the analyst's quarterly products are now used to set the board's priorities",
-    ),
-    "intelligence-frontline-flows": (
-        "front-line staff have one route for passing on concerns, covered in every induction",
-        "staff now hear back, in general terms, how the information they passed on was used",
-    ),
-    "intelligence-community-trust": (
-        "the reference group was told how partners share information and asked for its view",
-        "a plain-language note on information sharing was published with the reference group",
-    ),
-    "intelligence-vetting-by-role": (
-        "vetting levels were set for each key role, and no higher than the role needs",
-        "vetting is now checked every quarter against the roles people hold",
-    ),
-    "intelligence-consequence-management": (
-        "a consequence management plan was written and agreed with the police",
-        "the plan was tested in a table-top exercise and updated afterwards",
-    ),
-    "delivery-programme-board": (
-        "the programme board now commissions projects and reviews their performance",
-        "the board reviews every project against the narrative once a year",
-    ),
-    "delivery-mainstreamed": (
-        "Prevent is now written into the community safety plan and the youth strategy",
-        "partners' own service plans now name their part in Prevent",
-    ),
-    "delivery-joint-plan": (
-        "the joint delivery plan is costed and both the council and the police fund it",
-        "the plan is now sized to local risk and reviewed with the police every six months",
-    ),
-    "delivery-wider-partners": (
-        "health, probation and the fire service now attend the delivery group",
-        "every partner named in the plan now leads at least one action",
-    ),
-    "delivery-neighbourhood": (
-        "neighbourhood teams now plan their Prevent work together each quarter",
-        "joint neighbourhood plans now cover every area of the partnership",
-    ),
-    "delivery-commissioning": (
-        "projects are now commissioned through an open round with published criteria",
-        "unsuccessful bidders now get feedback and the criteria are reviewed each year",
-    ),
-    "delivery-devolved-budgets": (
-        "neighbourhood teams were given small budgets to spend on local activity",
-        "the small budgets now come with a one-page record of what each was spent on",
-    ),
-    "delivery-cross-boundary": (
-        "a shared training post was agreed with the neighbouring partnership",
-        "partners now swap learning with two neighbouring partnerships every quarter",
-    ),
-    "communities-key-relationships": (
-        "partners keep one shared list of the community organisations they work with, by role",
-        "the list is reviewed every six months and gaps are followed up",
-    ),
-    "communities-own-work": (
-        "partners mapped what community groups already do and signposted to it",
-        "two community-led projects were funded after the mapping",
-    ),
-    "communities-testing-approach": (
-        "a community reference group was set up and tests the plan before the board agrees it",
-        "the reference group's advice is now recorded in the board's minutes with the answer",
-    ),
-    "communities-global-links": (
-        "partners now meet community organisations quickly after significant events elsewhere",
-        "a short agreed routine for responding to events elsewhere was tested this year",
-    ),
-    "communities-language": (
-        "the words used about Prevent were agreed with the reference group",
-        "staff training now covers the agreed language",
-    ),
-    "communities-communications-strategy": (
-        "a joint communications plan was agreed by the council and the police",
-        "the plan was tested with the reference group and covers the local media",
-    ),
-    "communities-reach": (
-        "youth services and the college now run joint sessions",
-        "sessions now run at times and places that suit people who seldom take part",
-    ),
-    "communities-schools-youth": (
-        "every secondary school and the college now has a named Prevent lead",
-        "youth services and schools now plan their sessions together each term",
-    ),
-    "accountability-transparency": (
-        "the board publishes a yearly summary for residents of what was funded and why",
-        "the summary now says what each project achieved, not only what it cost",
-    ),
-    "accountability-governance-scrutiny": (
-        "overview and scrutiny now review Prevent every year",
-        "scrutiny's recommendations are tracked by the board until they are done",
-    ),
-    "accountability-police-governance": (
-        "the police and crime commissioner's office now receives the board's yearly report",
-        "the commissioner's office asked questions on Prevent at a public meeting",
-    ),
-    "accountability-project-performance": (
-        "every project now reports against milestones each quarter",
-        "projects that missed their milestones were given a plan or were not recommissioned",
-    ),
-    "accountability-outcomes-value-for-money": (
-        "two projects were evaluated for their outcomes this year",
-        "evaluation findings were used to decide which projects to fund again",
-    ),
-    "accountability-funding-alignment": (
-        "all Prevent funding sources are now shown in one budget against the narrative",
-        "Prevent funding is now part of each partner's medium-term financial plan",
-    ),
-    "accountability-safeguards": (
-        "safeguards for work that touches individuals were written down and agreed",
-        "the safeguards were reviewed by the reference group and by scrutiny",
-    ),
-    "skills-frontline-awareness": (
-        "awareness sessions now run for every partner's front-line staff",
-        "refresher sessions run every year and attendance is reported to the board",
-    ),
-    "skills-joint-training": (
-        "joint training for neighbourhood officers and partner staff ran all year",
-        "joint training is now a standing programme with its own budget",
-    ),
-    "skills-shared-briefing-material": (
-        "partners now use one agreed set of briefing slides",
-        "the slides are reviewed every year with the reference group",
-    ),
-    "skills-resilience": (
-        "more staff can deliver awareness sessions, so it no longer rests on one person",
-        "every partner now has two people who can speak for it on Prevent",
-    ),
-    "skills-specialist-capacity": (
-        "specialist support is now available by agreement with the regional team",
-        "the partnership has its own trained specialist for the first time",
-    ),
-    "skills-knowledge-and-learning": (
-        "partners visited a more experienced partnership and brought back two practices",
-        "a yearly learning session now reviews what has worked locally and elsewhere",
-    ),
-}
-
-# The first cycle: how things stood, by level (one is picked for each criterion).
-FIRST_LOOK: dict[int, tuple[str, str]] = {
-    1: (
-        "Nothing is agreed yet; a first step is in next year's delivery plan.",
-        "Left to individual goodwill; no partner owns this yet.",
-    ),
-    2: (
-        "Some partners do this, but not under any agreed arrangement.",
-        "Started this year and still depends on a few people.",
-    ),
-    3: (
-        "Routine for the key partners, under arrangements the board agreed.",
-        "All key partners do this, with a named owner in the delivery plan.",
-    ),
-    4: (
-        "Part of mainstream business and reviewed against the narrative every year.",
-        "Well established, and reviewed this year with evidence of what it changed.",
-    ),
-}
-
-FLAT_REASONS = (
-    "the arrangements are unchanged and still work, but there is no new evidence of impact",
-    "the planned improvement slipped to next year, so the rating stays where it was",
-    "the board judged the position much as last year",
+# The demo's words (lde/assessments/data/demo.yaml), kept apart from who rates what and when.
+TEXT: dict[str, Any] = yaml.safe_load(
+    (Path(__file__).parent / "data" / "demo.yaml").read_text(encoding="utf-8")
 )
 
-# Why the board settled on its consensus, by the level it agreed (one is picked per criterion).
+THEME_STORY: dict[str, tuple[str, ...]] = {
+    theme: tuple(story) for theme, story in TEXT["theme_story"].items()
+}
+
+RISE_REASONS: dict[str, tuple[str, ...]] = {
+    criterion: tuple(reasons) for criterion, reasons in TEXT["rise_reasons"].items()
+}
+
+FIRST_LOOK: dict[int, tuple[str, ...]] = {
+    level: tuple(said) for level, said in TEXT["first_look"].items()
+}
+
+FLAT_REASONS: tuple[str, ...] = tuple(TEXT["flat_reasons"])
+
 CONSENSUS_REASONS: dict[int, tuple[str, ...]] = {
-    1: ("the higher ratings counted plans that have not started, which the rubric does not allow",),
-    2: (
-        "the higher rating counted plans that have not started, which the rubric does not allow",
-        "the lower rating counted one partner that had not yet signed up, which has since signed",
-    ),
-    3: (
-        "the evidence shows the practice is routine for all key partners, though not yet "
-        "evaluated, which is what this level describes",
-        "the lower rating counted one partner that had not yet signed up, which has since signed",
-    ),
-    4: (
-        "the evaluation the rubric asks for reported this year, which the lower rating had not "
-        "yet seen",
-    ),
+    level: tuple(reasons) for level, reasons in TEXT["consensus_reasons"].items()
 }
 
 # Which criteria several people rate independently before the consensus, cycle by cycle.
@@ -532,84 +292,20 @@ PROFILES: tuple[Profile, ...] = (
     ),
 )
 
-# Where Kestlebury's peer reviewer and Harrowfield do not agree, and what was decided: criterion,
-# the review's change to the self rating, which rating stands ("review" or "self"), and why.
-PEER_DIFFERENCES: tuple[tuple[str, int, str, str], ...] = (
-    (
-        "leadership-local-narrative",
-        -1,
-        "review",
-        "the public summary of the narrative went online after the end of the period, so it "
-        "cannot count for this year",
-    ),
-    (
-        "intelligence-joint-analysis",
-        -1,
-        "self",
-        "the joint analyst started in January and the reviewer had not seen the two products "
-        "issued since; both were shown at the moderation meeting",
-    ),
-    (
-        "delivery-devolved-budgets",
-        +1,
-        "review",
-        "the reviewer found ward budgets in use by all four neighbourhood teams, which the "
-        "self-assessment under-counted",
-    ),
-    (
-        "communities-reach",
-        -1,
-        "review",
-        "sessions reached young people well but there is little sign yet of reaching other "
-        "seldom-heard groups",
-    ),
-    (
-        "accountability-outcomes-value-for-money",
-        -1,
-        "review",
-        "projects report outputs, but only one has been evaluated for its outcomes",
-    ),
-    (
-        "skills-resilience",
-        +1,
-        "self",
-        "the newly trained staff have delivered sessions for under a year; the partnership "
-        "wants a full year's evidence before claiming the higher level",
-    ),
+PEER_DIFFERENCES: tuple[tuple[str, int, str, str], ...] = tuple(
+    (criterion, change, stands, why) for criterion, change, stands, why in TEXT["peer_differences"]
 )
 
-FACTUAL_ACCURACY = (
-    "The summary says the programme board met four times in {period}; it met five times. The "
-    "minutes of the extra meeting in February are attached to the programme board criterion.",
-    "The youth trust's schools project did not end in March: the board extended it to September "
-    "and the extension is recorded in the minutes of the March meeting.",
+FACTUAL_ACCURACY: tuple[str, ...] = tuple(TEXT["factual_accuracy"])
+
+RETURN_REASON: str = TEXT["return_reason"]
+
+INSPECTION_DIFFERENCES: tuple[tuple[str, int, str, str], ...] = tuple(
+    (criterion, change, stands, why)
+    for criterion, change, stands, why in TEXT["inspection_differences"]
 )
 
-RETURN_REASON = (
-    "The Community Health Trust had not signed off its part. Returned to draft so that it can "
-    "check the health criteria before the board signs off."
-)
-
-INSPECTION_DIFFERENCES: tuple[tuple[str, int, str, str], ...] = (
-    (
-        "monitoring-arrangements",
-        -1,
-        "review",
-        "monitoring covers what projects did but not yet what they achieved",
-    ),
-    (
-        "participant-views",
-        +1,
-        "review",
-        "the inspectors saw feedback gathered at every project session this year, which the "
-        "self-assessment did not mention",
-    ),
-)
-
-INSPECTION_FACTUAL_ACCURACY = (
-    "The draft says the community consultative group has not met since the spring; it met in "
-    "September and its notes are attached to the community views criterion."
-)
+INSPECTION_FACTUAL_ACCURACY: str = TEXT["inspection_factual_accuracy"]
 
 
 def summary_pdf(lines: Iterable[str]) -> bytes:
