@@ -6,6 +6,9 @@ BIN := $(VENV)/bin
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 STAMP := $(VENV)/.installed
 CSS := lde/static/css/application.css
+# The suites other than the browser journeys run in one pytest-xdist process per core, each test
+# module whole on one process (its module-scoped fixtures built once). PARALLEL= runs serially.
+PARALLEL ?= -n auto --dist loadscope
 
 .PHONY: demo test install system assets check test-sqlite test-postgres test-browser serve clean bench
 
@@ -18,8 +21,8 @@ demo: install assets
 ## make test: everything CI runs
 test: system install assets
 	scripts/check
-	$(BIN)/pytest -m "not browser"
-	scripts/with-postgres $(BIN)/pytest -m "not browser"
+	$(BIN)/pytest -m "not browser" $(PARALLEL)
+	scripts/with-postgres $(BIN)/pytest -m "not browser" $(PARALLEL)
 	$(BIN)/pytest -m browser
 
 system:
@@ -45,10 +48,10 @@ check: install
 	scripts/check
 
 test-sqlite: install assets
-	$(BIN)/pytest -m "not browser"
+	$(BIN)/pytest -m "not browser" $(PARALLEL)
 
 test-postgres: install assets
-	scripts/with-postgres $(BIN)/pytest -m "not browser"
+	scripts/with-postgres $(BIN)/pytest -m "not browser" $(PARALLEL)
 
 test-browser: install assets
 	$(BIN)/pytest -m browser

@@ -42,6 +42,9 @@ def test_32_random_bytes_in_url_safe_base64_or_hex_are_fit() -> None:
         ),
         ("x" * 64, "LDE_AUDIT_KEY is not random enough: " + HOW_TO),
     ],
+    # Named, not shown: a random value in a test's id differs between the parallel test
+    # processes, which must all collect the same tests.
+    ids=["unset", "blank", "local-default", "31-bytes", "passphrase", "not-random"],
 )
 def test_unfit_keys_are_refused_with_the_setting_named(value: str, problem: str) -> None:
     assert key_problem("LDE_AUDIT_KEY", value) == problem

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterator
 from datetime import timedelta
 from html import unescape
 from typing import Any
@@ -25,7 +26,7 @@ from lde.core.audit.chain import audit_verify
 from lde.frameworks import demo as frameworks_demo
 from lde.partnerships import demo as partnerships_demo
 from lde.partnerships.models import Membership, Partnership, Role
-from tests.conftest import sign_in
+from tests.conftest import kept_for_the_module, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +36,21 @@ def build() -> None:
     frameworks_demo.demo_build()
     assessments_demo.demo_build()
     action_plans_demo.demo_build()
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """The demo, built once for the module and rolled back at its end; each test's own writes
+    are rolled back after it."""
+    with kept_for_the_module(django_db_blocker):
+        build()
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _clean_private_dirs() -> Iterator[None]:
+    """Replaces tests/conftest.py's: the demo's evidence files stay until the module ends."""
+    yield
 
 
 def counts() -> dict[str, int]:
@@ -52,8 +68,7 @@ def links(response: Any, pattern: str) -> list[str]:
     return re.findall(rf'href="({pattern})"', response.content.decode())
 
 
-def test_the_demo_loads_twice_without_duplicates_with_every_state() -> None:
-    build()
+def test_the_demo_loads_twice_without_duplicates_with_every_state(demo: None) -> None:
     first = counts()
     action_plans_demo.demo_build()
     assert counts() == first
@@ -86,8 +101,9 @@ def test_the_demo_loads_twice_without_duplicates_with_every_state() -> None:
     assert audit_verify().problems == []
 
 
-def test_an_actions_after_is_the_rating_the_gap_analysis_counts_in_a_moderated_cycle() -> None:
-    build()
+def test_an_actions_after_is_the_rating_the_gap_analysis_counts_in_a_moderated_cycle(
+    demo: None,
+) -> None:
     partnership = Partnership.objects.get(name="Harrowfield Prevent Partnership")
     moderated = (
         Assessment.objects.filter(
@@ -155,8 +171,9 @@ def test_an_actions_after_is_the_rating_the_gap_analysis_counts_in_a_moderated_c
     ) == sorted((i, gaps[i].rating, True) for i in overruled)
 
 
-def test_a_coordinator_finds_the_plan_and_its_before_and_after_from_the_home_page() -> None:
-    build()
+def test_a_coordinator_finds_the_plan_and_its_before_and_after_from_the_home_page(
+    demo: None,
+) -> None:
     partnership = Partnership.objects.get(name="Harrowfield Prevent Partnership")
     coordinator = Membership.objects.filter(partnership=partnership, role=Role.COORDINATOR).first()
     assert coordinator is not None

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.db.models import Count
@@ -31,6 +33,7 @@ from lde.core.audit.chain import audit_verify
 from lde.frameworks import demo as frameworks_demo
 from lde.partnerships import demo as partnerships_demo
 from lde.partnerships.models import Assignment, AssignmentKind, Partnership
+from tests.conftest import kept_for_the_module
 
 pytestmark = pytest.mark.django_db
 
@@ -57,8 +60,22 @@ def counts() -> dict[str, int]:
     return {model.__name__: model._default_manager.count() for model in MODELS}
 
 
-def test_running_it_twice_makes_no_duplicates_and_every_state_is_present() -> None:
-    build()
+@pytest.fixture(scope="module")
+def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """The demo, built once for the module and rolled back at its end; each test's own writes
+    are rolled back after it."""
+    with kept_for_the_module(django_db_blocker):
+        build()
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _clean_private_dirs() -> Iterator[None]:
+    """Replaces tests/conftest.py's: the demo's evidence files stay until the module ends."""
+    yield
+
+
+def test_running_it_twice_makes_no_duplicates_and_every_state_is_present(demo: None) -> None:
     first = counts()
     build()
     assert counts() == first
@@ -70,8 +87,7 @@ def test_running_it_twice_makes_no_duplicates_and_every_state_is_present() -> No
     assert audit_verify().problems == []
 
 
-def test_each_partnership_has_three_published_cycles_and_a_current_draft() -> None:
-    build()
+def test_each_partnership_has_three_published_cycles_and_a_current_draft(demo: None) -> None:
     year = assessments_demo.financial_year(today())
     for partnership in Partnership.objects.all():
         cycles = list(
@@ -107,8 +123,7 @@ def test_each_partnership_has_three_published_cycles_and_a_current_draft() -> No
             assert cycle.contributions.exclude(organisation=None).exists()
 
 
-def test_the_trend_mostly_rises_with_some_flat_and_some_falling() -> None:
-    build()
+def test_the_trend_mostly_rises_with_some_flat_and_some_falling(demo: None) -> None:
     for partnership in Partnership.objects.all():
         first, middle, last = (
             dict(cycle.responses.values_list("criterion__identifier", "rating"))
@@ -128,8 +143,7 @@ def test_the_trend_mostly_rises_with_some_flat_and_some_falling() -> None:
         assert 1 <= len(fell) <= 2, partnership
 
 
-def test_harrowfield_was_moderated_against_kestleburys_peer_review() -> None:
-    build()
+def test_harrowfield_was_moderated_against_kestleburys_peer_review(demo: None) -> None:
     review = Assessment.objects.get(kind=AssessmentKind.PEER_REVIEW)
     reviewed = review.reviews
     assert reviewed is not None
@@ -162,8 +176,7 @@ def test_harrowfield_was_moderated_against_kestleburys_peer_review() -> None:
     assert all(a.published_without_review and a.board_signed_off_at for a in others)
 
 
-def test_several_raters_differ_and_the_consensus_says_why() -> None:
-    build()
+def test_several_raters_differ_and_the_consensus_says_why(demo: None) -> None:
     spread = (
         CriterionResponse.objects.annotate(raters=Count("rater_ratings"))
         .filter(raters__gte=2)
@@ -172,8 +185,7 @@ def test_several_raters_differ_and_the_consensus_says_why() -> None:
     assert spread.count() >= 9
 
 
-def test_all_text_is_fictional_and_links_go_to_example_org() -> None:
-    build()
+def test_all_text_is_fictional_and_links_go_to_example_org(demo: None) -> None:
     urls = Evidence.objects.filter(kind=EvidenceKind.LINK).values_list("url", flat=True)
     assert urls and all(u.startswith("https://example.org/") for u in urls)
     emails = re.compile(r"[\w.]+@[\w.]+")

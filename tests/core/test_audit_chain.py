@@ -129,7 +129,8 @@ def test_lde_audit_verify_exits_non_zero_on_tampering(capsys: pytest.CaptureFixt
         call_command("audit", "verify")
 
 
-@pytest.mark.django_db(transaction=True)
+# Serialized: what the migrations wrote is kept, and put back after it (see tests/conftest.py).
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_writers_never_fork_the_chain() -> None:
     """Eight threads, each with its own connection, append at once; the chain stays linear."""
     if connection.vendor == "sqlite" and connection.settings_dict["NAME"].startswith(

@@ -35,6 +35,14 @@ def _children(pid: int) -> list[int]:
     return [int(p) for p in path.read_text().split()] if path.exists() else []
 
 
+def _catches(pid: int, signum: int) -> bool:
+    """Whether the process has its own handler for the signal yet (SigCgt in /proc)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("SigCgt:"):
+            return bool(int(line.split()[1], 16) >> (signum - 1) & 1)
+    return False
+
+
 def _wait_for(condition: Any, timeout: float = 10.0) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
@@ -73,6 +81,10 @@ def test_stopping_the_supervisor_stops_every_child(stop_signal: signal.Signals) 
         master, other = _children(supervisor.pid)
         _wait_for(lambda: len(_children(master)) == 1)
         (worker,) = _children(master)
+        # Both install their handlers after starting their children: on a busy machine (the
+        # suite runs in parallel processes) a signal sent before that would simply kill them.
+        _wait_for(lambda: all(_catches(supervisor.pid, s) for s in serve.STOP_SIGNALS))
+        _wait_for(lambda: _catches(master, signal.SIGTERM))
         # When it is stopped
         supervisor.send_signal(stop_signal)
         # Then it exits with the master's code, and nothing it started is left running

@@ -4,6 +4,7 @@ that changes nothing."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -25,15 +26,25 @@ from lde.sharing.models import (
     ProtocolStatus,
 )
 from lde.sharing.policies import product_policy, protocol_policy
-from tests.conftest import sign_in
+from tests.conftest import kept_for_the_module, sign_in
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def demo() -> None:
-    foundation_demo()
-    demo_build()
+@pytest.fixture(scope="module")
+def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """The demo, built once for the module and rolled back at its end; each test's own writes
+    are rolled back after it."""
+    with kept_for_the_module(django_db_blocker):
+        foundation_demo()
+        demo_build()
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _clean_private_dirs() -> Iterator[None]:
+    """Replaces tests/conftest.py's: the demo's attachments stay until the module ends."""
+    yield
 
 
 def _titles(email: str) -> set[str]:
