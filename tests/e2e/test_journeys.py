@@ -282,7 +282,7 @@ def test_coordinator_invites_a_member_and_changes_a_post_holder(
     assert rows[f"{post} Strategic"][2] == f"Daniel Hughes since {date_format(today(), 'j M Y')}"
 
 
-# --- Journey 3: a security contact records a clearance ---------------------------------------
+# --- Journey 3: a security contact records a clearance, then revokes it ----------------------
 
 
 def test_security_contact_records_a_clearance(page: Page, demo: DemoResult) -> None:
@@ -320,9 +320,30 @@ def test_security_contact_records_a_clearance(page: Page, demo: DemoResult) -> N
     # Then the clearance shows in the organisation's table as valid
     assert page.get_by_role("heading", level=1).inner_text() == "Clearances and caveats"
     assert success_banners(page) == ["Clearance recorded for Daniel Hughes."]
-    assert ["Daniel Hughes", "Security check (SC)", long_date(expires), "Valid"] in table_rows(
-        page, "Clearances"
-    )
+    revoke = "Revoke\n Daniel Hughes's clearance"
+    assert [
+        "Daniel Hughes",
+        "Security check (SC)",
+        long_date(expires),
+        "Valid",
+        revoke,
+    ] in table_rows(page, "Clearances")
+
+    # When they revoke it, from its row, after reading what that does
+    row = page.get_by_role("row").filter(has_text="Security check (SC)")
+    go(page, row.get_by_role("link", name="Revoke Daniel Hughes's clearance"))
+    assert page.get_by_role("heading", level=1).inner_text() == "Revoke Daniel Hughes's clearance"
+    go(page, page.get_by_role("button", name="Revoke clearance"))
+
+    # Then it shows as revoked, and offers no second revocation
+    assert success_banners(page) == ["Clearance revoked for Daniel Hughes."]
+    assert [
+        "Daniel Hughes",
+        "Security check (SC)",
+        long_date(expires),
+        "Revoked",
+        "",
+    ] in table_rows(page, "Clearances")
 
 
 # --- Journey 4: an API token from the profile page works on the API --------------------------
