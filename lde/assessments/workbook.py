@@ -466,9 +466,7 @@ def _levels_sheet(book: Workbook, scales: list[RatingScale]) -> dict[tuple[int, 
     sheet = book.create_sheet(LEVELS_SHEET)
     ranges: dict[tuple[int, str], str] = {}
     for index, scale in enumerate(scales):
-        levels = [
-            level_label(level) for level in sorted(scale.levels.all(), key=lambda v: v.value)
-        ]
+        levels = [level_label(level) for level in sorted(scale.levels.all(), key=lambda v: v.value)]
         for offset, (key, empty) in enumerate((("rating", NOT_RATED), ("target", NO_TARGET))):
             column = 2 * index + offset + 1
             letter = get_column_letter(column)
