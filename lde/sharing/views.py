@@ -51,7 +51,6 @@ from lde.sharing.forms import (
     VersionForm,
 )
 from lde.sharing.models import (
-    READABLE_STATUSES,
     BriefingProduct,
     DisseminationKind,
     PersonKind,
@@ -523,19 +522,7 @@ def product_pdf(request: HttpRequest, product_id: int) -> HttpResponse:
     """The released product as a PDF, with its marking at the top and bottom of every page and
     the reader's name and the time. Audited like any download."""
     product = _product(request, product_id, "download")
-    # A record of material held elsewhere has no content to print: only its title is here. A
-    # version still being worked on is seen by its authors, approvers and critical readers, but
-    # printed only once released.
-    if product.held_elsewhere:
-        raise Http404
-    if product.status not in READABLE_STATUSES:
-        raise PermissionDenied403(
-            "You cannot print a product before it is released.",
-            who_can="Once released, its readers download it as a PDF stamped with its marking.",
-        )
-    actor = _actor(request)
-    data = stamping.product_pdf(product, reader_name=actor.full_name, when=timezone.now())
-    services.product_pdf_record(actor=actor, product=product)
+    data = services.product_pdf_print(actor=_actor(request), product=product)
     return _marked_file(data, product_pdf_name(product), "application/pdf")
 
 

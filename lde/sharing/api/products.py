@@ -50,7 +50,7 @@ from lde.sharing.api.schemas import (
     ProductIn,
     ProductOut,
 )
-from lde.sharing.models import READABLE_STATUSES, Protocol
+from lde.sharing.models import Protocol
 from lde.sharing.policies import protocol_policy
 
 router = Router()
@@ -194,19 +194,7 @@ PDF_DOCUMENT: dict[str, Any] = {
 )
 def product_pdf(request: HttpRequest, product_id: ObjectId) -> HttpResponse:
     product = product_for(request, product_id, "download")
-    # A record of material held elsewhere has no content to print: only its title is here. A
-    # version still being worked on is seen by its authors, approvers and critical readers, but
-    # printed only once released.
-    if product.held_elsewhere:
-        raise Http404
-    if product.status not in READABLE_STATUSES:
-        raise PermissionDenied403(
-            "You cannot print a product before it is released.",
-            who_can="Once released, its readers download it as a PDF stamped with its marking.",
-        )
-    actor = acting_user(request)
-    data = stamping.product_pdf(product, reader_name=actor.full_name, when=timezone.now())
-    services.product_pdf_record(actor=actor, product=product)
+    data = services.product_pdf_print(actor=acting_user(request), product=product)
     return marked_download(data, f"briefing-{product.pk}-v{product.version}.pdf", "application/pdf")
 
 

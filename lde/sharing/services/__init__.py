@@ -46,6 +46,7 @@ from lde.sharing.services.handling import (
     attachment_download_record,
     feedback_send,
     product_acknowledge,
+    product_pdf_print,
     product_pdf_record,
     product_read_record,
 )
@@ -92,6 +93,7 @@ __all__ = [
     "product_comment",
     "product_create",
     "product_new_version",
+    "product_pdf_print",
     "product_pdf_record",
     "product_people_replace",
     "product_person_add",

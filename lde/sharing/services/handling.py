@@ -7,11 +7,15 @@ from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 
 from lde.accounts.models import User
 from lde.core import personal_data
+from lde.core.access.policy import PermissionDenied403
+from lde.sharing import stamping
 from lde.sharing.models import (
+    READABLE_STATUSES,
     AccessRequest,
     AccessRequestStatus,
     Acknowledgement,
@@ -63,6 +67,25 @@ def product_pdf_record(*, actor: User, product: BriefingProduct) -> None:
     audit_product(
         actor, "PRODUCT_PDF_DOWNLOADED", product, detail={"version_hash": product.version_hash}
     )
+
+
+def product_pdf_print(*, actor: User, product: BriefingProduct) -> bytes:
+    """The released product as a PDF stamped with its marking, the reader's name and the time,
+    and the download audited: the one way the page and the API print it.
+
+    A record of material held elsewhere has no content to print (404: only its title is here).
+    A version still being worked on is seen by its authors, approvers and critical readers, but
+    printed only once released (403)."""
+    if product.held_elsewhere:
+        raise Http404
+    if product.status not in READABLE_STATUSES:
+        raise PermissionDenied403(
+            "You cannot print a product before it is released.",
+            who_can="Once released, its readers download it as a PDF stamped with its marking.",
+        )
+    data = stamping.product_pdf(product, reader_name=actor.full_name, when=timezone.now())
+    product_pdf_record(actor=actor, product=product)
+    return data
 
 
 @transaction.atomic
