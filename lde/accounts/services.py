@@ -207,6 +207,16 @@ def post_holder_change(
     (`permissions.md`, "Authority over the facts the rules read")."""
     if actor is not None:
         post_policy.require(actor, "manage", post)
+        # The security contact's post is handed on by its current holder only: a holding ended
+        # today still counts today for reading, but not for naming who comes next.
+        if (
+            post.kind == PostKind.SECURITY_CONTACT
+            and not facts_for(actor).is_site_administrator
+            and not PostHolding.objects.filter(
+                post=post, user=actor, ended_on__isnull=True
+            ).exists()
+        ):
+            raise PermissionDenied403("You no longer hold this post.", who_can=SELF_HOLDING_WHO_CAN)
         if holder is not None and holder.pk == actor.pk:
             raise PermissionDenied403(
                 "You cannot make yourself the holder of a post.",

@@ -705,3 +705,15 @@ def test_every_granting_action_goes_through_for_those_entitled_to_it() -> None:
     finally:
         machine.teardown()
     assert set(SUCCEEDED) == RULES, dict(SUCCEEDED)
+
+
+def test_a_security_contact_who_vacates_the_post_no_longer_names_the_next_holder() -> None:
+    """Found by the machine above: a holding ended today still counts today, but naming who
+    comes next is for the current holder (or a site administrator) alone."""
+    machine = Escalation()
+    try:
+        machine.set_post_holder(actor="h_security_contact", post=2, holder=None, request="")
+        machine.set_post_holder(actor="h_security_contact", post=2, holder=0, request="")
+        assert not PostHolding.objects.filter(post=machine.posts[2], ended_on__isnull=True).exists()
+    finally:
+        machine.teardown()
