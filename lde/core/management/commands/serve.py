@@ -63,7 +63,10 @@ def supervise(commands: Sequence[Sequence[str]], *, env: dict[str, str] | None =
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)
-    return children[0].returncode
+    code = children[0].returncode
+    # Ended by the SIGTERM we sent it (before it had its own handler, on a busy machine): that is
+    # the stop asked for, not a failure.
+    return 0 if code == -signal.SIGTERM else code
 
 
 class Command(BaseCommand):
