@@ -248,6 +248,11 @@ def report_xlsx(report: Report) -> bytes:
         ["Assessment", a.title],
         ["Kind", a.get_kind_display()],
         ["Status", a.get_status_display()],
+        *(
+            [["Board sign-off", selectors.board_sign_off_summary(assessment=a)]]
+            if a.kind == AssessmentKind.SELF
+            else []
+        ),
         ["Framework", f"{a.framework_version.title} {a.framework_version.version}"],
         ["Period", f"{a.period_start:%d %B %Y} to {a.period_end:%d %B %Y}"],
         ["Overall score (%)", _score(overall.score)],

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import connections
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import dateformat, timezone
 
 from lde.accounts.models import RequestUser
 from lde.assessments.models import (
@@ -511,6 +512,34 @@ def sign_off_list(*, assessment: Assessment) -> list[OrganisationSignOff]:
             "organisation__name"
         )
     )
+
+
+def board_sign_off_summary(*, assessment: Assessment) -> str:
+    """The board's sign-off as a reader should understand it. The board signs off only a
+    self-assessment published without review (`services.assessment_publish`); one that was
+    moderated against a peer review or inspection is published from moderation and never needs
+    it, so "Not yet" beside "Published" would read as a step missed."""
+    if assessment.board_signed_off_at is not None:
+        by = assessment.board_signed_off_by.full_name if assessment.board_signed_off_by else ""
+        when = dateformat.format(timezone.localtime(assessment.board_signed_off_at), "j F Y")
+        return f"Signed off by {by} on {when}" if by else f"Signed off on {when}"
+    moderated = assessment.status == AssessmentStatus.MODERATED or (
+        assessment.status == AssessmentStatus.PUBLISHED and not assessment.published_without_review
+    )
+    if assessment.kind != AssessmentKind.SELF or not moderated:
+        return "Not yet"
+    # Only the kind of the review is named: who may read the review itself is the moderation
+    # section's business.
+    review = (
+        assessment.reviewed_by.exclude(status=AssessmentStatus.DRAFT)
+        .order_by("-created_at")
+        .values_list("kind", flat=True)
+        .first()
+    )
+    against = AssessmentKind(review).label.lower() if review else "review"
+    if assessment.status == AssessmentStatus.PUBLISHED:
+        return f"Not needed: published after moderation against the {against}"
+    return f"Not needed: moderated against the {against}, which takes the place of a sign-off"
 
 
 def factual_accuracy_comments(*, assessment: Assessment) -> list[FactualAccuracyComment]:

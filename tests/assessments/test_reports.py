@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from lde.action_plans import services as action_services
-from lde.assessments import services
+from lde.assessments import selectors, services
 from lde.assessments.models import AssessmentStatus
 from lde.partnerships.models import Role
 from tests.assessments.builders import peer_reviewed, rate_all, start
@@ -103,6 +103,7 @@ def test_the_pdf_holds_the_summary_gaps_chart_table_moderation_and_actions(
         "Ownership",
         "2 – Developing",
         "Published without a peer review or inspection",
+        "Board sign-off Signed off by ",
         "No actions have been raised on this assessment.",
         "Actions from earlier cycles",
         "Give the board terms of reference (planned, raised on Self- assessment 2024) Board "
@@ -203,6 +204,9 @@ def test_a_moderated_cycles_report_counts_and_shows_the_agreed_ratings(
         reason="The board met twice, not four times.",
     )
     moderated = services.assessment_moderate(actor=coordinator.user, assessment=own)
+    assert selectors.board_sign_off_summary(assessment=moderated) == (
+        "Not needed: moderated against the peer review, which takes the place of a sign-off"
+    )
     services.assessment_publish(actor=coordinator.user, assessment=moderated)
 
     response = signed_in(coordinator.user).get(reverse("assessments:report-xlsx", args=[own.pk]))
@@ -220,6 +224,14 @@ def test_a_moderated_cycles_report_counts_and_shows_the_agreed_ratings(
     # Ownership at 3 (66.7%) and board at the agreed 2 (33.3%); projects at 3.
     assert themes["1. Leadership"] == 50.0
     assert themes["Overall"] == pytest.approx(round((50 + 200 / 3) / 2, 1))
+    # The board signs off only what is published without review: the report says why it did not.
+    summary = dict(book["Summary"].iter_rows(values_only=True))
+    not_needed = "Not needed: published after moderation against the peer review"
+    assert summary["Board sign-off"] == not_needed
+    pdf = signed_in(coordinator.user).get(reverse("assessments:report-pdf", args=[own.pk]))
+    assert f"Board sign-off {not_needed}" in pdf_text(pdf.content)
+    page = signed_in(coordinator.user).get(reverse("assessments:assessment-detail", args=[own.pk]))
+    assert not_needed in page.content.decode()
     moderation = list(book["Moderation"].iter_rows(min_row=2, values_only=True))
     assert moderation == [
         (

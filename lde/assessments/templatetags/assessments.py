@@ -8,7 +8,7 @@ from typing import Any
 from django import template
 from django.utils.safestring import mark_safe
 
-from lde.assessments.selectors import file_size_label
+from lde.assessments.selectors import board_sign_off_summary, file_size_label
 
 register = template.Library()
 
@@ -18,6 +18,12 @@ STATUS_TAG_COLOURS = {
     "moderated": "govuk-tag--purple",
     "published": "govuk-tag--green",
 }
+
+
+@register.filter
+def board_sign_off(assessment: Any) -> str:
+    """The board's sign-off, or why a moderated self-assessment did not need one."""
+    return board_sign_off_summary(assessment=assessment)
 
 
 @register.filter
