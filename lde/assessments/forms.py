@@ -62,7 +62,10 @@ class AssessmentStartForm(GovukForm):
         queryset=FrameworkVersion.objects.none(),
         empty_label="Choose a framework",
         widget=widgets.Select(),
-        error_messages={"required": "Select the framework to assess against"},
+        error_messages={
+            "required": "Select the framework to assess against",
+            "invalid_choice": "Select one of the frameworks in the list",
+        },
     )
     title = forms.CharField(
         label="Title",

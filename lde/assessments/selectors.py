@@ -547,10 +547,11 @@ def factual_accuracy_comments(*, assessment: Assessment) -> list[FactualAccuracy
 
 
 def framework_versions_to_start(*, user: RequestUser) -> QuerySet[FrameworkVersion]:
-    """The current framework versions an assessment may be started against."""
+    """The current framework versions an assessment may be started against: not the demo's
+    fictional framework, which is there to show versions, not to assess a partnership."""
     return (
         framework_version_policy.visible_to(user, "view")
-        .filter(status=FrameworkStatus.CURRENT)
+        .filter(status=FrameworkStatus.CURRENT, framework__demonstration=False)
         .select_related("framework")
         .order_by("framework__title", "-created_at")
     )

@@ -27,6 +27,9 @@ class WrittenBy(models.TextChoices):
 class Framework(BaseModel):
     identifier = models.SlugField(max_length=60, unique=True)
     title = models.CharField(max_length=200)
+    # The demo's fictional framework, loaded to show versions and their mapping: readable in the
+    # library like any other, but never offered to start a partnership's cycle against.
+    demonstration = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["title"]

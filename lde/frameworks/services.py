@@ -203,6 +203,23 @@ def _framework_load_document(
     return LoadResult(version, created=True)
 
 
+@transaction.atomic
+def framework_demonstration_mark(*, actor: AnyUser | None, framework: Framework) -> Framework:
+    """Mark a framework as demonstration data (the demo's fictional one), so that no
+    partnership starts a real cycle against it. Its files do not say so: the flag belongs to
+    the loading, not to the framework's content, whose hash a loaded version keeps."""
+    if not framework.demonstration:
+        framework.demonstration = True
+        framework.save(update_fields=["demonstration", "updated_at"])
+        audit_record(
+            actor=actor,
+            verb="FRAMEWORK_MARKED_DEMONSTRATION",
+            target=framework,
+            changes={"demonstration": True},
+        )
+    return framework
+
+
 def framework_load_file(*, actor: AnyUser | None, path: Path) -> LoadResult:
     return framework_load(actor=actor, text=path.read_text(encoding="utf-8"), file_name=path.name)
 
