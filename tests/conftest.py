@@ -4,6 +4,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from typing import Any
 
 import pytest
@@ -104,3 +105,13 @@ def sign_in(client: Client, user: Any, *, verified: bool = True) -> Client:
         session["otp_device_id"] = device.persistent_id
         session.save()
     return client
+
+
+def date_input(name: str, value: date | str | tuple[str, str, str]) -> dict[str, str]:
+    """A date as the GOV.UK date input posts it: `<name>-day`, `<name>-month`, `<name>-year`.
+    `value` is a date, an ISO date, or the three boxes as typed."""
+    if isinstance(value, str):
+        value = date.fromisoformat(value) if value else ("", "", "")
+    if isinstance(value, date):
+        value = (str(value.day), str(value.month), str(value.year))
+    return dict(zip((f"{name}-day", f"{name}-month", f"{name}-year"), value, strict=True))

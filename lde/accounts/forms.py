@@ -9,7 +9,7 @@ from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetFo
 from lde.accounts.models import Caveat, Organisation, OrganisationType, User
 from lde.core.access.markings import VettingLevel
 from lde.core.govuk import widgets
-from lde.core.govuk.forms import GovukBoundField, GovukForm, GovukModelForm
+from lde.core.govuk.forms import DateField, GovukBoundField, GovukForm, GovukModelForm
 
 
 class SignInForm(AuthenticationForm):
@@ -70,13 +70,12 @@ class ApiTokenForm(GovukForm):
         widget=widgets.TextInput(width="20"),
         error_messages={"required": "Enter a name for the token"},
     )
-    expires_on = forms.DateField(
+    expires_on = DateField(
         label="Expires on (optional)",
+        subject="Expiry date",
         required=False,
-        help_text="For example, 2027-03-31. At most 90 days from today, which is what an empty "
-        "date gives.",
-        widget=widgets.DateInput(),
-        error_messages={"invalid": "Enter the expiry date as a real date, like 2027-03-31"},
+        help_text="At most 90 days from today, which is what an empty date gives. For example, "
+        "31 3 2027.",
     )
 
 
@@ -125,17 +124,13 @@ class ClearanceForm(GovukForm):
         choices=[c for c in VettingLevel.choices if c[0] != VettingLevel.NONE],
         widget=widgets.RadioSelect(),
     )
-    granted_on = forms.DateField(
+    granted_on = DateField(
         label="Granted on",
-        help_text="For example, 2026-04-01.",
-        widget=widgets.DateInput(),
-        error_messages={
-            "required": "Enter the date the caveat was granted",
-            "invalid": "Enter the grant date as a real date, like 2026-04-01",
-        },
+        subject="Date the clearance was granted",
+        help_text="For example, 1 4 2026.",
     )
-    expires_on = forms.DateField(
-        label="Expires on", help_text="For example, 2031-04-01.", widget=widgets.DateInput()
+    expires_on = DateField(
+        label="Expires on", subject="Expiry date", help_text="For example, 1 4 2031."
     )
 
     def __init__(self, *args: Any, people: Any = None, **kwargs: Any) -> None:
@@ -164,20 +159,16 @@ class CaveatGrantForm(GovukForm):
         empty_label="Choose a caveat",
         widget=widgets.Select(),
     )
-    granted_on = forms.DateField(
+    granted_on = DateField(
         label="Granted on",
-        help_text="For example, 2026-04-01.",
-        widget=widgets.DateInput(),
-        error_messages={
-            "required": "Enter the date the caveat was granted",
-            "invalid": "Enter the grant date as a real date, like 2026-04-01",
-        },
+        subject="Date the caveat was granted",
+        help_text="For example, 1 4 2026.",
     )
-    expires_on = forms.DateField(
+    expires_on = DateField(
         label="Expires on (optional)",
+        subject="Expiry date",
         required=False,
-        help_text="For example, 2027-04-01.",
-        widget=widgets.DateInput(),
+        help_text="For example, 1 4 2027.",
     )
 
     def __init__(self, *args: Any, people: Any = None, **kwargs: Any) -> None:
@@ -236,14 +227,10 @@ class PostHolderForm(GovukForm):
         widget=widgets.Select(),
         error_messages={"invalid_choice": "Choose someone who works for the organisation"},
     )
-    on = forms.DateField(
+    on = DateField(
         label="From",
-        help_text="For example, 2026-12-01.",
-        widget=widgets.DateInput(),
-        error_messages={
-            "required": "Enter the date the new holder starts",
-            "invalid": "Enter the start date as a real date, like 2026-12-01",
-        },
+        subject="Date the new holder starts",
+        help_text="For example, 1 12 2026.",
     )
     request_reference = forms.CharField(
         label="The organisation's written request",

@@ -9,7 +9,7 @@ from django import forms
 from lde.accounts.models import Organisation, User
 from lde.action_plans.models import ActionStatus
 from lde.core.govuk import widgets
-from lde.core.govuk.forms import GovukForm
+from lde.core.govuk.forms import DateField, GovukForm
 from lde.frameworks.models import Criterion
 
 NO_CHANGE = ""
@@ -80,15 +80,7 @@ class ActionForm(GovukForm):
             "invalid_choice": "The organisation must be a partner organisation of the partnership",
         },
     )
-    due_on = forms.DateField(
-        label="Due date",
-        help_text="For example, 2027-03-31.",
-        widget=widgets.DateInput(),
-        error_messages={
-            "required": "Enter the due date",
-            "invalid": "Enter the due date as a real date, like 2027-03-31",
-        },
-    )
+    due_on = DateField(label="Due date", help_text="For example, 31 3 2027.")
 
     def __init__(
         self,

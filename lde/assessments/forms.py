@@ -8,7 +8,7 @@ from django import forms
 
 from lde.accounts.models import Organisation, User
 from lde.core.govuk import widgets
-from lde.core.govuk.forms import GovukForm
+from lde.core.govuk.forms import DateField, GovukForm
 from lde.frameworks.models import Criterion, FrameworkVersion, RatingScale
 
 NOT_RATED = "Not rated"
@@ -74,23 +74,15 @@ class AssessmentStartForm(GovukForm):
         help_text="For example, Self-assessment 2026 to 2027.",
         error_messages={"required": "Enter a title for the assessment"},
     )
-    period_start = forms.DateField(
+    period_start = DateField(
         label="Start of the period it covers",
-        help_text="For example, 2026-04-01.",
-        widget=widgets.DateInput(),
-        error_messages={
-            "required": "Enter the start of the period",
-            "invalid": "Enter the start of the period as a real date, like 2026-04-01",
-        },
+        subject="Start of the period",
+        help_text="For example, 1 4 2026.",
     )
-    period_end = forms.DateField(
+    period_end = DateField(
         label="End of the period it covers",
-        help_text="For example, 2027-03-31.",
-        widget=widgets.DateInput(),
-        error_messages={
-            "required": "Enter the end of the period",
-            "invalid": "Enter the end of the period as a real date, like 2027-03-31",
-        },
+        subject="End of the period",
+        help_text="For example, 31 3 2027.",
     )
     carry_forward = forms.BooleanField(
         label="Copy the last cycle's ratings and evidence forward",
@@ -188,14 +180,9 @@ class EvidenceFileForm(GovukForm):
         widget=widgets.FileInput(),
         error_messages={"required": "Select a file", "empty": "The file is empty"},
     )
-    effective_on = forms.DateField(
+    effective_on = DateField(
         label="Date the evidence speaks for",
-        help_text="For example, the date of the meeting or report, like 2026-01-31.",
-        widget=widgets.DateInput(),
-        error_messages={
-            "required": "Enter the date the evidence speaks for",
-            "invalid": "Enter the date as a real date, like 2026-01-31",
-        },
+        help_text="The date of the meeting or report. For example, 31 1 2026.",
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -221,14 +208,8 @@ class EvidenceLinkForm(GovukForm):
             "invalid": "Enter a web address in the correct format, like https://example.org",
         },
     )
-    effective_on = forms.DateField(
-        label="Date the evidence speaks for",
-        help_text="For example, 2026-01-31.",
-        widget=widgets.DateInput(),
-        error_messages={
-            "required": "Enter the date the evidence speaks for",
-            "invalid": "Enter the date as a real date, like 2026-01-31",
-        },
+    effective_on = DateField(
+        label="Date the evidence speaks for", help_text="For example, 31 1 2026."
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -7,7 +7,7 @@ from django import forms
 from lde.accounts.models import Organisation, OrganisationType, Post, PostKind, User
 from lde.core.access.markings import VettingLevel
 from lde.core.govuk import widgets
-from lde.core.govuk.forms import GovukForm
+from lde.core.govuk.forms import DateField, GovukForm
 from lde.partnerships.models import AssignmentKind, Partnership, Region, Role
 
 
@@ -234,17 +234,9 @@ class AssignmentForm(GovukForm):
         widget=widgets.TextInput(width="20"),
         help_text="The assessment's number, as shown on its page, like assessment:12.",
     )
-    starts_on = forms.DateField(
-        label="Starts on",
-        help_text="For example, 2027-01-04.",
-        widget=widgets.DateInput(),
-        error_messages={"required": "Enter the start date"},
-    )
-    ends_on = forms.DateField(
-        label="Ends on",
-        help_text="Access ends after this day.",
-        widget=widgets.DateInput(),
-        error_messages={"required": "Enter the end date"},
+    starts_on = DateField(label="Start date", help_text="For example, 4 1 2027.")
+    ends_on = DateField(
+        label="End date", help_text="Access ends after this day. For example, 31 3 2027."
     )
 
     def clean_email(self) -> User:

@@ -11,7 +11,7 @@ from django import forms
 from lde.accounts.models import Caveat, Organisation, Post
 from lde.core.access.markings import Marking
 from lde.core.govuk import widgets
-from lde.core.govuk.forms import GovukForm
+from lde.core.govuk.forms import DateField, GovukForm
 from lde.partnerships.models import Partnership, Role
 from lde.sharing.models import (
     DisseminationKind,
@@ -37,13 +37,8 @@ def _text(label: str, *, required: bool = True, help_text: str = "", rows: int =
     )
 
 
-def _date(label: str, help_text: str = "For example, 2026-03-31.") -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        help_text=help_text,
-        widget=widgets.DateInput(),
-        error_messages={"invalid": "Enter a real date, like 2026-03-31"},
-    )
+def _date(label: str, help_text: str = "For example, 31 3 2026.") -> DateField:
+    return DateField(label=label, help_text=help_text)
 
 
 class ProtocolForm(GovukForm):
@@ -500,12 +495,11 @@ class InformationSourceForm(GovukForm):
         help_text="Required when it holds any. Never use them to score, rank or map areas.",
         rows=3,
     )
-    last_reviewed_on = forms.DateField(
+    last_reviewed_on = DateField(
         label="Last reviewed (optional)",
+        subject="Date last reviewed",
         required=False,
-        help_text="For example, 2026-03-31.",
-        widget=widgets.DateInput(),
-        error_messages={"invalid": "Enter a real date, like 2026-03-31"},
+        help_text="For example, 31 3 2026.",
     )
 
     def __init__(self, *args: Any, organisations: Any, markings: Any, **kwargs: Any) -> None:

@@ -30,7 +30,7 @@ from lde.partnerships.services import (
     membership_invite,
     membership_remove,
 )
-from tests.conftest import sign_in
+from tests.conftest import date_input, sign_in
 from tests.factories import (
     MembershipFactory,
     OrganisationFactory,
@@ -83,13 +83,13 @@ def test_the_profile_form_refuses_a_token_for_longer_than_90_days(client: Client
     latest = timezone.localdate() + timedelta(days=90)
     refused = client.post(
         "/profile/tokens/",
-        {"name": "forever", "expires_on": (latest + timedelta(days=1)).isoformat()},
+        {"name": "forever", **date_input("expires_on", (latest + timedelta(days=1)).isoformat())},
     )
     assert refused.status_code == 400
     page = refused.content.decode()
     assert "There is a problem" in page
     assert f"on or before {latest.day} {latest:%B %Y}" in page
-    made = client.post("/profile/tokens/", {"name": "script", "expires_on": ""})
+    made = client.post("/profile/tokens/", {"name": "script", **date_input("expires_on", "")})
     assert made.status_code == 200
     assert f"It works until the end of {latest.day} {latest:%B %Y}" in made.content.decode()
     assert list(ApiToken.objects.filter(user=user).values_list("name", "expires_on")) == [

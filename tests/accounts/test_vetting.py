@@ -14,7 +14,7 @@ from lde.accounts.selectors import vetting_gaps
 from lde.accounts.services import caveat_grant_record, clearance_record
 from lde.core.access.facts import facts_for
 from lde.core.access.markings import VettingLevel
-from tests.conftest import sign_in
+from tests.conftest import date_input, sign_in
 from tests.factories import ClearanceFactory, OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -94,8 +94,8 @@ def test_clearance_form_rejects_expiry_before_grant(client: Client, security_con
         {
             "user": person.pk,
             "level": VettingLevel.SC,
-            "granted_on": "2026-05-01",
-            "expires_on": "2026-04-01",
+            **date_input("granted_on", "2026-05-01"),
+            **date_input("expires_on", "2026-04-01"),
         },
     )
     page = response.content.decode()

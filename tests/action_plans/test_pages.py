@@ -19,7 +19,7 @@ from django.utils import timezone
 from lde.action_plans import services
 from lde.action_plans.models import Action, ActionStatus
 from tests.action_plans.conftest import World
-from tests.conftest import sign_in
+from tests.conftest import date_input, sign_in
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -102,7 +102,7 @@ def test_raising_an_action_with_bad_input_lists_every_problem(world: World) -> N
             "description": "",
             "owner": stranger.pk,
             "owner_organisation": world.partnership.lead_council_id,
-            "due_on": "2027-02-30",
+            **date_input("due_on", ("30", "2", "2027")),
         },
     )
     assert response.status_code == 400
@@ -110,7 +110,7 @@ def test_raising_an_action_with_bad_input_lists_every_problem(world: World) -> N
         "Select at least one criterion whose gap the action addresses",
         "Enter a description of the action",
         "The owner must be a member of the partnership",
-        "Enter the due date as a real date, like 2027-03-31",
+        "Due date must be a real date",
     ]
     assert "<title>Error: Raise an action" in response.content.decode()
     assert Action.objects.count() == 0
@@ -127,7 +127,7 @@ def test_a_due_date_in_the_past_is_refused_by_the_service(world: World) -> None:
             "description": "Agree new terms of reference.",
             "owner": world.contributor.pk,
             "owner_organisation": world.partnership.lead_council_id,
-            "due_on": (timezone.localdate() - timedelta(days=1)).isoformat(),
+            **date_input("due_on", (timezone.localdate() - timedelta(days=1)).isoformat()),
         },
     )
     assert response.status_code == 400
@@ -147,7 +147,7 @@ def test_raising_an_action_then_reading_it(world: World) -> None:
             "description": "Agree new terms of reference.",
             "owner": world.contributor.pk,
             "owner_organisation": world.partnership.lead_council_id,
-            "due_on": due.isoformat(),
+            **date_input("due_on", due.isoformat()),
         },
         follow=True,
     )
@@ -296,7 +296,7 @@ def test_changing_an_action_keeps_the_form_filled_in(world: World) -> None:
             "description": action.description,
             "owner": world.viewer.pk,
             "owner_organisation": world.partnership.lead_council_id,
-            "due_on": action.due_on.isoformat(),
+            **date_input("due_on", action.due_on.isoformat()),
         },
     )
     assert changed.status_code == 302

@@ -22,7 +22,7 @@ from lde.assessments.models import Assessment, AssessmentKind, AssessmentStatus,
 from lde.core.audit.models import AuditEvent
 from lde.partnerships.models import Assignment, AssignmentKind, Role
 from tests.assessments.builders import grown, peer_reviewed, rate_all, start
-from tests.conftest import sign_in
+from tests.conftest import date_input, sign_in
 from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -83,8 +83,8 @@ def test_a_period_that_ends_before_it_starts_is_refused(coordinator, framework_v
         {
             "framework_version": framework_version.pk,
             "title": "Self-assessment 2026",
-            "period_start": "2026-04-01",
-            "period_end": "2026-03-01",
+            **date_input("period_start", "2026-04-01"),
+            **date_input("period_end", "2026-03-01"),
         },
     )
     assert error_summary(response) == ["The end of the period must be after its start"]
@@ -105,8 +105,8 @@ def test_the_next_cycle_starts_from_the_list_and_carries_forward(coordinator, fr
         {
             "framework_version": framework_version.pk,
             "title": "Self-assessment 2025",
-            "period_start": "2025-04-01",
-            "period_end": "2026-03-31",
+            **date_input("period_start", "2025-04-01"),
+            **date_input("period_end", "2026-03-31"),
             "carry_forward": "on",
         },
         follow=True,
@@ -284,7 +284,12 @@ def test_evidence_file_problems_are_shown_against_the_field(coordinator, framewo
     ]
     script = SimpleUploadedFile("run.sh", b"#!/bin/sh\n", content_type="application/x-sh")
     response = client.post(
-        url, {"file-title": "Script", "file-file": script, "file-effective_on": "2025-06-01"}
+        url,
+        {
+            "file-title": "Script",
+            "file-file": script,
+            **date_input("file-effective_on", "2025-06-01"),
+        },
     )
     assert error_summary(response) == [
         "The file must be a PDF, Word, Excel, PowerPoint, CSV, text, PNG or JPEG file."
@@ -292,7 +297,11 @@ def test_evidence_file_problems_are_shown_against_the_field(coordinator, framewo
     assert 'class="govuk-file-upload govuk-file-upload--error"' in response.content.decode()
     link = client.post(
         reverse("assessments:evidence-add-link", args=[assessment.pk, board.pk]),
-        {"link-title": "Minutes", "link-url": "not a web address", "link-effective_on": ""},
+        {
+            "link-title": "Minutes",
+            "link-url": "not a web address",
+            **date_input("link-effective_on", ""),
+        },
     )
     assert error_summary(link) == [
         "Enter a web address in the correct format, like https://example.org",
@@ -308,7 +317,11 @@ def test_evidence_is_downloaded_only_through_the_policy(coordinator, framework_v
     upload = SimpleUploadedFile("minutes.pdf", PDF, content_type="application/pdf")
     added = client.post(
         reverse("assessments:evidence-add-file", args=[assessment.pk, board.pk]),
-        {"file-title": "Board minutes", "file-file": upload, "file-effective_on": "2025-06-01"},
+        {
+            "file-title": "Board minutes",
+            "file-file": upload,
+            **date_input("file-effective_on", "2025-06-01"),
+        },
     )
     assert added.status_code == 302
     evidence = Evidence.objects.get()

@@ -13,6 +13,7 @@ import os
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 from collections.abc import Iterator
+from datetime import date
 from importlib import import_module
 from pathlib import Path
 from typing import Any
@@ -194,3 +195,12 @@ def error_summary(page: Page) -> list[str]:
         assert target.count() == 1, f"error summary links to {href}, which is not on the page"
     items = summary.locator(".govuk-error-summary__list li").all_inner_texts()
     return [title, *(item.strip() for item in items)]
+
+
+def fill_date(scope: Page | Locator, legend: str, value: date | None) -> None:
+    """Type a date into the GOV.UK date input whose legend is `legend` (its three boxes emptied
+    when `value` is None), as a person would: day, month and year as numbers."""
+    group = scope.get_by_role("group", name=legend, exact=True)
+    parts = ("", "", "") if value is None else (str(value.day), str(value.month), str(value.year))
+    for label, typed in zip(("Day", "Month", "Year"), parts, strict=True):
+        group.get_by_label(label, exact=True).fill(typed)

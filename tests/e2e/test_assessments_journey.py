@@ -5,6 +5,7 @@ evidence and submits; a board member signs it off; the coordinator publishes it.
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 import pytest
@@ -20,6 +21,7 @@ from tests.e2e.conftest import (
     PEER_REVIEWER,
     VIEWPORT,
     error_summary,
+    fill_date,
     go,
     path_of,
     sign_in,
@@ -64,8 +66,8 @@ def test_a_cycle_from_start_to_publication(
     go(page, page.get_by_role("link", name="Start the next cycle"))
     page.get_by_label("Framework").select_option(value="")
     page.get_by_label("Title").fill("")
-    page.get_by_label("Start of the period it covers").fill("")
-    page.get_by_label("End of the period it covers").fill("")
+    fill_date(page, "Start of the period it covers", None)
+    fill_date(page, "End of the period it covers", None)
     go(page, page.get_by_role("button", name="Start the assessment"))
 
     # Then the error summary says what is missing
@@ -80,8 +82,8 @@ def test_a_cycle_from_start_to_publication(
     # When they choose the Prevent partnership model and a period
     page.get_by_label("Framework").select_option(label="Prevent partnership model 1.0")
     page.get_by_label("Title").fill(TITLE)
-    page.get_by_label("Start of the period it covers").fill("2026-04-01")
-    page.get_by_label("End of the period it covers").fill("2027-03-31")
+    fill_date(page, "Start of the period it covers", date(2026, 4, 1))
+    fill_date(page, "End of the period it covers", date(2027, 3, 31))
     expect(page.get_by_label("Copy the last cycle's ratings and evidence forward")).to_be_checked()
     go(page, page.get_by_role("button", name="Start the assessment"))
 
@@ -133,7 +135,7 @@ def test_a_cycle_from_start_to_publication(
     upload.get_by_label("File").set_input_files(
         files=[{"name": "minutes.pdf", "mimeType": "application/pdf", "buffer": PDF}]
     )
-    upload.get_by_label("Date the evidence speaks for").fill("2026-05-14")
+    fill_date(upload, "Date the evidence speaks for", date(2026, 5, 14))
     go(page, page.get_by_role("button", name="Upload the file"))
 
     # Then it is listed under the criterion, as a download

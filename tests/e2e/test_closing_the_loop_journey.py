@@ -36,6 +36,7 @@ from tests.e2e.conftest import (
     BOARD_MEMBER,
     COORDINATOR,
     error_summary,
+    fill_date,
     go,
     main_headings,
     sign_in,
@@ -231,7 +232,7 @@ def test_a_coordinator_acts_on_the_largest_gaps_and_sees_each_action_before_and_
         expect(page.get_by_label("Owner", exact=True).locator("option:checked")).to_have_text(
             re.compile("^Asha Patel")
         )
-        page.get_by_label("Due date").fill(draft.period_end.isoformat())
+        fill_date(page, "Due date", draft.period_end)
         go(page, page.get_by_role("button", name="Raise the action"))
 
         # Then the action shows the criterion's rating when raised, the one the gaps page

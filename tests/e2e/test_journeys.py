@@ -30,6 +30,7 @@ from tests.e2e.conftest import (
     SITE_ADMINISTRATOR,
     VIEWER,
     error_summary,
+    fill_date,
     go,
     main_headings,
     path_of,
@@ -302,8 +303,8 @@ def test_security_contact_records_a_clearance(page: Page, demo: DemoResult) -> N
     day = today()
     page.get_by_label("Person", exact=True).select_option(label="Daniel Hughes")
     page.get_by_role("radio", name="Security check (SC)", exact=True).check()
-    page.get_by_label("Granted on").fill(day.isoformat())
-    page.get_by_label("Expires on").fill((day - timedelta(days=1)).isoformat())
+    fill_date(page, "Granted on", day)
+    fill_date(page, "Expires on", day - timedelta(days=1))
     go(page, page.get_by_role("button", name="Record clearance"))
 
     # Then the error summary says what is wrong (and the page passed axe)
@@ -314,7 +315,7 @@ def test_security_contact_records_a_clearance(page: Page, demo: DemoResult) -> N
 
     # When they give a valid expiry
     expires = day + timedelta(days=5 * 365)
-    page.get_by_label("Expires on").fill(expires.isoformat())
+    fill_date(page, "Expires on", expires)
     go(page, page.get_by_role("button", name="Record clearance"))
 
     # Then the clearance shows in the organisation's table as valid

@@ -7,7 +7,7 @@ from django.test import Client
 
 from lde.core.audit.chain import audit_record
 from lde.partnerships.models import Assignment, AssignmentKind
-from tests.conftest import sign_in
+from tests.conftest import date_input, sign_in
 from tests.factories import MembershipFactory, PartnershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,8 +28,8 @@ def test_an_inspector_is_assigned_and_reaches_the_partnership(admin_client: Clie
             "kind": AssignmentKind.INSPECTOR,
             "title": "Exercise 2027",
             "partnerships": [partnership.pk],
-            "starts_on": "2026-01-01",
-            "ends_on": "2099-12-31",
+            **date_input("starts_on", "2026-01-01"),
+            **date_input("ends_on", "2099-12-31"),
         },
     )
     assert response.status_code == 302
@@ -47,8 +47,8 @@ def test_bad_assignments_are_explained(admin_client: Client) -> None:
             "kind": AssignmentKind.PEER_REVIEWER,
             "title": "Review",
             "partnerships": [PartnershipFactory().pk],
-            "starts_on": "2026-05-01",
-            "ends_on": "2026-04-01",
+            **date_input("starts_on", "2026-05-01"),
+            **date_input("ends_on", "2026-04-01"),
             "subject_reference": "",
         },
     )

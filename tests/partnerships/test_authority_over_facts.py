@@ -30,7 +30,7 @@ from lde.partnerships.models import (
     Partnership,
     Role,
 )
-from tests.conftest import sign_in
+from tests.conftest import date_input, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -122,7 +122,9 @@ def test_a_coordinator_cannot_take_another_organisations_security_contact_post(
     sign_in(client, world["coordinator"])
     url = f"/partnerships/{world['harrowfield'].pk}/posts/{world['security_post'].pk}/holder/"
     assert client.get(url).status_code == 403
-    response = client.post(url, {"holder": world["coordinator"].pk, "on": str(world["today"])})
+    response = client.post(
+        url, {"holder": world["coordinator"].pk, **date_input("on", world["today"])}
+    )
     assert response.status_code == 403
     page = response.content.decode()
     assert "set by site administrators at the organisation&#x27;s written request" in page
@@ -134,7 +136,9 @@ def test_a_coordinator_cannot_name_holders_of_a_partner_organisations_posts(
 ) -> None:
     sign_in(client, world["coordinator"])
     url = f"/partnerships/{world['harrowfield'].pk}/posts/{world['intelligence'].pk}/holder/"
-    response = client.post(url, {"holder": world["colleague"].pk, "on": str(world["today"])})
+    response = client.post(
+        url, {"holder": world["colleague"].pk, **date_input("on", world["today"])}
+    )
     assert response.status_code == 403
     assert "changed by its own people" in response.content.decode()
     assert _holders(world["intelligence"]) == []
@@ -152,10 +156,14 @@ def test_a_holder_must_work_for_the_posts_organisation(client: Client, world: di
     assert f'value="{world["colleague"].pk}"' in page
     assert f'value="{world["coordinator"].pk}"' not in page
     assert f'value="{world["unit_officer"].pk}"' not in page
-    response = client.post(url, {"holder": world["unit_officer"].pk, "on": str(world["today"])})
+    response = client.post(
+        url, {"holder": world["unit_officer"].pk, **date_input("on", world["today"])}
+    )
     assert response.status_code == 400
     assert "Choose someone who works for the organisation" in response.content.decode()
-    response = client.post(url, {"holder": world["colleague"].pk, "on": str(world["today"])})
+    response = client.post(
+        url, {"holder": world["colleague"].pk, **date_input("on", world["today"])}
+    )
     assert response.status_code == 302
     assert _holders(world["council_post"]) == [world["colleague"].pk]
 
@@ -200,8 +208,8 @@ def test_self_clearance_is_refused_with_a_page_saying_who_can(client: Client, wo
         {
             "user": contact.pk,
             "level": VettingLevel.SC,
-            "granted_on": str(world["today"]),
-            "expires_on": str(world["today"] + timedelta(days=30)),
+            **date_input("granted_on", str(world["today"])),
+            **date_input("expires_on", str(world["today"] + timedelta(days=30))),
         },
     )
     # The form never offers the contact themselves; a request naming them anyway gets the 403
@@ -307,8 +315,8 @@ def test_a_site_administrator_cannot_assign_themselves(client: Client, world: di
             "kind": "inspector",
             "title": "Self inspection",
             "partnerships": [world["harrowfield"].pk],
-            "starts_on": str(world["today"]),
-            "ends_on": str(world["today"] + timedelta(days=30)),
+            **date_input("starts_on", str(world["today"])),
+            **date_input("ends_on", str(world["today"] + timedelta(days=30))),
             "subject_reference": "",
         },
     )
@@ -352,14 +360,16 @@ def test_site_administrators_set_the_security_contact_at_the_written_request(
     sign_in(client, world["admin"])
     url = f"/organisations/{world['unit'].pk}/posts/{world['security_post'].pk}/holder/"
     # Not to themselves, and never without the organisation's request.
-    response = client.post(url, {"holder": world["unit_officer"].pk, "on": str(world["today"])})
+    response = client.post(
+        url, {"holder": world["unit_officer"].pk, **date_input("on", world["today"])}
+    )
     assert response.status_code == 400
     assert "Enter the organisation&#x27;s written request" in response.content.decode()
     response = client.post(
         url,
         {
             "holder": world["unit_officer"].pk,
-            "on": str(world["today"]),
+            **date_input("on", str(world["today"])),
             "request_reference": "Letter from the head of the unit, 1 December",
         },
     )
@@ -433,7 +443,9 @@ def test_self_holding_through_the_page_is_refused_with_a_page_saying_who_can(
 ) -> None:
     sign_in(client, world["coordinator"])
     url = f"/partnerships/{world['harrowfield'].pk}/posts/{world['council_post'].pk}/holder/"
-    response = client.post(url, {"holder": world["coordinator"].pk, "on": str(world["today"])})
+    response = client.post(
+        url, {"holder": world["coordinator"].pk, **date_input("on", world["today"])}
+    )
     assert response.status_code == 403
     page = response.content.decode()
     assert "You cannot make yourself the holder of a post." in page

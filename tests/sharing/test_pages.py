@@ -27,7 +27,7 @@ from lde.sharing.models import (
     ProtocolStatus,
 )
 from lde.sharing.versions import version_hash
-from tests.conftest import sign_in
+from tests.conftest import date_input, sign_in
 from tests.factories import MembershipFactory, PostFactory
 from tests.sharing.builders import (
     Gateway,
@@ -67,7 +67,7 @@ def _protocol_form(g: Gateway, **overrides: Any) -> dict[str, Any]:
         "who_may_see": "The list.",
         "handling": "Accredited systems.",
         "retention_days": "365",
-        "review_on": (timezone.localdate() + timedelta(days=300)).isoformat(),
+        **date_input("review_on", (timezone.localdate() + timedelta(days=300)).isoformat()),
         "external_url": "https://example.org/register/2",
     }
     data.update(overrides)
@@ -79,14 +79,16 @@ def test_a_coordinator_drafts_a_protocol_signs_it_and_brings_it_into_force() -> 
     client = _as(g.council_approver)
     bad = client.post(
         reverse("sharing:protocol-create"),
-        _protocol_form(g, parties=[], retention_days="0", review_on="31/02/2026"),
+        _protocol_form(
+            g, parties=[], retention_days="0", **date_input("review_on", ("31", "2", "2026"))
+        ),
     )
     assert bad.status_code == 400
     body = _errors(bad)
     for message in (
         "Choose the organisations that are parties",
         "The retention period must be at least 1 day",
-        "Enter a real date, like 2026-03-31",
+        "Review date must be a real date",
     ):
         assert message in body
     response = client.post(reverse("sharing:protocol-create"), _protocol_form(g))
@@ -101,7 +103,7 @@ def test_a_coordinator_drafts_a_protocol_signs_it_and_brings_it_into_force() -> 
                 "organisation": party.pk,
                 "name": "A Person",
                 "post_title": "Chief Executive",
-                "signed_on": timezone.localdate().isoformat(),
+                **date_input("signed_on", timezone.localdate().isoformat()),
             },
         )
         assert signed.status_code == 302

@@ -1,12 +1,16 @@
-"""The form base every page form uses: GOV.UK error classes and descriptions on each field."""
+"""The form base every page form uses: GOV.UK error classes and descriptions on each field, and
+the one field for entering a date."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
+
+from lde.core.govuk.widgets import DATE_PARTS, DateInput, month_number
 
 
 class GovukBoundField(BoundField):
@@ -28,14 +32,34 @@ class GovukBoundField(BoundField):
             attrs["aria-describedby"] = " ".join(described)
         else:
             attrs.pop("aria-describedby", None)
+        if self.errors and self.is_date:
+            # The date input marks only the boxes that are wrong, which it works out itself.
+            attrs["has_error"] = True
         return attrs
 
     @property
     def is_grouped(self) -> bool:
-        """Radios and checkboxes sit in a fieldset whose legend names them."""
-        return bool(getattr(self.field.widget, "allow_multiple_selected", False)) or isinstance(
-            self.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple
+        """Radios, checkboxes and the date input's three boxes sit in a fieldset whose legend
+        names them."""
+        return (
+            bool(getattr(self.field.widget, "allow_multiple_selected", False))
+            or isinstance(self.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple)
+            or self.is_date
         )
+
+    @property
+    def is_date(self) -> bool:
+        return isinstance(self.field.widget, DateInput)
+
+    @property
+    def anchor(self) -> str:
+        """Where the error summary's link for this field goes: the first option of a group, the
+        first wrong box of a date, or the field itself."""
+        if self.is_date:
+            return f"{self.auto_id}-{DateInput.error_parts(self.value())[0]}"
+        if self.is_grouped:
+            return f"{self.auto_id}_0"
+        return str(self.id_for_label or self.auto_id)
 
     @property
     def is_checkbox(self) -> bool:
@@ -57,6 +81,66 @@ def specific_required_messages(form: forms.BaseForm) -> None:
             field.widget, forms.CheckboxInput
         )
         field.error_messages["required"] = f"{'Select' if choosing else 'Enter'} the {label}"
+
+
+def _lower_first(text: str) -> str:
+    return text[0].lower() + text[1:] if text[1:2].islower() else text
+
+
+class DateField(forms.Field):
+    """A date, entered in the GOV.UK date input (day, month and year), with the GOV.UK error
+    messages, each naming the date by its `subject` ("Date the protocol ends"):
+
+    - nothing entered: "Enter the date the protocol ends" (or the field's own "required");
+    - a box left empty: "Date the protocol ends must include a month" (or "a day and year");
+    - a year of other than 4 numbers: "Year of the date the protocol ends must include 4 numbers";
+    - anything else that is not a date: "Date the protocol ends must be a real date".
+
+    The month may be typed as a number or a name ("3", "Mar", "March"). The API keeps ISO dates;
+    this is for pages only."""
+
+    widget = DateInput
+
+    def __init__(self, *, subject: str = "", **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        label = str(self.label or "Date").removesuffix(" (optional)")
+        self.subject = subject or label
+        if "required" not in (kwargs.get("error_messages") or {}):
+            self.error_messages["required"] = f"Enter the {_lower_first(self.subject)}"
+
+    def to_python(self, value: Any) -> date | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, date):
+            return value
+        if isinstance(value, str):
+            try:
+                return date.fromisoformat(value)
+            except ValueError:
+                raise self._not_real() from None
+        typed = [str(part or "").strip() for part in value]
+        if not any(typed):
+            return None
+        missing = [part for part, text in zip(DATE_PARTS, typed, strict=True) if not text]
+        if missing:
+            raise ValidationError(
+                f"{self.subject} must include a {' and '.join(missing)}", code="incomplete"
+            )
+        day, month, year = typed
+        month_value = int(month) if month.isdigit() else month_number(month)
+        if not (day.isdigit() and year.isdigit() and month_value):
+            raise self._not_real()
+        if len(year) != 4:
+            raise ValidationError(
+                f"Year of the {_lower_first(self.subject)} must include 4 numbers", code="year"
+            )
+        try:
+            return date(int(year), month_value, int(day))
+        except ValueError:
+            raise self._not_real() from None
+
+    def _not_real(self) -> ValidationError:
+        return ValidationError(f"{self.subject} must be a real date", code="invalid")
 
 
 class GovukForm(forms.Form):
