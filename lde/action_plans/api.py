@@ -33,7 +33,7 @@ from lde.core.api_schemas import (
     ObjectId,
     Page,
     PageParams,
-    field_errors,
+    api_field_names,
 )
 from lde.partnerships.models import Partnership
 
@@ -335,10 +335,6 @@ def _resolve(
     return found, problems
 
 
-def _refused(problems: dict[str, list[str]]) -> FieldErrorsOut:
-    return FieldErrorsOut(detail="The request was refused.", errors=problems)
-
-
 # --- Endpoints -----------------------------------------------------------------------------
 
 
@@ -393,11 +389,9 @@ def action_create(
     )
     found, problems = _resolve(payload, assessment, assessment.partnership)
     if problems:
-        return Status(400, _refused(problems))
-    try:
+        raise DjangoValidationError(problems)
+    with api_field_names(FIELD_NAMES):
         action = services.action_raise(actor=acting_user(request), assessment=assessment, **found)
-    except DjangoValidationError as error:
-        return Status(400, field_errors(error, FIELD_NAMES))
     saved = selectors.action_get(user=request.user, action_id=action.pk)
     return Status(201, _detail(request, saved))
 
@@ -414,11 +408,9 @@ def action_update(
     action_policy.require(request.user, "edit", action)
     found, problems = _resolve(payload, action.assessment, action.partnership)
     if problems:
-        return Status(400, _refused(problems))
-    try:
+        raise DjangoValidationError(problems)
+    with api_field_names(FIELD_NAMES):
         services.action_update(actor=acting_user(request), action=action, **found)
-    except DjangoValidationError as error:
-        return Status(400, field_errors(error, FIELD_NAMES))
     saved = selectors.action_get(user=request.user, action_id=action.pk)
     return Status(200, _detail(request, saved))
 
@@ -433,15 +425,12 @@ def progress_record(
 ) -> Status[ProgressOut | FieldErrorsOut | ErrorOut]:
     action = selectors.action_get(user=request.user, action_id=action_id)
     action_policy.require(request.user, "record_progress", action)
-    try:
-        update = services.progress_record(
-            actor=acting_user(request),
-            action=action,
-            text=payload.text,
-            status=payload.status.value if payload.status is not None else None,
-        )
-    except DjangoValidationError as error:
-        return Status(400, field_errors(error, FIELD_NAMES))
+    update = services.progress_record(
+        actor=acting_user(request),
+        action=action,
+        text=payload.text,
+        status=payload.status.value if payload.status is not None else None,
+    )
     return Status(
         201,
         ProgressOut(
@@ -462,10 +451,7 @@ def _reason_step(
     action = selectors.action_get(user=request.user, action_id=action_id)
     action_policy.require(request.user, policy_action, action)
     service = services.action_cancel if policy_action == "cancel" else services.action_reopen
-    try:
-        service(actor=acting_user(request), action=action, reason=reason)
-    except DjangoValidationError as error:
-        return Status(400, field_errors(error, FIELD_NAMES))
+    service(actor=acting_user(request), action=action, reason=reason)
     saved = selectors.action_get(user=request.user, action_id=action.pk)
     return Status(200, _detail(request, saved))
 

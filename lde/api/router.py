@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, ValidationError
@@ -11,7 +12,8 @@ from ninja.security import HttpBearer
 
 from lde.accounts.selectors import api_token_authenticate
 from lde.core.access.policy import PermissionDenied403
-from lde.core.api_schemas import ErrorOut
+from lde.core.api_schemas import ErrorOut, field_errors
+from lde.core.refusals import Conflict
 
 
 class TokenAuth(HttpBearer):
@@ -62,6 +64,19 @@ def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 @api.exception_handler(PermissionDenied403)
 def forbidden(request: HttpRequest, exc: PermissionDenied403) -> HttpResponse:
     return _error(request, 403, exc.who_can or exc.message)
+
+
+@api.exception_handler(DjangoValidationError)
+def refused(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+    """Every service's refusal, answered once: 400 with its messages by the field they are
+    about. An endpoint lets the refusal rise rather than catching it."""
+    return api.create_response(request, field_errors(exc).model_dump(), status=400)
+
+
+@api.exception_handler(Conflict)
+def conflict(request: HttpRequest, exc: Conflict) -> HttpResponse:
+    """A refusal of what already exists: 409, with its messages by field as any refusal."""
+    return api.create_response(request, field_errors(exc).model_dump(), status=409)
 
 
 @api.exception_handler(AuthenticationError)

@@ -11,7 +11,6 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 import orjson
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
@@ -46,7 +45,6 @@ from lde.core.api_schemas import (
     Page,
     PageParams,
     ValidationErrorOut,
-    field_errors,
 )
 from lde.partnerships import selectors as partnership_selectors
 
@@ -532,8 +530,6 @@ def response_update(
                 ),
             ),
         )
-    except DjangoValidationError as error:
-        return Status(400, field_errors(error))
     saved.criterion = response.criterion
     return Status(200, _version_out(saved))
 
@@ -549,14 +545,11 @@ def assessment_submit(
     """Refused (400) while carried-forward ratings are unconfirmed or without the declaration."""
     assessment = selectors.assessment_get(user=request.user, assessment_id=assessment_id)
     assessment_policy.require(request.user, "submit", assessment)
-    try:
-        services.assessment_submit(
-            actor=acting_user(request),
-            assessment=assessment,
-            no_personal_data_declared=payload.no_personal_data_declared,
-        )
-    except DjangoValidationError as error:
-        return Status(400, field_errors(error))
+    services.assessment_submit(
+        actor=acting_user(request),
+        assessment=assessment,
+        no_personal_data_declared=payload.no_personal_data_declared,
+    )
     submitted = selectors.assessment_get(user=request.user, assessment_id=assessment.pk)
     return Status(200, AssessmentOut(**_summary(submitted)))
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated, Any, Generic, TypeVar
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -32,11 +34,11 @@ class FieldErrorsOut(Schema):
 READ_ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
 LIST_ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 422: ValidationErrorOut}
 WRITE_ERRORS: dict[int, type[Schema]] = {
-    400: ErrorOut,
+    400: FieldErrorsOut,
     401: ErrorOut,
     403: ErrorOut,
     404: ErrorOut,
-    409: ErrorOut,
+    409: FieldErrorsOut,
     422: ValidationErrorOut,
 }
 
@@ -61,16 +63,25 @@ class PageParams(Schema):
         return slice(self.offset, self.offset + self.limit)
 
 
-def field_errors(
-    error: DjangoValidationError, renamed: dict[str, str] | None = None
-) -> FieldErrorsOut:
-    """A service's refusal as the API's 400 body: each message under the field it names (by
-    its API name where that differs from the model's), or under "__all__"."""
+def field_errors(error: DjangoValidationError) -> FieldErrorsOut:
+    """A service's refusal as the API's 400 body: each message under the field it names, or
+    under "__all__"."""
     if hasattr(error, "error_dict"):
-        errors = {
-            (renamed or {}).get(name, name): list(messages)
-            for name, messages in error.message_dict.items()
-        }
+        errors = {name: list(messages) for name, messages in error.message_dict.items()}
     else:
         errors = {"__all__": list(error.messages)}
     return FieldErrorsOut(detail="The request was refused.", errors=errors)
+
+
+@contextmanager
+def api_field_names(renamed: dict[str, str]) -> Iterator[None]:
+    """Within it, a service's refusal names its fields as the API's bodies do (`owner_id`)
+    rather than as the pages' forms do (`owner`); the API's one handler answers it."""
+    try:
+        yield
+    except DjangoValidationError as error:
+        if not hasattr(error, "error_dict"):
+            raise
+        raise DjangoValidationError(
+            {renamed.get(name, name): messages for name, messages in error.error_dict.items()}
+        ) from error

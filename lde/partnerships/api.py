@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
@@ -18,6 +17,7 @@ from lde.core.api_schemas import (
     Page,
     PageParams,
 )
+from lde.core.refusals import Conflict
 from lde.partnerships import selectors, services
 from lde.partnerships.models import Role
 from lde.partnerships.policies import partnership_policy
@@ -132,9 +132,9 @@ def membership_create(
             role=payload.role,
             organisation=organisation,
         )
-    except (DjangoValidationError, IntegrityError) as error:
-        message = " ".join(getattr(error, "messages", [str(error)]))
-        return Status(409, ErrorOut(detail=message))
+    except IntegrityError as error:
+        # Two invitations of the same person at once: the second finds the first's row.
+        raise Conflict({"role": "They already hold this role."}) from error
     return Status(201, _membership_out(membership))
 
 

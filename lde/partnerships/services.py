@@ -15,6 +15,7 @@ from lde.core.access.facts import facts_for, facts_forget
 from lde.core.access.policy import PermissionDenied403
 from lde.core.audit.chain import audit_record
 from lde.core.audit.models import AuditScope
+from lde.core.refusals import Conflict
 from lde.partnerships.models import (
     Alliance,
     Assignment,
@@ -105,7 +106,7 @@ def _membership_add(
     organisation: Organisation | None,
 ) -> Membership:
     if Membership.objects.filter(user=user, partnership=partnership, role=role).exists():
-        raise ValidationError({"role": f"{user} already has this role in {partnership}."})
+        raise Conflict({"role": f"{user} already has this role in {partnership}."})
     membership = Membership.objects.create(
         user=user, partnership=partnership, role=role, organisation=organisation
     )
@@ -202,7 +203,7 @@ def membership_change_role(*, actor: User | None, membership: Membership, role: 
     if Membership.objects.filter(
         user_id=membership.user_id, partnership_id=membership.partnership_id, role=role
     ).exists():
-        raise ValidationError({"role": "They already hold this role."})
+        raise Conflict({"role": "They already hold this role."})
     membership.role = role
     membership.save(update_fields=["role", "updated_at"])
     facts_forget(membership.user)

@@ -3,7 +3,6 @@ held above the ceiling."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
@@ -16,7 +15,6 @@ from lde.core.api_schemas import (
     ObjectId,
     Page,
     PageParams,
-    field_errors,
 )
 from lde.sharing import selectors, services
 from lde.sharing.api._common import ACTION_ERRORS, product_for
@@ -66,12 +64,9 @@ def product_feedback(
     request: HttpRequest, product_id: ObjectId, payload: FeedbackIn
 ) -> Status[FeedbackSentOut | FieldErrorsOut]:
     product = product_for(request, product_id, "feedback")
-    try:
-        feedback = services.feedback_send(
-            actor=acting_user(request), product=product, body=payload.body
-        )
-    except DjangoValidationError as error:
-        return Status(400, field_errors(error))
+    feedback = services.feedback_send(
+        actor=acting_user(request), product=product, body=payload.body
+    )
     return Status(201, FeedbackSentOut(id=feedback.pk, created_at=feedback.created_at))
 
 
@@ -131,12 +126,9 @@ def access_request_send(
     request: HttpRequest, product_id: ObjectId, payload: ProductReasonIn
 ) -> Status[AccessRequestOut | FieldErrorsOut]:
     product = product_for(request, product_id, "request_access")
-    try:
-        sent = services.access_request_send(
-            actor=acting_user(request), product=product, reason=payload.reason
-        )
-    except DjangoValidationError as error:
-        return Status(400, field_errors(error))
+    sent = services.access_request_send(
+        actor=acting_user(request), product=product, reason=payload.reason
+    )
     sent.product = product
     return Status(201, _access_request_out(sent))
 
@@ -164,10 +156,7 @@ def access_request_answer(
 ) -> Status[AccessRequestOut | FieldErrorsOut]:
     access_request = selectors.access_request_get(user=request.user, request_id=request_id)
     access_request_policy.require(request.user, "answer", access_request)
-    try:
-        answered = services.access_request_answer(
-            actor=acting_user(request), request=access_request, answer=payload.answer
-        )
-    except DjangoValidationError as error:
-        return Status(400, field_errors(error))
+    answered = services.access_request_answer(
+        actor=acting_user(request), request=access_request, answer=payload.answer
+    )
     return Status(200, _access_request_out(answered))

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Query, Router, Status
@@ -24,7 +23,6 @@ from lde.core.api_schemas import (
     FieldErrorsOut,
     ObjectId,
     Page,
-    field_errors,
 )
 from lde.core.files import safe_file_name
 from lde.partnerships.models import Partnership
@@ -212,10 +210,7 @@ def product_create(
             "You work for no organisation.",
             who_can="People who work for an organisation draft briefing products for it.",
         )
-    try:
-        product = services.product_create(actor=actor, **_product_values(request, payload))
-    except DjangoValidationError as error:
-        return Status(400, field_errors(error))
+    product = services.product_create(actor=actor, **_product_values(request, payload))
     return Status(201, product_fresh(request, product))
 
 
@@ -228,12 +223,9 @@ def product_update(
     request: HttpRequest, product_id: ObjectId, payload: ProductIn
 ) -> Status[ProductDetailOut | FieldErrorsOut]:
     product = product_for(request, product_id, "edit")
-    try:
-        services.product_update(
-            actor=acting_user(request), product=product, **_product_values(request, payload)
-        )
-    except DjangoValidationError as error:
-        return Status(400, field_errors(error))
+    services.product_update(
+        actor=acting_user(request), product=product, **_product_values(request, payload)
+    )
     return Status(200, product_fresh(request, product))
 
 
@@ -246,15 +238,12 @@ def product_people_replace(
     request: HttpRequest, product_id: ObjectId, payload: PeopleIn
 ) -> Status[ProductDetailOut | FieldErrorsOut]:
     product = product_for(request, product_id, "manage_people")
-    try:
-        users = {u.pk: u for u in resolve_ids(User, [p.user_id for p in payload.people], "people")}
-        services.product_people_replace(
-            actor=acting_user(request),
-            product=product,
-            people=[(users[p.user_id], p.kind) for p in payload.people],
-        )
-    except DjangoValidationError as error:
-        return Status(400, field_errors(error))
+    users = {u.pk: u for u in resolve_ids(User, [p.user_id for p in payload.people], "people")}
+    services.product_people_replace(
+        actor=acting_user(request),
+        product=product,
+        people=[(users[p.user_id], p.kind) for p in payload.people],
+    )
     return Status(200, product_fresh(request, product))
 
 
@@ -268,22 +257,19 @@ def dissemination_replace(
 ) -> Status[ProductDetailOut | FieldErrorsOut]:
     """Each line names one post, role (in a recipient partnership), organisation or person."""
     product = product_for(request, product_id, "edit")
-    try:
-        entries = [
-            {
-                "kind": e.kind,
-                "post": resolve_id(Post, e.post_id, "entries") if e.kind == "post" else None,
-                "role": e.role.value if e.kind == "role" and e.role else "",
-                "organisation": resolve_id(Organisation, e.organisation_id, "entries")
-                if e.kind == "organisation"
-                else None,
-                "user": resolve_id(User, e.user_id, "entries") if e.kind == "user" else None,
-            }
-            for e in payload.entries
-        ]
-        services.dissemination_replace(actor=acting_user(request), product=product, entries=entries)
-    except DjangoValidationError as error:
-        return Status(400, field_errors(error))
+    entries = [
+        {
+            "kind": e.kind,
+            "post": resolve_id(Post, e.post_id, "entries") if e.kind == "post" else None,
+            "role": e.role.value if e.kind == "role" and e.role else "",
+            "organisation": resolve_id(Organisation, e.organisation_id, "entries")
+            if e.kind == "organisation"
+            else None,
+            "user": resolve_id(User, e.user_id, "entries") if e.kind == "user" else None,
+        }
+        for e in payload.entries
+    ]
+    services.dissemination_replace(actor=acting_user(request), product=product, entries=entries)
     return Status(200, product_fresh(request, product))
 
 
@@ -301,13 +287,8 @@ def attachment_add(
     # Checked here rather than by the framework, so that a request without a file is answered
     # after the policy, like every other refusal.
     if file is None:
-        return Status(400, field_errors(refuse("file", "Send the file as `file`.")))
-    try:
-        attachment = services.attachment_add(
-            actor=acting_user(request), product=product, upload=file
-        )
-    except DjangoValidationError as error:
-        return Status(400, field_errors(error))
+        raise refuse("file", "Send the file as `file`.")
+    attachment = services.attachment_add(actor=acting_user(request), product=product, upload=file)
     return Status(
         201,
         AttachmentOut(
@@ -331,10 +312,5 @@ def attachment_remove(
 ) -> Status[FieldErrorsOut | None]:
     product = product_for(request, product_id, "edit")
     attachment = selectors.attachment_get(product=product, attachment_id=attachment_id)
-    try:
-        services.attachment_remove(
-            actor=acting_user(request), product=product, attachment=attachment
-        )
-    except DjangoValidationError as error:
-        return Status(400, field_errors(error))
+    services.attachment_remove(actor=acting_user(request), product=product, attachment=attachment)
     return Status(204, None)

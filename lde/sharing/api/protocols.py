@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
@@ -20,7 +19,6 @@ from lde.core.api_schemas import (
     ObjectId,
     Page,
     PageParams,
-    field_errors,
 )
 from lde.sharing import selectors, services
 from lde.sharing.api._common import ACTION_ERRORS, organisation_ref, resolve_id, resolve_ids
@@ -107,10 +105,7 @@ def protocol_create(
             "You cannot draft a protocol.",
             who_can=services.PROTOCOL_DRAFTERS,
         )
-    try:
-        protocol = services.protocol_create(actor=acting_user(request), **_protocol_values(payload))
-    except DjangoValidationError as error:
-        return Status(400, field_errors(error))
+    protocol = services.protocol_create(actor=acting_user(request), **_protocol_values(payload))
     return Status(
         201,
         _protocol_detail(
@@ -140,12 +135,9 @@ def protocol_update(
 ) -> Status[ProtocolDetailOut | FieldErrorsOut]:
     protocol = selectors.protocol_get(user=request.user, protocol_id=protocol_id)
     protocol_policy.require(request.user, "manage", protocol)
-    try:
-        services.protocol_update(
-            actor=acting_user(request), protocol=protocol, **_protocol_values(payload)
-        )
-    except DjangoValidationError as error:
-        return Status(400, field_errors(error))
+    services.protocol_update(
+        actor=acting_user(request), protocol=protocol, **_protocol_values(payload)
+    )
     return Status(
         200,
         _protocol_detail(
@@ -165,15 +157,12 @@ def protocol_status(
     """Suspending or ending it stops everyone reading what was released under it."""
     protocol = selectors.protocol_get(user=request.user, protocol_id=protocol_id)
     protocol_policy.require(request.user, "manage", protocol)
-    try:
-        services.protocol_transition(
-            actor=acting_user(request),
-            protocol=protocol,
-            to_status=payload.to_status,
-            reason=payload.reason,
-        )
-    except DjangoValidationError as error:
-        return Status(400, field_errors(error))
+    services.protocol_transition(
+        actor=acting_user(request),
+        protocol=protocol,
+        to_status=payload.to_status,
+        reason=payload.reason,
+    )
     return Status(
         200,
         _protocol_detail(
@@ -192,17 +181,14 @@ def protocol_signatory_add(
 ) -> Status[ProtocolDetailOut | FieldErrorsOut]:
     protocol = selectors.protocol_get(user=request.user, protocol_id=protocol_id)
     protocol_policy.require(request.user, "manage", protocol)
-    try:
-        services.protocol_signatory_add(
-            actor=acting_user(request),
-            protocol=protocol,
-            organisation=resolve_id(Organisation, payload.organisation_id, "organisation_id"),
-            name=payload.name,
-            post_title=payload.post_title,
-            signed_on=payload.signed_on,
-        )
-    except DjangoValidationError as error:
-        return Status(400, field_errors(error))
+    services.protocol_signatory_add(
+        actor=acting_user(request),
+        protocol=protocol,
+        organisation=resolve_id(Organisation, payload.organisation_id, "organisation_id"),
+        name=payload.name,
+        post_title=payload.post_title,
+        signed_on=payload.signed_on,
+    )
     return Status(
         201,
         _protocol_detail(

@@ -4,12 +4,11 @@ next version."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest
 from ninja import Router, Status
 
 from lde.accounts.selectors import acting_user
-from lde.core.api_schemas import READ_ERRORS, ErrorOut, FieldErrorsOut, ObjectId, field_errors
+from lde.core.api_schemas import READ_ERRORS, ErrorOut, FieldErrorsOut, ObjectId
 from lde.sharing import selectors, services
 from lde.sharing.api._common import ACTION_ERRORS, product_for, product_fresh
 from lde.sharing.api.schemas import (
@@ -38,14 +37,11 @@ def product_submit(
     request: HttpRequest, product_id: ObjectId, payload: ProductSubmitIn
 ) -> Status[ProductDetailOut | FieldErrorsOut]:
     product = product_for(request, product_id, "submit")
-    try:
-        services.product_submit(
-            actor=acting_user(request),
-            product=product,
-            no_personal_data_declared=payload.no_personal_data_declared,
-        )
-    except DjangoValidationError as error:
-        return Status(400, field_errors(error))
+    services.product_submit(
+        actor=acting_user(request),
+        product=product,
+        no_personal_data_declared=payload.no_personal_data_declared,
+    )
     return Status(200, product_fresh(request, product))
 
 
@@ -79,12 +75,9 @@ def product_approve(
 ) -> Status[ProductDetailOut | FieldErrorsOut]:
     """Send the version_hash you read: if the product has changed since, nothing is approved."""
     product = product_for(request, product_id, "approve")
-    try:
-        services.product_approve(
-            actor=acting_user(request), product=product, seen_hash=payload.version_hash
-        )
-    except DjangoValidationError as error:
-        return Status(400, field_errors(error))
+    services.product_approve(
+        actor=acting_user(request), product=product, seen_hash=payload.version_hash
+    )
     return Status(200, product_fresh(request, product))
 
 
@@ -97,15 +90,12 @@ def product_comment(
     request: HttpRequest, product_id: ObjectId, payload: CommentIn
 ) -> Status[CommentOut | FieldErrorsOut]:
     product = product_for(request, product_id, "comment")
-    try:
-        comment = services.product_comment(
-            actor=acting_user(request),
-            product=product,
-            body=payload.body,
-            seen_hash=payload.version_hash,
-        )
-    except DjangoValidationError as error:
-        return Status(400, field_errors(error))
+    comment = services.product_comment(
+        actor=acting_user(request),
+        product=product,
+        body=payload.body,
+        seen_hash=payload.version_hash,
+    )
     return Status(
         201,
         CommentOut(
@@ -127,12 +117,9 @@ def product_return_to_draft(
     request: HttpRequest, product_id: ObjectId, payload: ProductReasonIn
 ) -> Status[ProductDetailOut | FieldErrorsOut]:
     product = product_for(request, product_id, "return_to_draft")
-    try:
-        services.product_return_to_draft(
-            actor=acting_user(request), product=product, reason=payload.reason
-        )
-    except DjangoValidationError as error:
-        return Status(400, field_errors(error))
+    services.product_return_to_draft(
+        actor=acting_user(request), product=product, reason=payload.reason
+    )
     return Status(200, product_fresh(request, product))
 
 
@@ -148,10 +135,7 @@ def product_release(
     an author approved it, an author declared it, and its protocol is in force. The answer says
     only its new state: from now on, the product is read under the gateway rule alone."""
     product = product_for(request, product_id, "release")
-    try:
-        done = services.product_release(actor=acting_user(request), product=product)
-    except DjangoValidationError as error:
-        return Status(400, field_errors(error))
+    done = services.product_release(actor=acting_user(request), product=product)
     return Status(
         200,
         ProductStateOut(
@@ -173,12 +157,7 @@ def product_withdraw(
     request: HttpRequest, product_id: ObjectId, payload: ProductReasonIn
 ) -> Status[FieldErrorsOut | None]:
     product = product_for(request, product_id, "withdraw")
-    try:
-        services.product_withdraw(
-            actor=acting_user(request), product=product, reason=payload.reason
-        )
-    except DjangoValidationError as error:
-        return Status(400, field_errors(error))
+    services.product_withdraw(actor=acting_user(request), product=product, reason=payload.reason)
     return Status(204, None)
 
 
@@ -191,8 +170,5 @@ def product_new_version(
     request: HttpRequest, product_id: ObjectId
 ) -> Status[ProductDetailOut | FieldErrorsOut]:
     product = product_for(request, product_id, "new_version")
-    try:
-        successor = services.product_new_version(actor=acting_user(request), product=product)
-    except DjangoValidationError as error:
-        return Status(400, field_errors(error))
+    successor = services.product_new_version(actor=acting_user(request), product=product)
     return Status(201, product_fresh(request, successor))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
@@ -19,7 +18,6 @@ from lde.core.api_schemas import (
     ObjectId,
     Page,
     PageParams,
-    field_errors,
 )
 from lde.partnerships.models import Partnership
 from lde.partnerships.selectors import partnership_get
@@ -125,14 +123,11 @@ def information_source_create(
     request: HttpRequest, partnership_id: ObjectId, payload: InformationSourceIn
 ) -> Status[InformationSourceDetailOut | FieldErrorsOut]:
     partnership = _catalogue_partnership(request, partnership_id, "manage")
-    try:
-        source = services.information_source_create(
-            actor=acting_user(request),
-            partnership=partnership,
-            **_information_source_values(payload),
-        )
-    except DjangoValidationError as error:
-        return Status(400, field_errors(error))
+    source = services.information_source_create(
+        actor=acting_user(request),
+        partnership=partnership,
+        **_information_source_values(payload),
+    )
     return Status(
         201,
         _information_source_detail(
@@ -162,12 +157,9 @@ def information_source_update(
 ) -> Status[InformationSourceDetailOut | FieldErrorsOut]:
     source = selectors.information_source_get(user=request.user, source_id=source_id)
     information_source_policy.require(request.user, "manage", source)
-    try:
-        services.information_source_update(
-            actor=acting_user(request), source=source, **_information_source_values(payload)
-        )
-    except DjangoValidationError as error:
-        return Status(400, field_errors(error))
+    services.information_source_update(
+        actor=acting_user(request), source=source, **_information_source_values(payload)
+    )
     return Status(
         200,
         _information_source_detail(
