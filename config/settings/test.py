@@ -14,7 +14,9 @@ STORAGES = {
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 AXES_ENABLED = True
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Tasks wait in the database as they do in production, so tests see what a write queued and
+# run them when they choose (tests/tasks.py: tasks_run), rather than inside the write.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 PRIVATE_FILES_ROOT = DATA_DIR / f"test-files-{os.getpid()}"
 AUDIT_CHECKPOINT_DIR = DATA_DIR / f"test-audit-checkpoints-{os.getpid()}"
 

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlparse
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
 
@@ -10,6 +12,7 @@ from lde.accounts.models import Caveat, Organisation, OrganisationType, User
 from lde.core.access.markings import VettingLevel
 from lde.core.govuk import widgets
 from lde.core.govuk.forms import DateField, GovukBoundField, GovukForm, GovukModelForm
+from lde.core.mail import email_queue
 
 
 class SignInForm(AuthenticationForm):
@@ -194,6 +197,24 @@ class PasswordResetForm(DjangoPasswordResetForm):
 
     def get_users(self, email: str) -> Any:
         return User.objects.filter(email__iexact=email.strip(), is_active=True)
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        """Queue the link for the worker (`core.mail`) rather than speak to the mail server
+        inside the request, and point it at LDE_SITE_URL, where people reach the service,
+        rather than at whatever host name the request came in by."""
+        site = urlparse(settings.LDE_SITE_URL)
+        context = {**context, "protocol": site.scheme, "domain": site.netloc}
+        # The view names `<template>.txt` and `<template>_subject.txt`, as `email_queue` reads.
+        template = email_template_name.removesuffix(".txt")
+        email_queue(template=template, context=context, to=[to_email])
 
 
 class PasswordSetForm(SetPasswordForm):

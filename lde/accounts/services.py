@@ -33,6 +33,7 @@ from lde.core.access.facts import facts_for, facts_forget, today
 from lde.core.access.policy import PermissionDenied403
 from lde.core.audit.chain import audit_record
 from lde.core.audit.models import AuditScope
+from lde.core.mail import email_queue
 
 
 @transaction.atomic
@@ -55,8 +56,8 @@ def user_create(
     if password is None:
         user.set_unusable_password()
         user.save(update_fields=["password"])
-        # Invited people set their own password from a link; sent once the invitation commits.
-        transaction.on_commit(lambda: user_password_link_send(user=user))
+        # Invited people set their own password from a link, queued with the invitation.
+        user_password_link_send(user=user)
     audit_record(
         actor=actor,
         verb="USER_CREATED",
@@ -68,11 +69,10 @@ def user_create(
 
 
 def user_password_link_send(*, user: User) -> None:
-    """Email a one-use link to set a password: to invited people, and on request."""
+    """Queue an email with a one-use link to set a password: to invited people, and on request.
+    Called inside the transaction of the write that calls for it (`core.mail`)."""
     from django.conf import settings
     from django.contrib.auth.tokens import default_token_generator
-    from django.core.mail import send_mail
-    from django.template.loader import render_to_string
     from django.utils.encoding import force_bytes
     from django.utils.http import urlsafe_base64_encode
 
@@ -84,20 +84,13 @@ def user_password_link_send(*, user: User) -> None:
         "uid": urlsafe_base64_encode(force_bytes(user.pk)),
         "token": default_token_generator.make_token(user),
     }
-    send_mail(
-        render_to_string("accounts/email/password_set_subject.txt", context).strip(),
-        render_to_string("accounts/email/password_set.txt", context),
-        None,
-        [user.email],
-    )
+    email_queue(template="accounts/email/password_set", context=context, to=[user.email])
 
 
 @transaction.atomic
 def user_enrolment_code_send(*, user: User, code: str) -> None:
     """Email the code that lets a signed-in user add an authenticator app (see `enrolment`)."""
     from django.conf import settings
-    from django.core.mail import send_mail
-    from django.template.loader import render_to_string
 
     from lde.accounts.enrolment import CODE_LIFETIME_SECONDS
 
@@ -107,11 +100,9 @@ def user_enrolment_code_send(*, user: User, code: str) -> None:
         "minutes": CODE_LIFETIME_SECONDS // 60,
         "site_url": settings.LDE_SITE_URL,
     }
-    subject = render_to_string("accounts/email/enrolment_code_subject.txt", context).strip()
-    body = render_to_string("accounts/email/enrolment_code.txt", context)
     # The code itself is never audited: the trail must not become a way to enrol.
     audit_record(actor=user, verb="USER_ENROLMENT_CODE_SENT", target=user, scope=AuditScope.SITE)
-    transaction.on_commit(lambda: send_mail(subject, body, None, [user.email]))
+    email_queue(template="accounts/email/enrolment_code", context=context, to=[user.email])
 
 
 @transaction.atomic

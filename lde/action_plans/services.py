@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, timedelta
-from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -31,6 +30,7 @@ from lde.core.access.facts import today
 from lde.core.access.policy import PermissionDenied403
 from lde.core.audit.chain import audit_record
 from lde.core.audit.models import AuditScope
+from lde.core.mail import email_queue
 from lde.core.workflow import transition
 from lde.frameworks.models import Criterion
 from lde.partnerships.models import Membership, PartnerOrganisation
@@ -350,10 +350,8 @@ def action_reopen(*, actor: User | None, action: Action, reason: str) -> Action:
     return action
 
 
-def _reminder_send(action: Action) -> None:
+def _reminder_queue(action: Action) -> None:
     from django.conf import settings
-    from django.core.mail import send_mail
-    from django.template.loader import render_to_string
     from django.urls import reverse
 
     context = {
@@ -361,19 +359,15 @@ def _reminder_send(action: Action) -> None:
         "link": settings.LDE_SITE_URL.rstrip("/")
         + reverse("action_plans:action-detail", args=[action.pk]),
     }
-    send_mail(
-        render_to_string("action_plans/email/reminder_subject.txt", context).strip(),
-        render_to_string("action_plans/email/reminder.txt", context),
-        None,
-        [action.owner.email],
-    )
+    email_queue(template="action_plans/email/reminder", context=context, to=[action.owner.email])
 
 
 @transaction.atomic
 def action_reminders_send(*, day: date | None = None, days_before: int = REMINDER_DAYS) -> int:
     """Remind the owner of each open action due within `days_before` days, once per due date.
-    Each reminder is recorded, and audited, before its email is sent after the commit, so a
-    failed run sends nothing it has not recorded and nothing twice."""
+    Each reminder is recorded, audited and its email queued in one transaction (`core.mail`):
+    a failed run records and sends nothing, and an email that cannot be sent is tried again by
+    the worker without undoing the record or holding up the others."""
     day = day or today()
     due = list(
         Action.objects.select_for_update()
@@ -399,5 +393,5 @@ def action_reminders_send(*, day: date | None = None, days_before: int = REMINDE
             changes={"reminder_sent_for": action.due_on.isoformat()},
             detail={"owner": action.owner_id},
         )
-        transaction.on_commit(partial(_reminder_send, action))
+        _reminder_queue(action)
     return len(due)

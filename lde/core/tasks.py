@@ -1,10 +1,13 @@
-"""The kernel's periodic jobs."""
+"""The kernel's periodic job and its background task."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
+from django_tasks import task
+
 from lde.core.audit.chain import audit_checkpoint_write
+from lde.core.mail import email_attempt
 from lde.core.scheduler import schedule
 
 
@@ -13,3 +16,10 @@ def audit_checkpoint_hourly() -> None:
     """Copy the audit chain's head outside the database every hour. Appends also checkpoint
     after every hundredth event; this bounds the unprotected tail in time on a quiet site."""
     audit_checkpoint_write()
+
+
+@task()
+def email_deliver(email_id: int) -> str:
+    """Send one queued email (see `lde.core.mail`). Queued by `email_queue` in the transaction
+    of the write it tells of; a failed attempt queues the next one itself."""
+    return email_attempt(email_id=email_id)

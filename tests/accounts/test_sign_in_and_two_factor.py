@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from django.test import Client, override_settings
 from django_otp.oath import TOTP
@@ -11,6 +9,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lde.partnerships.models import Role
 from tests.factories import PASSWORD, MembershipFactory, UserFactory
+from tests.tasks import tasks_run, then_tasks_run
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +36,7 @@ def test_a_viewer_signs_in_without_a_second_factor(client: Client) -> None:
 
 
 def test_a_coordinator_must_set_up_and_then_give_a_second_factor(
-    client: Client, mailoutbox: list, django_capture_on_commit_callbacks: Any
+    client: Client, mailoutbox: list
 ) -> None:
     import re
 
@@ -46,7 +45,7 @@ def test_a_coordinator_must_set_up_and_then_give_a_second_factor(
     response = client.get(f"/partnerships/{membership.partnership_id}/")
     assert response.status_code == 302
     assert response["Location"].startswith("/two-factor/set-up/")
-    with django_capture_on_commit_callbacks(execute=True):
+    with then_tasks_run():
         client.get("/two-factor/set-up/")
     emailed = re.search(r"^(\d{8})$", mailoutbox[0].body, re.MULTILINE)
     assert emailed is not None
@@ -126,14 +125,14 @@ def test_production_settings_use_secure_cookies_and_refuse_local_keys(
 
 
 def test_an_invited_person_sets_a_password_from_the_emailed_link_and_signs_in(
-    client: Client, mailoutbox: list, django_capture_on_commit_callbacks: Any
+    client: Client, mailoutbox: list
 ) -> None:
     import re
 
     from lde.partnerships.services import membership_invite
 
     coordinator = MembershipFactory(role=Role.COORDINATOR)
-    with django_capture_on_commit_callbacks(execute=True):
+    with then_tasks_run():
         membership_invite(
             actor=coordinator.user,
             partnership=coordinator.partnership,
@@ -175,4 +174,5 @@ def test_asking_for_a_link_says_the_same_whether_or_not_the_account_exists(
     unknown = client.post("/password/forgotten/", {"email": "nobody@example.test"})
     assert known.status_code == unknown.status_code == 302
     assert known["Location"] == unknown["Location"] == "/password/sent/"
+    tasks_run()
     assert [m.to for m in mailoutbox] == [[user.email]]

@@ -16,6 +16,7 @@ from lde.accounts import enrolment
 from lde.core.audit.models import AuditEvent
 from lde.partnerships.models import Role
 from tests.factories import PASSWORD, MembershipFactory
+from tests.tasks import then_tasks_run
 
 pytestmark = pytest.mark.django_db
 
@@ -40,13 +41,11 @@ def _coordinator_signed_in_with_password(client: Client) -> Any:
     return membership
 
 
-def test_a_password_alone_never_reaches_enrolment(
-    client: Client, mailoutbox: list, django_capture_on_commit_callbacks: Any
-) -> None:
+def test_a_password_alone_never_reaches_enrolment(client: Client, mailoutbox: list) -> None:
     # Given a coordinator with no authenticator, signed in with their password only
     membership = _coordinator_signed_in_with_password(client)
     # When they (or whoever learnt the password) open the set-up page and try to confirm a code
-    with django_capture_on_commit_callbacks(execute=True):
+    with then_tasks_run():
         page = client.get("/two-factor/set-up/")
     posted = client.post("/two-factor/set-up/", {"otp_token": "123456"})
     # Then they are asked for the code emailed to the account's owner, and no key is shown
@@ -63,11 +62,9 @@ def test_a_password_alone_never_reaches_enrolment(
     assert client.get("/")["Location"] == "/two-factor/set-up/?next=/"
 
 
-def test_the_emailed_code_lets_the_signed_in_user_enrol(
-    client: Client, mailoutbox: list, django_capture_on_commit_callbacks: Any
-) -> None:
+def test_the_emailed_code_lets_the_signed_in_user_enrol(client: Client, mailoutbox: list) -> None:
     membership = _coordinator_signed_in_with_password(client)
-    with django_capture_on_commit_callbacks(execute=True):
+    with then_tasks_run():
         client.get("/two-factor/set-up/?next=/profile/")
     code = _emailed_code(mailoutbox[0])
 
@@ -96,11 +93,9 @@ def test_the_emailed_code_lets_the_signed_in_user_enrol(
     assert not enrolment.enrolment_allowed(client.session, membership.user.pk)
 
 
-def test_five_wrong_codes_spend_the_code(
-    client: Client, mailoutbox: list, django_capture_on_commit_callbacks: Any
-) -> None:
+def test_five_wrong_codes_spend_the_code(client: Client, mailoutbox: list) -> None:
     membership = _coordinator_signed_in_with_password(client)
-    with django_capture_on_commit_callbacks(execute=True):
+    with then_tasks_run():
         client.get("/two-factor/set-up/")
     code = _emailed_code(mailoutbox[0])
     wrong = f"{(int(code) + 1) % 10**8:08d}"
@@ -116,11 +111,9 @@ def test_five_wrong_codes_spend_the_code(
     assert TOTPDevice.objects.filter(user=membership.user).count() == 0
 
 
-def test_an_expired_code_is_refused(
-    client: Client, mailoutbox: list, django_capture_on_commit_callbacks: Any
-) -> None:
+def test_an_expired_code_is_refused(client: Client, mailoutbox: list) -> None:
     _coordinator_signed_in_with_password(client)
-    with django_capture_on_commit_callbacks(execute=True):
+    with then_tasks_run():
         client.get("/two-factor/set-up/")
     code = _emailed_code(mailoutbox[0])
     session = client.session
@@ -131,11 +124,9 @@ def test_an_expired_code_is_refused(
     assert "Key:" not in client.get("/two-factor/set-up/").content.decode()
 
 
-def test_a_new_code_replaces_the_old_one(
-    client: Client, mailoutbox: list, django_capture_on_commit_callbacks: Any
-) -> None:
+def test_a_new_code_replaces_the_old_one(client: Client, mailoutbox: list) -> None:
     _coordinator_signed_in_with_password(client)
-    with django_capture_on_commit_callbacks(execute=True):
+    with then_tasks_run():
         client.get("/two-factor/set-up/")
         sent = client.post("/two-factor/set-up/", {"send_new_code": "1", "next": "/"})
     assert sent["Location"] == "/two-factor/set-up/?next=%2F"
@@ -157,12 +148,12 @@ def test_a_code_issued_to_one_user_does_not_let_another_enrol() -> None:
 
 
 def test_an_invited_coordinator_enrols_straight_after_setting_their_password(
-    client: Client, mailoutbox: list, django_capture_on_commit_callbacks: Any
+    client: Client, mailoutbox: list
 ) -> None:
     from lde.partnerships.services import membership_invite
 
     coordinator = MembershipFactory(role=Role.COORDINATOR)
-    with django_capture_on_commit_callbacks(execute=True):
+    with then_tasks_run():
         membership_invite(
             actor=coordinator.user,
             partnership=coordinator.partnership,
@@ -176,7 +167,7 @@ def test_an_invited_coordinator_enrols_straight_after_setting_their_password(
     password = "a-much-longer-passphrase-2026"
     client.post(form.redirect_chain[-1][0], {"new_password1": password, "new_password2": password})
     client.post("/sign-in/", {"username": "new.coordinator@example.test", "password": password})
-    with django_capture_on_commit_callbacks(execute=True):
+    with then_tasks_run():
         set_up = client.get("/two-factor/set-up/")
     assert set_up.status_code == 200
     assert "Key:" in set_up.content.decode()

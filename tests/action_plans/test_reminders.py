@@ -15,6 +15,7 @@ from lde.action_plans.models import Action
 from lde.core.audit.models import AuditEvent
 from lde.core.scheduler import jobs, run_due_jobs
 from tests.action_plans.conftest import World
+from tests.tasks import then_tasks_run
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +27,7 @@ def test_the_job_is_registered_with_the_workers_scheduler() -> None:
 
 
 def test_owners_are_reminded_once_a_week_before_the_due_date(
-    world: World, mailoutbox: list[Any], django_capture_on_commit_callbacks: Any
+    world: World, mailoutbox: list[Any]
 ) -> None:
     today = timezone.localdate()
     assessment = world.cycle(2024, {"board": 1})
@@ -41,7 +42,7 @@ def test_owners_are_reminded_once_a_week_before_the_due_date(
         raised_on=today - timedelta(days=30),
         title="Overdue",
     )
-    with django_capture_on_commit_callbacks(execute=True):
+    with then_tasks_run():
         assert "action-due-reminders" in run_due_jobs()
     assert [(m.to, m.subject) for m in mailoutbox] == [
         ([world.contributor.email], f"Action due on {soon.due_on:%-d %B %Y}: Soon")
@@ -56,23 +57,56 @@ def test_owners_are_reminded_once_a_week_before_the_due_date(
         world.partnership.pk,
     )
     # Running again, even the same day, sends nothing more.
-    with django_capture_on_commit_callbacks(execute=True):
+    with then_tasks_run():
         assert services.action_reminders_send() == 0
     assert len(mailoutbox) == 1
 
 
-def test_a_new_due_date_earns_a_new_reminder(
-    world: World, mailoutbox: list[Any], django_capture_on_commit_callbacks: Any
-) -> None:
+def test_a_new_due_date_earns_a_new_reminder(world: World, mailoutbox: list[Any]) -> None:
     today = timezone.localdate()
     action = world.raise_action(
         world.cycle(2024, {"board": 1}), "board", due_on=today + timedelta(days=3)
     )
-    with django_capture_on_commit_callbacks(execute=True):
+    with then_tasks_run():
         assert services.action_reminders_send(day=today) == 1
     Action.objects.filter(pk=action.pk).update(due_on=today + timedelta(days=5))
-    with django_capture_on_commit_callbacks(execute=True):
+    with then_tasks_run():
         assert services.action_reminders_send(day=today) == 1
         assert services.action_reminders_send(day=today + timedelta(days=1)) == 0
     assert len(mailoutbox) == 2
     assert AuditEvent.objects.filter(verb="ACTION_REMINDER_SENT").count() == 2
+
+
+def test_a_failing_mail_server_keeps_the_reminders_records_and_every_email(
+    world: World, mailoutbox: list[Any], settings: Any
+) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    from lde.core.mail import EmailStatus, OutgoingEmail
+    from tests.tasks import tasks_run
+
+    today = timezone.localdate()
+    assessment = world.cycle(2024, {"board": 1})
+    first = world.raise_action(assessment, "board", due_on=today + timedelta(days=2), title="A")
+    second = world.raise_action(assessment, "board", due_on=today + timedelta(days=3), title="B")
+    settings.EMAIL_BACKEND = "tests.core.test_mail.RefusingBackend"
+    assert services.action_reminders_send(day=today) == 2
+    tasks_run()
+    # The first email's failure stopped neither the second nor the records of both.
+    emails = list(OutgoingEmail.objects.order_by("pk"))
+    assert [(e.subject, e.status, e.attempts) for e in emails] == [
+        (f"Action due on {first.due_on:%-d %B %Y}: A", EmailStatus.QUEUED, 1),
+        (f"Action due on {second.due_on:%-d %B %Y}: B", EmailStatus.QUEUED, 1),
+    ]
+    for action in (first, second):
+        action.refresh_from_db()
+        assert action.reminder_sent_for == action.due_on
+    assert AuditEvent.objects.filter(verb="ACTION_REMINDER_SENT").count() == 2
+    assert mailoutbox == []
+    # The next run of the job sends nothing new; the worker's retries send both, once each.
+    assert services.action_reminders_send(day=today) == 0
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    DBTaskResult.objects.filter(status="READY").update(run_after=timezone.now())
+    tasks_run()
+    tasks_run()
+    assert sorted(m.subject for m in mailoutbox) == [e.subject for e in emails]

@@ -46,6 +46,7 @@ from tests.sharing.builders import (
     release,
     released,
 )
+from tests.tasks import then_tasks_run
 
 pytestmark = pytest.mark.django_db
 
@@ -572,9 +573,7 @@ def test_no_audit_event_holds_the_products_text_and_the_chain_verifies() -> None
     assert report.problems == []
 
 
-def test_an_access_request_goes_to_the_holder_of_the_post(
-    django_capture_on_commit_callbacks: Any,
-) -> None:
+def test_an_access_request_goes_to_the_holder_of_the_post() -> None:
     g = gateway()
     holder_post = PostFactory(organisation=g.unit, title="Intelligence Manager")
     PostHolding.objects.create(
@@ -596,7 +595,7 @@ def test_an_access_request_goes_to_the_holder_of_the_post(
     record = release(g, record)
     facts_forget(g.reader)
     facts_forget(g.approver)
-    with django_capture_on_commit_callbacks(execute=True):
+    with then_tasks_run():
         request = services.access_request_send(
             actor=g.reader, product=record, reason="For the readiness exercise."
         )
@@ -604,7 +603,7 @@ def test_an_access_request_goes_to_the_holder_of_the_post(
     assert "Held elsewhere" not in mail.outbox[0].body + mail.outbox[0].subject
     with pytest.raises(PermissionDenied403):
         services.access_request_answer(actor=g.reader, request=request, answer="Yes.")
-    with django_capture_on_commit_callbacks(execute=True):
+    with then_tasks_run():
         answered = services.access_request_answer(
             actor=g.approver, request=request, answer="A briefing at the unit on Monday."
         )
@@ -734,20 +733,18 @@ def test_suspending_the_protocol_removes_access_at_the_next_request_and_restorin
     assert product_policy.visible_to(g.reader).get() == product
 
 
-def test_review_reminders_go_to_the_coordinators_once_per_date(
-    django_capture_on_commit_callbacks: Any,
-) -> None:
+def test_review_reminders_go_to_the_coordinators_once_per_date() -> None:
     g = gateway()
     Protocol.objects.filter(pk=g.protocol.pk).update(
         review_on=timezone.localdate() + timedelta(days=10)
     )
     elsewhere = MembershipFactory(role=Role.COORDINATOR)  # a partnership that is not a party
-    with django_capture_on_commit_callbacks(execute=True):
+    with then_tasks_run():
         assert services.protocol_review_reminders_send() == 1
     assert [m.to for m in mail.outbox] == [[g.council_approver.email]]
     assert elsewhere.user.email not in mail.outbox[0].to
     assert "Test protocol" in mail.outbox[0].subject
-    with django_capture_on_commit_callbacks(execute=True):
+    with then_tasks_run():
         assert services.protocol_review_reminders_send() == 0
     assert len(mail.outbox) == 1
     assert AuditEvent.objects.filter(verb="PROTOCOL_REVIEW_REMINDER_SENT").count() == 1

@@ -7,13 +7,12 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
 from django.urls import reverse
 
 from lde.accounts.models import User
 from lde.core.audit.chain import audit_record
 from lde.core.audit.models import AuditScope
+from lde.core.mail import email_queue
 from lde.core.workflow import transition
 from lde.sharing.models import PRODUCT_TRANSITIONS, Attachment, BriefingProduct, ProductTransition
 from lde.sharing.policies import product_policy
@@ -117,11 +116,6 @@ def site_link(name: str, *args: Any) -> str:
 
 
 def email_send(template: str, context: dict[str, Any], to: list[str]) -> None:
-    if not to:
-        return
-    send_mail(
-        render_to_string(f"sharing/email/{template}_subject.txt", context).strip(),
-        render_to_string(f"sharing/email/{template}.txt", context),
-        None,
-        to,
-    )
+    """Queue the gateway's email `sharing/email/<template>` to each address, in the caller's
+    transaction (`core.mail`): sent by the worker once the write commits, never inside it."""
+    email_queue(template=f"sharing/email/{template}", context=context, to=to)

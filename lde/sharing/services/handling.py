@@ -3,8 +3,6 @@ the contributors, and requests for material held above the ceiling."""
 
 from __future__ import annotations
 
-from functools import partial
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
@@ -162,7 +160,7 @@ def access_request_send(
             ).values_list("email", flat=True)
         )
         context = {"link": site_link("sharing:access-request-answer", request.pk)}
-        transaction.on_commit(partial(email_send, "access_request", context, holders))
+        email_send("access_request", context, holders)
     return request
 
 
@@ -182,7 +180,5 @@ def access_request_answer(*, actor: User, request: AccessRequest, answer: str) -
     request.save(update_fields=["answer", "status", "answered_by", "answered_at"])
     audit_product(actor, "ACCESS_REQUEST_ANSWERED", request.product, subject=request)
     context = {"link": site_link("sharing:access-request-list")}
-    transaction.on_commit(
-        partial(email_send, "access_request_answered", context, [request.requester.email])
-    )
+    email_send("access_request_answered", context, [request.requester.email])
     return request

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, timedelta
-from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -301,7 +300,5 @@ def protocol_review_reminders_send(
             "link": site_link("sharing:protocol-detail", protocol.pk),
             "overdue": protocol.review_on < day,
         }
-        transaction.on_commit(
-            partial(email_send, "review_reminder", context, [u.email for u in people])
-        )
+        email_send("review_reminder", context, [u.email for u in people])
     return len(due)

@@ -35,23 +35,30 @@ class Command(BaseCommand):
                 except ModuleNotFoundError as error:
                     if error.name != f"{config.name}.tasks":
                         raise
-        from django_tasks_db.management.commands.db_worker import Worker
-
         self.stdout.write("Worker started.")
         while True:
             close_old_connections()
             for name in run_due_jobs():
                 self.stdout.write(f"Ran periodic job {name}.")
-            Worker(
-                queue_names=["*"],
-                interval=0,
-                batch=True,
-                backend_name="default",
-                startup_delay=False,
-                max_tasks=None,
-                worker_id="lde-worker",
-                excluded_queue_names=[],
-            ).run()
+            queued_tasks_run()
             if once:
                 return
             time.sleep(interval)
+
+
+def queued_tasks_run() -> None:
+    """Run every queued task that is due, one at a time, until none is left (a retry queued for
+    later waits for a later round). django-tasks-db's worker claims each task row with
+    select_for_update(skip_locked=True), so several workers never run the same task."""
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="lde-worker",
+        excluded_queue_names=[],
+    ).run()
