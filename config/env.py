@@ -83,8 +83,30 @@ DATABASE_URL = env_str("DATABASE_URL", "")
 # The reverse proxies in front of the service (addresses or networks, comma-separated), whose
 # X-Forwarded-For header is believed. Empty: the peer's own address is the client's.
 TRUSTED_PROXIES = env_list("LDE_TRUSTED_PROXIES", [])
-# Where people reach the service: links in emails point here.
-SITE_URL = env_str("LDE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Where people reach the service: every link in an email starts here, whatever address a request
+# came in by (the worker that sends emails has no request at all). Production requires it.
+SITE_URL_DEFAULT = "http://127.0.0.1:8000"
+SITE_URL_GIVEN = env_str("LDE_SITE_URL", "").strip()
+SITE_URL = (SITE_URL_GIVEN or SITE_URL_DEFAULT).rstrip("/")
+
+
+def site_url_problem(value: str, *, production: bool) -> str | None:
+    """Why LDE_SITE_URL is unfit, or None: it must be the service's address alone (a scheme and
+    a host, nothing after it), and in production it must be given, over HTTPS."""
+    text = value.strip()
+    example = "set it to the address people use, like https://lde.example.gov.uk"
+    if not text:
+        return f"LDE_SITE_URL is not set: {example}"
+    parsed = urlparse(text)
+    if parsed.scheme not in {"http", "https"} or not parsed.hostname:
+        return f"LDE_SITE_URL must be a web address, not {text!r}: {example}"
+    if parsed.path.strip("/") or parsed.query or parsed.fragment or parsed.username:
+        return f"LDE_SITE_URL must hold only the scheme and host (and port), not {text!r}"
+    if production and parsed.scheme != "https":
+        return f"LDE_SITE_URL must start with https:// in production, not {text!r}"
+    return None
+
+
 EMAIL_BACKEND = env_str("LDE_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("LDE_EMAIL_HOST", "localhost")
 DEFAULT_FROM_EMAIL = env_str("LDE_FROM_EMAIL", "Prevent LDE <no-reply@prevent-lde.invalid>")

@@ -13,6 +13,10 @@ DEBUG = env.DEBUG
 ALLOWED_HOSTS = env.ALLOWED_HOSTS
 
 SERVICE_NAME = "Prevent LDE"
+if _problem := env.site_url_problem(env.SITE_URL, production=False):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(_problem)
 LDE_SITE_URL = env.SITE_URL
 EMAIL_BACKEND = env.EMAIL_BACKEND
 EMAIL_HOST = env.EMAIL_HOST

@@ -13,6 +13,9 @@ for _name, _value in (("LDE_SECRET_KEY", env.SECRET_KEY), ("LDE_AUDIT_KEY", env.
 # One key leaking must not give away the other: sessions and the audit chain are keyed apart.
 if env.SECRET_KEY.strip() == env.AUDIT_KEY.strip():
     raise ImproperlyConfigured("LDE_SECRET_KEY and LDE_AUDIT_KEY must be different keys.")
+# Links in emails would otherwise point at the local default, 127.0.0.1, on the reader's machine.
+if _problem := env.site_url_problem(env.SITE_URL_GIVEN, production=True):
+    raise ImproperlyConfigured(_problem)
 
 DEBUG = False
 SESSION_COOKIE_SECURE = True

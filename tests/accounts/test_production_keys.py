@@ -52,6 +52,7 @@ def test_unfit_keys_are_refused_with_the_setting_named(value: str, problem: str)
 
 def _production(monkeypatch: pytest.MonkeyPatch, **variables: str) -> object:
     monkeypatch.setenv("DATABASE_URL", "postgres://u:p@127.0.0.1:5432/lde")
+    monkeypatch.setenv("LDE_SITE_URL", "https://lde.example.gov.uk")
     for name, value in variables.items():
         monkeypatch.setenv(name, value)
     importlib.reload(config.env)

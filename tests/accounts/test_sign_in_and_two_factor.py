@@ -110,6 +110,7 @@ def test_production_settings_use_secure_cookies_and_refuse_local_keys(
         importlib.import_module("config.settings.production")
     monkeypatch.setenv("LDE_SECRET_KEY", secrets.token_urlsafe(32))
     monkeypatch.setenv("LDE_AUDIT_KEY", secrets.token_urlsafe(32))
+    monkeypatch.setenv("LDE_SITE_URL", "https://lde.example.gov.uk")
     importlib.reload(config.env)
     import sys
 

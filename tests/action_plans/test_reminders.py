@@ -110,3 +110,18 @@ def test_a_failing_mail_server_keeps_the_reminders_records_and_every_email(
     tasks_run()
     tasks_run()
     assert sorted(m.subject for m in mailoutbox) == [e.subject for e in emails]
+
+
+def test_the_reminder_links_to_the_site_url(
+    world: World, mailoutbox: list[Any], settings: Any
+) -> None:
+    from tests.tasks import tasks_run
+
+    settings.LDE_SITE_URL = "https://lde.example.gov.uk"
+    action = world.raise_action(
+        world.cycle(2024, {"board": 1}), "board", due_on=timezone.localdate() + timedelta(days=3)
+    )
+    services.action_reminders_send()
+    tasks_run()
+    (message,) = mailoutbox
+    assert f"\nhttps://lde.example.gov.uk/actions/{action.pk}/\n" in message.body

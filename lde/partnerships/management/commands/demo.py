@@ -32,7 +32,7 @@ class Command(BaseCommand):
         result = demo_build()
         for dotted in getattr(settings, "LDE_DEMO_BUILDERS", []):
             import_string(dotted)()
-        self.stdout.write(self.style.SUCCESS("Demo loaded. Sign in at http://127.0.0.1:8000/"))
+        self.stdout.write(self.style.SUCCESS(f"Demo loaded. Sign in at {settings.LDE_SITE_URL}/"))
         self.stdout.write(f"Every demo password is: {DEMO_PASSWORD}\n")
         width = max(len(s.email) for s in result.sign_ins)
         for sign_in in result.sign_ins:
