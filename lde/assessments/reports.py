@@ -29,6 +29,7 @@ from lde.accounts.models import RequestUser
 from lde.assessments import analysis, charts, selectors, services
 from lde.assessments.models import Assessment, AssessmentKind
 from lde.assessments.policies import assessment_policy
+from lde.core.pdf import pdf_from_html
 
 # The largest gaps a board reads; every criterion is in the full table after them.
 TOP_GAPS = 15
@@ -173,10 +174,9 @@ def report_read(*, user: RequestUser, assessment: Assessment) -> Report:
 
 
 def report_pdf(report: Report) -> bytes:
-    from weasyprint import HTML
-
+    """The report as a tagged PDF (PDF/UA-1), titled and in British English (`lde.core.pdf`)."""
     html = render_to_string("assessments/report_pdf.html", {"report": report})
-    return bytes(HTML(string=html).write_pdf())
+    return pdf_from_html(html)
 
 
 def report_file_name(assessment: Assessment, extension: str) -> str:

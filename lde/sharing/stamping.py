@@ -5,7 +5,9 @@ downloaded PDF — the product itself, or an attachment that is a PDF — is sta
 bottom with the marking (as handled today, with the caveats), and at the bottom with the name of
 the person who downloaded it and the time. The stamp is a transparent page drawn by WeasyPrint
 at the size of the page it goes on, laid over it with pypdf, so the original content is kept as
-it was. A product marked above the lowest marking of today's scheme (OFFICIAL by default) takes
+it was. A tagged PDF stays tagged: the document is cloned with its structure tree, language and
+metadata, and the stamp is marked as an artifact, outside the structure (see `lde.core.pdf`).
+A product marked above the lowest marking of today's scheme (OFFICIAL by default) takes
 only PDF attachments, checked by their content at upload, so that every download of its content
 carries the marking; any other file of such a product is not served. Files of a product at the
 lowest marking that are not PDFs are served unchanged (they are still audited).
@@ -21,6 +23,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from lde.core.access.markings import Marking, MarkingScheme
+from lde.core.pdf import artifact_wrap, pdf_from_html
 from lde.sharing.models import BriefingProduct
 
 MARKED_ATTACHMENTS_PDF_ONLY = (
@@ -114,8 +117,11 @@ def stamp_pdf(data: bytes, *, marking: str, handling: str) -> bytes:
             box = page.mediabox
             size = (round(float(box.width), 2), round(float(box.height), 2))
             if size not in stamps:
+                # Untagged: its structure would not survive the merge; it becomes an artifact.
                 stamp_data = HTML(string=_stamp_html(*size, marking, handling)).write_pdf()
-                stamps[size] = PdfReader(io.BytesIO(bytes(stamp_data))).pages[0]
+                stamp = PdfWriter(clone_from=PdfReader(io.BytesIO(bytes(stamp_data)))).pages[0]
+                artifact_wrap(stamp)
+                stamps[size] = stamp
             page.merge_transformed_page(
                 stamps[size],  # type: ignore[arg-type]
                 Transformation().translate(float(box.left), float(box.bottom)),
@@ -128,12 +134,11 @@ def stamp_pdf(data: bytes, *, marking: str, handling: str) -> bytes:
 
 
 def product_pdf(product: BriefingProduct, *, reader_name: str, when: datetime) -> bytes:
-    """The released product as a PDF, stamped like any attachment."""
-    from weasyprint import HTML
-
+    """The released product as a tagged PDF (PDF/UA-1, titled with the product's title), stamped
+    like any attachment."""
     html = render_to_string("sharing/product_pdf.html", {"product": product})
     return stamp_pdf(
-        bytes(HTML(string=html).write_pdf()),
+        pdf_from_html(html),
         marking=marking_line(product),
         handling=handling_line(reader_name, when),
     )

@@ -259,3 +259,21 @@ def test_text_a_worksheet_cannot_hold_is_replaced_not_a_server_error(coordinator
     assert len(board[6]) == 32_767 and board[6].endswith("(cut short: see the assessment page)")
     pdf = signed_in(coordinator.user).get(reverse("assessments:report-pdf", args=[second.pk]))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+def test_the_pdf_is_tagged_titled_and_in_british_english(coordinator, published_pair, caplog):
+    from tests.tagged_pdf import assert_tagged
+
+    _first, second, _action = published_pair
+    with caplog.at_level("ERROR", logger="weasyprint"):
+        response = signed_in(coordinator.user).get(
+            reverse("assessments:report-pdf", args=[second.pk])
+        )
+    facts = assert_tagged(
+        response.content, title=f"{second.title} – {coordinator.partnership.name}"
+    )
+    # The structure a screen reader walks: sections, the chart with its text, the tables.
+    assert facts["structure"]["/H2"] == 6
+    assert facts["structure"]["/Figure"] == 1
+    assert facts["structure"]["/Table"] >= 4
+    assert [r.getMessage() for r in caplog.records] == []

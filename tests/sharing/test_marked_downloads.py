@@ -180,3 +180,32 @@ def test_the_api_serves_the_same_marked_pdfs() -> None:
     annex = client.get(f"{base}/attachments/{attachment.pk}", headers=headers)
     assert annex.status_code == 200
     assert len(_assert_marked(annex.content, g.reader.full_name)) == 3
+
+
+def test_the_product_pdf_stays_tagged_through_the_marking_stamp() -> None:
+    from tests.tagged_pdf import assert_tagged, tagged_pdf_facts
+
+    g = gateway()
+    long_body = "\n".join(f"Paragraph {n} of the picture." for n in range(120))
+    product = release(g, draft(g, body=long_body))
+    stamped = _as(g.reader).get(reverse("sharing:product-pdf", args=[product.pk])).content
+    _assert_marked(stamped, g.reader.full_name)
+    # The structure tree, the language and the title survive the stamp, which is marked as an
+    # artifact on every page rather than left as untagged text.
+    facts = assert_tagged(stamped, title=SECRET_TITLE)
+    assert facts["pages"] > 1
+    artifacts = [
+        page.get_contents().get_data().count(b"/Artifact")  # type: ignore[union-attr]
+        for page in PdfReader(io.BytesIO(stamped)).pages
+    ]
+    assert artifacts == [1] * facts["pages"]
+    # A PDF drawn without tags stays as it was, with the stamp an artifact all the same.
+    plain = stamping_of(pdf_bytes("An untagged annex."))
+    assert tagged_pdf_facts(plain)["marked"] is False
+    assert b"/Artifact" in PdfReader(io.BytesIO(plain)).pages[0].get_contents().get_data()  # type: ignore[union-attr]
+
+
+def stamping_of(data: bytes) -> bytes:
+    from lde.sharing import stamping
+
+    return stamping.stamp_pdf(data, marking=MARKING, handling="Downloaded by A Reader")
