@@ -442,6 +442,13 @@ def returning(s: AssessmentState, answer: Any) -> dict[str, Any]:
     return on_assessment(s, **({"coordinator": answer} if unpublished else {}))
 
 
+def abandoning(s: AssessmentState, answer: Any) -> dict[str, Any]:
+    """A draft self-assessment is abandoned by its coordinators; a review, or anything past
+    draft, by nobody."""
+    draft_self = s.kind == AssessmentKind.SELF and s.status == AssessmentStatus.DRAFT
+    return on_assessment(s, **({"coordinator": answer} if draft_self else {}))
+
+
 def moderation_seers(s: AssessmentState) -> dict[str, Any]:
     """The moderation of a self-assessment: its coordinators and board members, the live
     inspector and the assigned peer reviewer; a review has none of its own."""
@@ -601,6 +608,8 @@ CASES_IN_EVERY_STATE: dict[str, Case] = {
     "assessments:assessment-publish": assessment_case("POST", lambda s: publishing(s, refused=400)),
     # Sent no reason: 400, after the policy.
     "assessments:assessment-return-to-draft": assessment_case("POST", lambda s: returning(s, 400)),
+    # The confirmation page of abandoning: a draft self-assessment, its coordinators alone.
+    "assessments:assessment-abandon": assessment_case("GET", lambda s: abandoning(s, 200)),
     # Reviews start from a submitted self-assessment: the coordinator invites a peer review.
     "assessments:review-start": assessment_case(
         "POST", lambda s: self_submitted(s, coordinator=302)
@@ -795,10 +804,12 @@ themes:
     Assessment.objects.filter(pk=published.pk).update(status=AssessmentStatus.PUBLISHED)
     made: dict[AssessmentState, Assessment] = {}
     submitted = AssessmentState(AssessmentKind.SELF, AssessmentStatus.SUBMITTED)
-    for state in ASSESSMENT_STATES:
+    for index, state in enumerate(ASSESSMENT_STATES):
         if not state.reviewed:
             made[state] = published
             continue
+        # Self-assessments of one framework may not overlap while open: each has its own period.
+        starts = today - timedelta(390 - 75 * index if state.kind == AssessmentKind.SELF else 300)
         made[state] = assessment_start(
             actor=None,
             partnership=target,
@@ -806,8 +817,8 @@ themes:
             framework_version=framework,
             title=f"Matrix {state}",
             reviews=None if state.kind == AssessmentKind.SELF else made[submitted],
-            period_start=today - timedelta(300),
-            period_end=today + timedelta(60),
+            period_start=starts,
+            period_end=starts + timedelta(70 if state.kind == AssessmentKind.SELF else 360),
             carry_forward=False,
         )
         if state.kind == AssessmentKind.SELF:

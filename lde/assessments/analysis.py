@@ -42,6 +42,7 @@ from typing import Any
 
 from lde.assessments import selectors
 from lde.assessments.models import (
+    OPEN_STATUSES,
     Assessment,
     AssessmentKind,
     AssessmentStatus,
@@ -1319,7 +1320,7 @@ def trend_cycles(
     assessments: Sequence[Assessment], *, framework_id: int, include_current: bool
 ) -> list[Assessment]:
     """The published cycles against one framework, oldest first, and the current one (the
-    latest unpublished cycle after them) when asked for."""
+    latest open cycle after them, never an abandoned one) when asked for."""
     own = sorted(
         (a for a in assessments if a.framework_version.framework_id == framework_id),
         key=_chronological,
@@ -1330,7 +1331,7 @@ def trend_cycles(
         current = [
             a
             for a in own
-            if a.status != AssessmentStatus.PUBLISHED and (last is None or _chronological(a) > last)
+            if a.status in OPEN_STATUSES and (last is None or _chronological(a) > last)
         ]
         if current:
             cycles.append(current[-1])

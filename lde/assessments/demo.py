@@ -299,6 +299,7 @@ PEER_DIFFERENCES: tuple[tuple[str, int, str, str], ...] = tuple(
 FACTUAL_ACCURACY: tuple[str, ...] = tuple(TEXT["factual_accuracy"])
 
 RETURN_REASON: str = TEXT["return_reason"]
+ABANDON_REASON: str = TEXT["abandon_reason"]
 
 INSPECTION_DIFFERENCES: tuple[tuple[str, int, str, str], ...] = tuple(
     (criterion, change, stands, why)
@@ -821,6 +822,19 @@ def _draft_cycle(profile: Profile, cast: Cast, world: World) -> Assessment:
     return assessment
 
 
+def _abandoned_cycle(cast: Cast, world: World) -> Assessment:
+    """Next year's cycle, started by mistake while this year's draft is open and abandoned with
+    a reason: the demo's abandoned state, kept in the list and off everyone's home page."""
+    title = self_assessment_title(world.this_year + 1)
+    found = _find(cast.partnership, title)
+    if found is not None:
+        return found
+    assessment = _start(cast, world, world.this_year + 1, title)
+    return services.assessment_abandon(
+        actor=cast.coordinator, assessment=assessment, reason=ABANDON_REASON
+    )
+
+
 def _inspection(world: World) -> None:
     """This year's inspection of Kestlebury against the desirable characteristics: Kestlebury's
     self-assessment is moderated against it, and the inspection, submitted, awaits publication
@@ -910,4 +924,6 @@ def demo_build() -> None:
                 profile, cast, world, cycle, peer if profile.slug == "harrowfield" else None
             )
         _draft_cycle(profile, cast, world)
+        if profile.slug == "mardenvale":
+            _abandoned_cycle(cast, world)
     _inspection(world)

@@ -85,7 +85,7 @@ class AssessmentStartForm(GovukForm):
         help_text="For example, 31 3 2027.",
     )
     carry_forward = forms.BooleanField(
-        label="Copy the last cycle's ratings and evidence forward",
+        label="Copy the latest published cycle's ratings and evidence forward",
         required=False,
         initial=True,
         help_text="Each copied rating is marked “carried forward” until someone confirms or "
@@ -305,6 +305,22 @@ class ReturnToDraftForm(GovukForm):
         label="Why it goes back to draft",
         required=False,
         widget=widgets.Textarea(attrs={"rows": 3}),
+    )
+
+
+class AbandonForm(GovukForm):
+    """Why a draft is abandoned: kept in its history for everyone who reads it."""
+
+    reason = forms.CharField(
+        label="Why are you abandoning this draft?",
+        help_text="For example, it was started by mistake, or against the wrong framework. "
+        "Everyone who can see the assessment will see this.",
+        max_length=2000,
+        widget=widgets.Textarea(attrs={"rows": 4}),
+        error_messages={
+            "required": "Enter why the draft is being abandoned",
+            "max_length": "The reason must be 2,000 characters or fewer",
+        },
     )
 
 

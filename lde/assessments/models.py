@@ -29,6 +29,20 @@ class AssessmentStatus(models.TextChoices):
     SUBMITTED = "submitted", "Submitted"
     MODERATED = "moderated", "Moderated"
     PUBLISHED = "published", "Published"
+    # A draft the coordinator gave up, with a reason: kept, with its history, but no longer
+    # anyone's work, and never carried forward.
+    ABANDONED = "abandoned", "Abandoned"
+
+
+# The cycles still being worked on: one of these may not be overlapped by another cycle of the
+# same partnership and framework.
+OPEN_STATUSES = (AssessmentStatus.DRAFT, AssessmentStatus.SUBMITTED, AssessmentStatus.MODERATED)
+# Work that has been submitted and not given up: the reviews that moderation counts.
+SUBMITTED_OR_LATER = (
+    AssessmentStatus.SUBMITTED,
+    AssessmentStatus.MODERATED,
+    AssessmentStatus.PUBLISHED,
+)
 
 
 class Assessment(BaseModel):

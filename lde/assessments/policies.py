@@ -57,6 +57,7 @@ class AssessmentPolicy(Policy[Assessment]):
         "board_sign_off",
         "start_peer_review",
         "start_inspection",
+        "abandon",
     )
     who_can: ClassVar[dict[str, str]] = {
         "rate": "While it is a draft: the partnership's coordinators, board members and "
@@ -81,6 +82,7 @@ class AssessmentPolicy(Policy[Assessment]):
         "submitted self-assessment.",
         "start_inspection": "Inspectors assigned to the partnership start an inspection of a "
         "submitted self-assessment.",
+        "abandon": "The partnership's coordinators abandon a draft self-assessment, with a reason.",
     }
 
     def _readers(self, facts: UserFacts, obj: Assessment) -> bool:
@@ -144,6 +146,10 @@ class AssessmentPolicy(Policy[Assessment]):
                 obj.status in (AssessmentStatus.SUBMITTED, AssessmentStatus.MODERATED)
                 and coordinator
             )
+        if action == "abandon":
+            # Only a draft: submitted work goes back to draft first, so that giving a cycle up
+            # is always a choice made about a draft.
+            return obj.kind == AssessmentKind.SELF and draft and coordinator
         if action == "view_in_full":
             # permissions.md: a community reviewer reads only the summary of published work.
             return self.allows(facts, "view", obj) and (

@@ -27,7 +27,7 @@ from openpyxl.utils import get_column_letter
 
 from lde.accounts.models import RequestUser
 from lde.assessments import analysis, charts, selectors, services
-from lde.assessments.models import Assessment, AssessmentKind
+from lde.assessments.models import SUBMITTED_OR_LATER, Assessment, AssessmentKind
 from lde.assessments.policies import assessment_policy
 from lde.core.pdf import pdf_from_html
 
@@ -128,7 +128,7 @@ def report_read(*, user: RequestUser, assessment: Assessment) -> Report:
     if assessment.kind == AssessmentKind.SELF and can["view_moderation"]:
         review = (
             selectors.reviews_of(user=user, assessment=assessment)
-            .exclude(status="draft")
+            .filter(status__in=SUBMITTED_OR_LATER)
             .order_by("-created_at")
             .first()
         )

@@ -14,6 +14,7 @@ from django.utils import dateformat, timezone
 
 from lde.accounts.models import RequestUser
 from lde.assessments.models import (
+    SUBMITTED_OR_LATER,
     Assessment,
     AssessmentKind,
     AssessmentStatus,
@@ -531,7 +532,7 @@ def board_sign_off_summary(*, assessment: Assessment) -> str:
     # Only the kind of the review is named: who may read the review itself is the moderation
     # section's business.
     review = (
-        assessment.reviewed_by.exclude(status=AssessmentStatus.DRAFT)
+        assessment.reviewed_by.filter(status__in=SUBMITTED_OR_LATER)
         .order_by("-created_at")
         .values_list("kind", flat=True)
         .first()
@@ -596,7 +597,7 @@ def assessments_needing_attention(*, user: RequestUser) -> list[dict[str, Any]]:
         .annotate(
             unconfirmed=Count("responses", filter=Q(responses__carried_forward=True)),
             unrated=Count("responses", filter=Q(responses__rating__isnull=True)),
-            has_submitted_review=Exists(submitted_review.exclude(status=AssessmentStatus.DRAFT)),
+            has_submitted_review=Exists(submitted_review.filter(status__in=SUBMITTED_OR_LATER)),
         )
     )
     rows = []
@@ -646,12 +647,6 @@ def rated_criterion_choices(*, version: FrameworkVersion) -> QuerySet[Criterion]
         Criterion.objects.filter(framework_version=version, kind=CriterionKind.CRITERION)
         .exclude(children__isnull=False)
         .order_by("position")
-    )
-
-
-def last_self_assessment(*, user: RequestUser, partnership: Partnership) -> Assessment | None:
-    return (
-        assessment_list(user=user, partnership=partnership).filter(kind=AssessmentKind.SELF).first()
     )
 
 
@@ -713,3 +708,55 @@ def personal_data_findings(*, assessment: Assessment) -> tuple[list[GuardFinding
     order = {response_id: position for response_id, (_, position) in titles.items()}
     findings.sort(key=lambda f: order.get(f.response_id or 0, 0))
     return findings, unchecked
+
+
+@dataclass(slots=True, frozen=True)
+class CycleStart:
+    """For one framework a cycle may be started against: the partnership's open cycles of it,
+    which a new one may not overlap, and the published cycle a new one would carry forward."""
+
+    framework_title: str
+    open_cycles: list[Assessment]
+    carried_from: Assessment | None
+
+
+def cycle_start_overview(
+    *, user: RequestUser, partnership: Partnership, versions: QuerySet[FrameworkVersion]
+) -> list[CycleStart]:
+    """What starting a cycle of each startable framework would meet (two queries): said on the
+    start page before anyone presses the button."""
+    frameworks: dict[int, str] = {}
+    for version in versions:
+        frameworks.setdefault(version.framework_id, version.framework.title)
+    cycles = list(
+        assessment_list(user=user, partnership=partnership)
+        .filter(kind=AssessmentKind.SELF, framework_version__framework_id__in=frameworks)
+        .exclude(status=AssessmentStatus.ABANDONED)
+        .order_by("period_start", "pk")
+    )
+    overview = []
+    for framework_id, title in frameworks.items():
+        own = [c for c in cycles if c.framework_version.framework_id == framework_id]
+        published = [c for c in own if c.status == AssessmentStatus.PUBLISHED]
+        overview.append(
+            CycleStart(
+                framework_title=title,
+                open_cycles=[c for c in own if c.status != AssessmentStatus.PUBLISHED],
+                # As services.carry_forward_source chooses it: the latest published period.
+                carried_from=max(
+                    published, key=lambda c: (c.period_end, c.created_at), default=None
+                ),
+            )
+        )
+    return overview
+
+
+def latest_published_self_assessment(
+    *, user: RequestUser, partnership: Partnership
+) -> Assessment | None:
+    """The partnership's latest published self-assessment: the next cycle's period follows it."""
+    return (
+        assessment_list(user=user, partnership=partnership)
+        .filter(kind=AssessmentKind.SELF, status=AssessmentStatus.PUBLISHED)
+        .first()
+    )

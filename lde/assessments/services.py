@@ -24,6 +24,8 @@ from django.utils import timezone
 from lde.accounts.models import Organisation, User
 from lde.assessments import selectors
 from lde.assessments.models import (
+    OPEN_STATUSES,
+    SUBMITTED_OR_LATER,
     Assessment,
     AssessmentKind,
     AssessmentStatus,
@@ -56,7 +58,11 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     (AssessmentStatus.MODERATED, AssessmentStatus.PUBLISHED): "publish",
     (AssessmentStatus.SUBMITTED, AssessmentStatus.DRAFT): "return_to_draft",
     (AssessmentStatus.MODERATED, AssessmentStatus.DRAFT): "return_to_draft",
+    (AssessmentStatus.DRAFT, AssessmentStatus.ABANDONED): "abandon",
 }
+
+# Why a draft was abandoned: enough for a paragraph, not a document.
+MAX_ABANDON_REASON = 2000
 
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
 EVIDENCE_TYPES = {
@@ -96,6 +102,52 @@ def rated_criteria(version: FrameworkVersion) -> list[Criterion]:
     return [c for c in criteria if c.pk not in parents]
 
 
+def _period(assessment: Assessment) -> str:
+    start, end = assessment.period_start, assessment.period_end
+    return f"{start.day} {start:%B %Y} to {end.day} {end:%B %Y}"
+
+
+def open_cycle_overlapping(
+    *,
+    partnership: Partnership,
+    framework_version: FrameworkVersion,
+    period_start: date,
+    period_end: date,
+) -> Assessment | None:
+    """The partnership's open self-assessment (draft, submitted or moderated) of the same
+    framework whose period overlaps the one given, if there is one."""
+    return (
+        Assessment.objects.filter(
+            partnership=partnership,
+            kind=AssessmentKind.SELF,
+            framework_version__framework_id=framework_version.framework_id,
+            status__in=OPEN_STATUSES,
+            period_start__lte=period_end,
+            period_end__gte=period_start,
+        )
+        .order_by("period_start", "pk")
+        .first()
+    )
+
+
+def carry_forward_source(
+    *, partnership: Partnership, framework_version: FrameworkVersion
+) -> Assessment | None:
+    """The cycle a new self-assessment carries forward from: the partnership's latest
+    published self-assessment of the same framework. Never a draft or anything unpublished,
+    whose ratings nobody has agreed, and never an abandoned one."""
+    return (
+        Assessment.objects.filter(
+            partnership=partnership,
+            kind=AssessmentKind.SELF,
+            framework_version__framework_id=framework_version.framework_id,
+            status=AssessmentStatus.PUBLISHED,
+        )
+        .order_by("-period_end", "-created_at")
+        .first()
+    )
+
+
 @transaction.atomic
 def assessment_start(
     *,
@@ -109,8 +161,11 @@ def assessment_start(
     reviews: Assessment | None = None,
     carry_forward: bool = True,
 ) -> Assessment:
-    """Start an assessment. A new self-assessment copies the last cycle's ratings and evidence
-    forward as a draft, each marked "carried forward" until someone confirms or changes it."""
+    """Start an assessment. A new self-assessment copies the latest published cycle's ratings
+    and evidence forward as a draft, each marked "carried forward" until someone confirms or
+    changes it. It may not overlap an open cycle of the same partnership and framework: a
+    pre-filled start form sent twice, or sent while last year's draft is still open, is
+    refused rather than making a second cycle nobody can delete."""
     if actor is not None and kind == AssessmentKind.SELF:
         probe = Assessment(partnership=partnership, kind=kind, status=AssessmentStatus.DRAFT)
         if not assessment_policy.user_can(actor, "start", probe):
@@ -127,16 +182,28 @@ def assessment_start(
     if period_end < period_start:
         raise ValidationError({"period_end": "The end of the period must be after its start."})
     previous = None
-    if kind == AssessmentKind.SELF and carry_forward:
-        previous = (
-            Assessment.objects.filter(
-                partnership=partnership,
-                kind=AssessmentKind.SELF,
-                framework_version__framework=framework_version.framework,
-            )
-            .order_by("-period_end", "-created_at")
-            .first()
+    if kind == AssessmentKind.SELF:
+        # The partnership's row is locked so that two people starting a cycle at once cannot
+        # both find no overlapping one.
+        Partnership.objects.select_for_update().filter(pk=partnership.pk).first()
+        overlapping = open_cycle_overlapping(
+            partnership=partnership,
+            framework_version=framework_version,
+            period_start=period_start,
+            period_end=period_end,
         )
+        if overlapping is not None:
+            raise ValidationError(
+                {
+                    "period_start": f"{overlapping.title} ({_period(overlapping)}) covers part of "
+                    f"this period and is still {overlapping.get_status_display().lower()}. "
+                    "Publish or abandon it first, or choose a period that does not overlap it"
+                }
+            )
+        if carry_forward:
+            previous = carry_forward_source(
+                partnership=partnership, framework_version=framework_version
+            )
     assessment = Assessment.objects.create(
         partnership=partnership,
         kind=kind,
@@ -534,6 +601,46 @@ def assessment_return_to_draft(
 
 
 @transaction.atomic
+def assessment_abandon(*, actor: User | None, assessment: Assessment, reason: str) -> Assessment:
+    """Give up a draft self-assessment, with a reason. It stays in the partnership's list and
+    history, marked abandoned, but nobody can rate, submit or publish it, it leaves everyone's
+    home page, and its ratings are never carried forward. Drafts of peer reviews or inspections
+    of it are abandoned with it: there is nothing left for them to review."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Enter why the draft is being abandoned"})
+    if len(reason) > MAX_ABANDON_REASON:
+        raise ValidationError(
+            {"reason": f"The reason must be {MAX_ABANDON_REASON:,} characters or fewer"}
+        )
+    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    _move(actor, assessment, AssessmentStatus.ABANDONED, reason)
+    for review in Assessment.objects.select_for_update().filter(
+        reviews=assessment, status=AssessmentStatus.DRAFT
+    ):
+        # A consequence of the coordinator's move, made by the system: the reviewers' own
+        # policy is not asked, since they did not choose it.
+        transition(
+            obj=review,
+            to_status=AssessmentStatus.ABANDONED,
+            transitions=TRANSITIONS,
+            history_model=AssessmentTransition,
+            subject_field="assessment",
+            actor=None,
+            error=f"An assessment cannot go from {review.status} to abandoned.",
+            reason=f"{assessment.title} was abandoned: {reason}",
+        )
+        _audit(
+            None,
+            "ASSESSMENT_ABANDONED",
+            review,
+            status=AssessmentStatus.ABANDONED,
+            reviews=assessment.pk,
+        )
+    return assessment
+
+
+@transaction.atomic
 def board_sign_off(*, actor: User | None, assessment: Assessment) -> Assessment:
     """The programme board's sign-off, needed to publish a self-assessment with no review."""
     if assessment.status != AssessmentStatus.SUBMITTED:
@@ -551,9 +658,7 @@ def board_sign_off(*, actor: User | None, assessment: Assessment) -> Assessment:
 def moderation_rows(assessment: Assessment) -> list[dict[str, Any]]:
     """Each criterion's self rating beside the latest review's rating and any decision."""
     review = (
-        assessment.reviewed_by.exclude(status=AssessmentStatus.DRAFT)
-        .order_by("-created_at")
-        .first()
+        assessment.reviewed_by.filter(status__in=SUBMITTED_OR_LATER).order_by("-created_at").first()
     )
     own = {r.criterion_id: r for r in assessment.responses.select_related("criterion")}
     theirs: dict[str, int | None] = {}
@@ -624,7 +729,7 @@ def assessment_moderate(*, actor: User | None, assessment: Assessment) -> Assess
                 "agreed rating."
             }
         )
-    if not assessment.reviewed_by.exclude(status=AssessmentStatus.DRAFT).exists():
+    if not assessment.reviewed_by.filter(status__in=SUBMITTED_OR_LATER).exists():
         raise ValidationError({"moderation": "There is no submitted review to moderate against."})
     return _move(
         actor,

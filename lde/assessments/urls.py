@@ -58,6 +58,7 @@ urlpatterns = [
     ),
     path("<int:assessment_id>/publish/", views.assessment_publish, name="assessment-publish"),
     path("<int:assessment_id>/reviews/", views.review_start, name="review-start"),
+    path("<int:assessment_id>/abandon/", views.assessment_abandon, name="assessment-abandon"),
     path(
         "<int:assessment_id>/return-to-draft/",
         views.assessment_return_to_draft,

@@ -31,6 +31,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from lde.accounts.selectors import acting_user as _actor
 from lde.assessments import selectors, services
 from lde.assessments.forms import (
+    AbandonForm,
     ActionForm,
     AssessmentStartForm,
     ContributionAssignForm,
@@ -44,6 +45,7 @@ from lde.assessments.forms import (
     SubmitForm,
 )
 from lde.assessments.models import (
+    SUBMITTED_OR_LATER,
     Assessment,
     AssessmentKind,
     AssessmentStatus,
@@ -139,7 +141,10 @@ def assessment_start(request: HttpRequest, partnership_id: int) -> HttpResponse:
     )
     assessment_policy.require(request.user, "start", _start_probe(partnership))
     versions = selectors.framework_versions_to_start(user=request.user)
-    last = selectors.last_self_assessment(user=request.user, partnership=partnership)
+    # The form is filled in with the period after the latest published cycle, never after a
+    # draft: sent unchanged while that period's cycle is still open, it is refused (the service
+    # refuses a cycle overlapping an open one) rather than starting the year after.
+    last = selectors.latest_published_self_assessment(user=request.user, partnership=partnership)
     initial: dict[str, Any] = {"carry_forward": True}
     if last is not None:
         start = last.period_end + timedelta(days=1)
@@ -185,7 +190,13 @@ def assessment_start(request: HttpRequest, partnership_id: int) -> HttpResponse:
     return render(
         request,
         "assessments/assessment_start.html",
-        {"form": form, "partnership": partnership, "last": last},
+        {
+            "form": form,
+            "partnership": partnership,
+            "overview": selectors.cycle_start_overview(
+                user=request.user, partnership=partnership, versions=versions
+            ),
+        },
         status=400 if form.is_bound and form.errors else 200,
     )
 
@@ -217,6 +228,7 @@ def _render_detail(
     is_review = assessment.kind != AssessmentKind.SELF
     facts_form = facts_form or FactualAccuracyForm()
     return_form = return_form or ReturnToDraftForm()
+    history = selectors.assessment_history(assessment=assessment)
     return render(
         request,
         "assessments/assessment_detail.html",
@@ -238,7 +250,11 @@ def _render_detail(
             "reviews": []
             if is_review
             else list(selectors.reviews_of(user=request.user, assessment=assessment)),
-            "history": selectors.assessment_history(assessment=assessment),
+            "history": history,
+            # When, by whom and why it was abandoned, said at the top of the page.
+            "abandoned": next(
+                (t for t in reversed(history) if t.to_status == AssessmentStatus.ABANDONED), None
+            ),
             "sign_offs": selectors.sign_off_list(assessment=assessment),
             "comments": selectors.factual_accuracy_comments(assessment=assessment)
             if is_review
@@ -659,7 +675,7 @@ def _render_moderation(
                 )
     review = (
         selectors.reviews_of(user=request.user, assessment=assessment)
-        .exclude(status=AssessmentStatus.DRAFT)
+        .filter(status__in=SUBMITTED_OR_LATER)
         .order_by("-created_at")
         .first()
     )
@@ -810,6 +826,41 @@ def assessment_return_to_draft(request: HttpRequest, assessment_id: int) -> Http
             messages.success(request, f"{assessment.title} is a draft again.")
             return redirect("assessments:assessment-detail", assessment_id=assessment.pk)
     return _render_detail(request, assessment, status=400, return_form=form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assessment_abandon(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    """Abandon a draft, after a page that says what will happen and who will see it: it cannot
+    be undone."""
+    assessment = _assessment(request, assessment_id, "abandon")
+    form = AbandonForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assessment_abandon(
+                actor=_actor(request), assessment=assessment, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"{assessment.title} is abandoned. It stays in the list of assessments, marked "
+                "abandoned, with your reason.",
+            )
+            return redirect("assessments:assessment-list", partnership_id=assessment.partnership_id)
+    return render(
+        request,
+        "assessments/assessment_abandon.html",
+        {
+            "assessment": assessment,
+            "form": form,
+            "open_reviews": selectors.reviews_of(user=request.user, assessment=assessment).filter(
+                status=AssessmentStatus.DRAFT
+            ),
+        },
+        status=400 if form.is_bound and form.errors else 200,
+    )
 
 
 @login_required

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from lde.accounts.models import User
 from lde.assessments import services
-from lde.assessments.models import Assessment, AssessmentKind, CriterionResponse
+from lde.assessments.models import Assessment, AssessmentKind, AssessmentStatus, CriterionResponse
 from lde.frameworks.services import framework_load
 from lde.partnerships.models import Assignment, AssignmentKind, Role
 from tests.factories import MembershipFactory, UserFactory
@@ -28,6 +28,13 @@ def start(coordinator: Any, version: Any, year: int = 2025, **kwargs: Any) -> As
         period_end=date(year + 1, 3, 31),
         **kwargs,
     )
+
+
+def published(assessment: Assessment) -> Assessment:
+    """The cycle as if moderated and published: only a published cycle is carried forward."""
+    Assessment.objects.filter(pk=assessment.pk).update(status=AssessmentStatus.PUBLISHED)
+    assessment.refresh_from_db()
+    return assessment
 
 
 def framework_text(criteria: int) -> str:

@@ -21,7 +21,7 @@ from lde.assessments import services
 from lde.assessments.api import AssessmentDetailOut
 from lde.assessments.models import Assessment, AssessmentKind, AssessmentStatus, CriterionResponse
 from lde.partnerships.models import Assignment, AssignmentKind, Role
-from tests.assessments.builders import grown, start
+from tests.assessments.builders import grown, published, start
 from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -67,6 +67,7 @@ def test_the_full_read_has_every_criterion_with_raters_evidence_and_history(
             target=3,
             commentary="Seen in the minutes.",
         )
+    published(first)
     assessment = start(coordinator, framework_version, 2025)
     board = assessment.responses.get(criterion__identifier="board")
     services.rater_rating_record(actor=board_member.user, response=board, rating=3)
@@ -115,7 +116,7 @@ def test_the_full_read_has_every_criterion_with_raters_evidence_and_history(
         "id": first.pk,
         "title": "Self-assessment 2024",
         "kind": "self",
-        "status": "draft",
+        "status": "published",
     }
     assert (body["reviews"], body["reviewed_by"], body["transitions"]) == (None, [], [])
     assert [c["criterion"] for c in body["criteria"]] == ["ownership", "board", "projects"]
@@ -283,6 +284,7 @@ def test_the_full_read_is_exactly_what_its_schema_gives(coordinator, framework_v
         criterion=board.criterion,
         organisation=coordinator.user.organisation,
     )
+    published(first)
     assessment = start(coordinator, framework_version, 2025)  # carried forward from the first
     carried = assessment.responses.get(criterion__identifier="board")
     services.rater_rating_record(actor=coordinator.user, response=carried, rating=3)
@@ -513,6 +515,7 @@ def test_submitting_lists_the_services_problems_then_submits(coordinator, framew
             target=None,
             commentary="",
         )
+    published(first)
     second = start(coordinator, framework_version, 2025)
     client = api(coordinator.user)
     url = f"/api/v1/assessments/{second.pk}/submit"

@@ -15,7 +15,7 @@ from lde.assessments.models import AssessmentKind, AssessmentStatus, AssessmentT
 from lde.core.access.policy import PermissionDenied403
 from lde.core.audit.models import AuditEvent
 from lde.partnerships.models import Assignment, AssignmentKind, Role
-from tests.assessments.builders import peer_reviewed, rate_all, start
+from tests.assessments.builders import peer_reviewed, published, rate_all, start
 from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -47,6 +47,7 @@ def test_the_next_cycle_carries_ratings_and_evidence_forward_until_confirmed(
         url="https://example.org/minutes",
         effective_on=date(2024, 6, 1),
     )
+    published(first)
     second = start(coordinator, framework_version, 2025)
     assert second.carried_from == first
     carried = second.responses.get(criterion__identifier="board")

@@ -87,6 +87,21 @@ def test_running_it_twice_makes_no_duplicates_and_every_state_is_present(demo: N
     assert audit_verify().problems == []
 
 
+def test_marden_vale_abandoned_next_years_cycle_started_by_mistake(demo: None) -> None:
+    year = assessments_demo.financial_year(today())
+    abandoned = Assessment.objects.get(status=AssessmentStatus.ABANDONED)
+    assert (abandoned.partnership.name, abandoned.period_start.year) == (
+        "Marden Vale Prevent Partnership",
+        year + 1,
+    )
+    moved = abandoned.transitions.get()
+    assert (moved.from_status, moved.to_status) == ("draft", "abandoned")
+    assert moved.reason == assessments_demo.ABANDON_REASON
+    # Carried from last year's published cycle, not this year's open draft.
+    assert abandoned.carried_from is not None
+    assert abandoned.carried_from.status == AssessmentStatus.PUBLISHED
+
+
 def test_each_partnership_has_three_published_cycles_and_a_current_draft(demo: None) -> None:
     year = assessments_demo.financial_year(today())
     for partnership in Partnership.objects.all():
@@ -95,7 +110,9 @@ def test_each_partnership_has_three_published_cycles_and_a_current_draft(demo: N
                 partnership=partnership,
                 kind=AssessmentKind.SELF,
                 framework_version__framework__identifier="prevent-partnership-model",
-            ).order_by("period_start")
+            )
+            .exclude(status=AssessmentStatus.ABANDONED)
+            .order_by("period_start")
         )
         assert [(c.period_start.year, c.status) for c in cycles] == [
             (year - 3, AssessmentStatus.PUBLISHED),

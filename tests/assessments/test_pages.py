@@ -21,7 +21,7 @@ from lde.assessments import services
 from lde.assessments.models import Assessment, AssessmentKind, AssessmentStatus, Evidence
 from lde.core.audit.models import AuditEvent
 from lde.partnerships.models import Assignment, AssignmentKind, Role
-from tests.assessments.builders import grown, peer_reviewed, rate_all, start
+from tests.assessments.builders import grown, peer_reviewed, published, rate_all, start
 from tests.conftest import date_input, sign_in
 from tests.factories import MembershipFactory, UserFactory
 
@@ -94,11 +94,12 @@ def test_a_period_that_ends_before_it_starts_is_refused(coordinator, framework_v
 def test_the_next_cycle_starts_from_the_list_and_carries_forward(coordinator, framework_version):
     first = start(coordinator, framework_version, 2024)
     rate_all(coordinator.user, first, 2)
+    published(first)
     client = signed_in(coordinator.user)
     listing = client.get(reverse("assessments:assessment-list", args=[coordinator.partnership_id]))
     assert "Start the next cycle" in text(listing)
     form = client.get(reverse("assessments:assessment-start", args=[coordinator.partnership_id]))
-    # The form suggests the period after the last cycle, against the same framework.
+    # The form suggests the period after the last published cycle, against the same framework.
     assert form.context["form"].initial["period_start"] == date(2025, 4, 1)
     response = client.post(
         reverse("assessments:assessment-start", args=[coordinator.partnership_id]),
@@ -389,6 +390,7 @@ def test_submitting_needs_every_carried_forward_rating_confirmed_and_the_declara
 ):
     first = start(coordinator, framework_version, 2024)
     rate_all(coordinator.user, first, 2)
+    published(first)
     second = start(coordinator, framework_version, 2025)
     client = signed_in(coordinator.user)
     url = reverse("assessments:assessment-submit", args=[second.pk])
@@ -633,6 +635,7 @@ def test_moderation_highlights_differences_and_records_the_agreed_rating(
 def test_home_lists_drafts_needing_attention(coordinator, framework_version):
     first = start(coordinator, framework_version, 2024)
     rate_all(coordinator.user, first, 2)
+    published(first)
     second = start(coordinator, framework_version, 2025)
     page = text(signed_in(coordinator.user).get("/"))
     assert (

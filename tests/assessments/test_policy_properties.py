@@ -104,6 +104,15 @@ def reference(
     return kind == AssessmentKind.PEER_REVIEW and self_index in peer_of
 
 
+def reference_abandon(world: dict[str, Any], u: int, kind: str, p: int, status: str) -> bool:
+    """permissions.md and docs/apps/assessments.md: a draft self-assessment is abandoned by the
+    partnership's coordinators, and by nobody else; nothing past draft, and no review."""
+    roles = {r for (mu, mp, r) in world["memberships"] if mu == u and mp == p}
+    return (
+        kind == AssessmentKind.SELF and status == AssessmentStatus.DRAFT and "coordinator" in roles
+    )
+
+
 @given(world=worlds())
 def test_assessment_visibility_agrees_three_ways(world: dict[str, Any]) -> None:
     today = timezone.localdate()
@@ -184,4 +193,16 @@ def test_assessment_visibility_agrees_three_ways(world: dict[str, Any]) -> None:
                 )
                 assert (assessment.pk in visible) == want, (u, assessment.kind, assessment.status)
                 assert assessment_policy.user_can(user, "view", assessment) == want
+                may_abandon = reference_abandon(
+                    world,
+                    u,
+                    assessment.kind,
+                    partnerships.index(assessment.partnership),
+                    assessment.status,
+                )
+                assert assessment_policy.user_can(user, "abandon", assessment) == may_abandon, (
+                    u,
+                    assessment.kind,
+                    assessment.status,
+                )
         transaction.set_rollback(True)

@@ -84,7 +84,9 @@ def test_a_cycle_from_start_to_publication(
     page.get_by_label("Title").fill(TITLE)
     fill_date(page, "Start of the period it covers", date(2026, 4, 1))
     fill_date(page, "End of the period it covers", date(2027, 3, 31))
-    expect(page.get_by_label("Copy the last cycle's ratings and evidence forward")).to_be_checked()
+    expect(
+        page.get_by_label("Copy the latest published cycle's ratings and evidence forward")
+    ).to_be_checked()
     go(page, page.get_by_role("button", name="Start the assessment"))
 
     # Then the new draft's page shows its summary and every theme of the framework

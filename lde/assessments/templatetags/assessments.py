@@ -17,6 +17,7 @@ STATUS_TAG_COLOURS = {
     "submitted": "govuk-tag--blue",
     "moderated": "govuk-tag--purple",
     "published": "govuk-tag--green",
+    "abandoned": "govuk-tag--red",
 }
 
 
