@@ -46,6 +46,7 @@ from lde.core.api_schemas import (
     PageParams,
     ValidationErrorOut,
 )
+from lde.core.files import file_download
 from lde.partnerships import selectors as partnership_selectors
 
 router = Router(tags=["assessments"])
@@ -601,10 +602,9 @@ def workbook_download(request: HttpRequest, assessment_id: ObjectId) -> HttpResp
     assessment = selectors.assessment_get(user=request.user, assessment_id=assessment_id)
     assessment_policy.require(request.user, "rate", assessment)
     data = workbook_export(actor=acting_user(request), assessment=assessment)
-    response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{workbook_file_name(assessment)}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return file_download(
+        data, file_name=workbook_file_name(assessment), content_type=XLSX_CONTENT_TYPE
+    )
 
 
 @router.post(

@@ -29,6 +29,7 @@ from lde.accounts.models import RequestUser
 from lde.assessments import analysis, charts, selectors, services
 from lde.assessments.models import SUBMITTED_OR_LATER, Assessment, AssessmentKind
 from lde.assessments.policies import assessment_policy
+from lde.core.files import file_download
 from lde.core.pdf import pdf_from_html
 
 # The largest gaps a board reads; every criterion is in the full table after them.
@@ -184,12 +185,8 @@ def report_file_name(assessment: Assessment, extension: str) -> str:
 
 
 def report_response(data: bytes, content_type: str, file_name: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
-    # The report holds the partnership's ratings and commentary: no shared cache keeps a copy.
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    # The report holds the partnership's ratings and commentary: never cached.
+    return file_download(data, file_name=file_name, content_type=content_type)
 
 
 # --- XLSX -----------------------------------------------------------------------------------

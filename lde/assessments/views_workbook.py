@@ -25,6 +25,7 @@ from lde.assessments.workbook import (
     workbook_file_name,
     workbook_import,
 )
+from lde.core.files import file_download, safe_file_name
 
 
 def _rateable(request: HttpRequest, assessment_id: int) -> Assessment:
@@ -54,12 +55,10 @@ def workbook(request: HttpRequest, assessment_id: int) -> HttpResponse:
 def workbook_download(request: HttpRequest, assessment_id: int) -> HttpResponse:
     assessment = _rateable(request, assessment_id)
     data = workbook_export(actor=acting_user(request), assessment=assessment)
-    response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{workbook_file_name(assessment)}"'
-    # The workbook holds the assessment's commentary: no shared cache keeps a copy.
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    # The workbook holds the assessment's commentary: sent as every file is, never cached.
+    return file_download(
+        data, file_name=workbook_file_name(assessment), content_type=XLSX_CONTENT_TYPE
+    )
 
 
 def _summary(problems: list[WorkbookProblem]) -> str:
@@ -86,10 +85,12 @@ def workbook_upload(request: HttpRequest, assessment_id: int) -> HttpResponse:
     if request.method == "POST":
         status = 400
         if form.is_valid():
+            upload = form.cleaned_data["file"]
             result = workbook_import(
                 actor=acting_user(request),
                 assessment=assessment,
-                data=form.cleaned_data["file"].read(),
+                data=upload.read(),
+                file_name=safe_file_name(upload.name, default="workbook.xlsx"),
             )
             if result.accepted:
                 count = len(result.changed)

@@ -12,6 +12,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from pathlib import Path
+from typing import overload
+
+from django.http import FileResponse, HttpResponse
+from django.http.response import HttpResponseBase
+from django.utils.http import content_disposition_header
 
 # The explicit bidirectional controls: embeddings and overrides, isolates, marks.
 BIDI_CONTROLS = frozenset(
@@ -45,3 +51,28 @@ def safe_file_name(name: str | None, *, default: str) -> str:
         else:
             cleaned = cleaned[:MAX_FILE_NAME_LENGTH]
     return cleaned if cleaned.strip(" .") else default
+
+
+@overload
+def file_download(content: bytes, *, file_name: str, content_type: str) -> HttpResponse: ...
+@overload
+def file_download(content: Path, *, file_name: str, content_type: str) -> FileResponse: ...
+def file_download(content: bytes | Path, *, file_name: str, content_type: str) -> HttpResponseBase:
+    """The one way a page or the API sends a file: as a download (never shown in the browser)
+    under its cleaned name, with its stored type, never sniffed, and never kept by a cache (it
+    may be marked, and every download is audited by whoever calls this)."""
+    name = safe_file_name(file_name, default="download")
+    served: HttpResponseBase
+    if isinstance(content, Path):
+        served = FileResponse(
+            content.open("rb"),
+            as_attachment=True,
+            filename=name,
+            content_type=content_type or "application/octet-stream",
+        )
+    else:
+        served = HttpResponse(content, content_type=content_type or "application/octet-stream")
+        served["Content-Disposition"] = content_disposition_header(True, name)
+    served["X-Content-Type-Options"] = "nosniff"
+    served["Cache-Control"] = "private, no-store"
+    return served

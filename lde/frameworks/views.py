@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from lde.core.files import file_download
 from lde.frameworks import selectors
 from lde.frameworks.exchange import framework_version_yaml
 from lde.frameworks.models import WrittenBy
@@ -44,13 +45,11 @@ def version_export(request: HttpRequest, identifier: str, version: str) -> HttpR
     found = selectors.framework_version_get(
         user=request.user, identifier=identifier, version=version
     )
-    response = HttpResponse(
-        framework_version_yaml(found), content_type="application/yaml; charset=utf-8"
+    return file_download(
+        framework_version_yaml(found).encode(),
+        file_name=f"{found.framework.identifier}-{found.version}.yaml",
+        content_type="application/yaml; charset=utf-8",
     )
-    response["Content-Disposition"] = (
-        f'attachment; filename="{found.framework.identifier}-{found.version}.yaml"'
-    )
-    return response
 
 
 @login_required
@@ -59,13 +58,11 @@ def version_oscal(request: HttpRequest, identifier: str, version: str) -> HttpRe
     found = selectors.framework_version_get(
         user=request.user, identifier=identifier, version=version
     )
-    response = HttpResponse(
-        framework_version_oscal_json(found), content_type="application/json; charset=utf-8"
+    return file_download(
+        framework_version_oscal_json(found).encode(),
+        file_name=f"{found.framework.identifier}-{found.version}-oscal.json",
+        content_type="application/json; charset=utf-8",
     )
-    response["Content-Disposition"] = (
-        f'attachment; filename="{found.framework.identifier}-{found.version}-oscal.json"'
-    )
-    return response
 
 
 @login_required

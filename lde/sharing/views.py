@@ -16,22 +16,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.forms import Form
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.utils import timezone
-from django.utils.http import content_disposition_header
-from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from lde.accounts.selectors import acting_user as _actor
 from lde.core.access.facts import facts_for
 from lde.core.access.policy import PermissionDenied403
-from lde.core.files import safe_file_name
+from lde.core.files import file_download
 from lde.core.govuk.forms import add_service_errors
 from lde.partnerships.models import Partnership
 from lde.partnerships.selectors import partnership_get
-from lde.sharing import selectors, services, stamping
+from lde.sharing import selectors, services
 from lde.sharing.forms import (
     AccessRequestForm,
     ActionForm,
@@ -461,59 +458,20 @@ def attachment_download(
     """Files are served only here, after the gateway rule, and every download is audited."""
     product = _product(request, product_id, "download")
     attachment = selectors.attachment_get(product=product, attachment_id=attachment_id)
-    path = services.attachment_path(attachment)
-    if attachment.file_deleted_at is not None or not path.is_file():
-        raise Http404
-    actor = _actor(request)
-    if attachment.content_type != "application/pdf" and stamping.marking_is_marked(product.marking):
-        # A file kept from before marked products took PDFs only: it could not carry the marking.
+    try:
+        content, content_type = services.attachment_for_download(
+            actor=_actor(request), product=product, attachment=attachment
+        )
+    except services.NotServable as refusal:
         return _private(
             render(
                 request,
                 "sharing/attachment_unstampable.html",
-                {"product": product, "not_pdf": True},
+                {"product": product, "reason": str(refusal)},
                 status=409,
             )
         )
-    if attachment.content_type == "application/pdf":
-        try:
-            data = stamping.stamp_pdf(
-                path.read_bytes(),
-                marking=stamping.marking_line(product),
-                handling=stamping.handling_line(actor.full_name, timezone.now()),
-            )
-        except stamping.Unstampable:
-            return _private(
-                render(
-                    request, "sharing/attachment_unstampable.html", {"product": product}, status=409
-                )
-            )
-        services.attachment_download_record(actor=actor, attachment=attachment, stamped=True)
-        return _marked_file(
-            data, safe_file_name(attachment.file_name, default="attachment"), "application/pdf"
-        )
-    services.attachment_download_record(actor=actor, attachment=attachment, stamped=False)
-    served = FileResponse(
-        path.open("rb"),
-        as_attachment=True,
-        filename=safe_file_name(attachment.file_name, default="attachment"),
-        content_type=attachment.content_type or "application/octet-stream",
-    )
-    served["X-Content-Type-Options"] = "nosniff"
-    served["Cache-Control"] = "private, no-store"
-    return served
-
-
-def _marked_file(data: bytes, file_name: str, content_type: str) -> HttpResponse:
-    served = HttpResponse(data, content_type=content_type)
-    served["Content-Disposition"] = content_disposition_header(True, file_name)
-    served["X-Content-Type-Options"] = "nosniff"
-    served["Cache-Control"] = "private, no-store"
-    return served
-
-
-def product_pdf_name(product: BriefingProduct) -> str:
-    return f"{slugify(product.title) or 'briefing'}-v{product.version}.pdf"
+    return file_download(content, file_name=attachment.file_name, content_type=content_type)
 
 
 @login_required
@@ -523,7 +481,9 @@ def product_pdf(request: HttpRequest, product_id: int) -> HttpResponse:
     the reader's name and the time. Audited like any download."""
     product = _product(request, product_id, "download")
     data = services.product_pdf_print(actor=_actor(request), product=product)
-    return _marked_file(data, product_pdf_name(product), "application/pdf")
+    return file_download(
+        data, file_name=services.product_pdf_name(product), content_type="application/pdf"
+    )
 
 
 # --- Products: drafting --------------------------------------------------------------------

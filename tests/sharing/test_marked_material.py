@@ -64,25 +64,32 @@ def test_which_markings_are_marked() -> None:
     assert (found["protect"], found["restricted"]) == (False, False)
 
 
+# Named and declared as a PDF but not one by its content, the file is refused as for any upload
+# (lde.core.uploads), saying what it is; the header alone is not enough: pypdf must read it.
+NOT_A_PDF = "The file is called annex.pdf but it is a text file. Upload a PDF"
+DAMAGED_PDF = (
+    "The file is called annex.pdf and starts like a PDF, but it is damaged, so it cannot be "
+    "read. Open it, save it again, and upload the new copy"
+)
+
+
 @pytest.mark.parametrize(
-    ("name", "data", "kind"),
+    ("name", "data", "kind", "message"),
     [
-        ("annex.txt", b"Annex.", "text/plain"),
-        # Named and declared as a PDF, but not one by its content.
-        ("annex.pdf", b"Annex.", "application/pdf"),
-        # The header alone is not enough: pypdf must read it.
-        ("annex.pdf", b"%PDF-1.4 not really", "application/pdf"),
-        ("map.png", b"\x89PNG\r\n\x1a\n" + b"0" * 20, "image/png"),
+        ("annex.txt", b"Annex.", "text/plain", MARKED_ATTACHMENTS_PDF_ONLY),
+        ("annex.pdf", b"Annex.", "application/pdf", NOT_A_PDF),
+        ("annex.pdf", b"%PDF-1.4 not really", "application/pdf", DAMAGED_PDF),
+        ("map.png", b"\x89PNG\r\n\x1a\n" + b"0" * 20, "image/png", MARKED_ATTACHMENTS_PDF_ONLY),
     ],
 )
 def test_the_service_refuses_a_file_that_is_not_a_pdf_on_a_marked_product(
-    name: str, data: bytes, kind: str
+    name: str, data: bytes, kind: str, message: str
 ) -> None:
     g = gateway()
     product = draft(g)
     with pytest.raises(ValidationError) as raised:
         services.attachment_add(actor=g.author, product=product, upload=_upload(name, data, kind))
-    assert raised.value.message_dict == {"file": [MARKED_ATTACHMENTS_PDF_ONLY]}
+    assert raised.value.message_dict == {"file": [message]}
     assert list(product.attachments.values_list("file_name", flat=True)) == ["annex.pdf"]
 
 
@@ -163,10 +170,9 @@ def test_a_file_kept_from_before_that_is_not_a_pdf_is_not_served() -> None:
         f"/api/v1/sharing/products/{product.pk}/attachments/{old.pk}", headers=headers
     )
     assert answer.status_code == 409
-    assert answer.json() == {
-        "detail": "The file is not a PDF, so it could not carry the product's marking: it is "
-        "not served."
-    }
+    # The page and the API give the same reason: one service decides what is served.
+    assert answer.json() == {"detail": services.NOT_PDF_REFUSAL}
+    assert services.NOT_PDF_REFUSAL in page.content.decode().replace("&#x27;", "'")
 
 
 # --- Records of material above the ceiling --------------------------------------------------

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Schema
 
@@ -190,11 +190,3 @@ def product_for(request: HttpRequest, product_id: int, action: str = "view") -> 
 
 def product_fresh(request: HttpRequest, product: BriefingProduct) -> ProductDetailOut:
     return product_detail(request, selectors.product_get(user=request.user, product_id=product.pk))
-
-
-def marked_download(data: bytes, file_name: str, content_type: str) -> HttpResponse:
-    served = HttpResponse(data, content_type=content_type)
-    served["Content-Disposition"] = f'attachment; filename="{file_name}"'
-    served["X-Content-Type-Options"] = "nosniff"
-    served["Cache-Control"] = "private, no-store"
-    return served

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.utils import timezone
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from ninja import Query, Router, Status
 from ninja.files import UploadedFile
 from ninja.params import File
@@ -24,13 +24,12 @@ from lde.core.api_schemas import (
     ObjectId,
     Page,
 )
-from lde.core.files import safe_file_name
+from lde.core.files import file_download
 from lde.partnerships.models import Partnership
-from lde.sharing import selectors, services, stamping
+from lde.sharing import selectors, services
 from lde.sharing.api._common import (
     ACTION_ERRORS,
     attachment_url,
-    marked_download,
     product_detail,
     product_for,
     product_fresh,
@@ -114,10 +113,11 @@ def product_get(request: HttpRequest, product_id: ObjectId) -> ProductDetailOut:
 ATTACHMENT_DOCUMENT: dict[str, Any] = {
     "responses": {
         200: {
-            "description": "The file",
-            "content": {
-                "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
-            },
+            "description": (
+                "The file, as an attachment, with the type found when it was uploaded: a PDF "
+                "marked on every page, or (for an unmarked product) any other file as it is"
+            ),
+            "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}},
         }
     }
 }
@@ -132,46 +132,16 @@ ATTACHMENT_DOCUMENT: dict[str, Any] = {
 )
 def attachment_download(
     request: HttpRequest, product_id: ObjectId, attachment_id: ObjectId
-) -> HttpResponse:
+) -> HttpResponseBase:
     product = product_for(request, product_id, "download")
     attachment = selectors.attachment_get(product=product, attachment_id=attachment_id)
-    path = services.attachment_path(attachment)
-    if attachment.file_deleted_at is not None or not path.is_file():
-        raise Http404
-    actor = acting_user(request)
-    if attachment.content_type != "application/pdf" and stamping.marking_is_marked(product.marking):
-        # A file kept from before marked products took PDFs only: it could not carry the marking.
-        return Status(  # type: ignore[return-value]
-            409,
-            ErrorOut(
-                detail="The file is not a PDF, so it could not carry the product's marking: it "
-                "is not served."
-            ),
+    try:
+        content, content_type = services.attachment_for_download(
+            actor=acting_user(request), product=product, attachment=attachment
         )
-    if attachment.content_type == "application/pdf":
-        try:
-            data = stamping.stamp_pdf(
-                path.read_bytes(),
-                marking=stamping.marking_line(product),
-                handling=stamping.handling_line(actor.full_name, timezone.now()),
-            )
-        except stamping.Unstampable:
-            return Status(  # type: ignore[return-value]
-                409, ErrorOut(detail="The PDF could not be marked, so it is not served.")
-            )
-        services.attachment_download_record(actor=actor, attachment=attachment, stamped=True)
-        return marked_download(data, f"attachment-{attachment.pk}.pdf", "application/octet-stream")
-    services.attachment_download_record(actor=actor, attachment=attachment, stamped=False)
-    # Always as bytes: the file's own type is in the product's attachment list.
-    served = FileResponse(
-        path.open("rb"),
-        as_attachment=True,
-        filename=safe_file_name(attachment.file_name, default="attachment"),
-        content_type="application/octet-stream",
-    )
-    served["X-Content-Type-Options"] = "nosniff"
-    served["Cache-Control"] = "private, no-store"
-    return served  # type: ignore[return-value]
+    except services.NotServable as refusal:
+        return Status(409, ErrorOut(detail=str(refusal)))  # type: ignore[return-value]
+    return file_download(content, file_name=attachment.file_name, content_type=content_type)
 
 
 PDF_DOCUMENT: dict[str, Any] = {
@@ -193,7 +163,9 @@ PDF_DOCUMENT: dict[str, Any] = {
 def product_pdf(request: HttpRequest, product_id: ObjectId) -> HttpResponse:
     product = product_for(request, product_id, "download")
     data = services.product_pdf_print(actor=acting_user(request), product=product)
-    return marked_download(data, f"briefing-{product.pk}-v{product.version}.pdf", "application/pdf")
+    return file_download(
+        data, file_name=services.product_pdf_name(product), content_type="application/pdf"
+    )
 
 
 @router.post(

@@ -41,11 +41,15 @@ from lde.sharing.services.drafting import (
     product_update,
 )
 from lde.sharing.services.handling import (
+    NOT_PDF_REFUSAL,
+    NotServable,
     access_request_answer,
     access_request_send,
     attachment_download_record,
+    attachment_for_download,
     feedback_send,
     product_acknowledge,
+    product_pdf_name,
     product_pdf_print,
     product_pdf_record,
     product_read_record,
@@ -75,11 +79,14 @@ from lde.sharing.services.sources import (
 
 __all__ = [
     "INFORMATION_SOURCE_FIELDS",
+    "NOT_PDF_REFUSAL",
     "PROTOCOL_DRAFTERS",
+    "NotServable",
     "access_request_answer",
     "access_request_send",
     "attachment_add",
     "attachment_download_record",
+    "attachment_for_download",
     "attachment_path",
     "attachment_remove",
     "dissemination_add",
@@ -93,6 +100,7 @@ __all__ = [
     "product_comment",
     "product_create",
     "product_new_version",
+    "product_pdf_name",
     "product_pdf_print",
     "product_pdf_record",
     "product_people_replace",

@@ -3,10 +3,13 @@ the contributors, and requests for material held above the ceiling."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
+from django.utils.text import slugify
 
 from lde.accounts.models import User
 from lde.core import personal_data
@@ -25,6 +28,7 @@ from lde.sharing.models import (
 from lde.sharing.policies import access_request_policy, product_policy
 from lde.sharing.services._common import (
     MAX_COMMENT,
+    attachment_path,
     audit_product,
     email_send,
     lock_product,
@@ -65,6 +69,56 @@ def product_pdf_record(*, actor: User, product: BriefingProduct) -> None:
     audit_product(
         actor, "PRODUCT_PDF_DOWNLOADED", product, detail={"version_hash": product.version_hash}
     )
+
+
+class NotServable(Exception):
+    """An attachment that cannot be served under the gateway's rule: the reason says why."""
+
+
+NOT_PDF_REFUSAL = (
+    "Every download of a marked product carries its marking on every page, so attachments to "
+    "marked products must be PDF files. This file is not a PDF, so it could not be marked. Ask "
+    "the product's authors to attach it again as a PDF."
+)
+UNREADABLE_PDF_REFUSAL = (
+    "Every PDF downloaded from the gateway carries its marking on every page. This one could "
+    "not be read, so it could not be marked. Ask the product's authors to attach it again."
+)
+
+
+def attachment_for_download(
+    *, actor: User, product: BriefingProduct, attachment: Attachment
+) -> tuple[bytes | Path, str]:
+    """An attachment as the reader receives it, and its content type: a PDF stamped with the
+    product's marking, the reader's name and the time; any other file as it is, but only for an
+    unmarked product. The download is audited. The one way the page and the API serve it.
+
+    404 for a file deleted under the retention rule; `NotServable` for one that cannot carry
+    the marking."""
+    product_policy.require(actor, "download", product)
+    path = attachment_path(attachment)
+    if attachment.file_deleted_at is not None or not path.is_file():
+        raise Http404
+    if attachment.content_type == "application/pdf":
+        try:
+            data = stamping.stamp_pdf(
+                path.read_bytes(),
+                marking=stamping.marking_line(product),
+                handling=stamping.handling_line(actor.full_name, timezone.now()),
+            )
+        except stamping.Unstampable as error:
+            raise NotServable(UNREADABLE_PDF_REFUSAL) from error
+        attachment_download_record(actor=actor, attachment=attachment, stamped=True)
+        return data, "application/pdf"
+    if stamping.marking_is_marked(product.marking):
+        # A file kept from before marked products took PDFs only: it could not carry the marking.
+        raise NotServable(NOT_PDF_REFUSAL)
+    attachment_download_record(actor=actor, attachment=attachment, stamped=False)
+    return path, attachment.content_type or "application/octet-stream"
+
+
+def product_pdf_name(product: BriefingProduct) -> str:
+    return f"{slugify(product.title) or 'briefing'}-v{product.version}.pdf"
 
 
 def product_pdf_print(*, actor: User, product: BriefingProduct) -> bytes:
