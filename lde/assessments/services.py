@@ -8,7 +8,6 @@ so nothing is silently overwritten.
 from __future__ import annotations
 
 import hashlib
-import uuid
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -46,6 +45,7 @@ from lde.core.access.policy import PermissionDenied403
 from lde.core.audit.chain import audit_record
 from lde.core.audit.models import AuditScope
 from lde.core.files import safe_file_name
+from lde.core.uploads import DOCUMENTS, files_kept_only_on_success, upload_check
 from lde.core.workflow import transition
 from lde.frameworks.models import Criterion, CriterionKind, FrameworkVersion
 from lde.partnerships.models import Partnership
@@ -65,16 +65,6 @@ TRANSITIONS: dict[tuple[str, str], str] = {
 MAX_ABANDON_REASON = 2000
 
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
-EVIDENCE_TYPES = {
-    "application/pdf",
-    "text/plain",
-    "text/csv",
-    "image/png",
-    "image/jpeg",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-}
 
 
 def _require(actor: User | None, action: str, assessment: Assessment) -> None:
@@ -385,20 +375,6 @@ def _evidence_dir() -> Path:
     return folder
 
 
-@transaction.atomic
-def guard_check_file(data: bytes, content_type: str, name: str) -> list[dict[str, Any]] | None:
-    """The guard's findings in a file, kept without the identifiers themselves; None when the
-    file's text cannot be read."""
-    try:
-        findings = personal_data.scan_file(data, content_type, name)
-    except personal_data.Unreadable:
-        return None
-    return [
-        {"kind": f.kind, "place": f.place, "excerpt": personal_data.masked(f.text)}
-        for f in findings
-    ]
-
-
 def evidence_add_file(
     *,
     actor: User,
@@ -407,49 +383,44 @@ def evidence_add_file(
     upload: UploadedFile,
     effective_on: date,
 ) -> Evidence:
-    """Store a file outside the web root under a random name, with a hash of its content."""
+    """Store a file outside the web root under a random name, with a hash of its content.
+
+    The file must be what its name says, judged by its content (`lde.core.uploads`), and is
+    stored with the type found there. The file, its row and the audit event are written all or
+    nothing: if any of them fails, the file is removed and no row is left."""
     _require(actor, "rate", response.assessment)
     if upload.size is None or upload.size > MAX_EVIDENCE_BYTES:
         raise ValidationError({"file": "The file must be smaller than 20 MB."})
     if upload.size == 0:
         raise ValidationError({"file": "The file is empty."})
-    content_type = (upload.content_type or "").split(";")[0]
-    if content_type not in EVIDENCE_TYPES:
-        raise ValidationError(
-            {
-                "file": "The file must be a PDF, Word, Excel, PowerPoint, CSV, "
-                "text, PNG or JPEG file."
-            }
-        )
-    digest = hashlib.sha256()
-    stored_name = uuid.uuid4().hex
-    path = _evidence_dir() / stored_name
-    with path.open("wb") as handle:
-        for chunk in upload.chunks():
-            digest.update(chunk)
-            handle.write(chunk)
+    data = b"".join(upload.chunks())
     file_name = safe_file_name(upload.name, default="evidence")
-    evidence = Evidence.objects.create(
-        response=response,
-        kind=EvidenceKind.FILE,
-        title=title,
-        file_name=file_name,
-        stored_name=stored_name,
-        content_hash=digest.hexdigest(),
-        size=upload.size,
-        content_type=content_type,
-        effective_on=effective_on,
-        uploaded_by=actor,
-        guard_findings=guard_check_file(path.read_bytes(), content_type, file_name),
-    )
-    _audit(
-        actor,
-        "EVIDENCE_ADDED",
-        response.assessment,
-        subject=evidence,
-        title=title,
-        content_hash=evidence.content_hash,
-    )
+    kind = upload_check(data, name=file_name, accepted=DOCUMENTS)
+    # Read before anything is locked or written: the guard reads every page of a PDF.
+    findings = personal_data.guard_check_file(data, kind.content_type, file_name)
+    with files_kept_only_on_success() as files, transaction.atomic():
+        stored_name = files.write(_evidence_dir(), data)
+        evidence = Evidence.objects.create(
+            response=response,
+            kind=EvidenceKind.FILE,
+            title=title,
+            file_name=file_name,
+            stored_name=stored_name,
+            content_hash=hashlib.sha256(data).hexdigest(),
+            size=len(data),
+            content_type=kind.content_type,
+            effective_on=effective_on,
+            uploaded_by=actor,
+            guard_findings=findings,
+        )
+        _audit(
+            actor,
+            "EVIDENCE_ADDED",
+            response.assessment,
+            subject=evidence,
+            title=title,
+            content_hash=evidence.content_hash,
+        )
     return evidence
 
 

@@ -50,6 +50,7 @@ from lde.assessments.policies import assessment_policy
 from lde.core.access.policy import PermissionDenied403
 from lde.core.audit.chain import audit_record
 from lde.core.audit.models import AuditScope
+from lde.core.uploads import XLSX, UploadRefused, upload_check
 from lde.frameworks.models import Criterion, RatingScale, RubricDescriptor, ScaleLevel
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -708,11 +709,17 @@ def _whole(field_name: str, message: str) -> _Refused:
     return _Refused([WorkbookProblem(None, field_name, message)])
 
 
-def _open(data: bytes) -> Any:
+def _open(data: bytes, file_name: str) -> Any:
     if not data:
         raise _whole("file", "The file is empty.")
     if len(data) > MAX_WORKBOOK_BYTES:
         raise _whole("file", "The file must be smaller than 10 MB.")
+    # What the file is, by its content, as for every upload: a PDF, a CSV or a web page is
+    # named as what it is, before openpyxl is asked to read it.
+    try:
+        upload_check(data, name=file_name, accepted=(XLSX,))
+    except UploadRefused as refused:
+        raise _whole("file", f"{refused.reason}.") from refused
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(item.file_size for item in archive.infolist())
@@ -733,10 +740,10 @@ def _rows(sheet: Any) -> Iterator[tuple[Any, ...]]:
     return sheet.iter_rows(values_only=True)
 
 
-def _workbook_read(data: bytes) -> ParsedWorkbook:
+def _workbook_read(data: bytes, file_name: str = "") -> ParsedWorkbook:
     """Read an uploaded workbook's rows, without judging them yet. Raises `_Refused` when the
     file is not a workbook from this platform."""
-    book = _open(data)
+    book = _open(data, file_name)
     try:
         return _read(book)
     except _Refused:
@@ -1007,7 +1014,9 @@ def _problem_order(problem: WorkbookProblem) -> tuple[int, int]:
     )
 
 
-def workbook_import(*, actor: User, assessment: Assessment, data: bytes) -> WorkbookImport:
+def workbook_import(
+    *, actor: User, assessment: Assessment, data: bytes, file_name: str = ""
+) -> WorkbookImport:
     """Check every row of an uploaded workbook and apply all of it, or none of it.
 
     Refused outright (403) when the actor may not rate the assessment, which includes its no
@@ -1017,7 +1026,7 @@ def workbook_import(*, actor: User, assessment: Assessment, data: bytes) -> Work
     assessment_policy.require(actor, "rate", assessment)
     # Reading the file is the slow part, and needs nothing locked: it comes first.
     try:
-        parsed = _workbook_read(data)
+        parsed = _workbook_read(data, file_name)
     except _Refused as refused:
         return WorkbookImport(problems=refused.problems)
     if parsed.assessment_id != assessment.pk:

@@ -199,3 +199,16 @@ def masked(text: str) -> str:
     if len(text) <= 6:
         return "•" * len(text)
     return text[:2] + "•" * (len(text) - 4) + text[-2:]
+
+
+def guard_check_file(data: bytes, content_type: str, name: str) -> list[dict[str, str]] | None:
+    """The guard's findings in an uploaded file, as they are kept beside it: the kind, the place
+    and a masked excerpt, never the identifier itself. None when the file has no text the guard
+    can read (an image), so that readers are told it was not checked rather than that nothing
+    was found. `content_type` is the one `lde.core.uploads.upload_check` found, not the one the
+    browser sent."""
+    try:
+        findings = scan_file(data, content_type, name)
+    except Unreadable:
+        return None
+    return [{"kind": f.kind, "place": f.place, "excerpt": masked(f.text)} for f in findings]

@@ -21,12 +21,14 @@ from lde.assessments import services
 from lde.assessments.api import AssessmentDetailOut
 from lde.assessments.models import Assessment, AssessmentKind, AssessmentStatus, CriterionResponse
 from lde.partnerships.models import Assignment, AssignmentKind, Role
+from tests import uploads
 from tests.assessments.builders import grown, published, start
 from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+# A real PDF: uploads are judged by their content (lde.core.uploads).
+PDF = uploads.pdf()
 
 
 def api(user: Any) -> Client:

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -23,14 +24,24 @@ def test_an_evidence_files_name_loses_its_right_to_left_override(
 ) -> None:
     assessment = start(coordinator, framework_version)
     board = assessment.responses.get(criterion__identifier="board")
+    # A program whose name shows as "invoiceexe.pdf" is refused by its real extension (and its
+    # content, lde.core.uploads); a text file with the override in its name is kept, without it.
+    with pytest.raises(ValidationError):
+        services.evidence_add_file(
+            actor=coordinator.user,
+            response=board,
+            title="Invoice",
+            upload=SimpleUploadedFile("invoice\u202efdp.exe", b"Paid.", content_type="text/plain"),
+            effective_on=date(2025, 6, 1),
+        )
     evidence = services.evidence_add_file(
         actor=coordinator.user,
         response=board,
         title="Invoice",
-        upload=SimpleUploadedFile("invoice\u202efdp.exe", b"Paid.", content_type="text/plain"),
+        upload=SimpleUploadedFile("invoice\u202eexe.txt", b"Paid.", content_type="text/plain"),
         effective_on=date(2025, 6, 1),
     )
-    assert Evidence.objects.get(pk=evidence.pk).file_name == "invoicefdp.exe"
+    assert Evidence.objects.get(pk=evidence.pk).file_name == "invoiceexe.txt"
 
     # A name stored before the rule is cleaned on the way out.
     Evidence.objects.filter(pk=evidence.pk).update(file_name="invoice\u202efdp.exe")

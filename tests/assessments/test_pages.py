@@ -21,13 +21,15 @@ from lde.assessments import services
 from lde.assessments.models import Assessment, AssessmentKind, AssessmentStatus, Evidence
 from lde.core.audit.models import AuditEvent
 from lde.partnerships.models import Assignment, AssignmentKind, Role
+from tests import uploads
 from tests.assessments.builders import grown, peer_reviewed, published, rate_all, start
 from tests.conftest import date_input, sign_in
 from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+# A real PDF: uploads are judged by their content (lde.core.uploads).
+PDF = uploads.pdf()
 
 
 def text(response: Any) -> str:
@@ -293,7 +295,8 @@ def test_evidence_file_problems_are_shown_against_the_field(coordinator, framewo
         },
     )
     assert error_summary(response) == [
-        "The file must be a PDF, Word, Excel, PowerPoint, CSV, text, PNG or JPEG file."
+        "The file is called run.sh, which is not a type of file you can upload here. Upload a "
+        "PDF, Word, Excel, PowerPoint, CSV, text, PNG or JPEG file"
     ]
     assert 'class="govuk-file-upload govuk-file-upload--error"' in response.content.decode()
     link = client.post(
@@ -682,7 +685,7 @@ def test_the_assessment_page_escapes_what_people_typed(coordinator, framework_ve
     services.evidence_add_file(
         actor=coordinator.user,
         response=response,
-        upload=SimpleUploadedFile("plan.pdf", b"%PDF-1.4 plan", content_type="application/pdf"),
+        upload=SimpleUploadedFile("plan.pdf", PDF, content_type="application/pdf"),
         title="<b>Plan</b>",
         effective_on=date(2025, 6, 1),
     )
@@ -698,7 +701,7 @@ def test_the_assessment_page_escapes_what_people_typed(coordinator, framework_ve
     assert "<script>alert" not in html
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; co (link)" in html
     assert 'href="https://example.org/?a=1&amp;b=&quot;2&quot;" rel="noreferrer noopener"' in html
-    assert "&lt;b&gt;Plan&lt;/b&gt; (13 bytes)" in html
+    assert f"&lt;b&gt;Plan&lt;/b&gt; ({len(PDF)} bytes)" in html
     assert "<li>Ann &lt;em&gt;O&#x27;Neil&lt;/em&gt;: 2 – " in html
 
 

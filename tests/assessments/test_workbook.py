@@ -30,7 +30,6 @@ from lde.assessments.workbook import (
     CRITERIA_SHEET,
     GUIDE_SHEET,
     LEVELS_SHEET,
-    NOT_AN_XLSX,
     XLSX_CONTENT_TYPE,
     WorkbookProblem,
     workbook_export,
@@ -586,9 +585,13 @@ def test_a_file_that_is_not_a_workbook_is_refused_plainly(coordinator, assessmen
     archive = io.BytesIO()
     with zipfile.ZipFile(archive, "w") as zipped:
         zipped.writestr("hello.txt", "Not a workbook.")
-    for data in (b"name,rating\nownership,2\n", archive.getvalue()):
+    # Judged by its content (lde.core.uploads), and named as what it is.
+    for data, found in (
+        (b"name,rating\nownership,2\n", "a text file"),
+        (archive.getvalue(), "a zip archive"),
+    ):
         assert refused(coordinator.user, assessment, data) == [
-            WorkbookProblem(None, "file", NOT_AN_XLSX)
+            WorkbookProblem(None, "file", f"The file is {found}. Upload an Excel workbook (.xlsx).")
         ]
     assert refused(coordinator.user, assessment, b"") == [
         WorkbookProblem(None, "file", "The file is empty.")
@@ -734,7 +737,10 @@ def test_an_upload_that_is_not_a_workbook_says_so(coordinator, assessment):
         {"file": upload(b"%PDF-1.4\n", "minutes.pdf")},
     )
     assert page.status_code == 422
-    assert error_summary(page) == [f"File: {NOT_AN_XLSX} Nothing has been saved"]
+    assert error_summary(page) == [
+        "File: The file is called minutes.pdf, which is not a type of file you can upload here. "
+        "Upload an Excel workbook (.xlsx). Nothing has been saved"
+    ]
 
 
 def test_a_good_upload_saves_and_says_how_many_criteria_changed(coordinator, assessment):

@@ -15,6 +15,7 @@ from lde.accounts.models import Organisation
 from lde.assessments.models import Assessment, AssessmentStatus, Evidence
 from lde.frameworks.models import Criterion, RubricDescriptor
 from lde.partnerships.demo import DemoResult
+from tests import uploads
 from tests.e2e.conftest import (
     BOARD_MEMBER,
     COORDINATOR,
@@ -32,7 +33,8 @@ pytestmark = pytest.mark.browser
 
 HARROWFIELD = "Harrowfield Prevent Partnership"
 TITLE = "Self-assessment 2026 to 2027"
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+# A real PDF: uploads are judged by their content (lde.core.uploads).
+PDF = uploads.pdf()
 ATTENTION = "Assessments needing your attention"
 
 

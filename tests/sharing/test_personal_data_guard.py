@@ -69,7 +69,7 @@ def test_a_pdf_whose_text_cannot_be_read_is_refused() -> None:
     product = draft(g, marking=marking("official"))
     with pytest.raises(ValidationError) as refused:
         _attach(g, product, "broken.pdf", b"%PDF-1.4 not really", "application/pdf")
-    assert "The PDF could not be read" in str(refused.value)
+    assert "starts like a PDF, but it is damaged" in str(refused.value)
     assert not product.attachments.filter(file_name="broken.pdf").exists()
 
 

@@ -166,10 +166,12 @@ def test_below_the_ceiling_the_holder_fields_are_not_kept() -> None:
 @pytest.mark.parametrize(
     ("kind", "content", "error"),
     [
+        # Judged by the content, whatever the name or the type the browser sent.
         (
             "text/html",
             b"<script>",
-            "The file must be a PDF, Word, Excel, PowerPoint, CSV, text, PNG or JPEG file",
+            "The file is called x but it is an HTML page. Upload a PDF, Word, Excel, PowerPoint, "
+            "CSV, text, PNG or JPEG file",
         ),
         ("text/plain", b"", "The file is empty"),
     ],

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-import shutil
-import uuid
 from collections.abc import Iterable
 from functools import partial
+from pathlib import PurePath
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -21,6 +20,7 @@ from lde.core.access.facts import facts_for
 from lde.core.access.markings import Marking, marking_ceiling, marking_is_storable, vetting_covers
 from lde.core.access.policy import PermissionDenied403
 from lde.core.files import safe_file_name
+from lde.core.uploads import DOCUMENTS, PDF, files_kept_only_on_success, upload_check
 from lde.partnerships.models import Partnership, Role
 from lde.sharing.models import (
     Attachment,
@@ -43,16 +43,6 @@ from lde.sharing.stamping import MARKED_ATTACHMENTS_PDF_ONLY, is_readable_pdf, m
 from lde.sharing.versions import version_hash
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
-ATTACHMENT_TYPES = {
-    "application/pdf",
-    "text/plain",
-    "text/csv",
-    "image/png",
-    "image/jpeg",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-}
 
 
 MAX_TEXT = 100_000
@@ -497,78 +487,66 @@ def dissemination_remove(
     )
 
 
-def guard_check_file(data: bytes, content_type: str, name: str) -> list[dict[str, str]] | None:
-    """The personal-data guard's findings in a file, kept without the identifiers themselves
-    (kind, place, masked excerpt); None when the file has no text the guard can read."""
-    try:
-        findings = personal_data.scan_file(data, content_type, name)
-    except personal_data.Unreadable:
-        return None
-    return [
-        {"kind": f.kind, "place": f.place, "excerpt": personal_data.masked(f.text)}
-        for f in findings
-    ]
-
-
-@transaction.atomic
 def attachment_add(*, actor: User, product: BriefingProduct, upload: UploadedFile) -> Attachment:
     """Store a file outside the web root under a random name, with a SHA-256 of its content.
-    Nothing above the ceiling is ever uploaded."""
-    product = lock_product(product)
-    product_policy.require(actor, "edit", product)
-    if product.held_elsewhere:
-        raise ValidationError(
-            {"file": "This product records material above the ceiling: nothing of it is uploaded"}
-        )
-    if upload.size is None or upload.size > MAX_ATTACHMENT_BYTES:
-        raise ValidationError({"file": "The file must be smaller than 20 MB"})
-    if upload.size == 0:
-        raise ValidationError({"file": "The file is empty"})
-    content_type = (upload.content_type or "").split(";")[0].strip().lower()
-    name = safe_file_name(upload.name, default="attachment")
-    data = b"".join(upload.chunks())
-    if marking_is_marked(product.marking):
-        # Judged by the content, never the name or the declared type: a file that is not a PDF
-        # could not carry the marking on its pages once downloaded.
-        if not is_readable_pdf(data):
+    Nothing above the ceiling is ever uploaded.
+
+    The file must be what its name says, judged by its content (`lde.core.uploads`), and is
+    stored with the type found there. The file, its row, the new version hash and the audit
+    event are written all or nothing: if any of them fails, the file is removed."""
+    with files_kept_only_on_success() as files, transaction.atomic():
+        product = lock_product(product)
+        product_policy.require(actor, "edit", product)
+        if product.held_elsewhere:
+            raise ValidationError(
+                {
+                    "file": "This product records material above the ceiling: nothing of it is "
+                    "uploaded"
+                }
+            )
+        if upload.size is None or upload.size > MAX_ATTACHMENT_BYTES:
+            raise ValidationError({"file": "The file must be smaller than 20 MB"})
+        if upload.size == 0:
+            raise ValidationError({"file": "The file is empty"})
+        name = safe_file_name(upload.name, default="attachment")
+        data = b"".join(upload.chunks())
+        marked = marking_is_marked(product.marking)
+        if marked and PurePath(name).suffix.lower() not in ("", ".pdf"):
             raise ValidationError({"file": MARKED_ATTACHMENTS_PDF_ONLY})
-        content_type = "application/pdf"
-    elif content_type not in ATTACHMENT_TYPES:
-        raise ValidationError(
-            {"file": "The file must be a PDF, Word, Excel, PowerPoint, CSV, text, PNG or JPEG file"}
+        # Judged by the content, never the name or the declared type; a marked product's files
+        # must be PDFs, or they could not carry the marking on their pages once downloaded.
+        kind = upload_check(data, name=name, accepted=(PDF,) if marked else DOCUMENTS)
+        if marked and not is_readable_pdf(data):
+            raise ValidationError({"file": MARKED_ATTACHMENTS_PDF_ONLY})
+        findings = personal_data.guard_check_file(data, kind.content_type, name)
+        if findings is None and kind is PDF:
+            # A PDF whose text cannot be read cannot be stamped with its marking either.
+            raise ValidationError(
+                {
+                    "file": "The PDF could not be read (it may be damaged or password-protected): "
+                    "save it again without a password and attach it again"
+                }
+            )
+        stored_name = files.write(files_dir(), data)
+        attachment = Attachment.objects.create(
+            product=product,
+            file_name=name,
+            stored_name=stored_name,
+            content_hash=hashlib.sha256(data).hexdigest(),
+            size=len(data),
+            content_type=kind.content_type,
+            uploaded_by=actor,
+            guard_findings=findings,
         )
-    findings = guard_check_file(data, content_type, name)
-    if findings is None and content_type == "application/pdf":
-        # A PDF whose text cannot be read cannot be stamped with its marking either.
-        raise ValidationError(
-            {
-                "file": "The PDF could not be read (it may be damaged or password-protected): "
-                "save it again without a password and attach it again"
-            }
+        after = rehash(actor=actor, product=product)
+        audit_product(
+            actor,
+            "ATTACHMENT_ADDED",
+            product,
+            subject=attachment,
+            changes={"file_name": name, "version_hash": after},
+            detail={"content_hash": attachment.content_hash, "size": attachment.size},
         )
-    stored_name = uuid.uuid4().hex
-    path = files_dir() / stored_name
-    path.write_bytes(data)
-    # Written before the row: if the transaction rolls back, no row points at the file.
-    attachment = Attachment.objects.create(
-        product=product,
-        file_name=name,
-        stored_name=stored_name,
-        content_hash=hashlib.sha256(data).hexdigest(),
-        size=upload.size,
-        content_type=content_type,
-        uploaded_by=actor,
-        guard_findings=findings,
-    )
-    after = rehash(actor=actor, product=product)
-    audit_product(
-        actor,
-        "ATTACHMENT_ADDED",
-        product,
-        subject=attachment,
-        changes={"file_name": name, "version_hash": after},
-        detail={"content_hash": attachment.content_hash, "size": attachment.size},
-    )
     return attachment
 
 
@@ -593,68 +571,70 @@ def attachment_remove(*, actor: User, product: BriefingProduct, attachment: Atta
     )
 
 
-@transaction.atomic
 def product_new_version(*, actor: User, product: BriefingProduct) -> BriefingProduct:
     """Start the next version as a draft: a copy of this one, with its own copy of each file,
-    its people and its dissemination list. Releasing it supersedes this one."""
-    product = lock_product(product)
-    product_policy.require(actor, "new_version", product)
-    if BriefingProduct.objects.filter(supersedes=product).exists():
-        raise ValidationError({"__all__": ["A new version of this product already exists"]})
-    successor = BriefingProduct.objects.create(
-        producing_organisation_id=product.producing_organisation_id,
-        title=product.title,
-        summary=product.summary,
-        body=product.body,
-        marking_id=product.marking_id,
-        area_gss_codes=list(product.area_gss_codes or []),
-        protocol_id=product.protocol_id,
-        version=product.version + 1,
-        supersedes=product,
-        held_elsewhere=product.held_elsewhere,
-        holder_post_id=product.holder_post_id,
-        how_to_ask=product.how_to_ask,
-        created_by=actor,
-    )
-    successor.caveats.set(product.caveats.all())
-    successor.contributing_organisations.set(product.contributing_organisations.all())
-    successor.recipients.set(product.recipients.all())
-    ProductPerson.objects.bulk_create(
-        ProductPerson(product=successor, user_id=p.user_id, kind=p.kind, added_by=actor)
-        for p in product.people.all()
-    )
-    DisseminationEntry.objects.bulk_create(
-        DisseminationEntry(
-            product=successor,
-            kind=e.kind,
-            post_id=e.post_id,
-            role=e.role,
-            organisation_id=e.organisation_id,
-            user_id=e.user_id,
+    its people and its dissemination list. Releasing it supersedes this one.
+
+    The copies of the files are written all or nothing with the rows: if anything fails, they
+    are removed."""
+    with files_kept_only_on_success() as files, transaction.atomic():
+        product = lock_product(product)
+        product_policy.require(actor, "new_version", product)
+        if BriefingProduct.objects.filter(supersedes=product).exists():
+            raise ValidationError({"__all__": ["A new version of this product already exists"]})
+        successor = BriefingProduct.objects.create(
+            producing_organisation_id=product.producing_organisation_id,
+            title=product.title,
+            summary=product.summary,
+            body=product.body,
+            marking_id=product.marking_id,
+            area_gss_codes=list(product.area_gss_codes or []),
+            protocol_id=product.protocol_id,
+            version=product.version + 1,
+            supersedes=product,
+            held_elsewhere=product.held_elsewhere,
+            holder_post_id=product.holder_post_id,
+            how_to_ask=product.how_to_ask,
+            created_by=actor,
         )
-        for e in product.dissemination.all()
-    )
-    for attachment in product.attachments.filter(file_deleted_at__isnull=True):
-        source = attachment_path(attachment)
-        if not source.is_file():
-            continue
-        stored_name = uuid.uuid4().hex
-        shutil.copyfile(source, files_dir() / stored_name)
-        Attachment.objects.create(
-            product=successor,
-            file_name=attachment.file_name,
-            stored_name=stored_name,
-            content_hash=attachment.content_hash,
-            size=attachment.size,
-            content_type=attachment.content_type,
-            uploaded_by=actor,
+        successor.caveats.set(product.caveats.all())
+        successor.contributing_organisations.set(product.contributing_organisations.all())
+        successor.recipients.set(product.recipients.all())
+        ProductPerson.objects.bulk_create(
+            ProductPerson(product=successor, user_id=p.user_id, kind=p.kind, added_by=actor)
+            for p in product.people.all()
         )
-    rehash(actor=actor, product=successor)
-    audit_product(
-        actor,
-        "PRODUCT_NEW_VERSION_STARTED",
-        successor,
-        changes={"version_hash": successor.version_hash},
-        detail={"supersedes": product.pk, "version": successor.version},
-    )
+        DisseminationEntry.objects.bulk_create(
+            DisseminationEntry(
+                product=successor,
+                kind=e.kind,
+                post_id=e.post_id,
+                role=e.role,
+                organisation_id=e.organisation_id,
+                user_id=e.user_id,
+            )
+            for e in product.dissemination.all()
+        )
+        for attachment in product.attachments.filter(file_deleted_at__isnull=True):
+            source = attachment_path(attachment)
+            if not source.is_file():
+                continue
+            stored_name = files.copy(source, files_dir())
+            Attachment.objects.create(
+                product=successor,
+                file_name=attachment.file_name,
+                stored_name=stored_name,
+                content_hash=attachment.content_hash,
+                size=attachment.size,
+                content_type=attachment.content_type,
+                uploaded_by=actor,
+            )
+        rehash(actor=actor, product=successor)
+        audit_product(
+            actor,
+            "PRODUCT_NEW_VERSION_STARTED",
+            successor,
+            changes={"version_hash": successor.version_hash},
+            detail={"supersedes": product.pk, "version": successor.version},
+        )
     return successor

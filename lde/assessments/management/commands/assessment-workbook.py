@@ -80,7 +80,7 @@ class Command(BaseCommand):
                 data = handle.read(MAX_WORKBOOK_BYTES + 1)
         except OSError as error:
             raise CommandError(f"{path}: {error.strerror}") from error
-        result = workbook_import(actor=user, assessment=assessment, data=data)
+        result = workbook_import(actor=user, assessment=assessment, data=data, file_name=path.name)
         if not result.accepted:
             for problem in result.problems:
                 self.stderr.write(f"{path}: {problem} [{problem.field}]")

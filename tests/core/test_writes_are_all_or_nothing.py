@@ -1,0 +1,967 @@
+"""Every write is all or nothing: if its audit event cannot be appended, nothing it wrote stays.
+
+Each writing service — every public function of an app's services module (`lde/<app>/services.py`
+or a public module of `lde/<app>/services/`) that takes the acting user as `actor` — is found by
+inspection, and driven once with arguments that carry it as far as its audit event, with the
+kernel's audit append made to fail. The test then checks that every table holds what it held
+before, row for row, and that no file was left in the private files folder. A new service that
+is missing from the table below, or a table entry naming a service that no longer exists, fails
+the build: so does a service that fails for any other reason than the audit (its arguments in the
+table no longer reach its audit event, and the test would prove nothing).
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import json
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from lde.accounts.models import (
+    ApiToken,
+    CaveatGrant,
+    Clearance,
+    OrganisationType,
+    Post,
+    PostHolding,
+    PostKind,
+    User,
+)
+from lde.action_plans import services as action_services
+from lde.assessments import services as assessment_services
+from lde.assessments.models import Assessment, AssessmentKind, AssessmentStatus
+from lde.core.access.facts import facts_forget
+from lde.core.audit import chain
+from lde.frameworks import services as framework_services
+from lde.frameworks.models import FrameworkVersion
+from lde.partnerships.models import Assignment, AssignmentKind, Membership, Role
+from lde.sharing import services as sharing_services
+from lde.sharing.models import (
+    AccessRequest,
+    BriefingProduct,
+    DisseminationKind,
+    PersonKind,
+    ProductPerson,
+    Protocol,
+    ProtocolStatus,
+)
+from tests import uploads
+from tests.assessments.conftest import FRAMEWORK
+from tests.conftest import kept_for_the_module
+from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.sharing.builders import Gateway, current_hash, draft, gateway, marking, release
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class AuditDown(Exception):
+    """The audit chain cannot be appended to: the write must not happen."""
+
+
+def writing_services() -> dict[str, Callable[..., Any]]:
+    """Every public function of every services module that takes `actor`, by dotted name."""
+    modules = [
+        ".".join(path.relative_to(ROOT).with_suffix("").parts)
+        for path in sorted((ROOT / "lde").glob("*/services.py"))
+        + sorted((ROOT / "lde").glob("*/services/*.py"))
+        if not path.name.startswith("_")
+    ]
+    found = {}
+    for name in modules:
+        module = importlib.import_module(name)
+        for attribute, value in vars(module).items():
+            if (
+                not attribute.startswith("_")
+                and inspect.isfunction(value)
+                and value.__module__ == name
+                and "actor" in inspect.signature(value).parameters
+            ):
+                found[f"{name}.{attribute}"] = value
+    return found
+
+
+# --- The world every service is driven in --------------------------------------------------
+
+
+@dataclass
+class World:
+    g: Gateway
+    version: FrameworkVersion
+    coordinator: User  # the partnership's coordinator, of the council
+    board_member: User
+    security_contact: User  # the council's
+    council_person: User  # of the council, with no role anywhere
+    draft: Assessment  # a draft self-assessment of the partnership
+    submitted: Assessment  # a submitted self-assessment, reviewed by `review`
+    review: Assessment  # its submitted peer review
+    peer: User  # the peer reviewer assigned to it
+
+    def refreshed(self) -> World:
+        """The same world read again: each test's writes are rolled back in the database, not
+        in the objects a test changed, nor in the access facts cached on each user."""
+        users = {
+            name: User.objects.get(pk=getattr(self, name).pk)
+            for name in (
+                "coordinator",
+                "board_member",
+                "security_contact",
+                "council_person",
+                "peer",
+            )
+        }
+        g = Gateway(
+            **{name: type(value).objects.get(pk=value.pk) for name, value in vars(self.g).items()}
+        )
+        return World(
+            g=g,
+            version=FrameworkVersion.objects.get(pk=self.version.pk),
+            draft=Assessment.objects.get(pk=self.draft.pk),
+            submitted=Assessment.objects.get(pk=self.submitted.pk),
+            review=Assessment.objects.get(pk=self.review.pk),
+            **users,
+        )
+
+
+@pytest.fixture(autouse=True)
+def _clean_private_dirs() -> Iterator[None]:
+    """Replaces tests/conftest.py's: the world's files last as long as its rows."""
+    yield
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
+    with kept_for_the_module(django_db_blocker):
+        g = gateway()
+        version = framework_services.framework_load(
+            actor=None, text=FRAMEWORK, file_name="cycle-check-1.0.yaml"
+        ).version
+        council = g.council
+        coordinator = g.council_approver
+        board_member = MembershipFactory(
+            partnership=g.partnership, role=Role.BOARD_MEMBER, user__organisation=council
+        ).user
+        security_contact = UserFactory(organisation=council)
+        post = Post.objects.create(
+            organisation=council, kind=PostKind.SECURITY_CONTACT, title="Security contact"
+        )
+        PostHolding.objects.create(
+            post=post, user=security_contact, started_on=timezone.localdate() - timedelta(10)
+        )
+        draft_assessment = assessment_services.assessment_start(
+            actor=coordinator,
+            partnership=g.partnership,
+            kind=AssessmentKind.SELF,
+            framework_version=version,
+            title="Self-assessment 2025",
+            period_start=date(2025, 4, 1),
+            period_end=date(2026, 3, 31),
+        )
+        submitted = assessment_services.assessment_start(
+            actor=coordinator,
+            partnership=g.partnership,
+            kind=AssessmentKind.SELF,
+            framework_version=version,
+            title="Self-assessment 2023",
+            period_start=date(2023, 4, 1),
+            period_end=date(2024, 3, 31),
+        )
+        for response in submitted.responses.all():
+            assessment_services.response_update(
+                actor=coordinator,
+                response=response,
+                seen_revision=response.revision,
+                rating=3,
+                target=4,
+                commentary="Seen.",
+            )
+        assessment_services.assessment_submit(
+            actor=coordinator, assessment=submitted, no_personal_data_declared=True
+        )
+        peer = UserFactory()
+        today = timezone.localdate()
+        Assignment.objects.create(
+            user=peer,
+            kind=AssignmentKind.PEER_REVIEWER,
+            title="Peer review",
+            starts_on=today - timedelta(days=1),
+            ends_on=today + timedelta(days=30),
+            subject_reference=submitted.subject_reference,
+        ).partnerships.set([g.partnership])
+        review = assessment_services.review_start(
+            actor=coordinator,
+            assessment=Assessment.objects.get(pk=submitted.pk),
+            kind=AssessmentKind.PEER_REVIEW,
+        )
+        for response in review.responses.all():
+            assessment_services.response_update(
+                actor=peer,
+                response=response,
+                seen_revision=response.revision,
+                rating=2,
+                target=4,
+                commentary="Seen.",
+            )
+        assessment_services.assessment_submit(
+            actor=peer, assessment=review, no_personal_data_declared=True
+        )
+        yield World(
+            g=g,
+            version=version,
+            coordinator=coordinator,
+            board_member=board_member,
+            security_contact=security_contact,
+            council_person=UserFactory(organisation=council),
+            draft=draft_assessment,
+            submitted=Assessment.objects.get(pk=submitted.pk),
+            review=Assessment.objects.get(pk=review.pk),
+            peer=peer,
+        )
+
+
+# --- What each service is given ------------------------------------------------------------
+#
+# Each entry takes the world and returns the service's keyword arguments. It may build what the
+# service needs first (a product in review, an action), before the tables are compared.
+
+
+def _upload(name: str, data: bytes, content_type: str) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, data, content_type=content_type)
+
+
+def _response(w: World) -> Any:
+    return w.draft.responses.select_related("criterion").order_by("pk").first()
+
+
+def _action(w: World) -> Any:
+    published = Assessment.objects.get(pk=w.submitted.pk)
+    Assessment.objects.filter(pk=published.pk).update(status=AssessmentStatus.PUBLISHED)
+    published.refresh_from_db()
+    return action_services.action_raise(
+        actor=None,
+        assessment=published,
+        criteria=[published.responses.first().criterion],
+        title="Refresh the board's terms",
+        description="With partners.",
+        owner=w.coordinator,
+        owner_organisation=w.g.council,
+        due_on=timezone.localdate() + timedelta(days=30),
+    )
+
+
+def _action_arguments(w: World, **extra: Any) -> dict[str, Any]:
+    action = _action(w)
+    return {
+        "actor": None,
+        "action": action,
+        "criteria": list(action.criteria.all()),
+        "title": "Refresh the board's terms again",
+        "description": "With partners and the reference group.",
+        "owner": w.coordinator,
+        "owner_organisation": w.g.council,
+        "due_on": timezone.localdate() + timedelta(days=60),
+        **extra,
+    }
+
+
+def _draft_product(w: World, **overrides: Any) -> BriefingProduct:
+    return draft(w.g, **overrides)
+
+
+def _in_review(w: World) -> BriefingProduct:
+    product = draft(w.g)
+    sharing_services.product_submit(
+        actor=w.g.author, product=product, no_personal_data_declared=True
+    )
+    return BriefingProduct.objects.get(pk=product.pk)
+
+
+def _released(w: World, *, author_reads: bool = False) -> BriefingProduct:
+    product = release(w.g, draft(w.g))
+    if author_reads:
+        # The author reads a released product only as a reader: on its list, in a recipient.
+        product.dissemination.create(kind=DisseminationKind.USER, user=w.g.author)
+        Membership.objects.create(
+            partnership=w.g.partnership, user=w.g.author, role=Role.CONTRIBUTOR
+        )
+        facts_forget(w.g.author)
+    return product
+
+
+def _access_request(w: World) -> AccessRequest:
+    product = _held_elsewhere(w)
+    product = release(w.g, product)
+    return sharing_services.access_request_send(
+        actor=w.g.council_approver, product=product, reason="For the board.", notify=False
+    )
+
+
+def _held_elsewhere(w: World) -> BriefingProduct:
+    """A record of material above the ceiling, held by a post the council's reader holds (a
+    holder answers only what they may see)."""
+    holder = Post.objects.create(organisation=w.g.council, kind=PostKind.OTHER, title="Holder")
+    PostHolding.objects.create(post=holder, user=w.g.reader, started_on=timezone.localdate())
+    facts_forget(w.g.reader)
+    return _draft_product(
+        w,
+        marking=marking("secret"),
+        summary="",
+        body="",
+        title_releasable_declared=True,
+        holder_post=holder,
+        how_to_ask="Ask the holder.",
+    )
+
+
+def _access_request_answer(w: World) -> dict[str, Any]:
+    request = _access_request(w)
+    # The holder of the post that holds the material answers.
+    return {"actor": w.g.reader, "request": request, "answer": "Granted in person."}
+
+
+def _draft_protocol(w: World) -> Protocol:
+    return sharing_services.protocol_create(
+        actor=w.coordinator,
+        parties=[w.g.council],
+        title="Draft protocol",
+        purpose="Purpose.",
+        legal_basis="Basis.",
+        dpia_reference="DPIA-2",
+        information_shared="Trends.",
+        who_may_see="The list.",
+        handling="Carefully.",
+        retention_days=365,
+        review_on=timezone.localdate() + timedelta(days=200),
+    )
+
+
+def _protocol_fields() -> dict[str, Any]:
+    return {
+        "title": "Protocol",
+        "purpose": "Purpose.",
+        "legal_basis": "Basis.",
+        "dpia_reference": "DPIA-3",
+        "information_shared": "Trends.",
+        "who_may_see": "The list.",
+        "handling": "Carefully.",
+        "retention_days": 365,
+        "review_on": timezone.localdate() + timedelta(days=200),
+    }
+
+
+def _source_fields(w: World) -> dict[str, Any]:
+    return {
+        "title": "Census 2021: religion by ward",
+        "owner_organisation": w.g.council,
+        "description": "ONS tables.",
+        "coverage_gss_codes": ["E05011111"],
+        "coverage_description": "The whole borough",
+        "granularity": "ward",
+        "refresh": "census",
+        "marking": marking("official"),
+        "how_to_get": "The council's open data pages.",
+        "protected_characteristics": [],
+        "protected_characteristics_reason": "",
+        "last_reviewed_on": date(2026, 1, 31),
+    }
+
+
+MAPPING = """
+framework: cycle-check
+from_version: "1.0"
+to_version: "1.1"
+changes:
+  - {kind: same, from: [ownership], to: [ownership]}
+  - {kind: same, from: [board], to: [board]}
+  - {kind: same, from: [projects], to: [projects]}
+"""
+
+S = "lde.sharing.services"
+A = "lde.assessments.services"
+ARGUMENTS: dict[str, Callable[[World], dict[str, Any]]] = {
+    # accounts
+    "lde.accounts.services.user_create": lambda w: {
+        "actor": None,
+        "email": "new.person@example.test",
+        "full_name": "New Person",
+    },
+    "lde.accounts.services.organisation_create": lambda w: {
+        "actor": w.coordinator,
+        "name": "New Charity",
+        "type": OrganisationType.VOLUNTARY_COMMUNITY,
+    },
+    "lde.accounts.services.organisation_update": lambda w: {
+        "actor": w.coordinator,
+        "organisation": w.g.council,
+        "website": "https://council.example.org",
+    },
+    "lde.accounts.services.post_create": lambda w: {
+        "actor": None,
+        "organisation": w.g.council,
+        "kind": PostKind.OTHER,
+        "title": "Community lead",
+    },
+    "lde.accounts.services.post_holder_change": lambda w: {
+        "actor": None,
+        "post": Post.objects.create(organisation=w.g.council, kind=PostKind.OTHER, title="Lead"),
+        "holder": w.council_person,
+    },
+    "lde.accounts.services.clearance_record": lambda w: {
+        "actor": w.security_contact,
+        "user": w.council_person,
+        "level": 2,
+        "granted_on": timezone.localdate() - timedelta(days=1),
+        "expires_on": timezone.localdate() + timedelta(days=300),
+        "sponsor": w.g.council,
+    },
+    "lde.accounts.services.clearance_revoke": lambda w: {
+        "actor": w.security_contact,
+        "clearance": Clearance.objects.create(
+            user=w.council_person,
+            level=2,
+            granted_on=timezone.localdate() - timedelta(days=1),
+            expires_on=timezone.localdate() + timedelta(days=300),
+            sponsor=w.g.council,
+            recorded_by=w.security_contact,
+        ),
+    },
+    "lde.accounts.services.caveat_grant_record": lambda w: {
+        "actor": w.security_contact,
+        "user": w.council_person,
+        "caveat": w.g.caveat,
+        "sponsor": w.g.council,
+        "granted_on": timezone.localdate(),
+    },
+    "lde.accounts.services.caveat_grant_revoke": lambda w: {
+        "actor": w.security_contact,
+        "grant": CaveatGrant.objects.create(
+            user=w.council_person,
+            caveat=w.g.caveat,
+            sponsor=w.g.council,
+            granted_on=timezone.localdate(),
+            recorded_by=w.security_contact,
+        ),
+    },
+    "lde.accounts.services.api_token_create": lambda w: {"actor": w.coordinator, "name": "Mine"},
+    "lde.accounts.services.api_token_revoke": lambda w: {
+        "actor": w.coordinator,
+        "token": ApiToken.objects.create(
+            user=w.coordinator, name="Old", digest="0" * 64, hint="lde_0000"
+        ),
+    },
+    "lde.accounts.services.api_tokens_revoke_for_roles_changed": lambda w: {
+        "actor": None,
+        "user": ApiToken.objects.create(
+            user=w.council_person, name="Old", digest="1" * 64, hint="lde_1111"
+        ).user,
+        "reason": "MEMBERSHIP_CREATED",
+    },
+    # partnerships
+    "lde.partnerships.services.partnership_create": lambda w: {
+        "actor": None,
+        "name": "New Partnership",
+        "lead_council": OrganisationFactory(type=OrganisationType.COUNCIL),
+        "region": "E12000007",
+    },
+    "lde.partnerships.services.partner_organisation_add": lambda w: {
+        "actor": None,
+        "partnership": w.g.partnership,
+        "organisation": OrganisationFactory(),
+    },
+    "lde.partnerships.services.membership_invite": lambda w: {
+        "actor": None,
+        "partnership": w.g.partnership,
+        "email": "invited@example.test",
+        "full_name": "Invited Person",
+        "role": Role.VIEWER,
+        "organisation": w.g.council,
+    },
+    "lde.partnerships.services.membership_change_role": lambda w: {
+        "actor": None,
+        "membership": Membership.objects.get(user=w.board_member, partnership=w.g.partnership),
+        "role": Role.CONTRIBUTOR,
+    },
+    "lde.partnerships.services.membership_remove": lambda w: {
+        "actor": None,
+        "membership": Membership.objects.get(user=w.board_member, partnership=w.g.partnership),
+    },
+    "lde.partnerships.services.alliance_create": lambda w: {
+        "actor": None,
+        "name": "Alliance",
+        "partnerships": [w.g.partnership, w.g.other_partnership],
+    },
+    "lde.partnerships.services.assignment_create": lambda w: {
+        "actor": None,
+        "user": UserFactory(),
+        "kind": AssignmentKind.INSPECTOR,
+        "title": "Inspection",
+        "partnerships": [w.g.partnership],
+        "starts_on": timezone.localdate(),
+        "ends_on": timezone.localdate() + timedelta(days=30),
+    },
+    "lde.partnerships.services.assignment_subject_set": lambda w: {
+        "actor": None,
+        "assignment": Assignment.objects.get(user=w.peer),
+        "subject_reference": w.draft.subject_reference,
+    },
+    "lde.partnerships.services.strategic_post_name": lambda w: {
+        "actor": None,
+        "partnership": w.g.partnership,
+        "post": Post.objects.create(
+            organisation=w.g.council, kind=PostKind.CHIEF_EXECUTIVE, title="Chief executive"
+        ),
+    },
+    "lde.partnerships.services.strategic_post_unname": lambda w: _strategic_unname(w),
+    # frameworks
+    "lde.frameworks.services.framework_load": lambda w: {
+        "actor": None,
+        "text": FRAMEWORK.replace('version: "1.0"', 'version: "1.1"'),
+        "file_name": "cycle-check-1.1.yaml",
+    },
+    "lde.frameworks.services.framework_import_oscal": lambda w: _oscal(w),
+    "lde.frameworks.services.framework_demonstration_mark": lambda w: {
+        "actor": None,
+        "framework": w.version.framework,
+    },
+    "lde.frameworks.services.framework_load_file": lambda w: _framework_file(w),
+    "lde.frameworks.services.mapping_load": lambda w: _mapping(w),
+    "lde.frameworks.services.frameworks_load_shipped": lambda w: {"actor": None},
+    # assessments
+    f"{A}.assessment_start": lambda w: {
+        "actor": w.coordinator,
+        "partnership": w.g.partnership,
+        "kind": AssessmentKind.SELF,
+        "framework_version": w.version,
+        "title": "Self-assessment 2027",
+        "period_start": date(2027, 4, 1),
+        "period_end": date(2028, 3, 31),
+    },
+    f"{A}.assessment_abandon": lambda w: {
+        "actor": w.coordinator,
+        "assessment": w.draft,
+        "reason": "Started by mistake.",
+    },
+    f"{A}.response_update": lambda w: {
+        "actor": w.coordinator,
+        "response": _response(w),
+        "seen_revision": _response(w).revision,
+        "rating": 2,
+        "target": 3,
+        "commentary": "Better.",
+    },
+    f"{A}.rater_rating_record": lambda w: {
+        "actor": w.board_member,
+        "response": _response(w),
+        "rating": 2,
+    },
+    f"{A}.evidence_add_file": lambda w: {
+        "actor": w.coordinator,
+        "response": _response(w),
+        "title": "Minutes",
+        "upload": _upload("minutes.pdf", uploads.pdf(), "application/pdf"),
+        "effective_on": date(2025, 6, 1),
+    },
+    f"{A}.evidence_add_link": lambda w: {
+        "actor": w.coordinator,
+        "response": _response(w),
+        "title": "Minutes",
+        "url": "https://example.org/minutes",
+        "effective_on": date(2025, 6, 1),
+    },
+    f"{A}.contribution_assign": lambda w: {
+        "actor": w.coordinator,
+        "assessment": w.draft,
+        "criterion": _response(w).criterion,
+        "organisation": w.g.council,
+    },
+    f"{A}.organisation_sign_off": lambda w: {
+        "actor": w.board_member,
+        "assessment": w.draft,
+        "organisation": w.g.council,
+    },
+    f"{A}.assessment_submit": lambda w: _submittable(w),
+    f"{A}.assessment_return_to_draft": lambda w: {
+        "actor": w.coordinator,
+        "assessment": w.submitted,
+        "reason": "More to add.",
+    },
+    f"{A}.board_sign_off": lambda w: {"actor": w.board_member, "assessment": w.submitted},
+    f"{A}.moderation_decide": lambda w: {
+        "actor": w.coordinator,
+        "assessment": w.submitted,
+        "criterion": w.submitted.responses.first().criterion,
+        "agreed_rating": 3,
+        "reason": "Agreed at the meeting.",
+    },
+    f"{A}.assessment_moderate": lambda w: _moderatable(w),
+    f"{A}.factual_accuracy_comment": lambda w: {
+        "actor": w.coordinator,
+        "assessment": w.review,
+        "body": "The chair is named wrongly.",
+    },
+    f"{A}.assessment_publish": lambda w: _publishable(w),
+    f"{A}.review_start": lambda w: {
+        "actor": w.coordinator,
+        "assessment": w.submitted,
+        "kind": AssessmentKind.PEER_REVIEW,
+    },
+    # action plans
+    "lde.action_plans.services.action_raise": lambda w: {
+        "actor": w.coordinator,
+        "assessment": Assessment.objects.filter(pk=w.submitted.pk).update(
+            status=AssessmentStatus.PUBLISHED
+        )
+        and Assessment.objects.get(pk=w.submitted.pk),
+        "criteria": [w.submitted.responses.first().criterion],
+        "title": "Refresh the board's terms",
+        "description": "With partners.",
+        "owner": w.coordinator,
+        "owner_organisation": w.g.council,
+        "due_on": timezone.localdate() + timedelta(days=30),
+    },
+    "lde.action_plans.services.action_update": lambda w: _action_arguments(w),
+    "lde.action_plans.services.progress_record": lambda w: {
+        "actor": w.coordinator,
+        "action": _action(w),
+        "text": "Met the chair.",
+    },
+    "lde.action_plans.services.action_cancel": lambda w: {
+        "actor": None,
+        "action": _action(w),
+        "reason": "Overtaken by events.",
+    },
+    "lde.action_plans.services.action_reopen": lambda w: _reopenable(w),
+    # sharing: drafting
+    f"{S}.drafting.product_create": lambda w: {
+        "actor": w.g.author,
+        "title": "Tension summary",
+        "marking": marking("official"),
+        "summary": "A summary.",
+        "body": "The body.",
+        "recipients": [w.g.partnership],
+        "protocol": w.g.protocol,
+        "area_gss_codes": ["E09999999"],
+    },
+    f"{S}.drafting.product_update": lambda w: _product_update(w),
+    f"{S}.drafting.product_person_add": lambda w: {
+        "actor": w.g.author,
+        "product": _draft_product(w),
+        "user": w.g.council_approver,
+        "kind": PersonKind.CRITICAL_READER,
+    },
+    f"{S}.drafting.product_person_remove": lambda w: _person_remove(w),
+    f"{S}.drafting.product_people_replace": lambda w: {
+        "actor": w.g.author,
+        "product": _draft_product(w),
+        "people": [(w.g.author, PersonKind.AUTHOR), (w.g.council_approver, PersonKind.APPROVER)],
+    },
+    f"{S}.drafting.dissemination_replace": lambda w: {
+        "actor": w.g.author,
+        "product": _draft_product(w),
+        "entries": [{"kind": DisseminationKind.ORGANISATION, "organisation": w.g.unit}],
+    },
+    f"{S}.drafting.dissemination_add": lambda w: {
+        "actor": w.g.author,
+        "product": _draft_product(w),
+        "kind": DisseminationKind.ORGANISATION,
+        "organisation": w.g.unit,
+    },
+    f"{S}.drafting.dissemination_remove": lambda w: _dissemination_remove(w),
+    f"{S}.drafting.attachment_add": lambda w: {
+        "actor": w.g.author,
+        "product": _draft_product(w),
+        "upload": _upload("annex-2.pdf", uploads.pdf(), "application/pdf"),
+    },
+    f"{S}.drafting.attachment_remove": lambda w: _attachment_remove(w),
+    f"{S}.drafting.product_new_version": lambda w: {
+        "actor": w.g.author,
+        "product": _released(w, author_reads=True),
+    },
+    # sharing: handling
+    f"{S}.handling.product_read_record": lambda w: {
+        "actor": w.g.reader,
+        "product": _released(w),
+    },
+    f"{S}.handling.attachment_download_record": lambda w: {
+        "actor": w.g.reader,
+        "attachment": _released(w).attachments.get(),
+        "stamped": True,
+    },
+    f"{S}.handling.attachment_for_download": lambda w: _downloadable(w),
+    f"{S}.handling.product_pdf_record": lambda w: {"actor": w.g.reader, "product": _released(w)},
+    f"{S}.handling.product_pdf_print": lambda w: {"actor": w.g.reader, "product": _released(w)},
+    f"{S}.handling.product_acknowledge": lambda w: {"actor": w.g.reader, "product": _released(w)},
+    f"{S}.handling.feedback_send": lambda w: {
+        "actor": w.g.reader,
+        "product": _released(w),
+        "body": "Useful.",
+    },
+    f"{S}.handling.access_request_send": lambda w: _access_request_send(w),
+    f"{S}.handling.access_request_answer": lambda w: _access_request_answer(w),
+    # sharing: protocols
+    f"{S}.protocols.protocol_create": lambda w: {
+        "actor": w.coordinator,
+        "parties": [w.g.council],
+        **_protocol_fields(),
+    },
+    f"{S}.protocols.protocol_update": lambda w: {
+        "actor": w.coordinator,
+        "protocol": _draft_protocol(w),
+        "parties": [w.g.council],
+        **_protocol_fields(),
+        "title": "Renamed protocol",
+    },
+    f"{S}.protocols.protocol_signatory_add": lambda w: {
+        "actor": w.coordinator,
+        "protocol": _draft_protocol(w),
+        "organisation": w.g.council,
+        "name": "A Signatory",
+        "post_title": "Chief Executive",
+        "signed_on": timezone.localdate(),
+    },
+    f"{S}.protocols.protocol_transition": lambda w: {
+        "actor": w.coordinator,
+        "protocol": w.g.protocol,
+        "to_status": ProtocolStatus.SUSPENDED,
+        "reason": "Under review.",
+    },
+    # sharing: review
+    f"{S}.review.product_submit": lambda w: {
+        "actor": w.g.author,
+        "product": _draft_product(w),
+        "no_personal_data_declared": True,
+    },
+    f"{S}.review.product_return_to_draft": lambda w: {
+        "actor": w.g.author,
+        "product": _in_review(w),
+        "reason": "More to add.",
+    },
+    f"{S}.review.product_approve": lambda w: _approve(w),
+    f"{S}.review.product_comment": lambda w: _comment(w),
+    f"{S}.review.product_release": lambda w: _releasable(w),
+    f"{S}.review.product_withdraw": lambda w: {
+        "actor": w.g.author,
+        "product": _released(w, author_reads=True),
+        "reason": "Superseded.",
+    },
+    # sharing: sources
+    f"{S}.sources.information_source_create": lambda w: {
+        "actor": w.coordinator,
+        "partnership": w.g.partnership,
+        **_source_fields(w),
+    },
+    f"{S}.sources.information_source_update": lambda w: {
+        "actor": w.coordinator,
+        "source": sharing_services.information_source_create(
+            actor=w.coordinator, partnership=w.g.partnership, **_source_fields(w)
+        ),
+        **{**_source_fields(w), "title": "Census 2021: religion by output area"},
+    },
+}
+
+
+def _strategic_unname(w: World) -> dict[str, Any]:
+    from lde.partnerships.services import strategic_post_name
+
+    post = Post.objects.create(
+        organisation=w.g.council, kind=PostKind.CHIEF_EXECUTIVE, title="Chief executive"
+    )
+    strategic_post_name(actor=None, partnership=w.g.partnership, post=post)
+    return {"actor": None, "partnership": w.g.partnership, "post": post}
+
+
+def _oscal(w: World) -> dict[str, Any]:
+    from lde.frameworks.oscal import framework_version_oscal_json
+
+    # The same catalog as a version not yet loaded.
+    catalog = json.loads(framework_version_oscal_json(w.version))
+    catalog["catalog"]["metadata"]["version"] = "1.3"
+    text = json.dumps(catalog)
+    return {"actor": None, "text": text, "file_name": "cycle-check.json"}
+
+
+def _framework_file(w: World) -> dict[str, Any]:
+    path = Path(settings.PRIVATE_FILES_ROOT).parent / "cycle-check-1.2.yaml"
+    path.write_text(FRAMEWORK.replace('version: "1.0"', 'version: "1.2"'))
+    return {"actor": None, "path": path}
+
+
+def _mapping(w: World) -> dict[str, Any]:
+    framework_services.framework_load(
+        actor=None,
+        text=FRAMEWORK.replace('version: "1.0"', 'version: "1.1"'),
+        file_name="cycle-check-1.1.yaml",
+    )
+    return {"actor": None, "text": MAPPING, "file_name": "cycle-check-1.0-1.1.yaml"}
+
+
+def _submittable(w: World) -> dict[str, Any]:
+    for response in w.draft.responses.all():
+        assessment_services.response_update(
+            actor=w.coordinator,
+            response=response,
+            seen_revision=response.revision,
+            rating=3,
+            target=4,
+            commentary="Seen.",
+        )
+    return {"actor": w.coordinator, "assessment": w.draft, "no_personal_data_declared": True}
+
+
+def _moderatable(w: World) -> dict[str, Any]:
+    for row in assessment_services.moderation_rows(w.submitted):
+        if row["differs"]:
+            assessment_services.moderation_decide(
+                actor=w.coordinator,
+                assessment=w.submitted,
+                criterion=row["criterion"],
+                agreed_rating=3,
+                reason="Agreed.",
+            )
+    return {"actor": w.coordinator, "assessment": w.submitted}
+
+
+def _publishable(w: World) -> dict[str, Any]:
+    assessment_services.board_sign_off(actor=w.board_member, assessment=w.submitted)
+    return {"actor": w.coordinator, "assessment": Assessment.objects.get(pk=w.submitted.pk)}
+
+
+def _reopenable(w: World) -> dict[str, Any]:
+    action = _action(w)
+    action_services.action_cancel(actor=None, action=action, reason="Overtaken.")
+    action.refresh_from_db()
+    return {"actor": None, "action": action, "reason": "Needed after all."}
+
+
+def _product_update(w: World) -> dict[str, Any]:
+    product = _draft_product(w)
+    return {
+        "actor": w.g.author,
+        "product": product,
+        "title": "Renamed summary",
+        "marking": product.marking,
+        "summary": product.summary,
+        "body": product.body,
+        "caveats": list(product.caveats.all()),
+        "area_gss_codes": list(product.area_gss_codes),
+        "recipients": list(product.recipients.all()),
+        "protocol": product.protocol,
+    }
+
+
+def _person_remove(w: World) -> dict[str, Any]:
+    product = _draft_product(w)
+    return {
+        "actor": w.g.author,
+        "product": product,
+        "person": ProductPerson.objects.get(product=product, user=w.g.approver),
+    }
+
+
+def _dissemination_remove(w: World) -> dict[str, Any]:
+    product = _draft_product(w)
+    return {"actor": w.g.author, "product": product, "entry": product.dissemination.first()}
+
+
+def _attachment_remove(w: World) -> dict[str, Any]:
+    product = _draft_product(w)
+    return {"actor": w.g.author, "product": product, "attachment": product.attachments.get()}
+
+
+def _access_request_send(w: World) -> dict[str, Any]:
+    product = _held_elsewhere(w)
+    return {
+        "actor": w.g.council_approver,
+        "product": release(w.g, product),
+        "reason": "For the board.",
+        "notify": False,
+    }
+
+
+def _downloadable(w: World) -> dict[str, Any]:
+    product = _released(w)
+    return {"actor": w.g.reader, "product": product, "attachment": product.attachments.get()}
+
+
+def _approve(w: World) -> dict[str, Any]:
+    product = _in_review(w)
+    return {"actor": w.g.approver, "product": product, "seen_hash": current_hash(product)}
+
+
+def _comment(w: World) -> dict[str, Any]:
+    product = _in_review(w)
+    return {
+        "actor": w.g.approver,
+        "product": product,
+        "body": "Say where the figures come from.",
+        "seen_hash": current_hash(product),
+    }
+
+
+def _releasable(w: World) -> dict[str, Any]:
+    product = _in_review(w)
+    sharing_services.product_approve(
+        actor=w.g.approver, product=product, seen_hash=current_hash(product)
+    )
+    return {"actor": w.g.author, "product": BriefingProduct.objects.get(pk=product.pk)}
+
+
+# --- The tests -----------------------------------------------------------------------------
+
+
+def test_every_writing_service_is_driven() -> None:
+    found = set(writing_services())
+    assert sorted(found - set(ARGUMENTS)) == [], "add these services to ARGUMENTS"
+    assert sorted(set(ARGUMENTS) - found) == [], "these services no longer exist"
+
+
+def _every_table() -> dict[str, list[tuple[Any, ...]]]:
+    return {
+        model._meta.label: list(model._default_manager.order_by("pk").values_list())
+        for model in apps.get_models()
+        if model._meta.managed and not model._meta.proxy
+    }
+
+
+def _every_file() -> set[str]:
+    root = Path(settings.PRIVATE_FILES_ROOT)
+    return {str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()}
+
+
+@pytest.fixture
+def audit_down(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The kernel's audit append fails, wherever it was imported."""
+
+    def refuse(**_: Any) -> None:
+        raise AuditDown("the audit chain cannot be appended to")
+
+    original = chain.audit_record
+    for module in list(sys.modules.values()):
+        if getattr(module, "__name__", "").startswith("lde.") and (
+            getattr(module, "audit_record", None) is original
+        ):
+            monkeypatch.setattr(module, "audit_record", refuse)
+
+
+@pytest.mark.parametrize("name", sorted(ARGUMENTS))
+def test_a_write_whose_audit_event_fails_leaves_nothing(
+    name: str, world: World, db: None, request: pytest.FixtureRequest
+) -> None:
+    service = writing_services()[name]
+    arguments = ARGUMENTS[name](world.refreshed())
+    tables, files = _every_table(), _every_file()
+    request.getfixturevalue("audit_down")
+    with pytest.raises(AuditDown):
+        service(**arguments)
+    assert _every_table() == tables
+    assert _every_file() == files
