@@ -115,3 +115,8 @@ def date_input(name: str, value: date | str | tuple[str, str, str]) -> dict[str,
     if isinstance(value, date):
         value = (str(value.day), str(value.month), str(value.year))
     return dict(zip((f"{name}-day", f"{name}-month", f"{name}-year"), value, strict=True))
+
+
+# What a confirmation page's own form adds to its POST (lde/core/confirm.py): without it, an
+# action that cannot be undone only shows its confirmation page.
+CONFIRMED = {"confirmed": "yes"}

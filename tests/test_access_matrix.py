@@ -9,6 +9,7 @@ document.
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -147,6 +148,13 @@ class Case:
     method: str
     kwargs: tuple[str, ...]
     answers: dict[str, Any] | InEvery
+    # The POST's body: an action that cannot be undone is done only with CONFIRMED.
+    data: dict[str, str] | None = None
+
+
+# What a confirmation page's own form sends (lde/core/confirm.py). Without it, a POST to an
+# action that cannot be undone only shows its confirmation page, as a GET does.
+CONFIRMED = {"confirmed": "yes"}
 
 
 CASES: dict[str, Case] = {
@@ -185,7 +193,9 @@ CASES: dict[str, Case] = {
     "accounts:two-factor-set-up": Case("GET", (), expect(302)),
     "accounts:profile": Case("GET", (), SIGNED_IN),
     "accounts:api-token-create": Case("POST", (), expect(400)),
-    "accounts:api-token-revoke": Case("POST", ("token_id",), expect(404, coordinator=302)),
+    "accounts:api-token-revoke": Case(
+        "POST", ("token_id",), expect(404, coordinator=302), CONFIRMED
+    ),
     "accounts:organisation-list": Case("GET", (), SIGNED_IN),
     "accounts:organisation-create": Case(
         "GET", (), expect(403, coordinator__other_partnership__site_administrator=200)
@@ -245,6 +255,7 @@ CASES: dict[str, Case] = {
         "POST",
         ("partnership_id", "membership_id"),
         {**partnership_page([]), "coordinator": 302},
+        CONFIRMED,
     ),
     "partnerships:partner-organisation-add": Case(
         "GET", ("partnership_id",), partnership_page(["coordinator"])
@@ -419,6 +430,11 @@ def publishing(s: AssessmentState, *, refused: int) -> dict[str, Any]:
     return on_assessment(s)
 
 
+def signing_off(s: AssessmentState, answer: Any) -> dict[str, Any]:
+    """Each contributing organisation signs off its part of a draft self-assessment."""
+    return on_assessment(s, **_to(raters(s) if s.kind == AssessmentKind.SELF else [], answer))
+
+
 def moderating(s: AssessmentState, answer: Any) -> dict[str, Any]:
     """A submitted self-assessment is moderated by its coordinator with the peer reviewer or
     inspector (the world's peer reviews and inspections review it)."""
@@ -516,12 +532,24 @@ AUTHOR = ["coordinator"]
 AUTHOR_APPROVER = ["coordinator", "board_member"]
 
 
-def product_case(method: str, statuses: tuple[str, ...], allowed: list[str], answer: Any) -> Any:
-    return Case(method, ("product_id",), InEvery("product", on_product(statuses, allowed, answer)))
+def product_case(
+    method: str,
+    statuses: tuple[str, ...],
+    allowed: list[str],
+    answer: Any,
+    data: dict[str, str] | None = None,
+) -> Any:
+    return Case(
+        method, ("product_id",), InEvery("product", on_product(statuses, allowed, answer)), data
+    )
 
 
-def assessment_case(method: str, answers: Callable[[AssessmentState], dict[str, Any]]) -> Case:
-    return Case(method, ("assessment_id",), InEvery("assessment", answers))
+def assessment_case(
+    method: str,
+    answers: Callable[[AssessmentState], dict[str, Any]],
+    data: dict[str, str] | None = None,
+) -> Case:
+    return Case(method, ("assessment_id",), InEvery("assessment", answers), data)
 
 
 def action_case(allowed: list[str], *, when_open: bool = True) -> Case:
@@ -553,14 +581,15 @@ CASES_IN_EVERY_STATE: dict[str, Case] = {
         "POST",
         ("product_id", "attachment_id"),
         InEvery("product", on_product(DRAFT, AUTHOR, 302)),
+        CONFIRMED,
     ),
     "sharing:product-submit": product_case("GET", DRAFT, AUTHOR, 200),
     # Sent no version, the approver's approval is refused by the service (400).
-    "sharing:product-approve": product_case("POST", IN_REVIEW, ["board_member"], 400),
+    "sharing:product-approve": product_case("POST", IN_REVIEW, ["board_member"], 400, CONFIRMED),
     "sharing:product-comment": product_case("POST", WORKING, ["board_member", "viewer"], 400),
     "sharing:product-return-to-draft": product_case("POST", IN_REVIEW, AUTHOR_APPROVER, 400),
     # Not yet approved: the release is refused by the service (400).
-    "sharing:product-release": product_case("POST", IN_REVIEW, AUTHOR_APPROVER, 400),
+    "sharing:product-release": product_case("POST", IN_REVIEW, AUTHOR_APPROVER, 400, CONFIRMED),
     "sharing:product-withdraw": product_case("GET", READABLE, AUTHOR_APPROVER, 200),
     "sharing:product-new-version": product_case("POST", (ProductStatus.RELEASED,), AUTHOR, 302),
     "sharing:product-acknowledge": Case("POST", ("product_id",), product_read(302, READABLE)),
@@ -592,20 +621,23 @@ CASES_IN_EVERY_STATE: dict[str, Case] = {
     ),
     # Each contributing organisation signs off its part of a draft self-assessment.
     "assessments:organisation-sign-off": assessment_case(
-        "POST",
-        lambda s: on_assessment(s, **_to(raters(s) if s.kind == AssessmentKind.SELF else [], 302)),
+        "POST", lambda s: signing_off(s, 302), CONFIRMED
     ),
     "assessments:assessment-submit": assessment_case("GET", submitting(200)),
     "assessments:moderation": assessment_case("GET", moderation_seers),
-    "assessments:moderation-finish": assessment_case("POST", lambda s: moderating(s, 302)),
+    "assessments:moderation-finish": assessment_case(
+        "POST", lambda s: moderating(s, 302), CONFIRMED
+    ),
     # Sent no comment: 400, after the policy.
     "assessments:factual-accuracy-comment": assessment_case(
         "POST", lambda s: review_submitted(s, coordinator=400)
     ),
     "assessments:assessment-board-sign-off": assessment_case(
-        "POST", lambda s: self_submitted(s, board_member=302)
+        "POST", lambda s: self_submitted(s, board_member=302), CONFIRMED
     ),
-    "assessments:assessment-publish": assessment_case("POST", lambda s: publishing(s, refused=400)),
+    "assessments:assessment-publish": assessment_case(
+        "POST", lambda s: publishing(s, refused=400), CONFIRMED
+    ),
     # Sent no reason: 400, after the policy.
     "assessments:assessment-return-to-draft": assessment_case("POST", lambda s: returning(s, 400)),
     # The confirmation page of abandoning: a draft self-assessment, its coordinators alone.
@@ -638,6 +670,59 @@ CASES_IN_EVERY_STATE: dict[str, Case] = {
 }
 assert not set(CASES) & set(CASES_IN_EVERY_STATE)
 CASES.update(CASES_IN_EVERY_STATE)
+
+
+# Actions that cannot be undone answer both methods (lde/core/confirm.py): a GET is the
+# confirmation page, a POST with CONFIRMED does the action. Each is classified above by one
+# method; here by the other, with the action's own policy. Posted with CONFIRMED and nothing
+# else, those with a form on the confirmation (a reason, a declaration, a new status) are
+# refused after the policy (400).
+CONFIRMATIONS: dict[str, Case] = {
+    "accounts:api-token-revoke": Case("GET", ("token_id",), expect(404, coordinator=200)),
+    "accounts:clearance-revoke": Case(
+        "POST",
+        ("organisation_id", "clearance_id"),
+        {**organisation_page([]), "security_contact": 302},
+        CONFIRMED,
+    ),
+    "accounts:caveat-grant-revoke": Case(
+        "POST",
+        ("organisation_id", "grant_id"),
+        {**organisation_page([]), "security_contact": 302},
+        CONFIRMED,
+    ),
+    "partnerships:membership-remove": Case(
+        "GET", ("partnership_id", "membership_id"), partnership_page(["coordinator"])
+    ),
+    "sharing:protocol-status": Case(
+        "POST", ("protocol_id",), protocol_page(coordinator=400), CONFIRMED
+    ),
+    "sharing:attachment-remove": Case(
+        "GET",
+        ("product_id", "attachment_id"),
+        InEvery("product", on_product(DRAFT, AUTHOR, 200)),
+    ),
+    "sharing:product-submit": product_case("POST", DRAFT, AUTHOR, 400, CONFIRMED),
+    "sharing:product-approve": product_case("GET", IN_REVIEW, ["board_member"], 200),
+    "sharing:product-release": product_case("GET", IN_REVIEW, AUTHOR_APPROVER, 200),
+    "sharing:product-withdraw": product_case("POST", READABLE, AUTHOR_APPROVER, 400, CONFIRMED),
+    "assessments:organisation-sign-off": assessment_case("GET", lambda s: signing_off(s, 200)),
+    "assessments:assessment-submit": assessment_case("POST", submitting(400), CONFIRMED),
+    "assessments:moderation-finish": assessment_case("GET", lambda s: moderating(s, 200)),
+    "assessments:assessment-board-sign-off": assessment_case(
+        "GET", lambda s: self_submitted(s, board_member=200)
+    ),
+    "assessments:assessment-publish": assessment_case("GET", lambda s: publishing(s, refused=200)),
+    "action_plans:action-cancel": Case(
+        "POST",
+        ("action_id",),
+        InEvery(
+            "action",
+            lambda status: on_action(status, ["coordinator", "board_member"], 400),
+        ),
+        CONFIRMED,
+    ),
+}
 
 
 def _names(resolver: URLResolver, prefix: str = "") -> list[str]:
@@ -938,13 +1023,9 @@ def _page_family(name: str) -> str | None:
     return answers.family if isinstance(answers, InEvery) else None
 
 
-@pytest.mark.parametrize(("name", "state"), _params(CASES, _page_family))
-def test_each_subject_gets_the_answer_permissions_md_gives(
-    name: str, state: Any, world: dict[str, Any]
-) -> None:
-    case = CASES[name]
-    values = _in_every_state(_page_family(name), state, world)
-    expected = case.answers.answers(state) if isinstance(case.answers, InEvery) else case.answers
+def _page_answers(case: Case, name: str, state: Any, world: dict[str, Any]) -> dict[str, Any]:
+    family = case.answers.family if isinstance(case.answers, InEvery) else None
+    values = _in_every_state(family, state, world)
     url = (
         reverse("admin:index")
         if name == "admin:*"
@@ -956,10 +1037,62 @@ def test_each_subject_gets_the_answer_permissions_md_gives(
             client = Client()
             if subject != "anonymous":
                 client.cookies[settings.SESSION_COOKIE_NAME] = world["sessions"][subject]
-            response = client.post(url) if case.method == "POST" else client.get(url)
+            if case.method == "POST":
+                response = client.post(url, case.data or {})
+            else:
+                response = client.get(url)
             got[subject] = _answer(response)
             transaction.set_rollback(True)
-    assert got == expected
+    return got
+
+
+def _expected(case: Case, state: Any) -> dict[str, Any]:
+    return case.answers.answers(state) if isinstance(case.answers, InEvery) else case.answers
+
+
+@pytest.mark.parametrize(("name", "state"), _params(CASES, _page_family))
+def test_each_subject_gets_the_answer_permissions_md_gives(
+    name: str, state: Any, world: dict[str, Any]
+) -> None:
+    case = CASES[name]
+    assert _page_answers(case, name, state, world) == _expected(case, state)
+
+
+def _confirmation_family(name: str) -> str | None:
+    answers = CONFIRMATIONS[name].answers
+    return answers.family if isinstance(answers, InEvery) else None
+
+
+@pytest.mark.parametrize(("name", "state"), _params(CONFIRMATIONS, _confirmation_family))
+def test_a_confirmation_page_answers_as_its_action_does(
+    name: str, state: Any, world: dict[str, Any]
+) -> None:
+    case = CONFIRMATIONS[name]
+    assert _page_answers(case, name, state, world) == _expected(case, state)
+
+
+def test_every_confirmed_action_is_classified_by_both_methods_and_posted_confirmed() -> None:
+    for name, other in CONFIRMATIONS.items():
+        assert {CASES[name].method, other.method} == {"GET", "POST"}, name
+        posted = CASES[name] if CASES[name].method == "POST" else other
+        assert posted.data is not None and posted.data.items() >= CONFIRMED.items(), name
+
+
+def test_no_page_does_an_action_that_cannot_be_undone_in_one_click() -> None:
+    """Every button that led to one of these actions is a link (or a GET form) to its
+    confirmation page; only the confirmation's own form, which posts back to its own address,
+    posts there (lde/templates/includes/confirm_form.html)."""
+    root = settings.BASE_DIR / "lde"
+    posting = re.compile(
+        r"<form[^>]*method=\"post\"[^>]*action=\"\{% url '([\w:-]+)'", re.IGNORECASE
+    )
+    found = sorted(
+        (str(path.relative_to(root)), name)
+        for path in root.rglob("templates/**/*.html")
+        for name in posting.findall(path.read_text(encoding="utf-8"))
+        if name in CONFIRMATIONS
+    )
+    assert found == []
 
 
 # The API: every operation in the OpenAPI document is classified here.

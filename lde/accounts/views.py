@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from lde.accounts import enrolment, selectors, services
+from lde.accounts import confirmations, enrolment, selectors, services
 from lde.accounts.forms import (
     ApiTokenForm,
     CaveatGrantForm,
@@ -47,6 +47,7 @@ from lde.core.access.facts import facts_for, today
 from lde.core.access.policy import PermissionDenied403
 from lde.core.audit.chain import audit_record
 from lde.core.audit.models import AuditScope
+from lde.core.confirm import confirmation_page, confirmed
 from lde.core.govuk.forms import add_service_errors
 
 
@@ -291,11 +292,14 @@ def api_token_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    """Confirm, then revoke one of the user's own tokens (`lde.core.confirm`)."""
     from lde.accounts.policies import api_token_policy
 
     token = api_token_policy.get_or_404(request.user, token_id)
+    if not confirmed(request):
+        return confirmation_page(request, confirmations.api_token_revoke(token))
     services.api_token_revoke(actor=_actor(request), token=token)
     messages.success(request, f"Token “{token.name}” revoked.")
     return redirect("accounts:profile")
@@ -482,15 +486,11 @@ def clearance_revoke(request: HttpRequest, organisation_id: int, clearance_id: i
         user=request.user, organisation=organisation, clearance_id=clearance_id
     )
     clearance_policy.require(request.user, "revoke", clearance)
-    if request.method == "POST":
+    if confirmed(request):
         services.clearance_revoke(actor=_actor(request), clearance=clearance)
         messages.success(request, f"Clearance revoked for {clearance.user.full_name}.")
         return redirect("accounts:organisation-clearances", organisation_id=organisation.pk)
-    return render(
-        request,
-        "accounts/clearance_revoke.html",
-        {"organisation": organisation, "clearance": clearance},
-    )
+    return confirmation_page(request, confirmations.clearance_revoke(organisation, clearance))
 
 
 @login_required
@@ -502,15 +502,11 @@ def caveat_grant_revoke(request: HttpRequest, organisation_id: int, grant_id: in
         user=request.user, organisation=organisation, grant_id=grant_id
     )
     caveat_grant_policy.require(request.user, "revoke", grant)
-    if request.method == "POST":
+    if confirmed(request):
         services.caveat_grant_revoke(actor=_actor(request), grant=grant)
         messages.success(request, f"{grant.caveat.name} caveat revoked for {grant.user.full_name}.")
         return redirect("accounts:organisation-clearances", organisation_id=organisation.pk)
-    return render(
-        request,
-        "accounts/caveat_grant_revoke.html",
-        {"organisation": organisation, "grant": grant},
-    )
+    return confirmation_page(request, confirmations.caveat_grant_revoke(organisation, grant))
 
 
 def locked_out(

@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from lde.accounts.selectors import acting_user as _actor
-from lde.action_plans import selectors, services
+from lde.action_plans import confirmations, selectors, services
 from lde.action_plans.forms import ActionForm, ProgressForm, ReasonForm
 from lde.action_plans.models import Action, ActionStatus
 from lde.action_plans.policies import action_policy
@@ -27,6 +27,7 @@ from lde.assessments.models import Assessment, AssessmentKind, AssessmentStatus
 from lde.assessments.policies import assessment_policy
 from lde.core.access.facts import facts_for
 from lde.core.access.policy import PermissionDenied403
+from lde.core.confirm import confirmation_page, confirmed
 from lde.core.govuk.forms import add_service_errors
 from lde.partnerships import selectors as partnership_selectors
 from lde.partnerships.models import Partnership
@@ -289,31 +290,53 @@ def progress_record(request: HttpRequest, action_id: int) -> HttpResponse:
     )
 
 
-def _reason_page(
-    request: HttpRequest,
-    action_id: int,
-    policy_action: str,
-    *,
-    heading: str,
-    label: str,
-    required_message: str,
-    button: str,
-    done: str,
-) -> HttpResponse:
-    action = _action(request, action_id, policy_action)
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_cancel(request: HttpRequest, action_id: int) -> HttpResponse:
+    """Confirm, with the reason, then cancel (`lde.core.confirm`)."""
+    action = _action(request, action_id, "cancel")
     form = ReasonForm(
-        request.POST if request.method == "POST" else None,
-        label=label,
-        required_message=required_message,
+        request.POST if confirmed(request) else None,
+        label="Why is the action cancelled?",
+        required_message="Say why the action is cancelled",
     )
-    if request.method == "POST" and form.is_valid():
-        service = services.action_cancel if policy_action == "cancel" else services.action_reopen
+    if form.is_bound and form.is_valid():
         try:
-            service(actor=_actor(request), action=action, reason=form.cleaned_data["reason"])
+            services.action_cancel(
+                actor=_actor(request), action=action, reason=form.cleaned_data["reason"]
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, done.format(title=action.title))
+            messages.success(request, f"{action.title} is cancelled.")
+            return redirect("action_plans:action-detail", action_id=action.pk)
+    return confirmation_page(
+        request,
+        confirmations.cancel(action, form),
+        template="action_plans/confirm.html",
+        context={"action": action, "partnership": action.partnership},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_reopen(request: HttpRequest, action_id: int) -> HttpResponse:
+    """A done action goes back to in progress, a cancelled one to planned, with the reason."""
+    action = _action(request, action_id, "reopen")
+    form = ReasonForm(
+        request.POST if request.method == "POST" else None,
+        label="Why is the action reopened?",
+        required_message="Say why the action is reopened",
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.action_reopen(
+                actor=_actor(request), action=action, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{action.title} is open again.")
             return redirect("action_plans:action-detail", action_id=action.pk)
     return render(
         request,
@@ -322,40 +345,9 @@ def _reason_page(
             "form": form,
             "action": action,
             "partnership": action.partnership,
-            "heading": heading,
-            "button": button,
-            "url_name": f"action_plans:action-{policy_action}",
-            "warning": policy_action == "cancel",
+            "heading": "Reopen this action",
+            "button": "Reopen the action",
+            "url_name": "action_plans:action-reopen",
         },
         status=400 if form.is_bound and form.errors else 200,
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def action_cancel(request: HttpRequest, action_id: int) -> HttpResponse:
-    return _reason_page(
-        request,
-        action_id,
-        "cancel",
-        heading="Cancel this action",
-        label="Why is the action cancelled?",
-        required_message="Say why the action is cancelled",
-        button="Cancel the action",
-        done="{title} is cancelled.",
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def action_reopen(request: HttpRequest, action_id: int) -> HttpResponse:
-    return _reason_page(
-        request,
-        action_id,
-        "reopen",
-        heading="Reopen this action",
-        label="Why is the action reopened?",
-        required_message="Say why the action is reopened",
-        button="Reopen the action",
-        done="{title} is open again.",
     )

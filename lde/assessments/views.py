@@ -29,7 +29,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from lde.accounts.selectors import acting_user as _actor
-from lde.assessments import selectors, services
+from lde.assessments import confirmations, selectors, services
 from lde.assessments.forms import (
     AbandonForm,
     ActionForm,
@@ -56,6 +56,7 @@ from lde.assessments.policies import assessment_policy
 from lde.core.access.policy import PermissionDenied403
 from lde.core.audit.chain import audit_record
 from lde.core.audit.models import AuditScope
+from lde.core.confirm import Confirmation, confirmation_page, confirmed
 from lde.core.files import safe_file_name
 from lde.core.govuk.forms import add_service_errors
 from lde.frameworks.models import WrittenBy
@@ -102,6 +103,18 @@ def _refused(error: ValidationError) -> ActionForm:
     form.is_valid()
     form.add_error(None, [m for problems in _messages(error) for m in problems])
     return form
+
+
+def _confirm(
+    request: HttpRequest, assessment: Assessment, confirmation: Confirmation, **context: Any
+) -> HttpResponse:
+    """The confirmation page of an action on the assessment (`lde.core.confirm`)."""
+    return confirmation_page(
+        request,
+        confirmation,
+        template="assessments/confirm.html",
+        context={"assessment": assessment, **context},
+    )
 
 
 def _messages(error: ValidationError) -> list[list[str]]:
@@ -587,13 +600,20 @@ def contributions(request: HttpRequest, assessment_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def organisation_sign_off(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    """Confirm, then sign off the part of the actor's own organisation."""
     assessment = _assessment(request, assessment_id, "sign_off")
     actor = _actor(request)
     if actor.organisation is None:
         raise PermissionDenied403(
             "You represent no organisation.", who_can=assessment_policy.who_can["sign_off"]
+        )
+    if not confirmed(request):
+        return _confirm(
+            request,
+            assessment,
+            confirmations.organisation_sign_off(assessment, actor.organisation),
         )
     services.organisation_sign_off(
         actor=actor, assessment=assessment, organisation=actor.organisation
@@ -611,8 +631,8 @@ def assessment_submit(request: HttpRequest, assessment_id: int) -> HttpResponse:
     """Submit, once every carried-forward rating is confirmed, with the declaration that the
     assessment holds no information about identifiable members of the public."""
     assessment = _assessment(request, assessment_id, "submit")
-    form = SubmitForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
+    form = SubmitForm(request.POST if confirmed(request) else None)
+    if form.is_bound and form.is_valid():
         try:
             services.assessment_submit(
                 actor=_actor(request),
@@ -624,13 +644,15 @@ def assessment_submit(request: HttpRequest, assessment_id: int) -> HttpResponse:
         else:
             messages.success(request, f"{assessment.title} submitted.")
             return redirect("assessments:assessment-detail", assessment_id=assessment.pk)
-    return render(
+    unconfirmed = services.unconfirmed(assessment)
+    return confirmation_page(
         request,
-        "assessments/assessment_submit.html",
-        {
+        confirmations.submit(assessment, form),
+        template="assessments/assessment_submit.html",
+        context={
             "assessment": assessment,
-            "form": form,
-            "unconfirmed": services.unconfirmed(assessment),
+            "unconfirmed": unconfirmed,
+            "non_field_anchor": "carried-forward" if unconfirmed else "main-content",
             "guard": dict(
                 zip(
                     ("findings", "unchecked"),
@@ -640,7 +662,6 @@ def assessment_submit(request: HttpRequest, assessment_id: int) -> HttpResponse:
             ),
             "response_base": _url_base("assessments:response-update", assessment.pk),
         },
-        status=400 if form.is_bound and form.errors else 200,
     )
 
 
@@ -741,10 +762,14 @@ def _step(
     service: Callable[..., Any],
     done: str,
     render_refusal: Callable[..., HttpResponse],
+    confirmation: Callable[[Assessment], Confirmation],
 ) -> HttpResponse:
-    """One workflow step with no form: check the policy, call the service, and either go back
-    to the assessment with a success message or show the service's refusal on `render_refusal`."""
+    """One workflow step with no form, which cannot be undone: check the policy, show its
+    confirmation, and once confirmed call the service, then either go back to the assessment
+    with a success message or show the service's refusal on `render_refusal`."""
     assessment = _assessment(request, assessment_id, action)
+    if not confirmed(request):
+        return _confirm(request, assessment, confirmation(assessment))
     try:
         service(actor=_actor(request), assessment=assessment)
     except ValidationError as error:
@@ -754,7 +779,7 @@ def _step(
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def moderation_finish(request: HttpRequest, assessment_id: int) -> HttpResponse:
     return _step(
         request,
@@ -763,6 +788,7 @@ def moderation_finish(request: HttpRequest, assessment_id: int) -> HttpResponse:
         services.assessment_moderate,
         "Moderation of {title} is finished.",
         _render_moderation,
+        confirmations.moderation_finish,
     )
 
 
@@ -785,7 +811,7 @@ def factual_accuracy_comment(request: HttpRequest, assessment_id: int) -> HttpRe
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def assessment_board_sign_off(request: HttpRequest, assessment_id: int) -> HttpResponse:
     return _step(
         request,
@@ -794,11 +820,12 @@ def assessment_board_sign_off(request: HttpRequest, assessment_id: int) -> HttpR
         services.board_sign_off,
         "The board has signed off {title}.",
         _render_detail,
+        confirmations.board_sign_off,
     )
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def assessment_publish(request: HttpRequest, assessment_id: int) -> HttpResponse:
     return _step(
         request,
@@ -807,6 +834,7 @@ def assessment_publish(request: HttpRequest, assessment_id: int) -> HttpResponse
         services.assessment_publish,
         "{title} published.",
         _render_detail,
+        confirmations.publish,
     )
 
 

@@ -20,8 +20,9 @@ from lde.accounts.views import post_holder_page
 from lde.core.access.facts import facts_for, today
 from lde.core.access.policy import PermissionDenied403
 from lde.core.audit.models import AuditEvent
+from lde.core.confirm import confirmation_page, confirmed
 from lde.core.govuk.forms import add_service_errors
-from lde.partnerships import selectors, services
+from lde.partnerships import confirmations, selectors, services
 from lde.partnerships.forms import (
     AssignmentForm,
     MembershipInviteForm,
@@ -234,15 +235,18 @@ def membership_update(
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def membership_remove(
     request: HttpRequest, partnership_id: int, membership_id: int
 ) -> HttpResponse:
+    """Confirm, then remove the role (`lde.core.confirm`)."""
     partnership = _partnership(request, partnership_id, "view_members")
     membership = selectors.membership_get(user=request.user, membership_id=membership_id)
     if membership.partnership_id != partnership.pk:
         raise Http404
     membership_policy.require(request.user, "manage", membership)
+    if not confirmed(request):
+        return confirmation_page(request, confirmations.membership_remove(membership))
     try:
         services.membership_remove(actor=_actor(request), membership=membership)
     except ValidationError as error:

@@ -24,11 +24,12 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from lde.accounts.selectors import acting_user as _actor
 from lde.core.access.facts import facts_for
 from lde.core.access.policy import PermissionDenied403
+from lde.core.confirm import Confirmation, carried_from, confirmation_page, confirmed
 from lde.core.files import file_download
 from lde.core.govuk.forms import add_service_errors
 from lde.partnerships.models import Partnership
 from lde.partnerships.selectors import partnership_get
-from lde.sharing import selectors, services
+from lde.sharing import confirmations, selectors, services
 from lde.sharing.forms import (
     AccessRequestForm,
     ActionForm,
@@ -79,6 +80,18 @@ def _private(response: HttpResponse) -> HttpResponse:
 
 def _status(form: Form | None) -> int:
     return 400 if form is not None and form.is_bound and form.errors else 200
+
+
+def _confirm(
+    request: HttpRequest,
+    confirmation: Confirmation,
+    *,
+    template: str = "sharing/confirm.html",
+    **context: Any,
+) -> HttpResponse:
+    """The confirmation page of an action that cannot be undone (`lde.core.confirm`); it names
+    marked material, so it is never cached."""
+    return _private(confirmation_page(request, confirmation, template=template, context=context))
 
 
 # --- Protocols -----------------------------------------------------------------------------
@@ -258,7 +271,19 @@ def protocol_status(request: HttpRequest, protocol_id: int) -> HttpResponse:
     protocol = _protocol(request, protocol_id, "manage")
     statuses = selectors.protocol_next_statuses(protocol=protocol)
     form = ProtocolStatusForm(request.POST if request.method == "POST" else None, statuses=statuses)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and not confirmed(request):
+        # The choice is made here; the change only from its confirmation, which sends it back.
+        return _confirm(
+            request,
+            confirmations.protocol_status(
+                protocol,
+                form.cleaned_data["to_status"],
+                form.cleaned_data["reason"],
+                carried_from(request.POST),
+            ),
+            protocol=protocol,
+        )
+    if confirmed(request) and form.is_valid():
         try:
             services.protocol_transition(
                 actor=_actor(request),
@@ -690,10 +715,15 @@ def attachment_add(request: HttpRequest, product_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def attachment_remove(request: HttpRequest, product_id: int, attachment_id: int) -> HttpResponse:
+    """Confirm, then delete the file from the draft."""
     product = _product(request, product_id, "edit")
     attachment = selectors.attachment_get(product=product, attachment_id=attachment_id)
+    if not confirmed(request):
+        return _confirm(
+            request, confirmations.attachment_remove(product, attachment), product=product
+        )
     services.attachment_remove(actor=_actor(request), product=product, attachment=attachment)
     messages.success(request, f"Removed: {attachment.file_name}.")
     return redirect("sharing:attachment-add", product_id=product.pk)
@@ -706,8 +736,8 @@ def attachment_remove(request: HttpRequest, product_id: int, attachment_id: int)
 @require_http_methods(["GET", "POST"])
 def product_submit(request: HttpRequest, product_id: int) -> HttpResponse:
     product = _product(request, product_id, "submit")
-    form = SubmitForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
+    form = SubmitForm(request.POST if confirmed(request) else None)
+    if form.is_bound and form.is_valid():
         try:
             services.product_submit(
                 actor=_actor(request),
@@ -719,18 +749,13 @@ def product_submit(request: HttpRequest, product_id: int) -> HttpResponse:
         else:
             messages.success(request, "Sent for gateway review.")
             return redirect("sharing:product-detail", product_id=product.pk)
-    return _private(
-        render(
-            request,
-            "sharing/product_submit.html",
-            {
-                "product": product,
-                "form": form,
-                "problems": selectors.product_submit_problems(product=product),
-                "guard": selectors.product_guard(product=product),
-            },
-            status=_status(form),
-        )
+    return _confirm(
+        request,
+        confirmations.submit(product, form),
+        template="sharing/product_submit.html",
+        product=product,
+        problems=selectors.product_submit_problems(product=product),
+        guard=selectors.product_guard(product=product),
     )
 
 
@@ -754,8 +779,21 @@ def _step(
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def product_approve(request: HttpRequest, product_id: int) -> HttpResponse:
+    """Confirm, then approve the version the approver was shown: the product page sends its
+    hash here, the confirmation sends it back, and the service refuses it if the product has
+    changed since."""
+    if not confirmed(request):
+        product = _product(request, product_id, "approve")
+        given = VersionForm(request.GET)
+        seen = given.cleaned_data["version_hash"] if given.is_valid() else version_hash(product)
+        organisation = _actor(request).organisation
+        return _confirm(
+            request,
+            confirmations.approve(product, organisation.name if organisation else "", seen),
+            product=product,
+        )
     form = VersionForm(request.POST)
     seen = form.cleaned_data["version_hash"] if form.is_valid() else ""
     return _step(
@@ -808,11 +846,13 @@ def product_return_to_draft(request: HttpRequest, product_id: int) -> HttpRespon
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def product_release(request: HttpRequest, product_id: int) -> HttpResponse:
     """Release. From now on the product is read under the gateway rule alone, so the person who
     released it may no longer be among its readers: they are told so, not shown a 404."""
     product = _product(request, product_id, "release")
+    if not confirmed(request):
+        return _confirm(request, confirmations.release(product), product=product)
     try:
         services.product_release(actor=_actor(request), product=product)
     except ValidationError as error:
@@ -832,8 +872,8 @@ def product_release(request: HttpRequest, product_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def product_withdraw(request: HttpRequest, product_id: int) -> HttpResponse:
     product = _product(request, product_id, "withdraw")
-    form = ReasonForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
+    form = ReasonForm(request.POST if confirmed(request) else None)
+    if form.is_bound and form.is_valid():
         try:
             services.product_withdraw(
                 actor=_actor(request), product=product, reason=form.cleaned_data["reason"]
@@ -843,14 +883,7 @@ def product_withdraw(request: HttpRequest, product_id: int) -> HttpResponse:
         else:
             messages.success(request, "Withdrawn. Nobody can see it any more.")
             return redirect("sharing:product-list")
-    return _private(
-        render(
-            request,
-            "sharing/product_withdraw.html",
-            {"product": product, "form": form},
-            status=_status(form),
-        )
-    )
+    return _confirm(request, confirmations.withdraw(product, form), product=product)
 
 
 @login_required

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from lde.accounts.models import ApiToken, Caveat, Post, PostHolding, PostKind, User
@@ -30,7 +31,7 @@ from lde.partnerships.services import (
     membership_invite,
     membership_remove,
 )
-from tests.conftest import date_input, sign_in
+from tests.conftest import CONFIRMED, date_input, sign_in
 from tests.factories import (
     MembershipFactory,
     OrganisationFactory,
@@ -95,6 +96,25 @@ def test_the_profile_form_refuses_a_token_for_longer_than_90_days(client: Client
     assert list(ApiToken.objects.filter(user=user).values_list("name", "expires_on")) == [
         ("script", latest)
     ]
+
+
+def test_revoking_a_token_asks_first_and_then_it_stops_working(client: Client) -> None:
+    user = UserFactory()
+    token, raw = api_token_create(actor=user, name="Board spreadsheet")
+    sign_in(client, user)
+    url = reverse("accounts:api-token-revoke", args=[token.pk])
+    # The profile links to the confirmation; it does not revoke in one click.
+    assert f'<a class="govuk-link" href="{url}">Revoke' in client.get("/profile/").content.decode()
+    page = client.get(url).content.decode()
+    assert "Revoke the token “Board spreadsheet”" in page
+    assert "The token stops working at once" in page
+    assert "Only you: your tokens are listed on your profile and nowhere else." in page
+    assert "You cannot undo this: a revoked token never works again." in page
+    assert ">Revoke this token</button>" in page
+    assert client.post(url).status_code == 200  # not from the confirmation: nothing revoked
+    assert client.get("/api/v1/me", headers=_bearer(raw)).status_code == 200
+    assert client.post(url, CONFIRMED).status_code == 302
+    assert client.get("/api/v1/me", headers=_bearer(raw)).status_code == 401
 
 
 def test_a_token_works_through_its_expiry_date_and_not_after(client: Client) -> None:

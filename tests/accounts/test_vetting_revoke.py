@@ -29,7 +29,7 @@ from lde.core.access.facts import facts_for, facts_forget
 from lde.core.access.markings import VettingLevel
 from lde.core.access.policy import PermissionDenied403
 from lde.core.audit.models import AuditEvent
-from tests.conftest import sign_in
+from tests.conftest import CONFIRMED, sign_in
 from tests.factories import ClearanceFactory, OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -110,12 +110,16 @@ def test_the_confirmation_says_what_happens_and_who_will_see_it(vetting) -> None
 
     html = page.content.decode()
     assert page.status_code == 200
-    assert '<h1 class="govuk-heading-xl">Revoke Pat Person\'s clearance</h1>' in html
+    assert '<h1 class="govuk-heading-xl">Revoke Pat Person&#x27;s clearance</h1>' in html
     assert "they no longer see briefing products whose marking needs it" in html
     assert "Their API tokens are revoked." in html
     assert "Pat Person sees it as revoked on their profile." in html
-    assert ">Revoke clearance</button>" in html
+    assert ">Revoke this clearance</button>" in html
+    assert "You cannot undo this: to restore it, record a new clearance." in html
     assert Clearance.objects.get(pk=vetting.clearance.pk).revoked_on is None  # GET changes nothing
+    # Nor does a POST that is not the confirmation page's own form: it shows the page again.
+    assert client.post(_clearance_url(vetting)).status_code == 200
+    assert Clearance.objects.get(pk=vetting.clearance.pk).revoked_on is None
 
 
 def test_revoking_a_clearance_takes_effect_at_once_and_is_audited(vetting) -> None:
@@ -124,7 +128,7 @@ def test_revoking_a_clearance_takes_effect_at_once_and_is_audited(vetting) -> No
     assert facts_for(vetting.person).clearance == VettingLevel.SC
     client = sign_in(Client(), vetting.contact)
 
-    response = client.post(_clearance_url(vetting))
+    response = client.post(_clearance_url(vetting), CONFIRMED)
 
     assert response.status_code == 302
     assert response["Location"] == reverse(
@@ -149,10 +153,10 @@ def test_revoking_a_caveat_takes_effect_at_once_and_is_audited(vetting) -> None:
     client = sign_in(Client(), vetting.contact)
 
     page = client.get(_grant_url(vetting))
-    response = client.post(_grant_url(vetting))
+    response = client.post(_grant_url(vetting), CONFIRMED)
 
     assert page.status_code == 200
-    assert ">Revoke caveat</button>" in page.content.decode()
+    assert ">Revoke this caveat</button>" in page.content.decode()
     assert response.status_code == 302
     assert CaveatGrant.objects.get(pk=vetting.grant.pk).revoked_on == timezone.localdate()
     facts_forget(vetting.person)
@@ -190,7 +194,9 @@ def test_nobody_revokes_their_own(vetting) -> None:
     )
     client = sign_in(Client(), vetting.contact)
 
-    page = client.post(reverse("accounts:clearance-revoke", args=[vetting.organisation.pk, own.pk]))
+    page = client.post(
+        reverse("accounts:clearance-revoke", args=[vetting.organisation.pk, own.pk]), CONFIRMED
+    )
 
     assert page.status_code == 403
     assert "nobody revokes their own" in page.content.decode()
@@ -229,7 +235,7 @@ def test_the_person_themselves_may_not_reach_the_page(vetting) -> None:
     client = sign_in(Client(), vetting.person)
 
     assert client.get(_clearance_url(vetting)).status_code == 403
-    assert client.post(_grant_url(vetting)).status_code == 403
+    assert client.post(_grant_url(vetting), CONFIRMED).status_code == 403
     assert CaveatGrant.objects.get(pk=vetting.grant.pk).revoked_on is None
 
 

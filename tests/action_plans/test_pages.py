@@ -19,7 +19,7 @@ from django.utils import timezone
 from lde.action_plans import services
 from lde.action_plans.models import Action, ActionStatus
 from tests.action_plans.conftest import World
-from tests.conftest import date_input, sign_in
+from tests.conftest import CONFIRMED, date_input, sign_in
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -267,14 +267,27 @@ def test_the_owner_records_progress_and_marks_it_done(world: World) -> None:
     assert "The board met. Marked done" in text(done)
 
 
-def test_cancelling_asks_why(world: World) -> None:
+def test_cancelling_asks_first_and_asks_why(world: World) -> None:
     action = world.raise_action(world.cycle(2024, {"board": 1}), "board")
     client = client_for(world.board_member)
     url = reverse("action_plans:action-cancel", args=[action.pk])
-    refused = client.post(url, {"reason": ""})
+    page = client.get(url)
+    for words in (
+        "Cancel this action",
+        "What happens Its status becomes Cancelled, with your reason,",
+        f"Who will see it Everyone who reads {world.partnership.name}'s action plan:",
+        "Warning The cancellation stays in the action's history:",
+        "Cancel this action Keep the action",
+    ):
+        assert words in text(page)
+    refused = client.post(url, {"reason": "", **CONFIRMED})
     assert refused.status_code == 400
     assert error_summary(refused) == ["Say why the action is cancelled"]
-    cancelled = client.post(url, {"reason": "Covered by the new plan."}, follow=True)
+    # Without the confirmation page's own field nothing is cancelled.
+    assert client.post(url, {"reason": "Covered by the new plan."}).status_code == 200
+    action.refresh_from_db()
+    assert action.status == ActionStatus.PLANNED
+    cancelled = client.post(url, {"reason": "Covered by the new plan.", **CONFIRMED}, follow=True)
     assert "Refresh the narrative is cancelled." in text(cancelled)
     assert "Planned Cancelled" in text(cancelled)
     assert "Covered by the new plan." in text(cancelled)

@@ -23,7 +23,7 @@ from lde.core.audit.models import AuditEvent
 from lde.partnerships.models import Assignment, AssignmentKind, Role
 from tests import uploads
 from tests.assessments.builders import grown, peer_reviewed, published, rate_all, start
-from tests.conftest import date_input, sign_in
+from tests.conftest import CONFIRMED, date_input, sign_in
 from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -402,7 +402,7 @@ def test_submitting_needs_every_carried_forward_rating_confirmed_and_the_declara
         "Carried-forward ratings not yet confirmed These ratings were copied from "
         "Self-assessment 2024. Confirm or change each one first. Ownership Board Projects"
     ) in text(page)
-    response = client.post(url, {})
+    response = client.post(url, CONFIRMED)
     assert response.status_code == 400
     assert error_summary(response) == [
         "3 carried-forward ratings still need confirming or changing.",
@@ -415,7 +415,11 @@ def test_submitting_needs_every_carried_forward_rating_confirmed_and_the_declara
             {"rating": "2", "target": "4", "commentary": "Still so.", "revision": "0"},
         )
         assert confirmed.status_code == 302
-    assert client.post(url, {"no_personal_data_declared": "on"}).status_code == 302
+    # A POST that is not the confirmation page's own form only shows the page.
+    unconfirmed = client.post(url, {"no_personal_data_declared": "on"})
+    assert unconfirmed.status_code == 200
+    assert Assessment.objects.get(pk=second.pk).status == AssessmentStatus.DRAFT
+    assert client.post(url, {"no_personal_data_declared": "on", **CONFIRMED}).status_code == 302
     second.refresh_from_db()
     assert second.status == AssessmentStatus.SUBMITTED
     assert second.personal_data_declared_by == coordinator.user
@@ -508,7 +512,7 @@ def test_the_board_signs_off_and_the_page_says_it_was_published_without_review(
     )
     coordinator_client = signed_in(coordinator.user)
     publish = reverse("assessments:assessment-publish", args=[assessment.pk])
-    refused = coordinator_client.post(publish)
+    refused = coordinator_client.post(publish, CONFIRMED)
     assert refused.status_code == 400
     assert error_summary(refused) == [
         "The board must sign off a self-assessment that is published without review."
@@ -519,11 +523,13 @@ def test_the_board_signs_off_and_the_page_says_it_was_published_without_review(
     assert "Publish" not in re.findall(
         r"<button[^>]*>([^<]*)</button>", str(board_client.get(detail).content)
     )
-    signed = board_client.post(
-        reverse("assessments:assessment-board-sign-off", args=[assessment.pk])
+    sign_off = reverse("assessments:assessment-board-sign-off", args=[assessment.pk])
+    assert "You cannot undo this: a sign-off cannot be withdrawn." in text(
+        board_client.get(sign_off)
     )
+    signed = board_client.post(sign_off, CONFIRMED)
     assert signed.status_code == 302
-    published = coordinator_client.post(publish, follow=True)
+    published = coordinator_client.post(publish, CONFIRMED, follow=True)
     page = text(published)
     assert "Published without a peer review or inspection, after the board's sign-off on" in page
     name = coordinator.user.full_name
@@ -576,9 +582,50 @@ def test_contributions_are_assigned_and_organisations_sign_off(
     assert f"{organisation} Not yet" in text(page)
     assert f"Sign off {organisation}'s part" in text(page)
     signed = contributor_client.post(
-        reverse("assessments:organisation-sign-off", args=[assessment.pk]), follow=True
+        reverse("assessments:organisation-sign-off", args=[assessment.pk]), CONFIRMED, follow=True
     )
     assert f"{organisation} Signed off by {contributor.user.full_name}" in text(signed)
+
+
+def test_publishing_asks_first_saying_what_happens_and_who_will_see_it(
+    coordinator, board_member, framework_version
+):
+    # Given a submitted self-assessment that the board has signed off
+    assessment = start(coordinator, framework_version)
+    rate_all(coordinator.user, assessment, 3)
+    services.assessment_submit(
+        actor=coordinator.user, assessment=assessment, no_personal_data_declared=True
+    )
+    assessment.refresh_from_db()
+    services.board_sign_off(actor=board_member.user, assessment=assessment)
+    client = signed_in(coordinator.user)
+    detail = client.get(reverse("assessments:assessment-detail", args=[assessment.pk]))
+    publish = reverse("assessments:assessment-publish", args=[assessment.pk])
+    # Then its page offers a link to the confirmation, not a button that publishes
+    assert f'<a class="govuk-button" href="{publish}" data-module="govuk-button">Publish</a>' in (
+        detail.content.decode()
+    )
+    # and the confirmation says what happens, who will see it and that it cannot be undone
+    page = client.get(publish)
+    assert page.status_code == 200
+    assert text(page).count("Publish Self-assessment 2025") == 2  # its title and heading
+    for words in (
+        "What happens Its status becomes Published.",
+        "it is published without review, and its page says so.",
+        f"Who will see it Every member of {coordinator.partnership.name}: its coordinators, "
+        "board members, contributors and viewers read it in full, and its community reviewers "
+        "read its summary.",
+        "You cannot undo this: a published self-assessment stays published.",
+        "Publish this self-assessment Cancel",
+    ):
+        assert words in text(page)
+    assert 'name="confirmed" value="yes"' in page.content.decode()
+    # When something posts to it without the confirmation, nothing is published
+    assert client.post(publish).status_code == 200
+    assert Assessment.objects.get(pk=assessment.pk).status == AssessmentStatus.SUBMITTED
+    # and from the confirmation page it is
+    assert client.post(publish, CONFIRMED).status_code == 302
+    assert Assessment.objects.get(pk=assessment.pk).status == AssessmentStatus.PUBLISHED
 
 
 # --- Moderation and the factual accuracy check ---------------------------------------------
@@ -598,7 +645,7 @@ def test_moderation_highlights_differences_and_records_the_agreed_rating(
         "Board Differs 3 – Established 2 – Developing Not yet agreed" in text(page)
     )
     finish = reverse("assessments:moderation-finish", args=[own.pk])
-    refused = client.post(finish)
+    refused = client.post(finish, CONFIRMED)
     assert error_summary(refused) == ["1 differing criterion still need an agreed rating."]
     prefix = f"criterion-{board.criterion_id}"
     no_reason = client.post(url, {"criterion": board.criterion_id, f"{prefix}-agreed_rating": "2"})
@@ -613,7 +660,7 @@ def test_moderation_highlights_differences_and_records_the_agreed_rating(
         follow=True,
     )
     assert "2 – Developing The board rarely decides." in text(agreed)
-    assert client.post(finish).status_code == 302
+    assert client.post(finish, CONFIRMED).status_code == 302
     own.refresh_from_db()
     assert own.status == AssessmentStatus.MODERATED
 
@@ -627,7 +674,7 @@ def test_moderation_highlights_differences_and_records_the_agreed_rating(
     peer_client = signed_in(peer)
     assert peer_client.post(comment_url, {"body": "Mine."}).status_code == 403
     published = peer_client.post(
-        reverse("assessments:assessment-publish", args=[review.pk]), follow=True
+        reverse("assessments:assessment-publish", args=[review.pk]), CONFIRMED, follow=True
     )
     assert "Peer review 2025 published." in text(published)
 

@@ -204,3 +204,14 @@ def fill_date(scope: Page | Locator, legend: str, value: date | None) -> None:
     parts = ("", "", "") if value is None else (str(value.day), str(value.month), str(value.year))
     for label, typed in zip(("Day", "Month", "Year"), parts, strict=True):
         group.get_by_label(label, exact=True).fill(typed)
+
+
+def confirm(page: Page, button: str) -> None:
+    """On a confirmation page, check it says what happens, who sees it and what cannot be
+    undone, offers a way back, and then press its button."""
+    headings = main_headings(page)
+    assert "What happens" in headings, headings
+    assert "Who will see it" in headings, headings
+    assert page.locator(".govuk-warning-text").count() >= 1
+    assert page.get_by_role("link", name="Cancel", exact=True).count() == 1
+    go(page, page.get_by_role("button", name=button, exact=True))

@@ -21,6 +21,7 @@ from tests.e2e.conftest import (
     COORDINATOR,
     PEER_REVIEWER,
     VIEWPORT,
+    confirm,
     error_summary,
     fill_date,
     go,
@@ -109,7 +110,8 @@ def test_a_cycle_from_start_to_publication(
     go(page, page.get_by_role("button", name="Assign", exact=True))
     assert success_banners(page) == [f"Assigned: {chosen}."]
     council = Organisation.objects.get(staff__email=COORDINATOR).name
-    go(page, page.get_by_role("button", name=f"Sign off {council}'s part"))
+    go(page, page.get_by_role("link", name=f"Sign off {council}'s part"))
+    confirm(page, f"Sign off {council}'s part")
     signed = table_rows(page, "Contributing organisations and their sign-off")
     assert [row[0] for row in signed] == ["Harrowfield Youth Trust", council]
     assert signed[0][1] == "Not yet"
@@ -168,8 +170,9 @@ def test_a_cycle_from_start_to_publication(
         go(page, page.locator("#carried-forward + p + ul a").first)
         go(page, page.get_by_role("button", name="Confirm and save"))
         go(page, page.get_by_role("link", name="Submit the assessment"))
-    # and send it without the declaration
-    go(page, page.get_by_role("button", name="Submit the assessment"))
+    # and send it without the declaration, from the page that says what submitting does
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Submit {TITLE}")
+    go(page, page.get_by_role("button", name="Submit this self-assessment"))
     assert error_summary(page) == [
         "There is a problem",
         "Confirm that the assessment holds no information about identifiable members of the "
@@ -179,7 +182,7 @@ def test_a_cycle_from_start_to_publication(
         "I confirm that this assessment, its commentary and its evidence hold no information "
         "about identifiable members of the public"
     ).check()
-    go(page, page.get_by_role("button", name="Submit the assessment"))
+    confirm(page, "Submit this self-assessment")
 
     # Then it is submitted
     assert success_banners(page) == [f"{TITLE} submitted."]
@@ -198,16 +201,18 @@ def test_a_cycle_from_start_to_publication(
         board_page, ATTENTION
     )
     open_from_home(board_page, TITLE)
-    go(board_page, board_page.get_by_role("button", name="Sign off for the board"))
+    go(board_page, board_page.get_by_role("link", name="Sign off for the board"))
+    confirm(board_page, "Sign off for the board")
     assert success_banners(board_page) == [f"The board has signed off {TITLE}."]
-    expect(board_page.get_by_role("button", name="Publish")).to_have_count(0)
+    expect(board_page.get_by_role("link", name="Publish", exact=True)).to_have_count(0)
     board.close()
 
     # And the coordinator goes back to their home page, opens it and publishes it
     go(page, page.get_by_role("link", name="Home", exact=True))
     assert [TITLE, HARROWFIELD, "Submitted", "Ready to publish"] in table_rows(page, ATTENTION)
     open_from_home(page, TITLE)
-    go(page, page.get_by_role("button", name="Publish"))
+    go(page, page.get_by_role("link", name="Publish", exact=True))
+    confirm(page, "Publish this self-assessment")
 
     # Then it is published, and says it was published without review
     assert success_banners(page) == [f"{TITLE} published."]
@@ -290,7 +295,8 @@ def test_a_self_assessment_is_moderated_against_a_peer_review_and_published(
     expect(page.locator("main table tbody tr").first).to_contain_text(f"{differing} Differs")
 
     # When they try to finish before agreeing, then they are told what is missing
-    go(page, page.get_by_role("button", name="Finish moderation"))
+    go(page, page.get_by_role("link", name="Finish moderation"))
+    confirm(page, "Finish moderation")
     assert error_summary(page)[0] == "There is a problem"
 
     # When they record the agreed rating and why, and finish moderation
@@ -299,10 +305,12 @@ def test_a_self_assessment_is_moderated_against_a_peer_review_and_published(
         "The peer reviewer saw no survey of participants' views this year."
     )
     go(page, page.get_by_role("button", name=re.compile("^Record the agreed rating")))
-    go(page, page.get_by_role("button", name="Finish moderation"))
+    go(page, page.get_by_role("link", name="Finish moderation"))
+    confirm(page, "Finish moderation")
 
     # Then it is moderated, and once published it does not say "without review"
     expect(page.locator(".govuk-summary-list").first).to_contain_text("Moderated")
-    go(page, page.get_by_role("button", name="Publish"))
+    go(page, page.get_by_role("link", name="Publish", exact=True))
+    confirm(page, "Publish this self-assessment")
     expect(page.locator(".govuk-summary-list").first).to_contain_text("Published")
     expect(page.get_by_text("Published without a peer review")).to_have_count(0)

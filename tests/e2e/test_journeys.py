@@ -29,6 +29,7 @@ from tests.e2e.conftest import (
     SECURITY_CONTACT,
     SITE_ADMINISTRATOR,
     VIEWER,
+    confirm,
     error_summary,
     fill_date,
     go,
@@ -334,7 +335,7 @@ def test_security_contact_records_a_clearance(page: Page, demo: DemoResult) -> N
     row = page.get_by_role("row").filter(has_text="Security check (SC)")
     go(page, row.get_by_role("link", name="Revoke Daniel Hughes's clearance"))
     assert page.get_by_role("heading", level=1).inner_text() == "Revoke Daniel Hughes's clearance"
-    go(page, page.get_by_role("button", name="Revoke clearance"))
+    confirm(page, "Revoke this clearance")
 
     # Then it shows as revoked, and offers no second revocation
     assert success_banners(page) == ["Clearance revoked for Daniel Hughes."]

@@ -39,6 +39,7 @@ from tests.e2e.conftest import (
     BOARD_MEMBER,
     COORDINATOR,
     assert_accessible,
+    confirm,
     go,
     path_of,
     sign_in,
@@ -199,10 +200,10 @@ def test_an_author_takes_out_a_phone_number_the_check_found_and_the_product_is_r
     # and goes to send it for review
     go(page, page.get_by_role("link", name="Back to the product"))
     go(page, page.get_by_role("link", name="Send for gateway review"))
-    assert heading(page) == "Send for gateway review"
+    assert heading(page) == f"Send {SCHOOLS_BRIEFING} for gateway review"
 
     # Then the personal data check lists the phone number, where it is, masked
-    expect(page.locator("main .govuk-warning-text")).to_contain_text(
+    expect(page.locator("main .govuk-warning-text").first).to_contain_text(
         "1 thing in this product looks like a person's details"
     )
     assert table_rows(page, FINDINGS) == [["Body, line 2", "Phone number", "07••••••••23"]]
@@ -227,7 +228,7 @@ def test_an_author_takes_out_a_phone_number_the_check_found_and_the_product_is_r
         "I confirm that this version of the product, its attachments and its lists hold no "
         "information about identifiable members of the public"
     ).check()
-    go(page, page.get_by_role("button", name="Send for review"))
+    confirm(page, "Send this product for gateway review")
 
     # Then it is in review, declared by them on this version
     assert success_banners(page) == ["Sent for gateway review."]
@@ -249,8 +250,10 @@ def test_an_author_takes_out_a_phone_number_the_check_found_and_the_product_is_r
     go(page, page.get_by_role("link", name=SCHOOLS_BRIEFING, exact=True))
     assert heading(page) == SCHOOLS_BRIEFING
 
-    # and approves this version for the unit
+    # and approves this version for the unit, after reading what approving does
     go(page, page.get_by_role("button", name=f"Approve this version for {UNIT}"))
+    assert heading(page) == f"Approve {SCHOOLS_BRIEFING} for {UNIT}"
+    confirm(page, f"Approve this version for {UNIT}")
     assert success_banners(page) == ["You have approved this version for your organisation."]
     assert table_rows(page, "Approvals by organisation")[0][0] == UNIT
     assert table_rows(page, "Approvals by organisation")[0][1].startswith("Claire Whitfield, ")
@@ -259,7 +262,8 @@ def test_an_author_takes_out_a_phone_number_the_check_found_and_the_product_is_r
     )
 
     # and releases it
-    go(page, page.get_by_role("button", name="Release it"))
+    go(page, page.get_by_role("link", name="Release it"))
+    confirm(page, "Release this product")
 
     # Then it is released; she is on its list as a Harrowfield board member, so still sees it
     assert success_banners(page) == ["Released. Its readers can now see it."]

@@ -146,6 +146,8 @@ def test_every_demo_page_renders_for_those_who_may_see_it(demo: Any) -> None:
                     ("edit", "sharing:attachment-add"),
                     ("manage_people", "sharing:product-people"),
                     ("submit", "sharing:product-submit"),
+                    ("approve", "sharing:product-approve"),
+                    ("release", "sharing:product-release"),
                     ("withdraw", "sharing:product-withdraw"),
                 )
                 if can[action]

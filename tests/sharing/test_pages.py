@@ -27,7 +27,7 @@ from lde.sharing.models import (
     ProtocolStatus,
 )
 from lde.sharing.versions import version_hash
-from tests.conftest import date_input, sign_in
+from tests.conftest import CONFIRMED, date_input, sign_in
 from tests.factories import MembershipFactory, PostFactory
 from tests.sharing.builders import (
     Gateway,
@@ -107,21 +107,35 @@ def test_a_coordinator_drafts_a_protocol_signs_it_and_brings_it_into_force() -> 
             },
         )
         assert signed.status_code == 302
-    refused = client.post(
-        reverse("sharing:protocol-status", args=[protocol.pk]), {"to_status": "suspended"}
-    )
+    status_url = reverse("sharing:protocol-status", args=[protocol.pk])
+    refused = client.post(status_url, {"to_status": "suspended"})
     assert refused.status_code == 400
-    moved = client.post(
-        reverse("sharing:protocol-status", args=[protocol.pk]), {"to_status": "in_force"}
-    )
+    # The status chosen, the confirmation says what bringing it into force does ...
+    confirmation = client.post(status_url, {"to_status": "in_force"})
+    assert confirmation.status_code == 200
+    page = confirmation.content.decode()
+    assert ">Bring this protocol into force</button>" in page
+    assert '<input type="hidden" name="to_status" value="in_force">' in page
+    assert "You cannot undo this: a protocol in force cannot go back to draft." in page
+    protocol.refresh_from_db()
+    assert protocol.status == ProtocolStatus.DRAFT
+    # ... and only from the confirmation does it change.
+    moved = client.post(status_url, {"to_status": "in_force", "reason": "", **CONFIRMED})
     assert moved.status_code == 302
     protocol.refresh_from_db()
     assert protocol.status == ProtocolStatus.IN_FORCE
-    suspended = client.post(
-        reverse("sharing:protocol-status", args=[protocol.pk]),
-        {"to_status": "suspended", "reason": ""},
-    )
+    suspended = client.post(status_url, {"to_status": "suspended", "reason": "", **CONFIRMED})
     assert "Say why" in _errors(suspended)
+    ending = client.post(status_url, {"to_status": "ended", "reason": "Replaced."})
+    assert ">End this protocol</button>" in ending.content.decode()
+    assert "an ended protocol cannot come back into force" in ending.content.decode()
+    ended = client.post(status_url, {"to_status": "ended", "reason": "Replaced.", **CONFIRMED})
+    assert ended.status_code == 302
+    protocol.refresh_from_db()
+    assert (protocol.status, protocol.transitions.last().reason) == (
+        ProtocolStatus.ENDED,
+        "Replaced.",
+    )
 
 
 def test_the_protocol_list_shows_only_protocols_of_the_users_organisation() -> None:
@@ -273,8 +287,10 @@ def test_a_product_goes_through_the_gateway_on_its_pages() -> None:
 
     # Review: the declaration is needed.
     submit = reverse("sharing:product-submit", args=[product.pk])
-    assert "Confirm that the product" in _errors(author.post(submit, {}))
-    assert author.post(submit, {"no_personal_data_declared": "on"}).status_code == 302
+    assert "Confirm that the product" in _errors(author.post(submit, CONFIRMED))
+    assert author.post(submit, {"no_personal_data_declared": "on"}).status_code == 200
+    assert BriefingProduct.objects.get(pk=product.pk).status == ProductStatus.DRAFT
+    assert author.post(submit, {"no_personal_data_declared": "on", **CONFIRMED}).status_code == 302
     product.refresh_from_db()
     assert product.status == ProductStatus.IN_REVIEW
     current = version_hash(product)
@@ -290,17 +306,19 @@ def test_a_product_goes_through_the_gateway_on_its_pages() -> None:
     assert product.review_comments.get().version_hash == current
 
     # An approval of a version the approver was not shown is refused, then the real one counts.
-    stale = approver.post(
-        reverse("sharing:product-approve", args=[product.pk]), {"version_hash": "0" * 64}
-    )
+    approve = reverse("sharing:product-approve", args=[product.pk])
+    stale = approver.post(approve, {"version_hash": "0" * 64, **CONFIRMED})
     assert "The product has changed since you opened it" in _errors(stale)
-    assert (
-        approver.post(
-            reverse("sharing:product-approve", args=[product.pk]), {"version_hash": current}
-        ).status_code
-        == 302
-    )
-    released_ = author.post(reverse("sharing:product-release", args=[product.pk]))
+    # The product page's button asks first, carrying the version the approver was shown.
+    asked = approver.get(approve, {"version_hash": current}).content.decode()
+    assert f'<input type="hidden" name="version_hash" value="{current}">' in asked
+    assert "You cannot withdraw an approval" in asked
+    assert approver.post(approve, {"version_hash": current, **CONFIRMED}).status_code == 302
+    release_url = reverse("sharing:product-release", args=[product.pk])
+    asked = author.get(release_url).content.decode()
+    assert ">Release this product</button>" in asked
+    assert "You cannot undo this: a released product cannot go back to draft." in asked
+    released_ = author.post(release_url, CONFIRMED)
     # The unit's author is in no recipient partnership: once released, it is gone for them.
     assert released_["Location"] == reverse("sharing:product-list")
     product.refresh_from_db()
@@ -343,7 +361,8 @@ def test_a_product_in_review_can_be_returned_to_draft_with_a_reason() -> None:
     product = draft(g)
     client = _as(g.author)
     client.post(
-        reverse("sharing:product-submit", args=[product.pk]), {"no_personal_data_declared": "on"}
+        reverse("sharing:product-submit", args=[product.pk]),
+        {"no_personal_data_declared": "on", **CONFIRMED},
     )
     url = reverse("sharing:product-return-to-draft", args=[product.pk])
     assert "Say why" in _errors(client.post(url, {"return-reason": ""}))
@@ -358,9 +377,10 @@ def test_release_refused_shows_what_is_missing() -> None:
     product = draft(g)
     client = _as(g.author)
     client.post(
-        reverse("sharing:product-submit", args=[product.pk]), {"no_personal_data_declared": "on"}
+        reverse("sharing:product-submit", args=[product.pk]),
+        {"no_personal_data_declared": "on", **CONFIRMED},
     )
-    refused = client.post(reverse("sharing:product-release", args=[product.pk]))
+    refused = client.post(reverse("sharing:product-release", args=[product.pk]), CONFIRMED)
     assert refused.status_code == 400
     assert "Not yet approved for Test Counter-Terrorism Unit" in _errors(refused)
 
@@ -373,8 +393,12 @@ def test_withdrawing_and_starting_a_new_version_on_the_pages() -> None:
     MembershipFactory(partnership=g.partnership, user=g.approver)
     client = _as(g.approver)
     url = reverse("sharing:product-withdraw", args=[product.pk])
-    assert "Say why" in _errors(client.post(url, {"reason": ""}))
-    assert client.post(url, {"reason": "Out of date."}).status_code == 302
+    asked = client.get(url).content.decode()
+    assert ">Withdraw this product</button>" in asked
+    assert "You cannot undo this: a withdrawn product cannot be released again." in asked
+    assert "Say why" in _errors(client.post(url, {"reason": "", **CONFIRMED}))
+    assert client.post(url, {"reason": "Out of date."}).status_code == 200  # not confirmed
+    assert client.post(url, {"reason": "Out of date.", **CONFIRMED}).status_code == 302
     assert client.get(reverse("sharing:product-detail", args=[product.pk])).status_code == 404
 
 

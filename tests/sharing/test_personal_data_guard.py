@@ -17,7 +17,7 @@ from lde.core.access.facts import facts_forget
 from lde.core.audit.models import AuditEvent
 from lde.sharing import services
 from lde.sharing.models import Attachment, BriefingProduct, Feedback, ProductStatus
-from tests.conftest import sign_in
+from tests.conftest import CONFIRMED, sign_in
 from tests.sharing.builders import draft, gateway, marking, pdf_bytes, released
 
 pytestmark = pytest.mark.django_db
@@ -101,8 +101,8 @@ def test_the_submit_page_shows_what_was_found_and_where_then_nothing_once_fixed(
     assert "These files have no text" not in page
 
     # The declaration is still required, and the audit counts the findings, never copies them.
-    assert author.post(submit, {}).status_code == 400
-    assert author.post(submit, {"no_personal_data_declared": "on"}).status_code == 302
+    assert author.post(submit, CONFIRMED).status_code == 400
+    assert author.post(submit, {"no_personal_data_declared": "on", **CONFIRMED}).status_code == 302
     product.refresh_from_db()
     assert product.status == ProductStatus.IN_REVIEW
     declared = AuditEvent.objects.get(verb="PRODUCT_PERSONAL_DATA_DECLARED")

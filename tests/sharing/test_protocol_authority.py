@@ -33,7 +33,7 @@ from lde.sharing.models import (
     ProtocolStatus,
 )
 from lde.sharing.policies import protocol_policy
-from tests.conftest import sign_in
+from tests.conftest import CONFIRMED, sign_in
 from tests.factories import MembershipFactory, OrganisationFactory, PartnershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -181,7 +181,8 @@ def test_the_signer_moves_it_and_every_partnership_a_party_sits_in_sees_it_audit
     s = scene()
     client = page(s.kestlebury_coordinator)
     moved = client.post(
-        reverse("sharing:protocol-status", args=[s.protocol.pk]), {"to_status": "in_force"}
+        reverse("sharing:protocol-status", args=[s.protocol.pk]),
+        {"to_status": "in_force", **CONFIRMED},
     )
     assert moved.status_code == 302
     assert status_of(s.protocol) == ProtocolStatus.IN_FORCE
