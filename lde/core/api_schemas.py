@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar, overload
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Model, QuerySet
 from ninja import Path, Schema
 from pydantic import Field
 
 T = TypeVar("T")
+M = TypeVar("M", bound=Model)
 
 
 class ErrorOut(Schema):
@@ -85,3 +87,40 @@ def api_field_names(renamed: dict[str, str]) -> Iterator[None]:
         raise DjangoValidationError(
             {renamed.get(name, name): messages for name, messages in error.error_dict.items()}
         ) from error
+
+
+@overload
+def chosen(choices: QuerySet[M], value: None, field: str, *, what: str, key: str = ...) -> None: ...
+@overload
+def chosen(
+    choices: QuerySet[M], value: int | str, field: str, *, what: str, key: str = ...
+) -> M: ...
+@overload
+def chosen(
+    choices: QuerySet[M], value: int | str | None, field: str, *, what: str, key: str = ...
+) -> M | None: ...
+def chosen(
+    choices: QuerySet[M], value: int | str | None, field: str, *, what: str, key: str = "pk"
+) -> M | None:
+    """The row a body names by id (or by `key`), among the rows the page would offer this user
+    to choose from (the same selector). A row that does not exist and one this user may not
+    choose get the same refusal, so an id's answer never tells whether something exists."""
+    if value is None:
+        return None
+    found = choices.filter(**{key: value}).first()
+    if found is None:
+        raise DjangoValidationError({field: [f"That is not {what} you may choose."]})
+    return found
+
+
+def chosen_many(
+    choices: QuerySet[M], values: list[Any], field: str, *, what: str, key: str = "pk"
+) -> list[M]:
+    """The rows a body names, as `chosen` does for one; every value not found is named."""
+    wanted = list(dict.fromkeys(values))
+    found = {getattr(row, key): row for row in choices.filter(**{f"{key}__in": wanted})}
+    missing = [value for value in wanted if value not in found]
+    if missing:
+        listed = ", ".join(str(value) for value in missing)
+        raise DjangoValidationError({field: [f"{listed}: not {what} you may choose."]})
+    return [found[value] for value in wanted]

@@ -16,6 +16,7 @@ from lde.core.api_schemas import (
     ObjectId,
     Page,
     PageParams,
+    chosen,
 )
 from lde.core.refusals import Conflict
 from lde.partnerships import selectors, services
@@ -110,19 +111,14 @@ def membership_list(
 def membership_create(
     request: HttpRequest, partnership_id: ObjectId, payload: MembershipIn
 ) -> Status[MembershipOut | ErrorOut]:
-    from lde.accounts.models import Organisation
-
     partnership = selectors.partnership_get(user=request.user, partnership_id=partnership_id)
     partnership_policy.require(request.user, "manage", partnership)
-    organisation = None
-    if payload.organisation_id is not None:
-        organisation = Organisation.objects.filter(
-            pk=payload.organisation_id, partnership_links__partnership=partnership
-        ).first()
-        if organisation is None:
-            return Status(
-                404, ErrorOut(detail="No such organisation among this partnership's partners.")
-            )
+    organisation = chosen(
+        selectors.partner_organisation_choices(partnership=partnership),
+        payload.organisation_id,
+        "organisation_id",
+        what="a partner organisation of this partnership",
+    )
     try:
         membership = services.membership_invite(
             actor=request.user,  # type: ignore[arg-type]

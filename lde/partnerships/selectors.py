@@ -23,7 +23,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from lde.accounts.models import Post, PostHolding, PostKind, RequestUser, User
+from lde.accounts.models import Organisation, Post, PostHolding, PostKind, RequestUser, User
 from lde.accounts.selectors import live_holding_q, users_vetting_facts
 from lde.core.access.facts import UserFacts, facts_for, today
 from lde.partnerships.models import (
@@ -138,6 +138,11 @@ def partnership_get(*, user: RequestUser, partnership_id: Any) -> Partnership:
 
 def partnership_partner_organisations(*, partnership: Partnership) -> QuerySet[PartnerOrganisation]:
     return partnership.partner_links.select_related("organisation").order_by("organisation__name")
+
+
+def partner_organisation_choices(*, partnership: Partnership) -> QuerySet[Organisation]:
+    """The organisations a member of the partnership may work for: its partners."""
+    return Organisation.objects.filter(partnership_links__partnership=partnership).order_by("name")
 
 
 def partnership_police_bcus(*, partnership: Partnership) -> list[Any]:

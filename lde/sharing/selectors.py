@@ -424,6 +424,12 @@ def post_choices(
     )
 
 
+def user_choices() -> QuerySet[User]:
+    """The people a product may name (as an author, approver or reader, or on its list): any
+    active account, as the pages' email look-up finds them."""
+    return User.objects.filter(is_active=True).order_by("full_name", "pk")
+
+
 def user_by_email(*, email: str) -> User | None:
     return User.objects.filter(email__iexact=email.strip(), is_active=True).first()
 

@@ -182,11 +182,13 @@ def test_the_api_refuses_malformed_input_with_422() -> None:
 def test_the_api_refuses_what_the_service_refuses_with_400_and_the_fields() -> None:
     g = gateway()
     author = Api(g.author)
-    unknown = author.send("post", "/products", {"title": "T", "marking": "no-such-marking"})
-    assert unknown.json() == {
-        "detail": "The request was refused.",
-        "errors": {"marking": ["No marking has this code."]},
-    }
+    # A marking that does not exist and one above the author's clearance are refused alike.
+    for code in ("no-such-marking", "top-secret"):
+        unknown = author.send("post", "/products", {"title": "T", "marking": code})
+        assert unknown.json() == {
+            "detail": "The request was refused.",
+            "errors": {"marking": ["That is not a marking you may choose."]},
+        }, code
     secret = author.send(
         "post", "/products", {"title": "T", "marking": "secret", "body": "Secret words."}
     )

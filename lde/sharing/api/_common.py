@@ -165,22 +165,6 @@ def product_detail(request: HttpRequest, product: BriefingProduct) -> ProductDet
     )
 
 
-def resolve_ids(model: type[Any], ids: list[int], field: str) -> list[Any]:
-    found = list(model.objects.filter(pk__in=set(ids)))
-    if len(found) != len(set(ids)):
-        raise refuse(field, "Some of these do not exist.")
-    return found
-
-
-def resolve_id(model: type[Any], pk: int | None, field: str, queryset: Any = None) -> Any:
-    if pk is None:
-        return None
-    found = (queryset if queryset is not None else model.objects).filter(pk=pk).first()
-    if found is None:
-        raise refuse(field, "This does not exist.")
-    return found
-
-
 def product_for(request: HttpRequest, product_id: int, action: str = "view") -> BriefingProduct:
     product = selectors.product_get(user=request.user, product_id=product_id)
     if action != "view":

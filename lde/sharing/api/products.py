@@ -12,9 +12,7 @@ from ninja import Query, Router, Status
 from ninja.files import UploadedFile
 from ninja.params import File
 
-from lde.accounts.models import Caveat, Organisation, Post, User
 from lde.accounts.selectors import acting_user
-from lde.core.access.markings import Marking
 from lde.core.access.policy import PermissionDenied403
 from lde.core.api_schemas import (
     LIST_ERRORS,
@@ -23,9 +21,10 @@ from lde.core.api_schemas import (
     FieldErrorsOut,
     ObjectId,
     Page,
+    chosen,
+    chosen_many,
 )
 from lde.core.files import file_download
-from lde.partnerships.models import Partnership
 from lde.sharing import selectors, services
 from lde.sharing.api._common import (
     ACTION_ERRORS,
@@ -35,8 +34,6 @@ from lde.sharing.api._common import (
     product_fresh,
     product_out,
     refuse,
-    resolve_id,
-    resolve_ids,
 )
 from lde.sharing.api.schemas import (
     AttachmentOut,
@@ -47,38 +44,63 @@ from lde.sharing.api.schemas import (
     ProductIn,
     ProductOut,
 )
-from lde.sharing.models import Protocol
-from lde.sharing.policies import protocol_policy
+from lde.sharing.models import BriefingProduct
 
 router = Router()
 
 
-def _product_values(request: HttpRequest, payload: ProductIn) -> dict[str, Any]:
-    marking = Marking.objects.filter(code=payload.marking).first()
-    if marking is None:
-        raise refuse("marking", "No marking has this code.")
-    caveats = list(Caveat.objects.filter(code__in=set(payload.caveats)))
-    if len(caveats) != len(set(payload.caveats)):
-        raise refuse("caveats", "Some of these caveats do not exist.")
+def _product_values(
+    request: HttpRequest, payload: ProductIn, product: BriefingProduct | None = None
+) -> dict[str, Any]:
+    # Every id and code is looked for among what the product form offers this user: one that
+    # does not exist and one they may not choose are refused alike.
+    user = request.user
+    organisation_id = product.producing_organisation_id if product else None
+    if product is None:
+        organisation_id = acting_user(request).organisation_id
     return {
         "title": payload.title,
-        "marking": marking,
+        "marking": chosen(
+            selectors.marking_choices(user=user),
+            payload.marking,
+            "marking",
+            what="a marking",
+            key="code",
+        ),
         "summary": payload.summary,
         "body": payload.body,
-        "caveats": caveats,
-        "area_gss_codes": payload.area_gss_codes,
-        "contributing_organisations": resolve_ids(
-            Organisation, payload.contributing_organisation_ids, "contributing_organisation_ids"
+        "caveats": chosen_many(
+            selectors.caveat_choices(user=user),
+            payload.caveats,
+            "caveats",
+            what="a caveat",
+            key="code",
         ),
-        "recipients": resolve_ids(Partnership, payload.recipient_ids, "recipient_ids"),
-        # Through the policy: a protocol this user may not see answers as one that does not exist.
-        "protocol": resolve_id(
-            Protocol,
+        "area_gss_codes": payload.area_gss_codes,
+        "contributing_organisations": chosen_many(
+            selectors.organisation_choices(),
+            payload.contributing_organisation_ids,
+            "contributing_organisation_ids",
+            what="an organisation",
+        ),
+        "recipients": chosen_many(
+            selectors.partnership_choices(),
+            payload.recipient_ids,
+            "recipient_ids",
+            what="a partnership",
+        ),
+        "protocol": chosen(
+            selectors.protocols_for_release(user=user, organisation_id=organisation_id),
             payload.protocol_id,
             "protocol_id",
-            protocol_policy.visible_to(request.user, "view"),
+            what="a protocol",
         ),
-        "holder_post": resolve_id(Post, payload.holder_post_id, "holder_post_id"),
+        "holder_post": chosen(
+            selectors.post_choices(product=product, organisation_id=organisation_id),
+            payload.holder_post_id,
+            "holder_post_id",
+            what="a post",
+        ),
         "how_to_ask": payload.how_to_ask,
         "title_releasable_declared": payload.title_releasable_declared,
     }
@@ -196,7 +218,7 @@ def product_update(
 ) -> Status[ProductDetailOut | FieldErrorsOut]:
     product = product_for(request, product_id, "edit")
     services.product_update(
-        actor=acting_user(request), product=product, **_product_values(request, payload)
+        actor=acting_user(request), product=product, **_product_values(request, payload, product)
     )
     return Status(200, product_fresh(request, product))
 
@@ -210,7 +232,12 @@ def product_people_replace(
     request: HttpRequest, product_id: ObjectId, payload: PeopleIn
 ) -> Status[ProductDetailOut | FieldErrorsOut]:
     product = product_for(request, product_id, "manage_people")
-    users = {u.pk: u for u in resolve_ids(User, [p.user_id for p in payload.people], "people")}
+    users = {
+        u.pk: u
+        for u in chosen_many(
+            selectors.user_choices(), [p.user_id for p in payload.people], "people", what="a person"
+        )
+    }
     services.product_people_replace(
         actor=acting_user(request),
         product=product,
@@ -229,15 +256,24 @@ def dissemination_replace(
 ) -> Status[ProductDetailOut | FieldErrorsOut]:
     """Each line names one post, role (in a recipient partnership), organisation or person."""
     product = product_for(request, product_id, "edit")
+    posts = selectors.post_choices(product=product)
+    organisations = selectors.organisation_choices()
+    users = selectors.user_choices()
     entries = [
         {
             "kind": e.kind,
-            "post": resolve_id(Post, e.post_id, "entries") if e.kind == "post" else None,
+            "post": chosen(posts, e.post_id, "entries", what="a post")
+            if e.kind == "post"
+            else None,
             "role": e.role.value if e.kind == "role" and e.role else "",
-            "organisation": resolve_id(Organisation, e.organisation_id, "entries")
+            "organisation": chosen(
+                organisations, e.organisation_id, "entries", what="an organisation"
+            )
             if e.kind == "organisation"
             else None,
-            "user": resolve_id(User, e.user_id, "entries") if e.kind == "user" else None,
+            "user": chosen(users, e.user_id, "entries", what="a person")
+            if e.kind == "user"
+            else None,
         }
         for e in payload.entries
     ]

@@ -8,7 +8,6 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
-from lde.accounts.models import Organisation
 from lde.accounts.selectors import acting_user
 from lde.core.access.facts import facts_for
 from lde.core.access.policy import PermissionDenied403
@@ -19,9 +18,11 @@ from lde.core.api_schemas import (
     ObjectId,
     Page,
     PageParams,
+    chosen,
+    chosen_many,
 )
 from lde.sharing import selectors, services
-from lde.sharing.api._common import ACTION_ERRORS, organisation_ref, resolve_id, resolve_ids
+from lde.sharing.api._common import ACTION_ERRORS, organisation_ref
 from lde.sharing.api.schemas import (
     ProtocolDetailOut,
     ProtocolIn,
@@ -74,8 +75,11 @@ def _protocol_detail(request: HttpRequest, protocol: Protocol) -> ProtocolDetail
 
 def _protocol_values(payload: ProtocolIn) -> dict[str, Any]:
     data = payload.model_dump()
-    parties = resolve_ids(Organisation, data.pop("party_ids"), "party_ids")
-    controllers = resolve_ids(Organisation, data.pop("controller_ids"), "controller_ids")
+    organisations = selectors.organisation_choices()
+    parties = chosen_many(organisations, data.pop("party_ids"), "party_ids", what="an organisation")
+    controllers = chosen_many(
+        organisations, data.pop("controller_ids"), "controller_ids", what="an organisation"
+    )
     return {"parties": parties, "controllers": controllers, **data}
 
 
@@ -184,7 +188,12 @@ def protocol_signatory_add(
     services.protocol_signatory_add(
         actor=acting_user(request),
         protocol=protocol,
-        organisation=resolve_id(Organisation, payload.organisation_id, "organisation_id"),
+        organisation=chosen(
+            protocol.parties.order_by("name"),
+            payload.organisation_id,
+            "organisation_id",
+            what="a party to this protocol",
+        ),
         name=payload.name,
         post_title=payload.post_title,
         signed_on=payload.signed_on,

@@ -7,7 +7,6 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
-from lde.accounts.models import Organisation
 from lde.accounts.selectors import acting_user
 from lde.core.access.facts import facts_for
 from lde.core.access.policy import PermissionDenied403
@@ -18,11 +17,12 @@ from lde.core.api_schemas import (
     ObjectId,
     Page,
     PageParams,
+    chosen,
 )
 from lde.partnerships.models import Partnership
 from lde.partnerships.selectors import partnership_get
 from lde.sharing import selectors, services
-from lde.sharing.api._common import ACTION_ERRORS, organisation_ref, refuse, resolve_id
+from lde.sharing.api._common import ACTION_ERRORS, organisation_ref
 from lde.sharing.api.schemas import (
     InformationSourceDetailOut,
     InformationSourceIn,
@@ -73,10 +73,19 @@ def _information_source_detail(
 
 def _information_source_values(payload: InformationSourceIn) -> dict[str, Any]:
     data = payload.model_dump()
-    owner = resolve_id(Organisation, data.pop("owner_organisation_id"), "owner_organisation_id")
-    marking = selectors.information_source_markings().filter(code=data.pop("marking")).first()
-    if marking is None:
-        raise refuse("marking", "No marking of today's scheme has this code.")
+    owner = chosen(
+        selectors.organisation_choices(),
+        data.pop("owner_organisation_id"),
+        "owner_organisation_id",
+        what="an organisation",
+    )
+    marking = chosen(
+        selectors.information_source_markings(),
+        data.pop("marking"),
+        "marking",
+        what="a marking of today's scheme",
+        key="code",
+    )
     return {"owner_organisation": owner, "marking": marking, **data}
 
 
