@@ -19,7 +19,7 @@ from pydantic import ConfigDict, Field
 
 from lde.accounts.selectors import acting_user
 from lde.action_plans import selectors, services
-from lde.action_plans.models import Action, ActionStatus
+from lde.action_plans.models import Action
 from lde.action_plans.policies import action_policy
 from lde.assessments import selectors as assessment_selectors
 from lde.assessments.models import Assessment
@@ -382,11 +382,7 @@ def action_create(
     assessment = assessment_selectors.assessment_get(
         user=request.user, assessment_id=payload.assessment_id
     )
-    action_policy.require(
-        request.user,
-        "raise",
-        Action(partnership_id=assessment.partnership_id, status=ActionStatus.PLANNED),
-    )
+    action_policy.require_in(request.user, "raise", assessment.partnership_id)
     found, problems = _resolve(payload, assessment, assessment.partnership)
     if problems:
         raise DjangoValidationError(problems)

@@ -47,15 +47,25 @@ class ActionPolicy(Policy[Action]):
         "coordinators record its progress.",
     }
 
+    # Asked of a partnership before any action exists: may I see its plan, may I raise one.
+    scope_actions = ("view", "raise")
+
+    def allows_in(self, facts: UserFacts, action: str, scope: int | None) -> bool:
+        if action == "view":
+            return scope in reached(facts, READER_ROLES, inspectors=True)
+        if action == "raise":
+            return scope in facts.partnerships_with(*PLANNERS)
+        raise ValueError(
+            f"ActionPolicy asks only 'view' and 'raise' of a partnership, not {action!r}"
+        )
+
     def allows(self, facts: UserFacts, action: str, obj: Action) -> bool:
         partnership = obj.partnership_id
         readers = reached(facts, READER_ROLES, inspectors=True)
         planners = facts.partnerships_with(*PLANNERS)
         is_open = obj.status in OPEN_STATUSES
-        if action == "view":
-            return partnership in readers
-        if action == "raise":
-            return partnership in planners
+        if action in self.scope_actions:
+            return self.allows_in(facts, action, partnership)
         if action in ("edit", "cancel"):
             return is_open and partnership in planners
         if action == "reopen":

@@ -154,8 +154,7 @@ def action_raise(
     today unless an earlier action is being recorded (the demo's past cycles); the due date may
     not be before it."""
     if actor is not None:
-        probe = Action(partnership_id=assessment.partnership_id, status=ActionStatus.PLANNED)
-        _require(actor, "raise", probe)
+        action_policy.require_in(actor, "raise", assessment.partnership_id)
         if not assessment_policy.user_can(actor, "view_in_full", assessment):
             raise PermissionDenied403(
                 "You cannot raise actions on this assessment.",

@@ -34,11 +34,6 @@ from lde.partnerships.models import Partnership
 from lde.partnerships.policies import partnership_policy
 
 
-def _probe(partnership_id: int) -> Action:
-    """What "may this user read or raise actions here" is asked of."""
-    return Action(partnership_id=partnership_id, status=ActionStatus.PLANNED)
-
-
 def _action(request: HttpRequest, action_id: int, policy_action: str = "view") -> Action:
     action = selectors.action_get(user=request.user, action_id=action_id)
     if policy_action != "view":
@@ -72,8 +67,7 @@ def action_list(request: HttpRequest, partnership_id: int) -> HttpResponse:
     partnership = partnership_selectors.partnership_get(
         user=request.user, partnership_id=partnership_id
     )
-    probe = _probe(partnership.pk)
-    action_policy.require(request.user, "view", probe)
+    action_policy.require_in(request.user, "view", partnership.pk)
     status = request.GET.get("status", "")
     status = status if status in selectors.STATUS_FILTERS else ""
     owners = list(selectors.owner_choices(partnership=partnership))
@@ -92,7 +86,7 @@ def action_list(request: HttpRequest, partnership_id: int) -> HttpResponse:
     outcomes = selectors.action_outcomes(user=request.user, actions=actions)
     day = facts_for(request.user).today
     totals = selectors.action_totals(user=request.user, partnership=partnership, day=day)
-    may_raise = action_policy.user_can(request.user, "raise", probe)
+    may_raise = action_policy.user_can_in(request.user, "raise", partnership.pk)
     latest = (
         assessment_selectors.assessment_list(user=request.user, partnership=partnership)
         .filter(kind=AssessmentKind.SELF, status=AssessmentStatus.PUBLISHED)
@@ -141,7 +135,7 @@ def action_create(request: HttpRequest, assessment_id: int) -> HttpResponse:
     """Raise an action on the gaps of an assessment; `?criterion=<id>` (repeatable) preselects
     criteria, as the gap analysis links here."""
     assessment = assessment_selectors.assessment_get(user=request.user, assessment_id=assessment_id)
-    action_policy.require(request.user, "raise", _probe(assessment.partnership_id))
+    action_policy.require_in(request.user, "raise", assessment.partnership_id)
     if not assessment_policy.user_can(request.user, "view_in_full", assessment):
         raise PermissionDenied403(
             "You cannot raise actions on this assessment.",

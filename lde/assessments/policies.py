@@ -89,6 +89,14 @@ class AssessmentPolicy(Policy[Assessment]):
         roles = ALL_ROLES if obj.status == AssessmentStatus.PUBLISHED else DRAFT_READERS
         return obj.partnership_id in reached(facts, roles, inspectors=True)
 
+    scope_actions = ("start",)
+
+    def allows_in(self, facts: UserFacts, action: str, scope: int | None) -> bool:
+        """Starting a self-assessment is asked of the partnership: its coordinators."""
+        if action == "start":
+            return scope in facts.partnerships_with(Role.COORDINATOR)
+        raise ValueError(f"AssessmentPolicy asks only 'start' of a partnership, not {action!r}")
+
     def allows(self, facts: UserFacts, action: str, obj: Assessment) -> bool:
         partnership = obj.partnership_id
         coordinator = partnership in facts.partnerships_with(Role.COORDINATOR)
@@ -97,7 +105,7 @@ class AssessmentPolicy(Policy[Assessment]):
         if action == "view":
             return self._readers(facts, obj) or _peer(facts, obj)
         if action == "start":
-            return coordinator
+            return self.allows_in(facts, action, partnership)
         if action == "rate":
             if not draft:
                 return False

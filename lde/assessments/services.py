@@ -157,11 +157,9 @@ def assessment_start(
     pre-filled start form sent twice, or sent while last year's draft is still open, is
     refused rather than making a second cycle nobody can delete."""
     if actor is not None and kind == AssessmentKind.SELF:
-        probe = Assessment(partnership=partnership, kind=kind, status=AssessmentStatus.DRAFT)
-        if not assessment_policy.user_can(actor, "start", probe):
-            raise PermissionDenied403(
-                "You cannot start an assessment here.", who_can=assessment_policy.who_can["start"]
-            )
+        assessment_policy.require_in(
+            actor, "start", partnership.pk, message="You cannot start an assessment here."
+        )
     if kind != AssessmentKind.SELF:
         if reviews is None or reviews.kind != AssessmentKind.SELF:
             raise ValidationError(

@@ -17,7 +17,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import (
-    FileResponse,
     Http404,
     HttpRequest,
     HttpResponse,
@@ -57,7 +56,7 @@ from lde.core.access.policy import PermissionDenied403
 from lde.core.audit.chain import audit_record
 from lde.core.audit.models import AuditScope
 from lde.core.confirm import Confirmation, confirmation_page, confirmed
-from lde.core.files import safe_file_name
+from lde.core.files import file_download
 from lde.core.govuk.forms import add_service_errors
 from lde.frameworks.models import WrittenBy
 from lde.partnerships import selectors as partnership_selectors
@@ -89,13 +88,6 @@ def _partnership_can(request: HttpRequest, partnership: Partnership) -> dict[str
         action: partnership_policy.user_can(request.user, action, partnership)
         for action in partnership_policy.actions
     }
-
-
-def _start_probe(partnership: Partnership) -> Assessment:
-    """What "may this user start an assessment here" is asked of."""
-    return Assessment(
-        partnership=partnership, kind=AssessmentKind.SELF, status=AssessmentStatus.DRAFT
-    )
 
 
 def _refused(error: ValidationError) -> ActionForm:
@@ -139,9 +131,7 @@ def assessment_list(request: HttpRequest, partnership_id: int) -> HttpResponse:
             "partnership": partnership,
             "can": _partnership_can(request, partnership),
             "assessments": selectors.assessment_list(user=request.user, partnership=partnership),
-            "can_start": assessment_policy.user_can(
-                request.user, "start", _start_probe(partnership)
-            ),
+            "can_start": assessment_policy.user_can_in(request.user, "start", partnership.pk),
         },
     )
 
@@ -152,7 +142,7 @@ def assessment_start(request: HttpRequest, partnership_id: int) -> HttpResponse:
     partnership = partnership_selectors.partnership_get(
         user=request.user, partnership_id=partnership_id
     )
-    assessment_policy.require(request.user, "start", _start_probe(partnership))
+    assessment_policy.require_in(request.user, "start", partnership.pk)
     versions = selectors.framework_versions_to_start(user=request.user)
     # The form is filled in with the period after the latest published cycle, never after a
     # draft: sent unchanged while that period's cycle is still open, it is refused (the service
@@ -511,15 +501,9 @@ def evidence_download(request: HttpRequest, evidence_id: int) -> HttpResponseBas
     )
     if path is None:
         return HttpResponseRedirect(evidence.url)
-    served = FileResponse(
-        path.open("rb"),
-        as_attachment=True,
-        filename=safe_file_name(evidence.file_name, default="evidence"),
-        content_type=evidence.content_type or "application/octet-stream",
+    return file_download(
+        path, file_name=evidence.file_name or "evidence", content_type=evidence.content_type
     )
-    served["X-Content-Type-Options"] = "nosniff"
-    served["Cache-Control"] = "private, no-store"
-    return served
 
 
 # --- Contributions and sign-off ------------------------------------------------------------

@@ -426,6 +426,9 @@ class ProtocolPolicy(Policy[Protocol]):
     model = Protocol
     actions = ("view", "manage")
     who_can: ClassVar[dict[str, str]] = {
+        "create": "A person with the right to sign for their organisation drafts a protocol, "
+        "with their organisation a party: a coordinator of a partnership in which their own "
+        "organisation is a partner.",
         "manage": "A person of one of its party organisations with the right to sign for it "
         "changes the protocol and its status, until it has ended: a coordinator of a partnership "
         "in which their own organisation is a partner.",
@@ -453,9 +456,14 @@ class ProtocolPolicy(Policy[Protocol]):
             return _party_q(protocol_signing_organisation(facts)) & ~Q(status=ProtocolStatus.ENDED)
         raise ValueError(f"ProtocolPolicy filters only 'view' and 'manage', not {action!r}")
 
-    def may_create(self, facts: UserFacts) -> bool:
+    # Drafting a protocol is asked of the whole platform (scope None), before there is one.
+    scope_actions = ("create",)
+
+    def allows_in(self, facts: UserFacts, action: str, scope: int | None) -> bool:
         """A person who signs for their organisation drafts a protocol, with it a party."""
-        return protocol_signing_organisation(facts) is not None
+        if action == "create":
+            return protocol_signing_organisation(facts) is not None
+        raise ValueError(f"ProtocolPolicy asks only 'create' of the platform, not {action!r}")
 
 
 protocol_policy = ProtocolPolicy()
@@ -525,11 +533,19 @@ class InformationSourcePolicy(Policy[InformationSource]):
     def managers_of(self, facts: UserFacts) -> frozenset[int]:
         return facts.partnerships_with(Role.COORDINATOR)
 
-    def allows(self, facts: UserFacts, action: str, obj: InformationSource) -> bool:
+    # Asked of a partnership too: may I read its catalogue, may I add to it.
+    scope_actions = ("view", "manage")
+
+    def allows_in(self, facts: UserFacts, action: str, scope: int | None) -> bool:
         if action == "view":
-            return obj.partnership_id in self.readers_of(facts)
+            return scope in self.readers_of(facts)
         if action == "manage":
-            return obj.partnership_id in self.managers_of(facts)
+            return scope in self.managers_of(facts)
+        raise ValueError(f"InformationSourcePolicy has no action {action!r}")
+
+    def allows(self, facts: UserFacts, action: str, obj: InformationSource) -> bool:
+        if action in self.scope_actions:
+            return self.allows_in(facts, action, obj.partnership_id)
         return False
 
     def filter_for(self, facts: UserFacts, action: str) -> Q:
@@ -540,12 +556,6 @@ class InformationSourcePolicy(Policy[InformationSource]):
         raise ValueError(
             f"InformationSourcePolicy filters only 'view' and 'manage', not {action!r}"
         )
-
-    def may_read_catalogue(self, facts: UserFacts, partnership_id: int) -> bool:
-        return partnership_id in self.readers_of(facts)
-
-    def may_add(self, facts: UserFacts, partnership_id: int) -> bool:
-        return partnership_id in self.managers_of(facts)
 
 
 information_source_policy = InformationSourcePolicy()

@@ -117,7 +117,7 @@ def protocol_list(request: HttpRequest) -> HttpResponse:
             "protocols": selectors.protocol_list(user=request.user, status=status),
             "status": status,
             "statuses": ProtocolStatus.choices,
-            "can_create": protocol_policy.may_create(facts_for(request.user)),
+            "can_create": protocol_policy.user_can_in(request.user, "create"),
         },
     )
 
@@ -144,11 +144,7 @@ def _protocol_fields(data: dict[str, Any]) -> dict[str, Any]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def protocol_create(request: HttpRequest) -> HttpResponse:
-    if not protocol_policy.may_create(facts_for(request.user)):
-        raise PermissionDenied403(
-            "You cannot draft a protocol.",
-            who_can=services.PROTOCOL_DRAFTERS,
-        )
+    protocol_policy.require_in(request.user, "create", message="You cannot draft a protocol.")
     form = ProtocolForm(
         request.POST if request.method == "POST" else None,
         organisations=selectors.organisation_choices(),
@@ -1038,16 +1034,7 @@ def access_request_answer(request: HttpRequest, request_id: int) -> HttpResponse
 def _catalogue_partnership(request: HttpRequest, partnership_id: int, action: str) -> Partnership:
     """404 when the partnership is not visible; 403 when it is but this is not allowed."""
     partnership = partnership_get(user=request.user, partnership_id=partnership_id)
-    facts = facts_for(request.user)
-    allowed = (
-        information_source_policy.may_read_catalogue(facts, partnership.pk)
-        if action == "view"
-        else information_source_policy.may_add(facts, partnership.pk)
-    )
-    if not allowed:
-        raise PermissionDenied403(
-            "You cannot do this.", who_can=information_source_policy.who_can[action]
-        )
+    information_source_policy.require_in(request.user, action, partnership.pk)
     return partnership
 
 
@@ -1074,7 +1061,9 @@ def source_list(request: HttpRequest, partnership_id: int) -> HttpResponse:
             "partnership": partnership,
             "sources": sources,
             "flagged": sum(1 for source in sources if source.holds_protected_characteristics),
-            "can_add": information_source_policy.may_add(facts_for(request.user), partnership.pk),
+            "can_add": information_source_policy.user_can_in(
+                request.user, "manage", partnership.pk
+            ),
         },
     )
 

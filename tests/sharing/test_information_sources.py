@@ -16,7 +16,6 @@ from django.utils import timezone
 
 from lde.accounts.models import Organisation, User
 from lde.accounts.services import api_token_create
-from lde.core.access.facts import facts_for
 from lde.core.access.policy import PermissionDenied403
 from lde.core.audit.models import AuditEvent
 from lde.partnerships.models import Assignment, AssignmentKind, Partnership, Role
@@ -193,7 +192,7 @@ def test_only_coordinators_add_or_change(w: World) -> None:
         services.information_source_update(
             actor=w.roles[Role.BOARD_MEMBER], source=source, **values(title="Changed")
         )
-    assert not information_source_policy.may_add(facts_for(w.inspector), w.partnership.pk)
+    assert not information_source_policy.user_can_in(w.inspector, "manage", w.partnership.pk)
 
 
 # --- Pages ---------------------------------------------------------------------------------

@@ -43,12 +43,11 @@ def assessment_action_links(context: dict[str, Any], assessment: Any) -> dict[st
     """On an assessment's page: the actions raised from it, and raising one on its gaps, for
     those the action plan policy allows (one query, or none for those who may not read it)."""
     user = context["request"].user
-    probe = Action(partnership_id=assessment.partnership_id, status=ActionStatus.PLANNED)
-    may_view = action_policy.user_can(user, "view", probe)
+    may_view = action_policy.user_can_in(user, "view", assessment.partnership_id)
     return {
         "assessment": assessment,
         "may_view": may_view,
-        "may_raise": action_policy.user_can(user, "raise", probe)
+        "may_raise": action_policy.user_can_in(user, "raise", assessment.partnership_id)
         and assessment_policy.user_can(user, "view_in_full", assessment),
         "count": assessment_action_count(user=user, assessment=assessment) if may_view else 0,
     }
@@ -62,5 +61,4 @@ def is_overdue_on(action: Action, day: Any) -> bool:
 @register.filter
 def action_plan_readable(partnership_id: int, user: RequestUser) -> bool:
     """Whether `user` may read the action plan of this partnership (from their facts alone)."""
-    probe = Action(partnership_id=partnership_id, status=ActionStatus.PLANNED)
-    return action_policy.user_can(user, "view", probe)
+    return action_policy.user_can_in(user, "view", partnership_id)

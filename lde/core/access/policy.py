@@ -4,6 +4,13 @@ Each policy states, per action, the rule once in Python over a user's facts (`al
 a database filter (`filter_for`). Views and the API ask `user_can` for one object and
 `visible_to` for lists; property tests check that the two answers agree for every pair in
 generated worlds. Nothing here looks at `is_superuser`: no flag bypasses a policy.
+
+Some questions are asked of a place before there is an object: "may I start an assessment in
+this partnership", "may I draft a protocol at all". Those are the policy's `scope_actions`,
+answered by `allows_in` over the facts and a scope (a partnership's id, or None for the whole
+platform) and asked with `user_can_in` / `require_in` — never by building an unsaved object to
+ask `user_can` of. Where the same action is also asked of objects, `allows` answers it by
+asking `allows_in` of the object's scope, so the rule is written once.
 """
 
 from __future__ import annotations
@@ -38,7 +45,14 @@ class Policy(Generic[M]):
     # Sentences for the 403 page, per action.
     who_can: ClassVar[dict[str, str]] = {}
 
+    # Actions asked of a scope (a partnership's id, or None for the whole platform) rather than
+    # of an object; see the module's docstring.
+    scope_actions: ClassVar[tuple[str, ...]] = ()
+
     def allows(self, facts: UserFacts, action: str, obj: M) -> bool:
+        raise NotImplementedError
+
+    def allows_in(self, facts: UserFacts, action: str, scope: int | None) -> bool:
         raise NotImplementedError
 
     def filter_for(self, facts: UserFacts, action: str) -> Q:
@@ -72,6 +86,27 @@ class Policy(Generic[M]):
         if not self.user_can(user, "view", obj):
             raise Http404
         return obj
+
+    def user_can_in(self, user: AnyUser, action: str, scope: int | None = None) -> bool:
+        """May the user do `action` here: in the partnership `scope`, or anywhere (None)."""
+        if action not in self.scope_actions:
+            raise ValueError(f"{type(self).__name__} asks {action!r} of objects, not of a scope")
+        facts = facts_for(user)
+        if not facts.is_authenticated:
+            return False
+        return self.allows_in(facts, action, scope)
+
+    def require_in(
+        self,
+        user: AnyUser,
+        action: str,
+        scope: int | None = None,
+        *,
+        message: str = "You cannot do this.",
+    ) -> None:
+        """Not allowed here: 403, with who can do it."""
+        if not self.user_can_in(user, action, scope):
+            raise PermissionDenied403(message, who_can=self.who_can.get(action, ""))
 
     def require(self, user: AnyUser, action: str, obj: M) -> None:
         """Visible but not allowed: 403, with who can do it."""

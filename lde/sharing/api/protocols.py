@@ -9,8 +9,6 @@ from django.http import HttpRequest
 from ninja import Query, Router, Status
 
 from lde.accounts.selectors import acting_user
-from lde.core.access.facts import facts_for
-from lde.core.access.policy import PermissionDenied403
 from lde.core.api_schemas import (
     LIST_ERRORS,
     READ_ERRORS,
@@ -104,11 +102,7 @@ def protocol_list(request: HttpRequest, page: Query[PageParams]) -> Page[Protoco
 def protocol_create(
     request: HttpRequest, payload: ProtocolIn
 ) -> Status[ProtocolDetailOut | FieldErrorsOut]:
-    if not protocol_policy.may_create(facts_for(request.user)):
-        raise PermissionDenied403(
-            "You cannot draft a protocol.",
-            who_can=services.PROTOCOL_DRAFTERS,
-        )
+    protocol_policy.require_in(request.user, "create", message="You cannot draft a protocol.")
     protocol = services.protocol_create(actor=acting_user(request), **_protocol_values(payload))
     return Status(
         201,

@@ -8,8 +8,6 @@ from django.http import HttpRequest
 from ninja import Query, Router, Status
 
 from lde.accounts.selectors import acting_user
-from lde.core.access.facts import facts_for
-from lde.core.access.policy import PermissionDenied403
 from lde.core.api_schemas import (
     READ_ERRORS,
     ErrorOut,
@@ -91,16 +89,7 @@ def _information_source_values(payload: InformationSourceIn) -> dict[str, Any]:
 
 def _catalogue_partnership(request: HttpRequest, partnership_id: int, action: str) -> Partnership:
     partnership = partnership_get(user=request.user, partnership_id=partnership_id)
-    facts = facts_for(request.user)
-    allowed = (
-        information_source_policy.may_read_catalogue(facts, partnership.pk)
-        if action == "view"
-        else information_source_policy.may_add(facts, partnership.pk)
-    )
-    if not allowed:
-        raise PermissionDenied403(
-            "You cannot do this.", who_can=information_source_policy.who_can[action]
-        )
+    information_source_policy.require_in(request.user, action, partnership.pk)
     return partnership
 
 

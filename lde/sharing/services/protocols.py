@@ -13,7 +13,6 @@ from django.db.models import F
 
 from lde.accounts.models import Organisation, User
 from lde.core.access.facts import facts_for, today
-from lde.core.access.policy import PermissionDenied403
 from lde.core.audit.chain import audit_record
 from lde.core.audit.models import AuditScope
 from lde.core.workflow import transition
@@ -32,10 +31,7 @@ from lde.sharing.services._common import email_send, site_link
 # Suspending or ending an agreement stops everyone reading what was released under it: say why.
 REASON_NEEDED = {ProtocolStatus.SUSPENDED, ProtocolStatus.ENDED}
 REVIEW_REMINDER_DAYS = 30
-PROTOCOL_DRAFTERS = (
-    "Coordinators draft information sharing protocols for their own organisation, when it is a "
-    "partner of a partnership they coordinate."
-)
+PROTOCOL_DRAFTERS = protocol_policy.who_can["create"]
 MAX_RETENTION_DAYS = 36_500
 
 
@@ -108,11 +104,7 @@ def protocol_create(
 ) -> Protocol:
     """Draft a protocol. Its parties must include the actor's own organisation, which they sign
     for, so that they can go on managing it."""
-    if not protocol_policy.may_create(facts_for(actor)):
-        raise PermissionDenied403(
-            "You cannot draft a protocol.",
-            who_can=PROTOCOL_DRAFTERS,
-        )
+    protocol_policy.require_in(actor, "create", message="You cannot draft a protocol.")
     parties, controllers = list(parties), list(controllers)
     _protocol_clean(actor=actor, fields=fields, parties=parties, controllers=controllers)
     protocol = Protocol(created_by=actor, **fields)

@@ -10,8 +10,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from lde.accounts.models import GSS_CODE_PATTERN, User
-from lde.core.access.facts import facts_for
-from lde.core.access.policy import PermissionDenied403
 from lde.core.audit.chain import audit_record
 from lde.core.audit.models import AuditScope
 from lde.partnerships.models import Partnership
@@ -89,11 +87,9 @@ def information_source_create(
     *, actor: User, partnership: Partnership, **fields: Any
 ) -> InformationSource:
     """Add a data set to a partnership's catalogue (its coordinators)."""
-    if not information_source_policy.may_add(facts_for(actor), partnership.pk):
-        raise PermissionDenied403(
-            "You cannot add to this catalogue.",
-            who_can=information_source_policy.who_can["manage"],
-        )
+    information_source_policy.require_in(
+        actor, "manage", partnership.pk, message="You cannot add to this catalogue."
+    )
     fields = _information_source_clean(fields)
     source = InformationSource(
         partnership=partnership, created_by=actor, updated_by=actor, **fields

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django import template
 
 from lde.accounts.models import RequestUser
-from lde.core.access.facts import facts_for
 from lde.sharing.policies import information_source_policy
 
 register = template.Library()
@@ -14,7 +13,4 @@ register = template.Library()
 @register.filter
 def information_sources_readable(partnership_id: int, user: RequestUser) -> bool:
     """Whether `user` may read this partnership's catalogue (from their facts alone)."""
-    facts = facts_for(user)
-    return facts.is_authenticated and information_source_policy.may_read_catalogue(
-        facts, partnership_id
-    )
+    return information_source_policy.user_can_in(user, "view", partnership_id)
