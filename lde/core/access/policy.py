@@ -53,7 +53,8 @@ class Policy(Generic[M]):
         raise NotImplementedError
 
     def allows_in(self, facts: UserFacts, action: str, scope: int | None) -> bool:
-        raise NotImplementedError
+        """A policy with `scope_actions` answers them here; one without asks nothing of a scope."""
+        raise ValueError(f"{type(self).__name__} asks nothing of a scope, not even {action!r}")
 
     def filter_for(self, facts: UserFacts, action: str) -> Q:
         raise NotImplementedError
