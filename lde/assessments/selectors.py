@@ -12,7 +12,7 @@ from django.db import connections
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import dateformat, timezone
 
-from lde.accounts.models import RequestUser
+from lde.accounts.models import RequestUser, User
 from lde.assessments.models import (
     SUBMITTED_OR_LATER,
     Assessment,
@@ -40,7 +40,8 @@ from lde.frameworks.models import (
     ScaleLevel,
 )
 from lde.frameworks.policies import framework_version_policy
-from lde.partnerships.models import Partnership, Role
+from lde.partnerships.models import AssignmentKind, Partnership, Role
+from lde.partnerships.selectors import assignment_list
 
 
 def assessment_list(
@@ -639,6 +640,51 @@ def assessments_needing_attention(*, user: RequestUser) -> list[dict[str, Any]]:
         if needs:
             rows.append({"assessment": assessment, "needs": needs})
     return rows
+
+
+def assessments_assigned(*, user: User) -> list[dict[str, Any]]:
+    """For the home page: what each of the user's live assignments leads to. A peer reviewer's
+    (or an inspector's) assignment that names an assessment links to it; an inspector's links to
+    the assessments of each partnership it covers. Only what the user may read is listed, so an
+    assignment naming an assessment they cannot see leads nowhere rather than to a 404."""
+    facts = facts_for(user)
+    if not (facts.inspected or facts.peer_reviewed):
+        return []
+    assignments = list(assignment_list(user=user))
+    named = {}
+    for assignment in assignments:
+        kind, _, pk = assignment.subject_reference.partition(":")
+        if kind == "assessment" and pk.isdigit():
+            named[assignment.pk] = int(pk)
+    visible = {a.pk: a for a in assessment_list(user=user).filter(pk__in=named.values())}
+    rows = []
+    for assignment in assignments:
+        assessment = visible.get(named.get(assignment.pk, 0))
+        partnerships = (
+            list(assignment.partnerships.all())
+            if assignment.kind == AssignmentKind.INSPECTOR
+            else []
+        )
+        if assessment is not None or partnerships:
+            rows.append(
+                {"assignment": assignment, "assessment": assessment, "partnerships": partnerships}
+            )
+    return rows
+
+
+def published_for_community_review(*, user: RequestUser) -> list[Assessment]:
+    """For a community reviewer's home page: the published assessments of the partnerships in
+    which they review for the community. They read each one's summary only (permissions.md),
+    which the assessment's own page decides; the list names partnerships and titles, no one."""
+    facts = facts_for(user)
+    partnerships = facts.partnerships_with(Role.COMMUNITY_REVIEWER)
+    if not partnerships:
+        return []
+    return list(
+        assessment_list(user=user).filter(
+            partnership_id__in=partnerships, status=AssessmentStatus.PUBLISHED
+        )[:10]
+    )
 
 
 def rated_criterion_choices(*, version: FrameworkVersion) -> QuerySet[Criterion]:

@@ -1,6 +1,6 @@
-"""The gateway on the home page: products waiting for the user's approval, released products
-they have not yet acknowledged, and requests for them to answer. Counts are of products the
-user may see, through the same rule as every other read."""
+"""The gateway on the home page: the products the user is drafting, products waiting for their
+approval, released products they have not yet acknowledged, and requests for them to answer.
+Counts are of products the user may see, through the same rule as every other read."""
 
 from __future__ import annotations
 
@@ -10,17 +10,33 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from lde.accounts.selectors import acting_user
-from lde.sharing.selectors import open_requests_count, products_for_attention
+from lde.core.access.facts import facts_for
+from lde.sharing.selectors import open_requests_count, products_drafting, products_for_attention
 
 
 def sharing_panel(request: HttpRequest) -> dict[str, Any] | None:
-    found = products_for_attention(user=acting_user(request))
+    user = acting_user(request)
+    found = products_for_attention(user=user)
+    drafting = products_drafting(user=user)
     open_requests = open_requests_count(user=request.user)
+    # Anyone who works for an organisation may draft a product for it: a unit's analyst with
+    # no partnership drafts here, so the home page must lead to it.
+    can_draft = facts_for(request.user).organisation_id is not None
     links = [
         {"url": reverse("sharing:product-list"), "text": "Briefing products you can see"},
         {"url": reverse("sharing:protocol-list"), "text": "Information sharing protocols"},
     ]
-    if not (found["waiting"] or found["unacknowledged"] or open_requests):
+    if not (found["waiting"] or found["unacknowledged"] or open_requests or drafting):
         # Nothing waits for the user: the links join the home page's "Also here" list.
+        if can_draft:
+            links.append(
+                {"url": reverse("sharing:product-create"), "text": "Draft a briefing product"}
+            )
         return {"for_everyone": True, "also_here": links}
-    return {"template": "sharing/panels/home.html", "open_requests": open_requests, **found}
+    return {
+        "template": "sharing/panels/home.html",
+        "open_requests": open_requests,
+        "drafting": drafting,
+        "can_draft": can_draft,
+        **found,
+    }

@@ -22,6 +22,7 @@ from lde.core.access.markings import Marking, MarkingScheme, vetting_covers
 from lde.partnerships.models import PartnerOrganisation, Partnership, Role
 from lde.sharing.models import (
     PROTOCOL_TRANSITIONS,
+    WORKING_STATUSES,
     AccessRequest,
     Acknowledgement,
     Approval,
@@ -374,6 +375,25 @@ def products_for_attention(*, user: User) -> dict[str, Any]:
         Exists(Acknowledgement.objects.filter(product_id=OuterRef("pk"), user_id=user.pk))
     )
     return {"waiting": list(waiting[:10]), "unacknowledged": unread.count()}
+
+
+def products_drafting(*, user: User) -> list[BriefingProduct]:
+    """For the home page: the products this user is an author of that are still being worked
+    on (a draft, perhaps returned from review with comments, or in review), newest first.
+    Through the same rule as every other read, so a product they no longer meet clauses 4 and
+    5 for is not listed."""
+    return list(
+        product_policy.visible_to(user, "view")
+        .filter(status__in=WORKING_STATUSES)
+        .filter(
+            Exists(
+                ProductPerson.objects.filter(
+                    product_id=OuterRef("pk"), user_id=user.pk, kind=PersonKind.AUTHOR
+                )
+            )
+        )
+        .order_by("-updated_at", "-pk")[:10]
+    )
 
 
 # --- Choices for the forms -----------------------------------------------------------------

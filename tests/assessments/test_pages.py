@@ -696,6 +696,68 @@ def test_home_lists_drafts_needing_attention(coordinator, framework_version):
     assert second.pk
 
 
+def test_home_links_a_peer_reviewer_to_the_assessment_their_assignment_names(
+    coordinator, framework_version
+):
+    own = start(coordinator, framework_version, 2025)
+    peer = UserFactory()
+    today = timezone.localdate()
+    assignment = Assignment.objects.create(
+        user=peer,
+        kind=AssignmentKind.PEER_REVIEWER,
+        title="Peer review of the 2025 self-assessment",
+        starts_on=today - timedelta(days=1),
+        ends_on=today + timedelta(days=30),
+        subject_reference=f"assessment:{own.pk}",
+    )
+    assignment.partnerships.set([coordinator.partnership])
+    response = signed_in(peer).get("/")
+    assert reverse("assessments:assessment-detail", args=[own.pk]) in response.content.decode()
+    assert "Your assigned work Peer review of the 2025 self-assessment" in text(response)
+    # Once the assignment has ended, the link goes with it.
+    Assignment.objects.filter(pk=assignment.pk).update(
+        starts_on=today - timedelta(days=30), ends_on=today - timedelta(days=1)
+    )
+    page = signed_in(peer).get("/").content.decode()
+    assert reverse("assessments:assessment-detail", args=[own.pk]) not in page
+
+
+def test_home_links_an_inspector_to_the_assessments_of_each_partnership(coordinator):
+    inspector = UserFactory()
+    today = timezone.localdate()
+    assignment = Assignment.objects.create(
+        user=inspector,
+        kind=AssignmentKind.INSPECTOR,
+        title="Inspection 2026",
+        starts_on=today - timedelta(days=1),
+        ends_on=today + timedelta(days=30),
+    )
+    assignment.partnerships.set([coordinator.partnership])
+    client = sign_in(Client(), inspector)
+    page = client.get("/").content.decode()
+    url = reverse("assessments:assessment-list", args=[coordinator.partnership.pk])
+    assert url in page
+    assert client.get(url).status_code == 200
+
+
+def test_home_lists_published_assessments_for_a_community_reviewer(coordinator, framework_version):
+    first = start(coordinator, framework_version, 2024)
+    rate_all(coordinator.user, first, 2)
+    published(first)
+    draft = start(coordinator, framework_version, 2025)
+    reviewer = UserFactory()
+    MembershipFactory(
+        partnership=coordinator.partnership, user=reviewer, role=Role.COMMUNITY_REVIEWER
+    )
+    client = signed_in(reviewer)
+    page = client.get("/").content.decode()
+    url = reverse("assessments:assessment-detail", args=[first.pk])
+    assert url in page
+    assert reverse("assessments:assessment-detail", args=[draft.pk]) not in page
+    assert "Published assessments to review for the community" in unescape(page)
+    assert client.get(url).status_code == 200
+
+
 # --- Query counts --------------------------------------------------------------------------
 
 

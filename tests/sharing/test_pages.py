@@ -461,3 +461,21 @@ def test_the_home_page_counts_only_what_the_user_may_see() -> None:
     other = _as(g.uncleared).get(reverse("core:home")).content.decode()
     assert "waiting for you to read" not in other
     assert "Briefing products you can see" in other
+
+
+def test_the_home_page_leads_an_author_with_no_partnership_to_their_drafts() -> None:
+    g = gateway()
+    assert not g.author.memberships.exists()
+    product = draft(g, title="A draft of the author's own")
+    client = _as(g.author)
+    page = client.get(reverse("core:home")).content.decode()
+    assert reverse("sharing:product-detail", args=[product.pk]) in page
+    assert "A draft of the author&#x27;s own</a> (draft)" in page
+    assert reverse("sharing:product-create") in page
+    assert "A partnership&#x27;s coordinator can invite you" not in page
+    assert client.get(reverse("sharing:product-detail", args=[product.pk])).status_code == 200
+    # Once released, it is no longer work in progress.
+    release(g, product)
+    page = client.get(reverse("core:home")).content.decode()
+    assert "(draft)" not in page
+    assert reverse("sharing:product-create") in page
