@@ -86,6 +86,7 @@ def site_audit(request: HttpRequest) -> HttpResponse:
     from lde.core.access.facts import facts_for
     from lde.core.access.policy import PermissionDenied403
     from lde.core.audit.models import AuditEvent, AuditScope
+    from lde.core.audit.sentences import event_lines
 
     if not facts_for(request.user).is_site_administrator:
         raise PermissionDenied403(
@@ -95,4 +96,6 @@ def site_audit(request: HttpRequest) -> HttpResponse:
         )
     events = AuditEvent.objects.filter(scope=AuditScope.SITE).order_by("-sequence")
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    return render(request, "core/site_audit.html", {"page": page})
+    return render(
+        request, "core/site_audit.html", {"page": page, "lines": event_lines(page.object_list)}
+    )

@@ -20,6 +20,7 @@ from lde.accounts.views import post_holder_page
 from lde.core.access.facts import facts_for, today
 from lde.core.access.policy import PermissionDenied403
 from lde.core.audit.models import AuditEvent
+from lde.core.audit.sentences import event_lines
 from lde.core.confirm import confirmation_page, confirmed
 from lde.core.govuk.forms import add_service_errors
 from lde.partnerships import confirmations, selectors, services
@@ -396,7 +397,12 @@ def partnership_audit(request: HttpRequest, partnership_id: int) -> HttpResponse
     return render(
         request,
         "partnerships/partnership_audit.html",
-        {"partnership": partnership, "page": page, "can": _can(request, partnership)},
+        {
+            "partnership": partnership,
+            "page": page,
+            "lines": event_lines(page.object_list),
+            "can": _can(request, partnership),
+        },
     )
 
 

@@ -1,0 +1,276 @@
+"""Audit events as sentences people read: "Alex Smith changed the rating of criterion 2.3 on
+4 December 2026 at 14:02".
+
+The trail itself keeps machine words (`CRITERION_RESPONSE_UPDATED assessments.criterionresponse
+198`) because they are what the chain hashes and what `lde audit verify` compares; the pages that
+show the trail turn each event into a sentence here, once. `VERB_PHRASES` is the table of every
+verb the code records; tests/core/test_audit_sentences.py fails if a recorded verb has no phrase.
+
+The kernel cannot import the apps, so an app that wants its targets named registers a labeller
+for its model (`target_labeller`, from its AppConfig.ready): ids in, {id: label} out, one query
+for a page of events. Otherwise the sentence names the kind of thing, never its title: a title
+may be marked material the reader of the trail is not cleared for.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.utils import dateformat, timezone
+
+from lde.core.audit.models import AuditEvent
+
+# Verb -> what the actor did. `{target}` is the target's label where its model gives one (see
+# `audit_labels`), or the words in `TARGET_FALLBACK`.
+VERB_PHRASES: dict[str, str] = {
+    # Accounts and sign-in
+    "USER_CREATED": "created an account",
+    "USER_SIGNED_IN": "signed in",
+    "USER_SIGNED_OUT": "signed out",
+    "USER_PASSWORD_SET": "set their password",
+    "USER_TWO_FACTOR_SET_UP": "set up two-factor authentication",
+    "USER_TWO_FACTOR_VERIFIED": "entered a two-factor security code",
+    "USER_ENROLMENT_CODE_SENT": "was sent an enrolment code",
+    "USER_ENROLMENT_EMAIL_CONFIRMED": "confirmed their email address",
+    "SITE_ADMINISTRATOR_CREATED": "created a site administrator",
+    "ORGANISATION_CREATED": "added an organisation",
+    "ORGANISATION_UPDATED": "changed an organisation's details",
+    "POST_CREATED": "created a post",
+    "POST_HOLDER_CHANGED": "changed who holds a post",
+    "CLEARANCE_RECORDED": "recorded a security clearance",
+    "CLEARANCE_REVOKED": "revoked a security clearance",
+    "CAVEAT_GRANTED": "granted a caveat",
+    "CAVEAT_REVOKED": "revoked a caveat",
+    "API_TOKEN_CREATED": "created an API token",
+    "API_TOKEN_REVOKED": "revoked an API token",
+    "API_TOKENS_REVOKED_FOR_ROLES_CHANGED": "revoked API tokens because roles changed",
+    # Partnerships
+    "PARTNERSHIP_CREATED": "created a partnership",
+    "PARTNER_ORGANISATION_ADDED": "added a partner organisation",
+    "MEMBERSHIP_CREATED": "gave someone a role in the partnership",
+    "MEMBERSHIP_ROLE_CHANGED": "changed someone's role in the partnership",
+    "MEMBERSHIP_REMOVED": "removed someone's role in the partnership",
+    "ALLIANCE_CREATED": "created an alliance",
+    "ASSIGNMENT_CREATED": "assigned a post",
+    "ASSIGNMENT_SUBJECT_CHANGED": "changed what a post is assigned to",
+    "STRATEGIC_POST_NAMED": "named a strategic post",
+    "STRATEGIC_POST_UNNAMED": "stopped naming a strategic post",
+    # Frameworks
+    "FRAMEWORK_VERSION_LOADED": "loaded a framework version",
+    "FRAMEWORK_VERSION_IMPORTED": "imported a framework version",
+    "FRAMEWORK_MARKED_DEMONSTRATION": "marked a framework as a demonstration",
+    "FRAMEWORK_MAPPING_LOADED": "loaded a mapping between framework versions",
+    # Assessments
+    "ASSESSMENT_STARTED": "started an assessment",
+    "ASSESSMENT_DRAFT": "returned an assessment to draft",
+    "ASSESSMENT_SUBMITTED": "submitted an assessment",
+    "ASSESSMENT_MODERATED": "finished moderating an assessment",
+    "ASSESSMENT_PUBLISHED": "published an assessment",
+    "ASSESSMENT_ABANDONED": "abandoned an assessment",
+    "ASSESSMENT_BOARD_SIGNED_OFF": "recorded the board's sign-off of an assessment",
+    "ASSESSMENT_WORKBOOK_EXPORTED": "downloaded an assessment workbook",
+    "ASSESSMENT_WORKBOOK_IMPORTED": "uploaded an assessment workbook",
+    "ORGANISATION_SIGNED_OFF": "signed off an assessment for their organisation",
+    "CRITERION_RESPONSE_UPDATED": "changed the {fields} of {target}",
+    "RATER_RATING_RECORDED": "recorded an independent rating",
+    "EVIDENCE_ADDED": "added evidence",
+    "EVIDENCE_DOWNLOADED": "downloaded evidence",
+    "CONTRIBUTION_ASSIGNED": "assigned a criterion to a contributor",
+    "MODERATION_DECIDED": "recorded a moderation decision",
+    "FACTUAL_ACCURACY_COMMENTED": "commented on factual accuracy",
+    "PERSONAL_DATA_DECLARED": "declared personal data in evidence",
+    # Action plans
+    "ACTION_RAISED": "raised an action",
+    "ACTION_UPDATED": "changed an action",
+    "ACTION_STARTED": "started an action",
+    "ACTION_DONE": "marked an action done",
+    "ACTION_CANCELLED": "cancelled an action",
+    "ACTION_REOPENED": "reopened an action",
+    "ACTION_PROGRESS_RECORDED": "recorded progress on an action",
+    "ACTION_REMINDER_SENT": "sent a reminder about an action",
+    # Information sharing
+    "PROTOCOL_CREATED": "created an information sharing protocol",
+    "PROTOCOL_UPDATED": "changed an information sharing protocol",
+    "PROTOCOL_SIGNATORY_ADDED": "added a signatory to a protocol",
+    "PROTOCOL_REVIEW_REMINDER_SENT": "sent a reminder to review a protocol",
+    "PROTOCOL_DRAFT": "returned a protocol to draft",
+    "PROTOCOL_IN_FORCE": "put a protocol in force",
+    "PROTOCOL_SUSPENDED": "suspended a protocol",
+    "PROTOCOL_ENDED": "ended a protocol",
+    "INFORMATION_SOURCE_CREATED": "added an information source",
+    "INFORMATION_SOURCE_UPDATED": "changed an information source",
+    "PRODUCT_CREATED": "created a briefing product",
+    "PRODUCT_UPDATED": "changed a briefing product",
+    "PRODUCT_DRAFT": "returned a briefing product to draft",
+    "PRODUCT_IN_REVIEW": "sent a briefing product for review",
+    "PRODUCT_RELEASED": "released a briefing product",
+    "PRODUCT_WITHDRAWN": "withdrew a briefing product",
+    "PRODUCT_SUPERSEDED": "superseded a briefing product",
+    "PRODUCT_APPROVED": "approved a briefing product",
+    "PRODUCT_APPROVALS_CLEARED": "cleared a briefing product's approvals",
+    "PRODUCT_COMMENTED": "commented on a briefing product",
+    "PRODUCT_FEEDBACK_SENT": "sent feedback on a briefing product",
+    "PRODUCT_ACKNOWLEDGED": "acknowledged a briefing product",
+    "PRODUCT_VIEWED": "read a briefing product",
+    "PRODUCT_PDF_DOWNLOADED": "downloaded a briefing product as a PDF",
+    "PRODUCT_NEW_VERSION_STARTED": "started a new version of a briefing product",
+    "PRODUCT_PEOPLE_REPLACED": "changed the people a briefing product names",
+    "PRODUCT_PERSON_ADDED": "added a person to a briefing product",
+    "PRODUCT_PERSON_REMOVED": "removed a person from a briefing product",
+    "PRODUCT_PERSONAL_DATA_DECLARED": "declared personal data in a briefing product",
+    "PRODUCT_RETENTION_ENFORCED": "deleted a briefing product past its retention date",
+    "ATTACHMENT_ADDED": "added an attachment",
+    "ATTACHMENT_REMOVED": "removed an attachment",
+    "ATTACHMENT_DOWNLOADED": "downloaded an attachment",
+    "DISSEMINATION_ADDED": "added a dissemination limit",
+    "DISSEMINATION_REMOVED": "removed a dissemination limit",
+    "DISSEMINATION_REPLACED": "changed the dissemination limits",
+    "ACCESS_REQUEST_SENT": "asked for access to a briefing product",
+    "ACCESS_REQUEST_ANSWERED": "answered a request for access",
+}
+
+# Site administration writes `ADMIN_<model>_<action>` (lde.core.admin), one verb per registered
+# model, so these are phrased by their pattern rather than listed.
+ADMIN_ACTIONS = {"CREATED": "created", "CHANGED": "changed", "DELETED": "deleted"}
+
+# "app_label.model_name" -> a function from target ids to labels; see target_labeller.
+TARGET_LABELLERS: dict[str, Callable[[list[str]], dict[Any, str]]] = {}
+
+TARGET_FALLBACK = {"CRITERION_RESPONSE_UPDATED": "a criterion"}
+
+# The fields a `{fields}` phrase names, in people's words; any other recorded field is left out
+# of the list, and a change naming none of these says "response".
+FIELD_WORDS = {
+    "rating": "rating",
+    "target": "target",
+    "commentary": "commentary",
+    "consensus_reason": "reason for the agreed rating",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class EventLine:
+    """One event as a page shows it: the sentence, and the machine words kept for
+    the "Technical details" of the page."""
+
+    event: AuditEvent
+    sentence: str
+
+
+def target_labeller(
+    model_label: str,
+) -> Callable[[Callable[[list[str]], dict[Any, str]]], Callable[[list[str]], dict[Any, str]]]:
+    """Register how the trail names targets of one model ("assessments.criterionresponse")."""
+
+    def register(
+        labeller: Callable[[list[str]], dict[Any, str]],
+    ) -> Callable[[list[str]], dict[Any, str]]:
+        TARGET_LABELLERS[model_label] = labeller
+        return labeller
+
+    return register
+
+
+def verb_phrase(verb: str) -> str | None:
+    """What the actor did, or None for a verb the table does not know."""
+    if verb in VERB_PHRASES:
+        return VERB_PHRASES[verb]
+    if verb.startswith("ADMIN_"):
+        model_name, _, action = verb[len("ADMIN_") :].rpartition("_")
+        if action in ADMIN_ACTIONS and model_name:
+            noun = _admin_noun(model_name.lower())
+            return f"{ADMIN_ACTIONS[action]} {noun} in site administration"
+    return None
+
+
+def _admin_noun(model_name: str) -> str:
+    for model in apps.get_models():
+        if model._meta.model_name == model_name:
+            return f"a {model._meta.verbose_name}"
+    return "a record"
+
+
+def event_sentence(
+    event: AuditEvent, *, actor_name: str | None = None, target_label: str | None = None
+) -> str:
+    """The event as one sentence. A verb the table does not know is still said plainly rather
+    than shown as a code."""
+    who = actor_name or event.actor_label or "The system"
+    if not event.actor_id and not event.actor_label:
+        who = "The system"
+    phrase = verb_phrase(event.verb)
+    if phrase is None:
+        phrase = event.verb.replace("_", " ").lower()
+    phrase = phrase.replace("{target}", target_label or TARGET_FALLBACK.get(event.verb, "it"))
+    if "{fields}" in phrase:
+        phrase = phrase.replace("{fields}", _changed_fields(event))
+    when = timezone.localtime(event.occurred_at)
+    return (
+        f"{who} {phrase} on {dateformat.format(when, 'j F Y')} at {dateformat.format(when, 'H:i')}"
+    )
+
+
+def _changed_fields(event: AuditEvent) -> str:
+    try:
+        changes = json.loads(event.payload).get("changes") or {}
+    except (ValueError, AttributeError):
+        changes = {}
+    words = [FIELD_WORDS[name] for name in FIELD_WORDS if name in changes]
+    if not words:
+        return "response"
+    if len(words) == 1:
+        return words[0]
+    return f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+def event_lines(events: Iterable[AuditEvent]) -> list[EventLine]:
+    """Sentences for a page of events: the actors' names and the targets' labels read in one
+    query per kind, not one per event."""
+    events = list(events)
+    names = _actor_names(events)
+    labels = _target_labels(events)
+    return [
+        EventLine(
+            event,
+            event_sentence(
+                event,
+                actor_name=names.get(event.actor_id) if event.actor_id else None,
+                target_label=labels.get((event.target_type, event.target_id)),
+            ),
+        )
+        for event in events
+    ]
+
+
+def _actor_names(events: Sequence[AuditEvent]) -> dict[int, str]:
+    ids = {e.actor_id for e in events if e.actor_id}
+    if not ids:
+        return {}
+    user_model: Any = get_user_model()
+    name_field = "full_name" if hasattr(user_model, "full_name") else user_model.USERNAME_FIELD
+    return {
+        pk: name
+        for pk, name in user_model.objects.filter(pk__in=ids).values_list("pk", name_field)
+        if name
+    }
+
+
+def _target_labels(events: Sequence[AuditEvent]) -> dict[tuple[str, str], str]:
+    by_type: dict[str, set[str]] = defaultdict(set)
+    for e in events:
+        if e.target_type and e.target_id:
+            by_type[e.target_type].add(e.target_id)
+    labels: dict[tuple[str, str], str] = {}
+    for label, ids in by_type.items():
+        labeller = TARGET_LABELLERS.get(label)
+        if labeller is None:
+            continue
+        for pk, text in labeller([i for i in ids if i.isdigit()]).items():
+            labels[(label, str(pk))] = text
+    return labels
