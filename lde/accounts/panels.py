@@ -24,10 +24,3 @@ def vetting_panel(request: HttpRequest) -> dict[str, Any] | None:
         "organisations": organisations,
         "gaps": gaps,
     }
-
-
-def national_analyst_panel(request: HttpRequest) -> dict[str, Any] | None:
-    """National analysts learn across areas from aggregates, never one partnership's rows."""
-    if not facts_for(request.user).is_national_analyst:
-        return None
-    return {"template": "accounts/panels/national_analyst.html"}

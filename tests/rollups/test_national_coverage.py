@@ -142,6 +142,29 @@ def test_the_page_for_a_national_analyst() -> None:
 def test_the_home_panel_links_to_it() -> None:
     page = sign_in(Client(), _analyst()).get("/").content.decode()
     assert reverse("rollups:national-coverage") in page
+    assert "fewer than 5 partnerships, so no figure can be shown yet" in page
+
+
+def test_the_home_panel_shows_the_figures_suppressed_as_on_the_page() -> None:
+    _partnerships(Region.NORTH_EAST, 5, 7)
+    _partnerships(Region.NORTH_WEST, 10, 10)
+    page = sign_in(Client(), _analyst()).get("/").content.decode()
+    assert 'data-testid="home-national-coverage"' in page
+    # The North West's 10 partnerships and 10 posts show; the North East's are withheld.
+    assert (
+        '<th scope="row" class="govuk-table__header">North West</th>'
+        '<td class="govuk-table__cell govuk-table__cell--numeric">10</td>'
+        '<td class="govuk-table__cell govuk-table__cell--numeric">10</td>'
+    ) in page
+    assert (
+        '<th scope="row" class="govuk-table__header">North East</th>'
+        '<td class="govuk-table__cell govuk-table__cell--numeric">fewer than 10</td>'
+    ) in page
+    for partnership in Partnership.objects.all():
+        assert partnership.name not in page
+    # Nobody else has the panel.
+    other = sign_in(Client(), UserFactory()).get("/").content.decode()
+    assert "home-national-coverage" not in other
 
 
 def test_everyone_else_gets_404() -> None:
