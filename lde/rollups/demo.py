@@ -1,0 +1,160 @@
+"""The demo's national picture: enough fictional partnerships that a national analyst's views
+show real figures, and show them withheld where the small-number rule says.
+
+It builds on the foundation demo and the gateway demo (`lde.sharing.demo`, whose Pennine unit
+briefs the partnerships here), and is listed after them in `LDE_DEMO_BUILDERS`. The places,
+regions and whether each was briefed are in `data/demo.yaml`, which also says what the national
+views then show. Each partnership is as small as the figures allow: its lead council, whose
+chief executive and lead councillor hold its two strategic posts and sit on its board. Those
+that were briefed received, this quarter, a product from the unit under a regional protocol,
+and both post holders acknowledged it, so both posts count as covered.
+
+Unlike the benchmark's national world, everything goes through the audited services, as in the
+rest of the demo: there are twenty partnerships, not three hundred and fifty. Every name is
+invented, GSS codes lie in the unused ...999xx range, and running it again finds what it made
+and makes no duplicates.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.test.utils import override_settings
+
+from lde.accounts import services as account_services
+from lde.accounts.models import Organisation, OrganisationType, PostKind, User
+from lde.core.access.facts import facts_forget
+from lde.partnerships import services as partnership_services
+from lde.partnerships.demo import DEMO_PASSWORD, DOMAIN, _member, _organisation, _post
+from lde.partnerships.models import Partnership, Region, Role
+from lde.sharing import services as sharing_services
+from lde.sharing.demo import UNIT, _existing, _product, _protocol, _released
+from lde.sharing.models import DisseminationKind
+
+TEXT: dict[str, Any] = yaml.safe_load(
+    (Path(__file__).parent / "data" / "demo.yaml").read_text(encoding="utf-8")
+)
+# The regional protocols: the region, the main demo's partnership whose coordinator drafts it
+# (their own council must be a party) and the protocol's title and reference.
+PROTOCOLS: dict[str, tuple[str, str, str]] = {
+    Region.NORTH_WEST: (
+        "Harrowfield Prevent Partnership",
+        "North West partnerships' briefing protocol (fictional)",
+        "NW-ISP-01",
+    ),
+    Region.WEST_MIDLANDS: (
+        "Kestlebury Prevent Partnership",
+        "West Midlands partnerships' briefing protocol (fictional)",
+        "WM-ISP-01",
+    ),
+}
+
+
+def _holder(email: str, name: str, council: Organisation, job: str, password: str) -> User:
+    """A post holder with the demo password. Hashing it for each of forty people would take most
+    of the builder's time (Argon2 is slow on purpose), so the service hashes a throwaway copy
+    cheaply and every holder then gets the one Argon2 hash of the demo password, made once."""
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+            user = account_services.user_create(
+                actor=None,
+                email=email,
+                full_name=name,
+                organisation=council,
+                job_title=job,
+                password=DEMO_PASSWORD,
+            )
+        User.objects.filter(pk=user.pk).update(password=password)
+    return user
+
+
+def _partnership(
+    index: int, place: str, region: str, admin: User, password: str
+) -> tuple[Partnership, Organisation, list[User]]:
+    slug = place.lower()
+    gss = f"E06999{910 + index}"
+    council = _organisation(f"{place} Borough Council", OrganisationType.COUNCIL, gss)
+    people = TEXT["people"]
+    holders = []
+    for offset, (kind, job) in enumerate(
+        [(PostKind.CHIEF_EXECUTIVE, "Chief Executive"), (PostKind.LEAD_COUNCILLOR, "Lead Member")]
+    ):
+        first, surname = people[(2 * index + offset) % len(people)]
+        email = f"{job.lower().replace(' ', '.')}@{slug}.{DOMAIN}"
+        holder = _holder(email, f"{first} {surname}", council, job, password)
+        _post(council, kind, job, holder)
+        holders.append(holder)
+    name = f"{place} Prevent Partnership"
+    partnership = Partnership.objects.filter(name=name).first()
+    if partnership is None:
+        partnership = partnership_services.partnership_create(
+            actor=admin, name=name, lead_council=council, region=region, area_gss_codes=[gss]
+        )
+    for holder in holders:
+        _member(partnership, holder, Role.BOARD_MEMBER)
+        facts_forget(holder)
+    return partnership, council, holders
+
+
+def _brief(region: str, briefed: list[tuple[Partnership, Organisation, list[User]]]) -> None:
+    """The unit's product for the region's briefed partnerships, released under a regional
+    protocol and acknowledged by every strategic post holder on its list."""
+    unit = Organisation.objects.get(name=UNIT)
+    home_name, title, reference = PROTOCOLS[region]
+    home = Partnership.objects.select_related("lead_council").get(name=home_name)
+    coordinator = User.objects.get(email=f"coordinator@{home_name.split()[0].lower()}.{DOMAIN}")
+    councils = [council for _, council, _ in briefed]
+    protocol = _protocol(
+        actor=coordinator,
+        title=title,
+        reference=reference,
+        parties=[home.lead_council, *councils, unit],
+        review_in_days=300,
+        signatories=[
+            (organisation, "Chief Executive", "Chief Executive")
+            for organisation in [home.lead_council, *councils]
+        ]
+        + [(unit, "Detective Superintendent Mark Ellis", "Head of Unit")],
+    )
+    text = TEXT["product"]
+    product_title = text["title"].format(region=Region(region).label)
+    if _existing(unit, product_title) is not None:
+        return
+    analyst = User.objects.get(email=f"analyst@pennine-ctu.{DOMAIN}")
+    manager = User.objects.get(email=f"manager@pennine-ctu.{DOMAIN}")
+    product = _product(
+        author=analyst,
+        title=product_title,
+        marking="official",
+        protocol=protocol,
+        recipients=[partnership for partnership, _, _ in briefed],
+        dissemination=[(DisseminationKind.ORGANISATION, council) for council in councils],
+        approvers=[manager],
+        summary=text["summary"],
+        body=text["body"],
+    )
+    product = _released(analyst, product, manager)
+    for _, _, holders in briefed:
+        for holder in holders:
+            facts_forget(holder)
+            sharing_services.product_read_record(actor=holder, product=product)
+            sharing_services.product_acknowledge(actor=holder, product=product)
+
+
+@transaction.atomic
+def demo_build() -> None:
+    admin = User.objects.get(email=f"admin@{DOMAIN}")
+    password = make_password(DEMO_PASSWORD)
+    briefed: dict[str, list[tuple[Partnership, Organisation, list[User]]]] = {}
+    for index, entry in enumerate(TEXT["partnerships"]):
+        region = str(Region[entry["region"].upper()])
+        made = _partnership(index, entry["place"], region, admin, password)
+        if entry["briefed"]:
+            briefed.setdefault(region, []).append(made)
+    for code, found in briefed.items():
+        _brief(code, found)
