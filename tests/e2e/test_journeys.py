@@ -142,7 +142,8 @@ HOMES = {
         email=INSPECTOR,
         greeting="Hello, Naomi",
         asked_for_code=True,
-        headings=["Your partnerships", "Your assignments"],
+        # The assignment leads to the assessments of each partnership it covers.
+        headings=["Your partnerships", "Your assignments", "Your assigned work"],
         partnerships=[
             [HARROWFIELD, "Inspector", "North West"],
             [KESTLEBURY, "Inspector", "West Midlands"],
@@ -172,7 +173,9 @@ HOMES = {
         headings=["Learning across areas"],
         paragraphs=[
             "As a national analyst you see figures across at least 5 partnerships, with counts "
-            "under 10 suppressed, and never a single partnership's own records."
+            "under 10 withheld, and never a single partnership's own records.",
+            # The journeys' demo has only its three partnerships.
+            "There are fewer than 5 partnerships, so no figure can be shown yet.",
         ],
     ),
     "site administrator": Home(
