@@ -57,13 +57,29 @@ def file_size(size: int) -> str:
 # that markup in titles, addresses and names comes out escaped.
 
 
+def _same_item(e: Any) -> tuple[str, str, str]:
+    """What makes two evidence lines one item: the same file content, or the same address,
+    under the same title. Carrying a cycle forward copies its evidence, and a file uploaded
+    again as it was is still the one item."""
+    return (e.kind, e.content_hash if e.is_file else e.url, e.title)
+
+
 @register.simple_tag
 def evidence_items(row: Any, download_base: str) -> str:
-    """A row's evidence as a list: files through the policy-checked download, links as given."""
+    """A row's evidence, one line an item: files through the policy-checked download, links as
+    given, then the date it speaks for and a "Carried forward" tag. An item held more than once
+    (carried forward and uploaded again) is listed once, as its newest copy, and tagged only if
+    every copy came from an earlier cycle."""
     if not row.evidence:
         return "None"
+    newest: dict[tuple[str, str, str], Any] = {}
+    all_carried: dict[tuple[str, str, str], bool] = {}
+    for e in row.evidence:  # newest first (selectors.assessment_rows)
+        key = _same_item(e)
+        newest.setdefault(key, e)
+        all_carried[key] = all_carried.get(key, True) and e.carried_forward
     items = []
-    for e in row.evidence:
+    for key, e in newest.items():
         if e.is_file:
             link = (
                 f'<a class="govuk-link" href="{escape(download_base)}{e.pk}/">'
@@ -74,11 +90,12 @@ def evidence_items(row: Any, download_base: str) -> str:
                 f'<a class="govuk-link" href="{escape(e.url)}" rel="noreferrer noopener">'
                 f"{escape(e.title)} (link)</a>"
             )
-        carried = ", carried forward" if e.carried_forward else ""
-        items.append(
-            f'<li>{link}<span class="govuk-!-display-block">as at {e.effective_label}{carried}'
-            "</span></li>"
+        carried = (
+            ' <strong class="govuk-tag govuk-tag--grey lde-tag--small">Carried forward</strong>'
+            if all_carried[key]
+            else ""
         )
+        items.append(f"<li>{link}, as at {e.effective_label}{carried}</li>")
     return mark_safe(  # noqa: S308 - every value above is escaped or a number
         f'<ul class="govuk-list govuk-!-font-size-16">{"".join(items)}</ul>'
     )

@@ -1,0 +1,158 @@
+"""Reflow at 320 CSS pixels (WCAG 2.2, 1.4.10): on a phone-width window no page scrolls
+sideways. Tables that must stay tables scroll inside their own labelled, focusable region
+(`lde-table-scroll`), which is allowed; the page itself must not be wider than the window.
+
+The demo is built as `lde demo` loads it (partnerships, their assessments and actions, then the
+gateway); the coordinator of Harrowfield opens each of the main pages, and the site
+administrator the site's audit trail. Each page is scanned with axe-core as well.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from django.utils.module_loading import import_string
+from playwright.sync_api import Browser, Page
+
+from lde.action_plans.models import Action
+from lde.assessments.models import Assessment
+from lde.frameworks.models import FrameworkVersion
+from lde.partnerships.demo import DemoResult
+from lde.partnerships.models import Partnership
+from lde.sharing.models import BriefingProduct, Protocol
+
+from .conftest import COORDINATOR, SITE_ADMINISTRATOR, assert_accessible, sign_in
+
+pytestmark = pytest.mark.browser
+
+WIDTH = 320
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results"
+
+
+@pytest.fixture
+def narrow(browser: Browser, live_server: object) -> Page:
+    context = browser.new_context(
+        base_url=live_server.url,  # type: ignore[attr-defined]
+        bypass_csp=True,
+        viewport={"width": WIDTH, "height": 640},
+    )
+    context.set_default_timeout(15_000)
+    return context.new_page()
+
+
+def _coordinator_pages() -> list[str]:
+    harrowfield = Partnership.objects.get(name__startswith="Harrowfield")
+    assessment = (
+        Assessment.objects.filter(partnership=harrowfield).order_by("-period_start", "-pk").first()
+    )
+    assert assessment is not None
+    response = assessment.responses.order_by("criterion__position").first()
+    assert response is not None
+    pages = [
+        "/",
+        reverse("partnerships:partnership-list"),
+        reverse("partnerships:partnership-detail", args=[harrowfield.pk]),
+        reverse("partnerships:membership-list", args=[harrowfield.pk]),
+        reverse("partnerships:post-list", args=[harrowfield.pk]),
+        reverse("partnerships:partnership-clearances", args=[harrowfield.pk]),
+        reverse("partnerships:partnership-audit", args=[harrowfield.pk]),
+        reverse("assessments:assessment-list", args=[harrowfield.pk]),
+        reverse("assessments:assessment-detail", args=[assessment.pk]),
+        reverse("assessments:response-update", args=[assessment.pk, response.pk]),
+        reverse("assessments:contributions", args=[assessment.pk]),
+        reverse("assessments:gaps", args=[assessment.pk]),
+        reverse("assessments:compare", args=[assessment.pk]),
+        reverse("assessments:trends", args=[harrowfield.pk]),
+        reverse("action_plans:action-list", args=[harrowfield.pk]),
+        reverse("frameworks:framework-library"),
+        reverse("sharing:product-list"),
+        reverse("sharing:protocol-list"),
+        reverse("sharing:source-list", args=[harrowfield.pk]),
+        reverse("accounts:profile"),
+        reverse("accounts:organisation-list"),
+    ]
+    action = Action.objects.filter(partnership=harrowfield).order_by("pk").first()
+    if action is not None:
+        pages.append(reverse("action_plans:action-detail", args=[action.pk]))
+    version = FrameworkVersion.objects.select_related("framework").order_by("pk").first()
+    if version is not None:
+        pages.append(
+            reverse(
+                "frameworks:version-detail", args=[version.framework.identifier, version.version]
+            )
+        )
+    protocol = Protocol.objects.order_by("pk").first()
+    if protocol is not None:
+        pages.append(reverse("sharing:protocol-detail", args=[protocol.pk]))
+    product = BriefingProduct.objects.order_by("pk").first()
+    if product is not None:
+        pages.append(reverse("sharing:product-detail", args=[product.pk]))
+    return pages
+
+
+def _overflow(page: Page) -> str:
+    """What is wider than the window, for the failure message: the widest few elements that
+    are not inside a scrolling region of their own."""
+    return str(
+        page.evaluate(
+            """(width) => [...document.querySelectorAll('body *')]
+                .filter(e => (e.getBoundingClientRect().right > width + 1
+                              || e.scrollWidth > e.clientWidth + 1
+                                 && getComputedStyle(e).overflowX === 'visible')
+                          && !(e.parentElement && e.parentElement.closest('.lde-table-scroll')))
+                .slice(0, 6)
+                .map(e => e.tagName.toLowerCase() + '.' + [...e.classList].join('.')
+                          + ' ' + Math.round(e.getBoundingClientRect().right))
+                .join('; ')""",
+            WIDTH,
+        )
+    )
+
+
+def _assert_reflows(page: Page, path: str) -> None:
+    response = page.goto(path)
+    assert response is not None and response.ok, f"{path} answered {response and response.status}"
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll_width <= WIDTH, f"{path} is {scroll_width}px wide at {WIDTH}px: {_overflow(page)}"
+    assert_accessible(page)
+
+
+@pytest.fixture
+def whole_demo(demo: DemoResult) -> DemoResult:
+    """The demo as `lde demo` loads it: the partnerships, then every builder of
+    settings.LDE_DEMO_BUILDERS in order."""
+    for dotted in settings.LDE_DEMO_BUILDERS:
+        import_string(dotted)()
+    return demo
+
+
+def test_no_page_scrolls_sideways_at_320_pixels(narrow: Page, whole_demo: DemoResult) -> None:
+    sign_in(narrow, COORDINATOR)
+    failures = []
+    for path in _coordinator_pages():
+        try:
+            _assert_reflows(narrow, path)
+        except AssertionError as failure:
+            failures.append(str(failure).split("\nassert")[0])
+            SCREENSHOTS.mkdir(exist_ok=True)
+            name = path.strip("/").replace("/", "-") or "home"
+            page_name = SCREENSHOTS / f"overflow-{name}.png"
+            narrow.screenshot(path=str(page_name), full_page=True)
+    assert failures == []
+    # Every table that scrolls is a labelled region a keyboard can reach. The assessment page,
+    # the longest, is kept as a picture for people to look at (test-results/ is not committed).
+    narrow.goto(_coordinator_pages()[8])
+    SCREENSHOTS.mkdir(exist_ok=True)
+    narrow.screenshot(path=str(SCREENSHOTS / "assessment-320.png"), full_page=True)
+    for region in narrow.locator(".lde-table-scroll").all():
+        assert region.get_attribute("role") == "region"
+        assert region.get_attribute("tabindex") == "0"
+        assert (region.get_attribute("aria-label") or "").strip()
+
+
+def test_the_site_audit_trail_reflows_at_320_pixels(narrow: Page, demo: DemoResult) -> None:
+    sign_in(narrow, SITE_ADMINISTRATOR)
+    _assert_reflows(narrow, reverse("core:site-audit"))
