@@ -59,10 +59,11 @@ def count(client: Client, url: str) -> int:
 @pytest.mark.parametrize(
     ("page", "expected"),
     [
-        # one lists the assessments needing attention, one the overdue actions, two the
-        # briefing products waiting for approval or acknowledgement, two the assignments new
-        # into the coordinator's partnerships (and their partnerships)
-        (lambda p: "/", 20),
+        # one lists the assessments needing attention, one the overdue actions, three the
+        # briefing products the user is drafting or that wait for their approval or
+        # acknowledgement, two the assignments new into the coordinator's partnerships (and
+        # their partnerships)
+        (lambda p: "/", 21),
         (lambda p: "/partnerships/", 11),
         (lambda p: f"/partnerships/{p}/", 15),
         (lambda p: f"/partnerships/{p}/members/", 11),
