@@ -11,7 +11,13 @@ from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetFo
 from lde.accounts.models import Caveat, Organisation, OrganisationType, User
 from lde.core.access.markings import VettingLevel
 from lde.core.govuk import widgets
-from lde.core.govuk.forms import DateField, GovukBoundField, GovukForm, GovukModelForm
+from lde.core.govuk.forms import (
+    DateField,
+    GovukBoundField,
+    GovukForm,
+    GovukModelForm,
+    govuk_messages,
+)
 from lde.core.mail import email_queue
 
 
@@ -31,6 +37,10 @@ class SignInForm(AuthenticationForm):
         "invalid_login": "Enter a correct email address and password.",
         "inactive": "This account has been closed.",
     }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        govuk_messages(self)
 
     def clean_username(self) -> str:
         return str(self.cleaned_data["username"]).strip().lower()
@@ -195,6 +205,10 @@ class PasswordResetForm(DjangoPasswordResetForm):
         },
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        govuk_messages(self)
+
     def get_users(self, email: str) -> Any:
         return User.objects.filter(email__iexact=email.strip(), is_active=True)
 
@@ -220,6 +234,7 @@ class PasswordResetForm(DjangoPasswordResetForm):
 class PasswordSetForm(SetPasswordForm):
     bound_field_class = GovukBoundField
     template_name = "govuk/forms/form.html"
+    error_messages = {"password_mismatch": "The passwords do not match: enter the same one twice"}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -234,6 +249,7 @@ class PasswordSetForm(SetPasswordForm):
         )
         self.fields["new_password2"].label = "Confirm the new password"
         self.fields["new_password2"].error_messages["required"] = "Enter the new password again"
+        govuk_messages(self)
 
 
 class PostHolderForm(GovukForm):

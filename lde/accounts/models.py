@@ -17,8 +17,10 @@ from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.db.models import Q
 
+from lde.core import limits
 from lde.core.access.markings import VettingLevel
 from lde.core.base import BaseModel
+from lde.core.limits import limited_text
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -226,7 +228,7 @@ class Caveat(BaseModel):
 
     code = models.SlugField(max_length=40, unique=True)
     name = models.CharField(max_length=120)
-    description = models.TextField(blank=True)
+    description = limited_text(limits.SHORT_TEXT, blank=True)
 
     class Meta:
         ordering = ["name"]

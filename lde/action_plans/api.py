@@ -19,10 +19,11 @@ from pydantic import ConfigDict, Field
 
 from lde.accounts.selectors import acting_user
 from lde.action_plans import selectors, services
-from lde.action_plans.models import Action
+from lde.action_plans.models import Action, ProgressUpdate
 from lde.action_plans.policies import action_policy
 from lde.assessments import selectors as assessment_selectors
 from lde.assessments.models import Assessment
+from lde.core import limits
 from lde.core.access.facts import facts_for
 from lde.core.api_schemas import (
     LIST_ERRORS,
@@ -35,6 +36,7 @@ from lde.core.api_schemas import (
     PageParams,
     api_field_names,
 )
+from lde.core.limits import limit_of
 from lde.partnerships.models import Partnership
 
 router = Router(tags=["action plans"])
@@ -188,8 +190,10 @@ class ActionChangeIn(Schema):
         max_length=200,
         description="Criteria of the assessment's framework version that take a rating.",
     )
-    title: str = Field(min_length=1, max_length=200, pattern=FREE_TEXT)
-    description: str = Field(min_length=1, max_length=20_000, pattern=FREE_TEXT)
+    title: str = Field(min_length=1, max_length=limit_of(Action, "title"), pattern=FREE_TEXT)
+    description: str = Field(
+        min_length=1, max_length=limit_of(Action, "description"), pattern=FREE_TEXT
+    )
     owner_id: Id = Field(description="A member of the partnership.")
     owner_organisation_id: Id = Field(description="A partner organisation of the partnership.")
     due_on: date = Field(description="Today or later when it is set or changed.")
@@ -202,7 +206,7 @@ class ActionIn(ActionChangeIn):
 class ProgressIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    text: str = Field(min_length=1, max_length=20_000, pattern=FREE_TEXT)
+    text: str = Field(min_length=1, max_length=limit_of(ProgressUpdate, "text"), pattern=FREE_TEXT)
     status: ProgressStatus | None = Field(
         None, description="Optionally start the action, or mark it done."
     )
@@ -211,7 +215,7 @@ class ProgressIn(Schema):
 class ActionReasonIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    reason: str = Field(min_length=1, max_length=5_000, pattern=FREE_TEXT)
+    reason: str = Field(min_length=1, max_length=limits.SHORT_TEXT, pattern=FREE_TEXT)
 
 
 # --- Building the answers ------------------------------------------------------------------

@@ -7,9 +7,11 @@ from typing import Any
 from django import forms
 
 from lde.accounts.models import Organisation, User
-from lde.action_plans.models import ActionStatus
+from lde.action_plans.models import Action, ActionStatus, ProgressUpdate
+from lde.core import limits
 from lde.core.govuk import widgets
 from lde.core.govuk.forms import DateField, GovukForm
+from lde.core.limits import limit_of
 from lde.frameworks.models import Criterion
 
 NO_CHANGE = ""
@@ -45,7 +47,7 @@ class ActionForm(GovukForm):
     )
     title = forms.CharField(
         label="Title",
-        max_length=200,
+        max_length=limit_of(Action, "title"),
         widget=widgets.TextInput(),
         help_text="A short name for the action, for example “Refresh the local narrative with "
         "partners”.",
@@ -53,6 +55,7 @@ class ActionForm(GovukForm):
     )
     description = forms.CharField(
         label="Description",
+        max_length=limit_of(Action, "description"),
         widget=widgets.Textarea(),
         help_text="What will be done, and how the partnership will know it has worked. Do not "
         "name or describe any member of the public.",
@@ -112,6 +115,7 @@ class ActionForm(GovukForm):
 class ProgressForm(GovukForm):
     text = forms.CharField(
         label="What has happened since the last update",
+        max_length=limit_of(ProgressUpdate, "text"),
         widget=widgets.Textarea(),
         help_text="Do not name or describe any member of the public.",
         error_messages={"required": "Enter what has happened since the last update"},
@@ -136,6 +140,7 @@ class ProgressForm(GovukForm):
 class ReasonForm(GovukForm):
     reason = forms.CharField(
         label="Reason",
+        max_length=limits.SHORT_TEXT,
         widget=widgets.Textarea(attrs={"rows": 3}),
         help_text="It is kept in the action's history.",
     )

@@ -16,7 +16,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from lde.core import limits
 from lde.core.base import BaseModel
+from lde.core.limits import limited_text
 from lde.core.workflow import StatusTransition
 
 
@@ -51,7 +53,7 @@ class Action(BaseModel):
         help_text="Criteria of the assessment's framework version whose gap the action addresses.",
     )
     title = models.CharField(max_length=200)
-    description = models.TextField()
+    description = limited_text(limits.LONG_TEXT)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -96,7 +98,7 @@ class ProgressUpdate(models.Model):
     """What the owner or a coordinator reports, optionally moving the action on."""
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="progress_updates")
-    text = models.TextField()
+    text = limited_text(limits.LONG_TEXT)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     status_from = models.CharField(max_length=12, choices=ActionStatus.choices, blank=True)
     status_to = models.CharField(

@@ -13,6 +13,7 @@ from ninja.security import HttpBearer
 from lde.accounts.selectors import api_token_authenticate
 from lde.core.access.policy import PermissionDenied403
 from lde.core.api_schemas import ErrorOut, field_errors
+from lde.core.limits import too_long
 from lde.core.refusals import Conflict
 
 
@@ -84,9 +85,24 @@ def unauthorised(request: HttpRequest, exc: AuthenticationError) -> HttpResponse
     return _error(request, 401, "Send a valid personal API token as a Bearer token.")
 
 
+def _in_our_words(error: dict[str, Any]) -> dict[str, Any]:
+    """A schema's refusal in the words the pages use ("Commentary must be 5,000 characters or
+    fewer"), naming the field by its place in the body; the rest as pydantic puts them."""
+    loc = [part for part in error.get("loc", ()) if isinstance(part, str)]
+    name = loc[-1].replace("_", " ").capitalize() if loc else "Answer"
+    kind = error.get("type")
+    limit = (error.get("ctx") or {}).get("max_length")
+    if kind == "string_too_long" and limit is not None:
+        return {**error, "msg": too_long(name, int(limit))}
+    if kind == "missing":
+        return {**error, "msg": f"Enter the {name.lower()}"}
+    return error
+
+
 @api.exception_handler(ValidationError)
 def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    return _error(request, 422, "Some fields are not valid.", errors=exc.errors)
+    errors = [_in_our_words(error) for error in exc.errors]
+    return _error(request, 422, "Some fields are not valid.", errors=errors)
 
 
 class IndexOut(Schema):

@@ -47,6 +47,7 @@ from lde.core.api_schemas import (
     ValidationErrorOut,
 )
 from lde.core.files import file_download
+from lde.core.limits import limit_of
 from lde.partnerships import selectors as partnership_selectors
 
 router = Router(tags=["assessments"])
@@ -200,10 +201,10 @@ class ResponseIn(Schema):
         ge=-INT32, le=INT32, description="A level of the criterion's scale, or null: not rated."
     )
     target: int | None = Field(ge=-INT32, le=INT32, description="A level of the scale, or null.")
-    commentary: str = Field(max_length=20_000, pattern=FREE_TEXT)
+    commentary: str = Field(max_length=limit_of(CriterionResponse, "commentary"), pattern=FREE_TEXT)
     consensus_reason: str = Field(
         "",
-        max_length=5_000,
+        max_length=limit_of(CriterionResponse, "consensus_reason"),
         pattern=FREE_TEXT,
         description="Needed when the independent ratings differ.",
     )

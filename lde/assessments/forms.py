@@ -7,8 +7,16 @@ from typing import Any
 from django import forms
 
 from lde.accounts.models import Organisation, User
+from lde.assessments.models import (
+    CriterionResponse,
+    FactualAccuracyComment,
+    ModerationDecision,
+    RaterRating,
+)
+from lde.core import limits
 from lde.core.govuk import widgets
 from lde.core.govuk.forms import DateField, GovukForm
+from lde.core.limits import limit_of
 from lde.frameworks.models import Criterion, FrameworkVersion, RatingScale
 
 NOT_RATED = "Not rated"
@@ -124,12 +132,14 @@ class ResponseForm(GovukForm):
     commentary = forms.CharField(
         label="Commentary",
         required=False,
+        max_length=limit_of(CriterionResponse, "commentary"),
         help_text="What the rating rests on. Do not name or describe any member of the public.",
         widget=widgets.Textarea(),
     )
     consensus_reason = forms.CharField(
         label="Why this is the agreed rating",
         required=False,
+        max_length=limit_of(CriterionResponse, "consensus_reason"),
         help_text="Needed when the independent ratings differ.",
         widget=widgets.Textarea(attrs={"rows": 3}),
     )
@@ -162,7 +172,10 @@ class RaterRatingForm(GovukForm):
             "ratings is shown beside the agreed one.",
         )
         self.fields["note"] = forms.CharField(
-            label="Note (optional)", required=False, widget=widgets.Textarea(attrs={"rows": 2})
+            label="Note (optional)",
+            required=False,
+            max_length=limit_of(RaterRating, "note"),
+            widget=widgets.Textarea(attrs={"rows": 2}),
         )
 
 
@@ -286,6 +299,7 @@ class ModerationDecisionForm(GovukForm):
         self.fields["reason"] = forms.CharField(
             label="Why this is the agreed rating",
             required=False,
+            max_length=limit_of(ModerationDecision, "reason"),
             widget=widgets.Textarea(attrs={"rows": 3}),
         )
 
@@ -294,6 +308,7 @@ class FactualAccuracyForm(GovukForm):
     body = forms.CharField(
         label="Your comment on the draft's factual accuracy",
         required=False,
+        max_length=limit_of(FactualAccuracyComment, "body"),
         help_text="Say which statement is inaccurate and what is correct. The comment is kept "
         "with the review.",
         widget=widgets.Textarea(),
@@ -304,6 +319,7 @@ class ReturnToDraftForm(GovukForm):
     reason = forms.CharField(
         label="Why it goes back to draft",
         required=False,
+        max_length=limits.SHORT_TEXT,
         widget=widgets.Textarea(attrs={"rows": 3}),
     )
 
@@ -315,11 +331,11 @@ class AbandonForm(GovukForm):
         label="Why are you abandoning this draft?",
         help_text="For example, it was started by mistake, or against the wrong framework. "
         "Everyone who can see the assessment will see this.",
-        max_length=2000,
+        max_length=limits.SHORT_TEXT,
         widget=widgets.Textarea(attrs={"rows": 4}),
         error_messages={
             "required": "Enter why the draft is being abandoned",
-            "max_length": "The reason must be 2,000 characters or fewer",
+            "max_length": limits.too_long("The reason", limits.SHORT_TEXT),
         },
     )
 

@@ -14,7 +14,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from lde.core import limits
 from lde.core.base import BaseModel
+from lde.core.limits import limited_text
 from lde.core.workflow import StatusTransition
 
 
@@ -134,8 +136,8 @@ class CriterionResponse(models.Model):
     )
     rating = models.IntegerField(null=True, blank=True, help_text="Empty means not rated.")
     target = models.IntegerField(null=True, blank=True)
-    commentary = models.TextField(blank=True)
-    consensus_reason = models.TextField(blank=True)
+    commentary = limited_text(limits.TEXT, blank=True)
+    consensus_reason = limited_text(limits.TEXT, blank=True)
     carried_forward = models.BooleanField(default=False)
     revision = models.PositiveIntegerField(default=0)
     updated_by = models.ForeignKey(
@@ -163,7 +165,7 @@ class RaterRating(models.Model):
     )
     rater = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     rating = models.IntegerField(null=True, blank=True)
-    note = models.TextField(blank=True)
+    note = limited_text(limits.SHORT_TEXT, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -275,7 +277,7 @@ class ModerationDecision(models.Model):
     self_rating = models.IntegerField(null=True, blank=True)
     review_rating = models.IntegerField(null=True, blank=True)
     agreed_rating = models.IntegerField(null=True, blank=True)
-    reason = models.TextField(blank=True)
+    reason = limited_text(limits.SHORT_TEXT, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -299,7 +301,7 @@ class FactualAccuracyComment(models.Model):
         Assessment, on_delete=models.CASCADE, related_name="factual_accuracy_comments"
     )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    body = models.TextField()
+    body = limited_text(limits.TEXT)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

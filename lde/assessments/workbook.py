@@ -50,6 +50,7 @@ from lde.assessments.policies import assessment_policy
 from lde.core.access.policy import PermissionDenied403
 from lde.core.audit.chain import audit_record
 from lde.core.audit.models import AuditScope
+from lde.core.limits import limit_of, too_long
 from lde.core.uploads import XLSX, UploadRefused, upload_check
 from lde.frameworks.models import Criterion, RatingScale, RubricDescriptor, ScaleLevel
 
@@ -898,6 +899,15 @@ def _check_row(
         )
     commentary = _text(cells["commentary"])
     reason = _text(cells["consensus_reason"])
+    # The criterion page's limits, from the model, so that a cell too long is named here by its
+    # sheet, row and column rather than failing somewhere the user never typed.
+    for key, text, label in (
+        ("commentary", commentary, "Commentary"),
+        ("consensus_reason", reason, "Reason for the agreed rating"),
+    ):
+        limit = limit_of(CriterionResponse, key)
+        if len(text) > limit:
+            problem(key, f"{too_long(label, limit)} (it has {len(text):,})")
     if problems:
         return problems, None
     response = line.response

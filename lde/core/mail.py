@@ -29,7 +29,9 @@ from django.db import connection, models, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from lde.core import limits
 from lde.core.base import BaseModel
+from lde.core.limits import limited_text
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +57,7 @@ class OutgoingEmail(BaseModel):
     kind = models.CharField(max_length=200)
     to = models.EmailField(max_length=254)
     subject = models.CharField(max_length=MAX_SUBJECT)
-    body = models.TextField(blank=True)
+    body = limited_text(limits.SYSTEM_TEXT, blank=True)
     status = models.CharField(
         max_length=10, choices=EmailStatus.choices, default=EmailStatus.QUEUED
     )

@@ -19,6 +19,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from lde.core import limits
+from lde.core.limits import limited_text
+
 V = TypeVar("V")
 H = TypeVar("H", bound="StatusTransition")
 
@@ -34,7 +37,7 @@ class StatusTransition(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
-    reason = models.TextField(blank=True)
+    reason = limited_text(limits.SHORT_TEXT, blank=True)
     occurred_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

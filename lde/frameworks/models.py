@@ -10,7 +10,9 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
+from lde.core import limits
 from lde.core.base import BaseModel
+from lde.core.limits import limited_text
 
 
 class FrameworkStatus(models.TextChoices):
@@ -43,17 +45,17 @@ class FrameworkVersion(BaseModel):
     version = models.CharField(max_length=20)
     title = models.CharField(max_length=200)
     status = models.CharField(max_length=12, choices=FrameworkStatus.choices)
-    summary = models.TextField()
-    source_document = models.TextField()
+    summary = limited_text(limits.TEXT)
+    source_document = limited_text(limits.SHORT_TEXT)
     source_paragraphs = models.JSONField(default=list)
     source_figures = models.JSONField(default=list)
     source_url = models.URLField(blank=True)
-    provenance = models.TextField()
-    historical_note = models.TextField(blank=True)
+    provenance = limited_text(limits.TEXT)
+    historical_note = limited_text(limits.TEXT, blank=True)
     replace_with_official_text = models.BooleanField(default=False)
     # The file exactly as loaded, and a hash of its parsed content, so that reloading the same
     # version is a no-op and a changed file under an old version number is refused.
-    source_text = models.TextField()
+    source_text = limited_text(limits.SOURCE_FILE)
     content_hash = models.CharField(max_length=64)
     file_name = models.CharField(max_length=200)
     # Ordering key: versions compare as tuples of integers ("1.10" after "1.9").
@@ -100,7 +102,7 @@ class ScaleLevel(models.Model):
     scale = models.ForeignKey(RatingScale, on_delete=models.CASCADE, related_name="levels")
     value = models.IntegerField()
     label = models.CharField(max_length=100)
-    descriptor = models.TextField()
+    descriptor = limited_text(limits.SHORT_TEXT)
 
     class Meta:
         ordering = ["scale", "value"]
@@ -128,8 +130,8 @@ class Criterion(models.Model):
     )
     kind = models.CharField(max_length=10, choices=CriterionKind.choices)
     identifier = models.SlugField(max_length=60)
-    title = models.TextField()
-    guidance = models.TextField(blank=True)
+    title = limited_text(limits.SHORT_TEXT)
+    guidance = limited_text(limits.TEXT, blank=True)
     evidence = models.JSONField(default=list)
     weight = models.DecimalField(max_digits=8, decimal_places=3, default=1)
     paragraphs = models.JSONField(default=list)
@@ -158,7 +160,7 @@ class RubricDescriptor(models.Model):
 
     criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="rubric")
     value = models.IntegerField()
-    descriptor = models.TextField()
+    descriptor = limited_text(limits.SHORT_TEXT)
 
     class Meta:
         ordering = ["criterion", "value"]
@@ -189,7 +191,7 @@ class VersionMapping(BaseModel):
     to_version = models.ForeignKey(
         FrameworkVersion, on_delete=models.PROTECT, related_name="mappings_in"
     )
-    source_text = models.TextField()
+    source_text = limited_text(limits.SOURCE_FILE)
 
     class Meta:
         constraints = [
@@ -205,7 +207,7 @@ class MappingChange(models.Model):
     kind = models.CharField(max_length=10, choices=MappingKind.choices)
     from_identifiers = models.JSONField(default=list)
     to_identifiers = models.JSONField(default=list)
-    note = models.TextField(blank=True)
+    note = limited_text(limits.SHORT_TEXT, blank=True)
     position = models.PositiveIntegerField()
 
     class Meta:

@@ -6,10 +6,13 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from lde.core import limits
+
 # Role is the access rule's vocabulary, so it lives in core; it is named here too because a
 # membership is where a role is held.
 from lde.core.access.roles import Role as Role
 from lde.core.base import BaseModel
+from lde.core.limits import limited_text
 
 
 class Region(models.TextChoices):
@@ -77,7 +80,7 @@ class Alliance(BaseModel):
     """Partnerships that pool money and work (¶55, ¶104)."""
 
     name = models.CharField(max_length=200, unique=True)
-    purpose = models.TextField(blank=True)
+    purpose = limited_text(limits.TEXT, blank=True)
     partnerships = models.ManyToManyField(Partnership, related_name="alliances")
 
     class Meta:

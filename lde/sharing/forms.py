@@ -9,13 +9,17 @@ from typing import Any
 from django import forms
 
 from lde.accounts.models import Caveat, Organisation, Post
+from lde.core import limits
 from lde.core.access.markings import Marking
 from lde.core.govuk import widgets
 from lde.core.govuk.forms import DateField, GovukForm
+from lde.core.limits import limit_of
 from lde.partnerships.models import Partnership, Role
 from lde.sharing.models import (
+    BriefingProduct,
     DisseminationKind,
     Granularity,
+    InformationSource,
     PersonKind,
     ProtectedCharacteristic,
     Protocol,
@@ -23,15 +27,22 @@ from lde.sharing.models import (
     RefreshFrequency,
 )
 
-FREE_TEXT_LIMIT = 100_000
-COMMENT_LIMIT = 10_000
+# A comment, a reason or an answer; the longer texts take their limit from their model field.
+COMMENT_LIMIT = limits.TEXT
 
 
-def _text(label: str, *, required: bool = True, help_text: str = "", rows: int = 5) -> Any:
+def _text(
+    label: str,
+    *,
+    limit: int = limits.LONG_TEXT,
+    required: bool = True,
+    help_text: str = "",
+    rows: int = 5,
+) -> Any:
     return forms.CharField(
         label=label,
         required=required,
-        max_length=FREE_TEXT_LIMIT,
+        max_length=limit,
         help_text=help_text,
         widget=widgets.Textarea(attrs={"rows": rows}),
     )
@@ -189,7 +200,7 @@ class ProductForm(GovukForm):
         empty_label=None,
         error_messages={"required": "Choose the protective marking"},
     )
-    summary = _text("Summary", required=False, rows=3)
+    summary = _text("Summary", limit=limit_of(BriefingProduct, "summary"), required=False, rows=3)
     body = _text(
         "Body",
         required=False,
@@ -243,7 +254,12 @@ class ProductForm(GovukForm):
         "requests.",
         widget=widgets.Select(),
     )
-    how_to_ask = _text("How to ask for it (above the ceiling only)", required=False, rows=3)
+    how_to_ask = _text(
+        "How to ask for it (above the ceiling only)",
+        limit=limit_of(BriefingProduct, "how_to_ask"),
+        required=False,
+        rows=3,
+    )
     # Checked by the service, which names the ceiling: only required above it.
     title_releasable_declared = forms.BooleanField(
         label="Above the ceiling only: as the holder, I declare that the title itself may be "
@@ -444,7 +460,12 @@ class InformationSourceForm(GovukForm):
         widget=widgets.Select(),
         error_messages={"required": "Choose the organisation that owns the data set"},
     )
-    description = _text("Description (optional)", required=False, rows=3)
+    description = _text(
+        "Description (optional)",
+        limit=limit_of(InformationSource, "description"),
+        required=False,
+        rows=3,
+    )
     coverage_gss_codes = GssCodesField(
         label="Areas covered (optional)",
         required=False,
@@ -480,7 +501,12 @@ class InformationSourceForm(GovukForm):
         empty_label=None,
         error_messages={"required": "Choose the protective marking of the data set"},
     )
-    how_to_get = _text("How to get it", help_text="Who to ask, and on what terms.", rows=3)
+    how_to_get = _text(
+        "How to get it",
+        limit=limit_of(InformationSource, "how_to_get"),
+        help_text="Who to ask, and on what terms.",
+        rows=3,
+    )
     protected_characteristics = forms.MultipleChoiceField(
         label="Protected characteristics it holds (optional)",
         choices=ProtectedCharacteristic.choices,
@@ -491,6 +517,7 @@ class InformationSourceForm(GovukForm):
     )
     protected_characteristics_reason = _text(
         "Why the protected characteristics are needed",
+        limit=limit_of(InformationSource, "protected_characteristics_reason"),
         required=False,
         help_text="Required when it holds any. Never use them to score, rank or map areas.",
         rows=3,

@@ -21,7 +21,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from lde.core import limits
 from lde.core.base import BaseModel
+from lde.core.limits import limited_text
 from lde.core.workflow import StatusTransition
 
 # --- Information sharing protocols ---------------------------------------------------------
@@ -63,12 +65,12 @@ class Protocol(BaseModel):
         blank=True,
         help_text="The data controllers among the parties.",
     )
-    purpose = models.TextField()
-    legal_basis = models.TextField()
+    purpose = limited_text(limits.LONG_TEXT)
+    legal_basis = limited_text(limits.LONG_TEXT)
     dpia_reference = models.CharField("data protection impact assessment reference", max_length=120)
-    information_shared = models.TextField("what information is shared")
-    who_may_see = models.TextField("who may see it")
-    handling = models.TextField("handling and security")
+    information_shared = limited_text(limits.LONG_TEXT, "what information is shared")
+    who_may_see = limited_text(limits.LONG_TEXT, "who may see it")
+    handling = limited_text(limits.LONG_TEXT, "handling and security")
     retention_days = models.PositiveIntegerField(
         "retention period in days",
         validators=[MinValueValidator(1), MaxValueValidator(36_500)],
@@ -165,8 +167,8 @@ class BriefingProduct(BaseModel):
         "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
     )
     title = models.CharField(max_length=200)
-    summary = models.TextField(blank=True)
-    body = models.TextField(blank=True)
+    summary = limited_text(limits.TEXT, blank=True)
+    body = limited_text(limits.LONG_TEXT, blank=True)
     marking = models.ForeignKey("core.Marking", on_delete=models.PROTECT, related_name="+")
     caveats = models.ManyToManyField("accounts.Caveat", related_name="+", blank=True)
     area_gss_codes = models.JSONField(
@@ -198,7 +200,7 @@ class BriefingProduct(BaseModel):
     holder_post = models.ForeignKey(
         "accounts.Post", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    how_to_ask = models.TextField(blank=True)
+    how_to_ask = limited_text(limits.SHORT_TEXT, blank=True)
     # The SHA-256 of the version as last saved (see versions.py); release recomputes it.
     version_hash = models.CharField(max_length=64, blank=True)
     personal_data_declared_hash = models.CharField(max_length=64, blank=True)
@@ -425,7 +427,7 @@ class ReviewComment(models.Model):
         BriefingProduct, on_delete=models.CASCADE, related_name="review_comments"
     )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    body = models.TextField()
+    body = limited_text(limits.TEXT)
     version_hash = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -481,7 +483,7 @@ class Feedback(models.Model):
 
     product = models.ForeignKey(BriefingProduct, on_delete=models.CASCADE, related_name="feedback")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    body = models.TextField()
+    body = limited_text(limits.TEXT)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -505,11 +507,11 @@ class AccessRequest(models.Model):
     requester = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    reason = models.TextField()
+    reason = limited_text(limits.TEXT)
     status = models.CharField(
         max_length=10, choices=AccessRequestStatus.choices, default=AccessRequestStatus.OPEN
     )
-    answer = models.TextField(blank=True)
+    answer = limited_text(limits.TEXT, blank=True)
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -582,7 +584,7 @@ class InformationSource(BaseModel):
         related_name="+",
         help_text="The organisation that owns the data set.",
     )
-    description = models.TextField(blank=True)
+    description = limited_text(limits.TEXT, blank=True)
     coverage_gss_codes = models.JSONField(
         "areas covered (GSS codes)", default=list, blank=True, help_text="ONS GSS codes."
     )
@@ -596,15 +598,15 @@ class InformationSource(BaseModel):
         help_text="The marking of the data set itself. The catalogue describes it; it never "
         "stores it.",
     )
-    how_to_get = models.TextField("how to get it")
+    how_to_get = limited_text(limits.SHORT_TEXT, "how to get it")
     protected_characteristics = models.JSONField(
         "protected characteristics held",
         default=list,
         blank=True,
         help_text="Codes of ProtectedCharacteristic.",
     )
-    protected_characteristics_reason = models.TextField(
-        "why the protected characteristics are needed", blank=True
+    protected_characteristics_reason = limited_text(
+        limits.SHORT_TEXT, "why the protected characteristics are needed", blank=True
     )
     last_reviewed_on = models.DateField("last reviewed", null=True, blank=True)
     created_by = models.ForeignKey(

@@ -891,3 +891,17 @@ def test_periods_appear_on_the_guide(coordinator, assessment):
     guide = opened(workbook_export(actor=coordinator.user, assessment=assessment))[GUIDE_SHEET]
     values = [row for row in guide.iter_rows(values_only=True) if row[0] == "Period"]
     assert values[0][1] == "1 April 2025 to 31 March 2026"
+
+
+def test_a_commentary_over_its_limit_changes_nothing_and_names_its_row_and_column(
+    coordinator, assessment
+):
+    # The criterion page's limit, named where the text was typed, rather than a failure
+    # somewhere the user never touched.
+    data = export_and_fill(
+        coordinator.user, assessment, {"board": {"rating": 2, "commentary": "x" * 5_001}}
+    )
+    (problem,) = refused(coordinator.user, assessment, data)
+    assert (problem.row, problem.field) == (ROW["board"], "commentary")
+    assert problem.message == "Commentary must be 5,000 characters or fewer (it has 5,001)"
+    assert str(problem).startswith(f"Row {ROW['board']}, Commentary: ")

@@ -172,8 +172,8 @@ def _product_form(g: Gateway, **overrides: Any) -> dict[str, Any]:
         ({"title": ""}, "Enter the title"),
         ({"marking": ""}, "Choose the protective marking"),
         ({"area_gss_codes": "Harrowfield"}, "Enter each area as a GSS code"),
-        ({"body": "x" * 100_001}, "Ensure this value has at most 100000 characters"),
-        ({"marking": "top-secret"}, "Select a valid choice"),
+        ({"body": "x" * 20_001}, "Body must be 20,000 characters or fewer"),
+        ({"marking": "top-secret"}, "Select one of the options given for the protective marking"),
     ],
 )
 def test_the_draft_form_says_what_is_wrong(change: dict[str, Any], message: str) -> None:

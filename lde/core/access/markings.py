@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from django.db import models
 
+from lde.core import limits
 from lde.core.base import BaseModel
+from lde.core.limits import limited_text
 
 
 class VettingLevel(models.IntegerChoices):
@@ -43,7 +45,7 @@ class Marking(BaseModel):
     required_vetting = models.PositiveSmallIntegerField(
         choices=VettingLevel.choices, default=VettingLevel.NONE
     )
-    description = models.TextField(blank=True)
+    description = limited_text(limits.SHORT_TEXT, blank=True)
 
     class Meta:
         ordering = ["scheme", "rank", "code"]

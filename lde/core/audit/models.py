@@ -2,6 +2,9 @@ from __future__ import annotations
 
 from django.db import models
 
+from lde.core import limits
+from lde.core.limits import limited_text
+
 
 class AuditScope(models.TextChoices):
     SITE = "site", "Site"
@@ -30,7 +33,7 @@ class AuditEvent(models.Model):
     partnership_id = models.BigIntegerField(null=True, blank=True)
     organisation_id = models.BigIntegerField(null=True, blank=True)
     request_id = models.CharField(max_length=64, blank=True)
-    payload = models.TextField()
+    payload = limited_text(limits.SYSTEM_TEXT)
     previous_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
 

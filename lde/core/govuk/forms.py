@@ -3,13 +3,16 @@ the one field for entering a date."""
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator, MaxLengthValidator, URLValidator
 from django.forms.boundfield import BoundField
 
+from lde.core import limits
 from lde.core.govuk.widgets import DATE_PARTS, DateInput, month_number
 
 
@@ -66,21 +69,133 @@ class GovukBoundField(BoundField):
         return isinstance(self.field.widget, forms.CheckboxInput)
 
 
-DJANGO_REQUIRED = str(forms.Field.default_error_messages["required"])
+def _django_default(field_class: type[forms.Field], code: str) -> str:
+    messages: dict[str, Any] = {}
+    for cls in reversed(field_class.__mro__):
+        messages.update(getattr(cls, "default_error_messages", {}))
+    return str(messages.get(code, ""))
 
 
-def specific_required_messages(form: forms.BaseForm) -> None:
-    """GOV.UK asks for errors that say what to do ("Enter the expiry date"), not Django's
-    "This field is required."; a field that sets its own message keeps it."""
-    for field in form.fields.values():
-        if str(field.error_messages.get("required")) != DJANGO_REQUIRED:
-            continue
-        label = str(field.label or "an answer")
-        label = label[0].lower() + label[1:] if label[1:2].islower() else label
-        choosing = isinstance(field, forms.ChoiceField | forms.ModelChoiceField) or isinstance(
-            field.widget, forms.CheckboxInput
+DJANGO_REQUIRED = _django_default(forms.Field, "required")
+# The messages of Django's that a page would otherwise show, in Django's voice rather than the
+# service's ("Ensure this value has at most 200 characters", "Select a valid choice. That choice
+# is not one of the available choices."). A field that sets its own message keeps it.
+DJANGO_DEFAULTS = {
+    str(message)
+    for field_class in (
+        forms.Field,
+        forms.CharField,
+        forms.ChoiceField,
+        forms.MultipleChoiceField,
+        forms.ModelChoiceField,
+        forms.ModelMultipleChoiceField,
+        forms.IntegerField,
+        forms.DecimalField,
+        forms.EmailField,
+        forms.URLField,
+        forms.FileField,
+        forms.BooleanField,
+    )
+    for message in [
+        _django_default(field_class, code)
+        for code in (
+            "required",
+            "invalid",
+            "invalid_choice",
+            "invalid_list",
+            "invalid_pk_value",
+            "max_value",
+            "min_value",
+            "missing",
+            "empty",
+            "contradiction",
         )
-        field.error_messages["required"] = f"{'Select' if choosing else 'Enter'} the {label}"
+    ]
+    if message
+} - {""}
+# Messages of Django's validators, which a field's message for the code replaces.
+DJANGO_DEFAULTS |= {
+    "Ensure this value has at most %(limit_value)d characters (it has %(show_value)d).",
+    "Ensure this value has at most %(limit_value)d character (it has %(show_value)d).",
+    "Ensure this value is less than or equal to %(limit_value)s.",
+    "Ensure this value is greater than or equal to %(limit_value)s.",
+    "Enter a valid value.",
+    str(EmailValidator.message),
+    str(URLValidator.message),
+}
+
+
+def _name(field: forms.Field) -> str:
+    """The field's label as a message's subject: "Note (optional)" is "Note"."""
+    return str(field.label or "Answer").removesuffix(" (optional)").strip() or "Answer"
+
+
+def _is_default(field: forms.Field, code: str) -> bool:
+    message = field.error_messages.get(code)
+    return message is None or str(message) in DJANGO_DEFAULTS
+
+
+def govuk_messages(form: forms.BaseForm) -> None:
+    """Every field's errors in the service's own voice, from its label, as the GOV.UK Design
+    System asks: say what to do ("Enter the title", "Select the owner") or what is wrong ("Title
+    must be 200 characters or fewer"), never Django's defaults. A field that sets its own message
+    keeps it. Text without a stated limit gets one, so that no page takes text without end."""
+    for field in form.fields.values():
+        name = _name(field)
+        label = _lower_first(name)
+        choosing = isinstance(field, forms.ChoiceField | forms.ModelChoiceField) or isinstance(
+            field.widget, forms.CheckboxInput | forms.FileInput
+        )
+        set_default = field.error_messages
+        if _is_default(field, "required"):
+            if isinstance(field, forms.FileField):
+                set_default["required"] = f"Select the {label}"
+            else:
+                set_default["required"] = f"{'Select' if choosing else 'Enter'} the {label}"
+        if isinstance(field, forms.CharField) and not field.widget.is_hidden:
+            if field.max_length is None:
+                field.max_length = (
+                    limits.TEXT if isinstance(field.widget, forms.Textarea) else limits.TITLE
+                )
+                field.validators.append(MaxLengthValidator(field.max_length))
+            # A browser's maxlength cuts pasted text off without a word; the error says instead.
+            field.widget.attrs.pop("maxlength", None)
+            if _is_default(field, "max_length"):
+                set_default["max_length"] = limits.too_long(name, int(field.max_length))
+        if isinstance(field, forms.ChoiceField | forms.ModelChoiceField):
+            for code in ("invalid_choice", "invalid_pk_value", "invalid_list"):
+                if _is_default(field, code):
+                    set_default[code] = f"Select one of the options given for the {label}"
+        if _is_default(field, "invalid"):
+            if isinstance(field, forms.EmailField):
+                message = "Enter an email address in the correct format, like name@example.com"
+            elif isinstance(field, forms.URLField):
+                message = f"Enter the {label} as a full web address, like https://www.example.org"
+            elif isinstance(field, forms.IntegerField):
+                message = f"{name} must be a whole number"
+            elif isinstance(field, forms.FileField):
+                message = f"The {label} must be a file"
+            else:
+                message = f"Enter the {label} in the right format"
+            set_default["invalid"] = message
+        if isinstance(field, forms.IntegerField):
+            for code in ("max_value", "min_value"):
+                if _is_default(field, code):
+                    set_default[code] = f"Enter the {label} again: it is out of range"
+        if isinstance(field, forms.FileField):
+            defaults = {
+                "empty": f"The {label} is empty",
+                "missing": f"Select the {label}",
+                "contradiction": f"Either select the {label} or remove it, not both",
+                "max_length": f"The name of the {label} is too long: rename it and try again",
+            }
+            for code, message in defaults.items():
+                if _is_default(field, code):
+                    set_default[code] = message
+
+
+# The name it had when it set only the "required" message.
+specific_required_messages = govuk_messages
 
 
 def _lower_first(text: str) -> str:
@@ -143,22 +258,36 @@ class DateField(forms.Field):
         return ValidationError(f"{self.subject} must be a real date", code="invalid")
 
 
-class GovukForm(forms.Form):
-    bound_field_class = GovukBoundField
-    template_name = "govuk/forms/form.html"
+class GovukMessages:
+    """Runs govuk_messages once a form is made, after its own __init__ (which may add fields or
+    set their labels), so that every field of every form has the service's words."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        specific_required_messages(self)
+        govuk_messages(self)  # type: ignore[arg-type]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        own = cls.__dict__.get("__init__")
+        if own is None:
+            return
+
+        @functools.wraps(own)
+        def init(self: Any, *args: Any, **kwargs: Any) -> None:
+            own(self, *args, **kwargs)
+            govuk_messages(self)
+
+        cls.__init__ = init  # type: ignore[method-assign]
 
 
-class GovukModelForm(forms.ModelForm):
+class GovukForm(GovukMessages, forms.Form):
     bound_field_class = GovukBoundField
     template_name = "govuk/forms/form.html"
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        specific_required_messages(self)
+
+class GovukModelForm(GovukMessages, forms.ModelForm):
+    bound_field_class = GovukBoundField
+    template_name = "govuk/forms/form.html"
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:

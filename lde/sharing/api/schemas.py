@@ -8,16 +8,24 @@ from typing import Annotated
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
+from lde.core import limits
 from lde.core.api_schemas import PageParams
+from lde.core.limits import limit_of
 from lde.partnerships.models import Role
 from lde.sharing.models import (
+    AccessRequest,
+    BriefingProduct,
     DisseminationKind,
+    Feedback,
     Granularity,
+    InformationSource,
     PersonKind,
     ProductStatus,
     ProtectedCharacteristic,
+    Protocol,
     ProtocolStatus,
     RefreshFrequency,
+    ReviewComment,
 )
 
 BIGINT = 9_223_372_036_854_775_807
@@ -74,12 +82,20 @@ class ProtocolIn(Schema):
     reference: str = Field("", max_length=60, pattern=ONE_LINE)
     party_ids: list[Id] = Field(min_length=1, max_length=100)
     controller_ids: list[Id] = Field(default_factory=list, max_length=100)
-    purpose: str = Field(min_length=1, max_length=100_000, pattern=FREE_TEXT)
-    legal_basis: str = Field(min_length=1, max_length=100_000, pattern=FREE_TEXT)
+    purpose: str = Field(min_length=1, max_length=limit_of(Protocol, "purpose"), pattern=FREE_TEXT)
+    legal_basis: str = Field(
+        min_length=1, max_length=limit_of(Protocol, "legal_basis"), pattern=FREE_TEXT
+    )
     dpia_reference: str = Field(min_length=1, max_length=120, pattern=ONE_LINE)
-    information_shared: str = Field(min_length=1, max_length=100_000, pattern=FREE_TEXT)
-    who_may_see: str = Field(min_length=1, max_length=100_000, pattern=FREE_TEXT)
-    handling: str = Field(min_length=1, max_length=100_000, pattern=FREE_TEXT)
+    information_shared: str = Field(
+        min_length=1, max_length=limit_of(Protocol, "information_shared"), pattern=FREE_TEXT
+    )
+    who_may_see: str = Field(
+        min_length=1, max_length=limit_of(Protocol, "who_may_see"), pattern=FREE_TEXT
+    )
+    handling: str = Field(
+        min_length=1, max_length=limit_of(Protocol, "handling"), pattern=FREE_TEXT
+    )
     retention_days: int = Field(ge=1, le=36_500)
     review_on: date
     external_url: str = Field("", max_length=500, pattern=ONE_LINE)
@@ -89,7 +105,7 @@ class ProtocolStatusIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     to_status: ProtocolStatus
-    reason: str = Field("", max_length=10_000, pattern=FREE_TEXT)
+    reason: str = Field("", max_length=limits.SHORT_TEXT, pattern=FREE_TEXT)
 
 
 class SignatoryIn(Schema):
@@ -233,8 +249,8 @@ class ProductIn(Schema):
     marking: str = Field(
         min_length=1, max_length=40, pattern=ONE_LINE, description="A marking's code."
     )
-    summary: str = Field("", max_length=100_000, pattern=FREE_TEXT)
-    body: str = Field("", max_length=100_000, pattern=FREE_TEXT)
+    summary: str = Field("", max_length=limit_of(BriefingProduct, "summary"), pattern=FREE_TEXT)
+    body: str = Field("", max_length=limit_of(BriefingProduct, "body"), pattern=FREE_TEXT)
     caveats: list[Code] = Field(default_factory=list, max_length=50)
     area_gss_codes: list[Code] = Field(
         default_factory=list, max_length=500, description="ONS GSS codes, like E08000025."
@@ -243,7 +259,9 @@ class ProductIn(Schema):
     recipient_ids: list[Id] = Field(default_factory=list, max_length=500)
     protocol_id: Id | None = None
     holder_post_id: Id | None = None
-    how_to_ask: str = Field("", max_length=100_000, pattern=FREE_TEXT)
+    how_to_ask: str = Field(
+        "", max_length=limit_of(BriefingProduct, "how_to_ask"), pattern=FREE_TEXT
+    )
     title_releasable_declared: bool = Field(
         False,
         description="For a record of material above the ceiling (required true there): the "
@@ -299,13 +317,15 @@ class VersionIn(Schema):
 
 
 class CommentIn(VersionIn):
-    body: str = Field(min_length=1, max_length=10_000, pattern=FREE_TEXT)
+    body: str = Field(min_length=1, max_length=limit_of(ReviewComment, "body"), pattern=FREE_TEXT)
 
 
 class ProductReasonIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    reason: str = Field(min_length=1, max_length=10_000, pattern=FREE_TEXT)
+    reason: str = Field(
+        min_length=1, max_length=limit_of(AccessRequest, "reason"), pattern=FREE_TEXT
+    )
 
 
 class FeedbackIn(Schema):
@@ -313,7 +333,7 @@ class FeedbackIn(Schema):
 
     body: str = Field(
         min_length=1,
-        max_length=10_000,
+        max_length=limit_of(Feedback, "body"),
         pattern=FREE_TEXT,
         description="Feedback to the contributors. Never a concern about a person: that goes to "
         "the local safeguarding or Prevent referral route.",
@@ -323,7 +343,9 @@ class FeedbackIn(Schema):
 class AnswerIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    answer: str = Field(min_length=1, max_length=10_000, pattern=FREE_TEXT)
+    answer: str = Field(
+        min_length=1, max_length=limit_of(AccessRequest, "answer"), pattern=FREE_TEXT
+    )
 
 
 class ReadOut(Schema):
@@ -415,7 +437,9 @@ class InformationSourceIn(Schema):
 
     title: str = Field(min_length=1, max_length=200, pattern=ONE_LINE)
     owner_organisation_id: Id
-    description: str = Field("", max_length=100_000, pattern=FREE_TEXT)
+    description: str = Field(
+        "", max_length=limit_of(InformationSource, "description"), pattern=FREE_TEXT
+    )
     coverage_gss_codes: list[Annotated[str, Field(pattern=r"^[EWSNewsn]\d{8}$")]] = Field(
         default_factory=list, max_length=500
     )
@@ -423,9 +447,15 @@ class InformationSourceIn(Schema):
     granularity: Granularity
     refresh: RefreshFrequency
     marking: Code = Field(description="The code of a marking of today's scheme.")
-    how_to_get: str = Field(min_length=1, max_length=100_000, pattern=FREE_TEXT)
+    how_to_get: str = Field(
+        min_length=1, max_length=limit_of(InformationSource, "how_to_get"), pattern=FREE_TEXT
+    )
     protected_characteristics: list[ProtectedCharacteristic] = Field(
         default_factory=list, max_length=9
     )
-    protected_characteristics_reason: str = Field("", max_length=100_000, pattern=FREE_TEXT)
+    protected_characteristics_reason: str = Field(
+        "",
+        max_length=limit_of(InformationSource, "protected_characteristics_reason"),
+        pattern=FREE_TEXT,
+    )
     last_reviewed_on: date | None = None
