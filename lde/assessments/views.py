@@ -259,8 +259,10 @@ def _render_detail(
                 (t for t in reversed(history) if t.to_status == AssessmentStatus.ABANDONED), None
             ),
             "sign_offs": selectors.sign_off_list(assessment=assessment),
+            # The comments name who made them: part of the full record, not the summary a
+            # community reviewer reads.
             "comments": selectors.factual_accuracy_comments(assessment=assessment)
-            if is_review
+            if is_review and can["view_in_full"]
             else [],
             "form": form
             or next((f for f in (facts_form, return_form) if f.is_bound and f.errors), None),

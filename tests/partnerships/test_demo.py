@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -159,3 +160,12 @@ def test_each_role_finds_its_work_on_its_home_page(demo: str) -> None:
     # The community reviewer: the published assessments they may read.
     page = _home("community@harrowfield.demo.invalid")
     assert "Published assessments to review for the community" in page
+    # Each opens as its summary: the factual accuracy comments, which name who made them, are
+    # part of the full record.
+    client = signed_in(Client(), User.objects.get(email="community@harrowfield.demo.invalid"))
+    linked = re.findall(r'href="(/assessments/\d+/)"', page)
+    assert linked
+    for url in linked:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "Factual accuracy" not in response.content.decode(), url
