@@ -39,15 +39,18 @@ TEXT: dict[str, Any] = yaml.safe_load(
     (Path(__file__).parent / "data" / "demo.yaml").read_text(encoding="utf-8")
 )
 # The regional protocols: the region, the main demo's partnership whose coordinator drafts it
-# (their own council must be a party) and the protocol's title and reference.
-PROTOCOLS: dict[str, tuple[str, str, str]] = {
+# (their own council must be a party, and its chief executive signs), the protocol's title and
+# reference.
+PROTOCOLS: dict[str, tuple[str, str, str, str]] = {
     Region.NORTH_WEST: (
         "Harrowfield Prevent Partnership",
+        "Margaret Lowe",
         "North West partnerships' briefing protocol (fictional)",
         "NW-ISP-01",
     ),
     Region.WEST_MIDLANDS: (
         "Kestlebury Prevent Partnership",
+        "David Amos",
         "West Midlands partnerships' briefing protocol (fictional)",
         "WM-ISP-01",
     ),
@@ -105,7 +108,7 @@ def _brief(region: str, briefed: list[tuple[Partnership, Organisation, list[User
     """The unit's product for the region's briefed partnerships, released under a regional
     protocol and acknowledged by every strategic post holder on its list."""
     unit = Organisation.objects.get(name=UNIT)
-    home_name, title, reference = PROTOCOLS[region]
+    home_name, home_signatory, title, reference = PROTOCOLS[region]
     home = Partnership.objects.select_related("lead_council").get(name=home_name)
     coordinator = User.objects.get(email=f"coordinator@{home_name.split()[0].lower()}.{DOMAIN}")
     councils = [council for _, council, _ in briefed]
@@ -116,10 +119,10 @@ def _brief(region: str, briefed: list[tuple[Partnership, Organisation, list[User
         parties=[home.lead_council, *councils, unit],
         review_in_days=300,
         signatories=[
-            (organisation, "Chief Executive", "Chief Executive")
-            for organisation in [home.lead_council, *councils]
-        ]
-        + [(unit, "Detective Superintendent Mark Ellis", "Head of Unit")],
+            (home.lead_council, home_signatory, "Chief Executive"),
+            *[(council, chief.full_name, "Chief Executive") for _, council, (chief, _) in briefed],
+            (unit, "Detective Superintendent Mark Ellis", "Head of Unit"),
+        ],
     )
     text = TEXT["product"]
     product_title = text["title"].format(region=Region(region).label)
