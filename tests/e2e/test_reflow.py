@@ -144,8 +144,11 @@ def test_no_page_scrolls_sideways_at_320_pixels(narrow: Page, whole_demo: DemoRe
     assert failures == []
     # Every table that scrolls is a labelled region a keyboard can reach. The assessment page,
     # the longest, is kept as a picture for people to look at (test-results/ is not committed).
-    narrow.goto(_coordinator_pages()[8])
+    pages = _coordinator_pages()
     SCREENSHOTS.mkdir(exist_ok=True)
+    narrow.goto(pages[6])
+    narrow.screenshot(path=str(SCREENSHOTS / "audit-trail-320.png"), full_page=True)
+    narrow.goto(pages[8])
     narrow.screenshot(path=str(SCREENSHOTS / "assessment-320.png"), full_page=True)
     for region in narrow.locator(".lde-table-scroll").all():
         assert region.get_attribute("role") == "region"
