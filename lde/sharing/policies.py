@@ -135,19 +135,20 @@ def gateway_q(user: UserFacts) -> Q:
     """The gateway rule as one filter on briefing products, from the user's facts alone."""
     if user.user_id is None:
         return NOTHING
-    # The markings the user's vetting covers, and the products carrying a caveat they do not
-    # hold, are each asked once (uncorrelated subqueries over small tables), not once per
-    # product: the filter's cost stays with the few candidate products.
     covered = Q(
-        marking_id__in=Marking.objects.filter(
-            Q(maps_to__isnull=True, required_vetting__lte=user.clearance)
-            | Q(maps_to__required_vetting__lte=user.clearance)
-        ).values("pk")
+        Exists(
+            Marking.objects.filter(pk=OuterRef("marking_id")).filter(
+                Q(maps_to__isnull=True, required_vetting__lte=user.clearance)
+                | Q(maps_to__required_vetting__lte=user.clearance)
+            )
+        )
     )
     caveats = ~Q(
-        pk__in=BriefingProduct.caveats.through.objects.exclude(
-            caveat__code__in=sorted(user.caveats)
-        ).values("briefingproduct_id")
+        Exists(
+            BriefingProduct.caveats.through.objects.filter(
+                briefingproduct_id=OuterRef("pk")
+            ).exclude(caveat__code__in=sorted(user.caveats))
+        )
     )
     working = Q(status__in=WORKING_STATUSES) & Q(
         Exists(ProductPerson.objects.filter(product_id=OuterRef("pk"), user_id=user.user_id))
@@ -167,9 +168,13 @@ def gateway_q(user: UserFacts) -> Q:
             user.partnerships_with(role)
         )
     in_force = Q(
-        protocol_id__in=Protocol.parties.through.objects.filter(
-            protocol__status=ProtocolStatus.IN_FORCE, organisation_id=user.organisation_id
-        ).values("protocol_id")
+        Exists(
+            Protocol.parties.through.objects.filter(
+                protocol_id=OuterRef("protocol_id"),
+                protocol__status=ProtocolStatus.IN_FORCE,
+                organisation_id=user.organisation_id,
+            )
+        )
     )
     readable = Q(status__in=READABLE_STATUSES) & _recipient_in(partnerships) & on_list & in_force
     # The same rule, led by the few products that can pass it at all (those naming the user, or
