@@ -5,3 +5,11 @@ class CoreConfig(AppConfig):
     name = "lde.core"
     label = "core"
     verbose_name = "Core"
+
+    def ready(self) -> None:
+        from django.db.models.signals import pre_save
+
+        from lde.core.limits import refuse_text_over_its_limit
+
+        # Every model's text limit, checked on every save (lde.core.limits).
+        pre_save.connect(refuse_text_over_its_limit, dispatch_uid="lde.core.limits")

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
+from django.utils.text import capfirst
 
 TITLE = 200  # a title or a name on one line
 NAME = 200
@@ -44,3 +46,23 @@ def limit_of(model: type[models.Model], name: str) -> int:
     limit = getattr(model._meta.get_field(name), "max_length", None)
     assert limit, f"{model.__name__}.{name} has no limit"
     return int(limit)
+
+
+def refuse_text_over_its_limit(
+    sender: type[models.Model], instance: models.Model, **_: Any
+) -> None:
+    """Before any of the platform's rows is saved, whatever wrote it (a page, the API, the
+    workbook import, a command, the admin): text over its field's limit is refused, naming the
+    field, rather than stored to break a page later. Forms and schemas refuse it first, in the
+    same words; this is the model's own check for the writes that pass neither."""
+    if not sender.__module__.startswith("lde."):
+        return
+    problems: dict[str, str] = {}
+    for field in sender._meta.concrete_fields:
+        if not isinstance(field, models.CharField | models.TextField) or not field.max_length:
+            continue
+        value = getattr(instance, field.attname, None)
+        if isinstance(value, str) and len(value) > field.max_length:
+            problems[field.name] = too_long(capfirst(str(field.verbose_name)), field.max_length)
+    if problems:
+        raise ValidationError(problems)

@@ -160,3 +160,14 @@ def test_no_page_title_says_error_twice() -> None:
         if path.name != "base.html" and "{% block title %}{% if form.errors %}" in path.read_text()
     ]
     assert doubled == []
+
+
+@pytest.mark.django_db
+def test_a_save_by_any_way_in_refuses_text_over_its_limit_naming_the_field() -> None:
+    # A command, the admin or a service that asks no form: the model's own check.
+    membership = MembershipFactory(role=Role.COORDINATOR)
+    partnership = membership.partnership
+    partnership.name = "x" * 201
+    with pytest.raises(ValidationError) as refused:
+        partnership.save()
+    assert refused.value.message_dict == {"name": ["Name must be 200 characters or fewer"]}
