@@ -57,6 +57,9 @@ CONFIG = SchemathesisConfig.from_dict(
                     "POST /api/v1/actions/{action_id}/progress",
                     "POST /api/v1/actions/{action_id}/cancel",
                     "POST /api/v1/actions/{action_id}/reopen",
+                    # Whether the organisation is one of the partnership's partners, and whether
+                    # the person may hold the role, depend on the data.
+                    "POST /api/v1/partnerships/{partnership_id}/memberships",
                     # Whether two assessments may be compared depends on which they are.
                     "GET /api/v1/assessments/{assessment_id}/compare/{other_id}",
                 ],

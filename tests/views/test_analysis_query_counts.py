@@ -17,7 +17,7 @@ from lde.assessments import services
 from lde.assessments.models import Assessment, AssessmentKind, AssessmentStatus
 from lde.frameworks.services import framework_load
 from lde.partnerships.models import Role
-from tests.assessments.builders import framework_text, grown, start
+from tests.assessments.builders import framework_text, grown, published, start
 from tests.conftest import sign_in
 from tests.factories import MembershipFactory
 
@@ -38,7 +38,7 @@ def coordinator() -> Any:
 
 def compared(coordinator: Any, criteria: int) -> Assessment:
     """A cycle of `criteria` criteria, carried forward from a rated one before it."""
-    first = grown(coordinator, criteria=criteria, raters=1, evidence=1)
+    first = published(grown(coordinator, criteria=criteria, raters=1, evidence=1))
     return start(coordinator, first.framework_version, 2026)
 
 
@@ -69,8 +69,9 @@ def test_the_comparison_page_makes_the_same_queries_whatever_the_number_of_crite
 
     assert large_count == small_count == chosen
     # The assessment, the others to choose from, the criteria, the scales, both cycles'
-    # responses, the version mappings and the moderation decisions.
-    assert small_count == 16
+    # responses, the version mappings, and the moderation decisions of each cycle (the earlier
+    # one is published, so its agreed ratings are the ones that count).
+    assert small_count == 17
 
 
 def cycles(coordinator: Any, version: Any, years: range) -> None:
