@@ -23,7 +23,7 @@ from lde.action_plans.models import (
     ProgressUpdate,
 )
 from lde.action_plans.policies import action_policy
-from lde.assessments.models import Assessment
+from lde.assessments.models import Assessment, AssessmentStatus
 from lde.assessments.policies import assessment_policy
 from lde.assessments.selectors import rated_criterion_choices
 from lde.core.access.facts import today
@@ -160,6 +160,11 @@ def action_raise(
                 "You cannot raise actions on this assessment.",
                 who_can=action_policy.who_can["raise"],
             )
+    if assessment.status == AssessmentStatus.ABANDONED:
+        # Its gaps are nobody's to close: the partnership set the cycle aside.
+        raise ValidationError(
+            {"__all__": "This assessment was abandoned. Raise actions on a cycle still in use"}
+        )
     title, description, chosen = _clean(
         assessment=assessment,
         title=title,

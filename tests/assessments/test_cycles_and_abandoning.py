@@ -232,3 +232,27 @@ def test_draft_reviews_of_an_abandoned_draft_are_abandoned_with_it(
     assert Assessment.objects.get(pk=review.pk).status == AssessmentStatus.ABANDONED
     row = AssessmentTransition.objects.get(assessment=review, to_status=AssessmentStatus.ABANDONED)
     assert (row.actor_id, row.reason) == (None, "Self-assessment 2025 was abandoned: Merged.")
+
+
+def test_no_action_is_raised_on_an_abandoned_draft(coordinator, framework_version) -> None:
+    from lde.action_plans import services as action_services
+    from lde.action_plans.models import Action
+
+    draft = start(coordinator, framework_version, 2026)
+    services.assessment_abandon(actor=coordinator.user, assessment=draft, reason="Wrong year.")
+    draft.refresh_from_db()
+    criterion = draft.responses.select_related("criterion").first().criterion
+    with pytest.raises(ValidationError, match="abandoned"):
+        action_services.action_raise(
+            actor=coordinator.user,
+            assessment=draft,
+            criteria=[criterion],
+            title="Close the gap",
+            description="On a cycle set aside.",
+            owner=coordinator.user,
+            owner_organisation=coordinator.partnership.lead_council,
+            due_on=date(2027, 1, 31),
+        )
+    assert not Action.objects.exists()
+    page = sign_in(Client(), coordinator.user).get(f"/assessments/{draft.pk}/")
+    assert "Raise an action" not in text(page)

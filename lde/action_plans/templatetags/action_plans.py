@@ -10,6 +10,7 @@ from lde.accounts.models import RequestUser
 from lde.action_plans.models import Action, ActionStatus
 from lde.action_plans.policies import action_policy
 from lde.action_plans.selectors import assessment_action_count
+from lde.assessments.models import AssessmentStatus
 from lde.assessments.policies import assessment_policy
 
 register = template.Library()
@@ -47,7 +48,8 @@ def assessment_action_links(context: dict[str, Any], assessment: Any) -> dict[st
     return {
         "assessment": assessment,
         "may_view": may_view,
-        "may_raise": action_policy.user_can_in(user, "raise", assessment.partnership_id)
+        "may_raise": assessment.status != AssessmentStatus.ABANDONED
+        and action_policy.user_can_in(user, "raise", assessment.partnership_id)
         and assessment_policy.user_can(user, "view_in_full", assessment),
         "count": assessment_action_count(user=user, assessment=assessment) if may_view else 0,
     }
