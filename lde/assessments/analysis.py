@@ -1121,11 +1121,13 @@ def comparison(
 
 def comparable_assessments(*, user: Any, assessment: Assessment) -> list[Assessment]:
     """The partnership's other assessments of the same framework that the user may see, newest
-    first (one query). Assessments of another framework have no criteria in common to compare."""
+    first (one query). Assessments of another framework have no criteria in common to compare;
+    an abandoned draft was set aside, so it is not offered (it can still be named in the URL)."""
     return list(
         selectors.assessment_list(user=user, partnership=assessment.partnership)
         .filter(framework_version__framework_id=assessment.framework_version.framework_id)
         .exclude(pk=assessment.pk)
+        .exclude(status=AssessmentStatus.ABANDONED)
     )
 
 

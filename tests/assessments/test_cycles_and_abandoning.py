@@ -256,3 +256,13 @@ def test_no_action_is_raised_on_an_abandoned_draft(coordinator, framework_versio
     assert not Action.objects.exists()
     page = sign_in(Client(), coordinator.user).get(f"/assessments/{draft.pk}/")
     assert "Raise an action" not in text(page)
+
+
+def test_an_abandoned_draft_is_not_offered_for_comparison(coordinator, framework_version) -> None:
+    from lde.assessments.analysis import comparable_assessments
+
+    earlier = start(coordinator, framework_version, 2025)
+    draft = start(coordinator, framework_version, 2026)
+    assert comparable_assessments(user=coordinator.user, assessment=draft) == [earlier]
+    services.assessment_abandon(actor=coordinator.user, assessment=earlier, reason="Set aside.")
+    assert comparable_assessments(user=coordinator.user, assessment=draft) == []
