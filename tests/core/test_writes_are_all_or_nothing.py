@@ -15,6 +15,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import json
+import pkgutil
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+import lde
 from lde.accounts.models import (
     ApiToken,
     CaveatGrant,
@@ -945,6 +947,12 @@ def audit_down(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(**_: Any) -> None:
         raise AuditDown("the audit chain cannot be appended to")
 
+    # Every module first: one imported for the first time while the append is replaced would
+    # keep the replacement after this test (`from … import audit_record` binds what it finds),
+    # and every later test in the process would find the audit down.
+    for found in pkgutil.walk_packages(lde.__path__, "lde."):
+        if ".migrations" not in found.name:
+            importlib.import_module(found.name)
     original = chain.audit_record
     for module in list(sys.modules.values()):
         if getattr(module, "__name__", "").startswith("lde.") and (
