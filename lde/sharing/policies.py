@@ -150,12 +150,19 @@ def gateway_q(user: UserFacts) -> Q:
             ).exclude(caveat__code__in=sorted(user.caveats))
         )
     )
-    working = Q(status__in=WORKING_STATUSES) & Q(
-        Exists(ProductPerson.objects.filter(product_id=OuterRef("pk"), user_id=user.user_id))
+    # Each half of the rule is led by the few products that can pass it at all, as a list of
+    # ids from an index, with the status asked inside that list: a product being worked on
+    # only if it names the user; a released one only if it is addressed to one of their
+    # partnerships. Asked of the products table, the status would lead instead, and the rule's
+    # subqueries would be tested against every product with that status.
+    working = Q(
+        pk__in=ProductPerson.objects.filter(
+            user_id=user.user_id, product__status__in=WORKING_STATUSES
+        ).values("product_id")
     )
     partnerships = user_partnerships(user)
     if not partnerships or user.organisation_id is None:
-        return covered & caveats & working
+        return working & covered & caveats
     listed = DisseminationEntry.objects.filter(product_id=OuterRef("pk"))
     entry = Q(kind=DisseminationKind.USER, user_id=user.user_id) | Q(
         kind=DisseminationKind.ORGANISATION, organisation_id=user.organisation_id
@@ -176,18 +183,13 @@ def gateway_q(user: UserFacts) -> Q:
             )
         )
     )
-    readable = Q(status__in=READABLE_STATUSES) & _recipient_in(partnerships) & on_list & in_force
-    # The same rule, led by the few products that can pass it at all (those naming the user, or
-    # addressed to one of their partnerships): an indexed lookup, so the database does not test
-    # the rule's subqueries against every product there is.
-    candidates = Q(
-        pk__in=ProductPerson.objects.filter(user_id=user.user_id).values("product_id")
-    ) | Q(
+    addressed = Q(
         pk__in=BriefingProduct.recipients.through.objects.filter(
-            partnership_id__in=sorted(partnerships)
+            partnership_id__in=sorted(partnerships), briefingproduct__status__in=READABLE_STATUSES
         ).values("briefingproduct_id")
     )
-    return candidates & covered & caveats & (working | readable)
+    readable = addressed & on_list & in_force
+    return (working | readable) & covered & caveats
 
 
 def product_facts(product: BriefingProduct) -> ProductFacts:
