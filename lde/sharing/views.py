@@ -15,6 +15,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -63,6 +64,9 @@ from lde.sharing.policies import (
     protocol_policy,
 )
 from lde.sharing.versions import version_hash
+
+# Products listed on one page of the list of briefing products.
+PRODUCTS_PER_PAGE = 50
 
 
 def _refused(error: ValidationError) -> ActionForm:
@@ -323,14 +327,18 @@ def product_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status not in ProductStatus.values:
         status = ""
-    products = selectors.product_list(user=request.user, status=status)
+    # A page at a time: a coordinator may see hundreds, and the list is for finding one.
+    page = Paginator(
+        selectors.product_list(user=request.user, status=status), PRODUCTS_PER_PAGE
+    ).get_page(request.GET.get("page"))
     return _private(
         render(
             request,
             "sharing/product_list.html",
             {
-                "products": products,
-                "count": len(products),
+                "page": page,
+                "products": page.object_list,
+                "count": page.paginator.count,
                 "status": status,
                 "statuses": [s for s in ProductStatus.choices if s[0] != ProductStatus.WITHDRAWN],
                 "can_create": _actor(request).organisation_id is not None,

@@ -479,3 +479,22 @@ def test_the_home_page_leads_an_author_with_no_partnership_to_their_drafts() -> 
     page = client.get(reverse("core:home")).content.decode()
     assert "(draft)" not in page
     assert reverse("sharing:product-create") in page
+
+
+def test_the_product_list_is_paged(monkeypatch: pytest.MonkeyPatch) -> None:
+    from lde.sharing import views
+
+    monkeypatch.setattr(views, "PRODUCTS_PER_PAGE", 2)
+    g = gateway()
+    for n in range(3):
+        released(g, title=f"Briefing {n}")
+    client = _as(g.reader)
+    first = client.get(reverse("sharing:product-list")).content.decode()
+    assert "3 products you can see" in first
+    assert "Showing 1 to 2 of 3" in first
+    assert first.count('href="/sharing/products/') - first.count("/new/") >= 2
+    second = client.get(reverse("sharing:product-list") + "?page=2").content.decode()
+    assert "Showing 3 to 3 of 3" in second
+    assert 'rel="prev"' in second and 'rel="next"' not in second
+    # A page past the end shows the last, not an error.
+    assert "Showing 3 to 3 of 3" in client.get("/sharing/products/?page=9").content.decode()
