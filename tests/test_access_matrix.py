@@ -9,10 +9,10 @@ document.
 
 from __future__ import annotations
 
+import importlib
 import re
 import shutil
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, NamedTuple
 
@@ -50,80 +50,35 @@ from lde.partnerships.models import (
     Role,
 )
 from lde.sharing.models import ProductStatus
+from tests.access_vocabulary import (
+    CONFIRMED,
+    LOGIN,
+    MEMBERS,
+    ORGANISATION_VISIBLE,
+    PUBLIC,
+    READERS,
+    SIGNED_IN,
+    SUBJECTS,
+    CapabilityMatrix,
+    Case,
+    InEvery,
+    _seen_by,
+    _to,
+    expect,
+    only,
+    organisation_page,
+    partnership_page,
+)
 from tests.conftest import sign_in
 from tests.sharing.builders import matrix_world
 
 pytestmark = pytest.mark.django_db
 
-SUBJECTS = [
-    "anonymous",
-    "other_partnership",
-    "expired_inspector",
-    "coordinator",
-    "board_member",
-    "contributor",
-    "viewer",
-    "community_reviewer",
-    "inspector",
-    "peer_reviewer",
-    "security_contact",
-    "national_analyst",
-    "site_administrator",
+# Each capability app's part of the matrix (tests/access_vocabulary.py, CapabilityMatrix).
+CAPABILITY_MATRICES: list[str] = []
+CAPABILITIES: list[CapabilityMatrix] = [
+    importlib.import_module(name).MATRIX for name in CAPABILITY_MATRICES
 ]
-MEMBERS = ["coordinator", "board_member", "contributor", "viewer", "community_reviewer"]
-READERS = ["coordinator", "board_member", "contributor", "viewer"]
-LOGIN = "login"  # a redirect to the sign-in page
-
-
-def expect(default: Any, **overrides: Any) -> dict[str, Any]:
-    table = dict.fromkeys(SUBJECTS, default)
-    table["anonymous"] = LOGIN
-    for key, value in overrides.items():
-        for subject in key.split("__"):
-            table[subject] = value
-    return table
-
-
-def only(answer: Any, subjects: list[str], otherwise: Any, **overrides: Any) -> dict[str, Any]:
-    table = expect(otherwise, **overrides)
-    for subject in subjects:
-        table[subject] = answer
-    return table
-
-
-# Partnership pages: 404 for anyone who cannot see the partnership, 403 for those who can see it
-# but lack the action.
-def partnership_page(allowed: list[str], visible: list[str] | None = None) -> dict[str, Any]:
-    visible = visible if visible is not None else [*MEMBERS, "inspector"]
-    table = expect(404)
-    for subject in visible:
-        table[subject] = 403
-    for subject in allowed:
-        table[subject] = 200
-    return table
-
-
-PUBLIC = dict.fromkeys(SUBJECTS, 200)
-SIGNED_IN = expect(200)
-ORGANISATION_VISIBLE = [
-    *READERS,
-    "community_reviewer",
-    "inspector",
-    "other_partnership",
-    "security_contact",
-    "national_analyst",
-    "site_administrator",
-]
-
-
-def organisation_page(allowed: list[str]) -> dict[str, Any]:
-    table = expect(404)
-    for subject in ORGANISATION_VISIBLE:
-        table[subject] = 403
-    for subject in allowed:
-        table[subject] = 200
-    return table
-
 
 # The gateway (tests/sharing/builders.py, matrix_world): the released product is read by these
 # three alone, under the gateway rule; the coordinator is its author, the board member its
@@ -141,20 +96,6 @@ def protocol_page(**allowed: Any) -> dict[str, Any]:
     table = only(403, PROTOCOL_READERS, 404)
     table.update(allowed)
     return table
-
-
-@dataclass(frozen=True)
-class Case:
-    method: str
-    kwargs: tuple[str, ...]
-    answers: dict[str, Any] | InEvery
-    # The POST's body: an action that cannot be undone is done only with CONFIRMED.
-    data: dict[str, str] | None = None
-
-
-# What a confirmation page's own form sends (lde/core/confirm.py). Without it, a POST to an
-# action that cannot be undone only shows its confirmation page, as a GET does.
-CONFIRMED = {"confirmed": "yes"}
 
 
 CASES: dict[str, Case] = {
@@ -344,27 +285,6 @@ STATES: dict[str, list[Any]] = {
     "action": ACTION_STATES,
     "product": PRODUCT_STATES,
 }
-
-
-@dataclass(frozen=True)
-class InEvery:
-    """The answers for an object of `family` in each of its states."""
-
-    family: str
-    answers: Callable[[Any], dict[str, Any]]
-
-
-def _seen_by(seers: list[str], allowed: dict[str, Any]) -> dict[str, Any]:
-    """403 for those who see the object, 404 for the rest, and `allowed`'s answers, each of
-    which must go to someone who sees it."""
-    table = only(403, seers, 404)
-    assert set(allowed) <= set(seers), f"{sorted(set(allowed) - set(seers))} cannot see it"
-    table.update(allowed)
-    return table
-
-
-def _to(subjects: list[str], answer: Any) -> dict[str, Any]:
-    return dict.fromkeys(subjects, answer)
 
 
 # Assessments (permissions.md, "assessments (draft)", "assessments (published)", "moderation").
@@ -670,6 +590,11 @@ CASES_IN_EVERY_STATE: dict[str, Case] = {
 }
 assert not set(CASES) & set(CASES_IN_EVERY_STATE)
 CASES.update(CASES_IN_EVERY_STATE)
+for capability in CAPABILITIES:
+    assert not set(CASES) & set(capability.cases), "a URL classified twice"
+    assert not set(STATES) & set(capability.states), "a family named twice"
+    CASES.update(capability.cases)
+    STATES.update(capability.states)
 
 
 # Actions that cannot be undone answer both methods (lde/core/confirm.py): a GET is the
@@ -723,6 +648,9 @@ CONFIRMATIONS: dict[str, Case] = {
         CONFIRMED,
     ),
 }
+for capability in CAPABILITIES:
+    assert not set(CONFIRMATIONS) & set(capability.confirmations), "a URL confirmed twice"
+    CONFIRMATIONS.update(capability.confirmations)
 
 
 def _names(resolver: URLResolver, prefix: str = "") -> list[str]:
@@ -792,6 +720,18 @@ def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[str, A
 
 
 def _build_world() -> dict[str, Any]:
+    world = _build_foundation_world()
+    for capability in CAPABILITIES:
+        added = capability.build(world)
+        world["states"].update(added.pop("states", {}))
+        assert not set(world) & set(added), (
+            f"names the world already has: {set(world) & set(added)}"
+        )
+        world.update(added)
+    return world
+
+
+def _build_foundation_world() -> dict[str, Any]:
     today = timezone.localdate()
     council = Organisation.objects.create(name="Target Council", type="council")
     other_council = Organisation.objects.create(name="Other Council", type="council")
@@ -975,6 +915,7 @@ themes:
         "other": "1.1",
         "users": users,
         "partnership_id": target.pk,
+        "other_partnership_id": other.pk,
         "membership_id": Membership.objects.get(partnership=target, role=Role.VIEWER).pk,
         "post_id": security_post.pk,
         "organisation_id": council.pk,
@@ -1221,6 +1162,10 @@ API_CASES_IN_EVERY_STATE: dict[tuple[str, str], InEvery] = {
     ("POST", f"{ACTION}/cancel"): action_api(["coordinator", "board_member"], 200),
     ("POST", f"{ACTION}/reopen"): action_api(["coordinator", "board_member"], 200, when_open=False),
 }
+for capability in CAPABILITIES:
+    assert not set(API_CASES) & set(capability.api_cases), "an operation classified twice"
+    API_CASES.update(capability.api_cases)
+    API_CASES_IN_EVERY_STATE.update(capability.api_cases_in_every_state)
 assert not set(API_CASES) & set(API_CASES_IN_EVERY_STATE)
 for table in API_CASES.values():
     table["anonymous"] = 401
@@ -1348,6 +1293,8 @@ API_BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/v1/actions/{action_id}/cancel"): {"reason": "Not needed."},
     ("POST", "/api/v1/actions/{action_id}/reopen"): {"reason": "Needed."},
 }
+for capability in CAPABILITIES:
+    API_BODIES.update(capability.api_bodies)
 
 
 def _filled(value: Any, world: dict[str, Any]) -> Any:
