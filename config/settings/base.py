@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "lde.action_plans",
     "lde.sharing",
     "lde.rollups",
+    "lde.engagement",
     "lde.api",
     "benchmarks",
 ]

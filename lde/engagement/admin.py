@@ -1,0 +1,1 @@
+# Engagement records are partnership content: none of them is registered in the admin.
