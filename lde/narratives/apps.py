@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class NarrativesConfig(AppConfig):
+    name = "lde.narratives"
+    label = "narratives"
+    verbose_name = "Local narratives"
