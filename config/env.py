@@ -160,4 +160,8 @@ def database_config(url: str, sqlite_path: Path) -> dict[str, object]:
         "HOST": parsed.hostname or "",
         "PORT": str(parsed.port or ""),
         "CONN_MAX_AGE": 60,
+        # No just-in-time compilation: the platform's queries are short reads of a few hundred
+        # rows, but the gateway filter's estimated cost crosses PostgreSQL's JIT threshold, and
+        # compiling it took 600 ms of a query that runs in 30 (benchmarks/README.md, sharing).
+        "OPTIONS": {"options": "-c jit=off"},
     }
