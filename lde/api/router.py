@@ -140,6 +140,7 @@ def _register() -> None:
     from lde.accounts.api import router as accounts_router
     from lde.action_plans.api import router as action_plans_router
     from lde.assessments.api import router as assessments_router
+    from lde.engagement.api import router as engagement_router
     from lde.frameworks.api import router as frameworks_router
     from lde.partnerships.api import router as partnerships_router
     from lde.rollups.api import router as rollups_router
@@ -152,6 +153,7 @@ def _register() -> None:
     api.add_router("/assessments", assessments_router)
     api.add_router("/actions", action_plans_router)
     api.add_router("/sharing", sharing_router)
+    api.add_router("/engagement", engagement_router)
 
 
 _register()

@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from lde.accounts.models import Organisation, OrganisationType, Post, RequestUser
 from lde.engagement.models import (
@@ -49,6 +50,11 @@ def months_between(earlier: date, later: date) -> int:
     """Whole months from `earlier` to `later`."""
     months = (later.year - earlier.year) * 12 + later.month - earlier.month
     return months - 1 if later.day < earlier.day else months
+
+
+def engaged_today() -> date:
+    """Today in Europe/London, the day "last engaged" is worked out for."""
+    return timezone.localdate()
 
 
 def engaged_words(last: date | None, today: date) -> str:
