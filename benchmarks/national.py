@@ -43,6 +43,7 @@ from lde.accounts.models import (
     Post,
     PostHolding,
     PostKind,
+    PostLevel,
     User,
 )
 from lde.core.access.facts import today
@@ -569,7 +570,7 @@ def posts_step(build: Build) -> None:
                 kind=kind,
                 title=title,
                 required_vetting=vetting,
-                is_strategic=strategic,
+                level=PostLevel.STRATEGIC if strategic else PostLevel.DELIVERY,
             )
         )
     build.write(Post, posts)

@@ -9,7 +9,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from lde.accounts import selectors
-from lde.accounts.models import OrganisationType
+from lde.accounts.models import OrganisationType, PostLevel
 from lde.accounts.selectors import acting_user
 from lde.core.access.facts import facts_for
 from lde.core.api_schemas import LIST_ERRORS, READ_ERRORS, ObjectId, Page, PageParams
@@ -46,7 +46,7 @@ class PostOut(Schema):
     organisation_id: int
     kind: str
     title: str
-    is_strategic: bool
+    level: PostLevel
     required_vetting: int
     holder_id: int | None
     holder_name: str | None
@@ -116,7 +116,7 @@ def _post_out(post: object) -> PostOut:
         organisation_id=post.organisation_id,  # type: ignore[attr-defined]
         kind=post.kind,  # type: ignore[attr-defined]
         title=post.title,  # type: ignore[attr-defined]
-        is_strategic=post.is_strategic,  # type: ignore[attr-defined]
+        level=post.level,  # type: ignore[attr-defined]
         required_vetting=post.required_vetting,  # type: ignore[attr-defined]
         holder_id=holding.user_id if holding else None,
         holder_name=holding.user.full_name if holding else None,

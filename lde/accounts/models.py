@@ -101,6 +101,11 @@ class OrganisationType(models.TextChoices):
     FAITH_INSTITUTION = "faith", "Faith institution"
     REGULATOR = "regulator", "Regulator"
     GOVERNMENT_OFFICE = "government_office", "Government office"
+    # Kinds the report names that a partnership should reach (¶10, ¶97-98, ¶111, ¶187).
+    POLICE_AUTHORITY = "police_authority", "Police authority"
+    UK_BORDER_AGENCY = "ukba", "UK Border Agency"
+    YOUTH_SERVICE = "youth_service", "Youth service"
+    CULTURE_AND_LEISURE = "culture_leisure", "Culture and leisure"
     OTHER = "other", "Other"
 
 
@@ -139,6 +144,14 @@ class PostKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class PostLevel(models.TextChoices):
+    """The level a post leads at (¶92): partnerships need leadership at all three."""
+
+    STRATEGIC = "strategic", "Strategic"
+    TACTICAL = "tactical", "Tactical"
+    DELIVERY = "delivery", "Delivery"
+
+
 class Post(BaseModel):
     """A position in an organisation. Dissemination, vetting and coverage are by post, so that
     they survive people moving on (¶93)."""
@@ -146,9 +159,12 @@ class Post(BaseModel):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="posts")
     kind = models.CharField(max_length=24, choices=PostKind.choices)
     title = models.CharField(max_length=150)
-    is_strategic = models.BooleanField(
-        default=False,
-        help_text="Strategic posts count towards briefing coverage (¶59).",
+    level = models.CharField(
+        max_length=12,
+        choices=PostLevel.choices,
+        default=PostLevel.DELIVERY,
+        help_text="Strategic, tactical or delivery (¶92). Strategic posts of a partner "
+        "organisation count towards briefing coverage (¶59).",
     )
     required_vetting = models.PositiveSmallIntegerField(
         choices=VettingLevel.choices, default=VettingLevel.NONE

@@ -20,6 +20,7 @@ from lde.accounts.models import (
     Post,
     PostHolding,
     PostKind,
+    PostLevel,
     User,
 )
 from lde.accounts.policies import (
@@ -154,7 +155,7 @@ def post_create(
     organisation: Organisation,
     kind: str,
     title: str,
-    is_strategic: bool = False,
+    level: str = PostLevel.DELIVERY,
     required_vetting: int = 0,
     partnership_id: int | None = None,
 ) -> Post:
@@ -162,7 +163,7 @@ def post_create(
         organisation=organisation,
         kind=kind,
         title=title,
-        is_strategic=is_strategic,
+        level=level,
         required_vetting=required_vetting,
     )
     if actor is not None:
@@ -176,7 +177,12 @@ def post_create(
         scope=AuditScope.PARTNERSHIP if partnership_id else AuditScope.ORGANISATION,
         partnership_id=partnership_id,
         organisation_id=organisation.pk,
-        changes={"kind": kind, "title": title, "required_vetting": required_vetting},
+        changes={
+            "kind": kind,
+            "title": title,
+            "level": level,
+            "required_vetting": required_vetting,
+        },
     )
     return post
 

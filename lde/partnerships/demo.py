@@ -23,6 +23,7 @@ from lde.accounts.models import (
     Post,
     PostHolding,
     PostKind,
+    PostLevel,
     User,
 )
 from lde.core.access.facts import today
@@ -156,7 +157,7 @@ def _post(
     title: str,
     holder: User | None,
     vetting: int = 0,
-    strategic: bool = False,
+    level: str = PostLevel.DELIVERY,
     since: date | None = None,
 ) -> Post:
     post = Post.objects.filter(organisation=organisation, title=title).first()
@@ -166,7 +167,7 @@ def _post(
             organisation=organisation,
             kind=kind,
             title=title,
-            is_strategic=strategic,
+            level=level,
             required_vetting=vetting,
         )
     if holder is not None and not PostHolding.objects.filter(post=post, user=holder).exists():
@@ -253,7 +254,7 @@ def demo_build() -> DemoResult:
             "Chief Executive",
             None,
             vetting=VettingLevel.SC,
-            strategic=True,
+            level=PostLevel.STRATEGIC,
         )
         _post(
             bcu,
@@ -261,14 +262,14 @@ def demo_build() -> DemoResult:
             "BCU Commander",
             None,
             vetting=VettingLevel.SC,
-            strategic=True,
+            level=PostLevel.STRATEGIC,
         )
         _post(
             council,
             PostKind.LEAD_COUNCILLOR,
             "Lead Councillor for Community Safety",
             None,
-            strategic=True,
+            level=PostLevel.STRATEGIC,
         )
 
     harrowfield, kestlebury, marden = partnerships

@@ -4,7 +4,14 @@ from typing import Any
 
 from django import forms
 
-from lde.accounts.models import Organisation, OrganisationType, Post, PostKind, User
+from lde.accounts.models import (
+    Organisation,
+    OrganisationType,
+    Post,
+    PostKind,
+    PostLevel,
+    User,
+)
 from lde.core.access.markings import VettingLevel
 from lde.core.govuk import widgets
 from lde.core.govuk.forms import DateField, GovukForm
@@ -117,10 +124,16 @@ class PostForm(GovukForm):
             "max_length": "Title must be 150 characters or fewer",
         },
     )
-    is_strategic = forms.BooleanField(
-        label="A strategic post (counts towards briefing coverage)",
-        required=False,
-        widget=widgets.CheckboxInput(),
+    level = forms.ChoiceField(
+        label="Level the post leads at",
+        choices=PostLevel.choices,
+        initial=PostLevel.DELIVERY,
+        help_text="Strategic posts of a partner organisation count towards briefing coverage.",
+        widget=widgets.RadioSelect(),
+        error_messages={
+            "required": "Choose the level the post leads at",
+            "invalid_choice": "Choose the level the post leads at",
+        },
     )
     required_vetting = forms.TypedChoiceField(
         label="Vetting the post needs",

@@ -23,7 +23,15 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from lde.accounts.models import Organisation, Post, PostHolding, PostKind, RequestUser, User
+from lde.accounts.models import (
+    Organisation,
+    Post,
+    PostHolding,
+    PostKind,
+    PostLevel,
+    RequestUser,
+    User,
+)
 from lde.accounts.selectors import live_holding_q, users_vetting_facts
 from lde.core.access.facts import UserFacts, facts_for, today
 from lde.partnerships.models import (
@@ -290,7 +298,7 @@ def strategic_posts(*, partnership: Partnership) -> list[tuple[Post, str, User |
         kind=PostKind.BCU_COMMANDER,
     )
     flagged = Q(
-        is_strategic=True,
+        level=PostLevel.STRATEGIC,
         organisation_id__in=PartnerOrganisation.objects.filter(
             partnership_id=partnership.pk
         ).values("organisation_id"),
@@ -428,7 +436,7 @@ def strategic_posts_by_partnership() -> tuple[dict[int, set[int]], dict[int, Use
                 kind__in=[PostKind.CHIEF_EXECUTIVE, PostKind.LEAD_COUNCILLOR],
             )
             | Q(organisation_id__in=list(bcus), kind=PostKind.BCU_COMMANDER)
-            | Q(organisation_id__in=list(partners), is_strategic=True)
+            | Q(organisation_id__in=list(partners), level=PostLevel.STRATEGIC)
             | Q(pk__in=list(named))
         )
         .order_by("pk")
@@ -448,7 +456,7 @@ def strategic_posts_by_partnership() -> tuple[dict[int, set[int]], dict[int, Use
             mine |= leads[post.organisation_id]
         if post.kind == PostKind.BCU_COMMANDER:
             mine |= bcus[post.organisation_id]
-        if post.is_strategic:
+        if post.level == PostLevel.STRATEGIC:
             mine |= partners[post.organisation_id]
         for partnership_id in mine:
             by_partnership[partnership_id].add(post.pk)

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from lde.accounts.models import OrganisationType, Post, PostKind, User
+from lde.accounts.models import OrganisationType, Post, PostKind, PostLevel, User
 from lde.accounts.services import api_token_create
 from lde.core.access.facts import facts_forget
 from lde.core.audit.models import AuditEvent
@@ -73,7 +73,7 @@ def world() -> World:
     named = PostFactory(organisation=g.council, title="Head of Community Safety")
     _hold(named, g.council_approver)
     services.strategic_post_name(actor=g.council_approver, partnership=g.partnership, post=named)
-    PostFactory(organisation=g.council, title="Cabinet Member", is_strategic=True)
+    PostFactory(organisation=g.council, title="Cabinet Member", level=PostLevel.STRATEGIC)
     # Not strategic here: an ordinary post, and another partnership's chief executive.
     PostFactory(organisation=g.council, title="Officer")
     _hold(
@@ -149,7 +149,7 @@ def test_a_fixed_number_of_queries_whatever_the_posts_and_products() -> None:
     w = world()
     small = _queries(w)
     for n in range(6):
-        post = PostFactory(organisation=w.g.council, title=f"Extra {n}", is_strategic=True)
+        post = PostFactory(organisation=w.g.council, title=f"Extra {n}", level=PostLevel.STRATEGIC)
         person = MembershipFactory(
             partnership=w.g.partnership, role=Role.VIEWER, user__organisation=w.g.council
         ).user
