@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "lde.sharing",
     "lde.rollups",
     "lde.engagement",
+    "lde.narratives",
+    "lde.capacity",
     "lde.api",
     "benchmarks",
 ]
@@ -192,6 +194,7 @@ LDE_HOME_PANELS = [
     "lde.partnerships.panels.partnerships_panel",
     "lde.assessments.panels.assessments_panel",
     "lde.action_plans.panels.overdue_actions_panel",
+    "lde.narratives.panels.narratives_due_panel",
     "lde.sharing.panels.sharing_panel",
     "lde.accounts.panels.vetting_panel",
     "lde.partnerships.panels.site_administration_panel",
