@@ -802,6 +802,14 @@ def test_the_assessment_page_escapes_what_people_typed(coordinator, framework_ve
     rater.full_name = "Ann <em>O'Neil</em>"
     rater.save()
     services.rater_rating_record(actor=rater, response=response, rating=2)
+    services.response_update(
+        actor=coordinator.user,
+        response=response,
+        seen_revision=response.revision,
+        rating=2,
+        target=None,
+        commentary="Strong <i>start</i>\r\nwith partners & schools",
+    )
     html = (
         signed_in(coordinator.user)
         .get(reverse("assessments:assessment-detail", args=[assessment.pk]))
@@ -812,6 +820,10 @@ def test_the_assessment_page_escapes_what_people_typed(coordinator, framework_ve
     assert 'href="https://example.org/?a=1&amp;b=&quot;2&quot;" rel="noreferrer noopener"' in html
     assert f"&lt;b&gt;Plan&lt;/b&gt; ({len(PDF)} bytes)" in html
     assert "<li>Ann &lt;em&gt;O&#x27;Neil&lt;/em&gt;: 2 – " in html
+    # The criterion's row itself is built outside the template engine too: the commentary is
+    # escaped, its line breaks kept as <br>.
+    assert "Strong &lt;i&gt;start&lt;/i&gt;<br>with partners &amp; schools" in html
+    assert "<i>start</i>" not in html
 
 
 def test_a_peer_reviewer_rates_their_review_until_the_assignment_ends(
