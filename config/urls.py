@@ -16,6 +16,7 @@ urlpatterns = [
     path("assessments/", include("lde.assessments.urls")),
     path("actions/", include("lde.action_plans.urls")),
     path("sharing/", include("lde.sharing.urls")),
+    path("narratives/", include("lde.narratives.urls")),
     path("engagement/", include("lde.engagement.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

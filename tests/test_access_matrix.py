@@ -75,7 +75,9 @@ from tests.sharing.builders import matrix_world
 pytestmark = pytest.mark.django_db
 
 # Each capability app's part of the matrix (tests/access_vocabulary.py, CapabilityMatrix).
-CAPABILITY_MATRICES: list[str] = []
+CAPABILITY_MATRICES: list[str] = [
+    "tests.narratives.access_matrix",
+]
 CAPABILITIES: list[CapabilityMatrix] = [
     importlib.import_module(name).MATRIX for name in CAPABILITY_MATRICES
 ]

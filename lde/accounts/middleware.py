@@ -11,7 +11,15 @@ from django.urls import reverse
 from lde.core.access.facts import UserFacts, facts_for
 
 # Pages a signed-in user may reach before the second factor: setting it up, giving it, leaving.
-_OPEN_PREFIXES = ("/two-factor/", "/sign-out/", "/static/", "/accessibility/", "/cookies/")
+# The public summaries of local narratives are public pages, as the accessibility statement is.
+_OPEN_PREFIXES = (
+    "/two-factor/",
+    "/sign-out/",
+    "/static/",
+    "/accessibility/",
+    "/cookies/",
+    "/narratives/public/",
+)
 
 
 def requires_two_factor(facts: UserFacts) -> bool:

@@ -142,6 +142,7 @@ def _register() -> None:
     from lde.assessments.api import router as assessments_router
     from lde.engagement.api import router as engagement_router
     from lde.frameworks.api import router as frameworks_router
+    from lde.narratives.api import router as narratives_router
     from lde.partnerships.api import router as partnerships_router
     from lde.rollups.api import router as rollups_router
     from lde.sharing.api import router as sharing_router
@@ -154,6 +155,7 @@ def _register() -> None:
     api.add_router("/actions", action_plans_router)
     api.add_router("/sharing", sharing_router)
     api.add_router("/engagement", engagement_router)
+    api.add_router("/narratives", narratives_router)
 
 
 _register()

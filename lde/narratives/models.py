@@ -76,12 +76,6 @@ class NarrativeVersion(BaseModel):
             models.UniqueConstraint(
                 fields=["partnership", "number"], name="narrative_version_number_unique"
             ),
-            # One version being written or consulted on at a time.
-            models.UniqueConstraint(
-                fields=["partnership"],
-                condition=Q(status__in=["draft", "shared"]),
-                name="narrative_one_open_version",
-            ),
             # Only a signed-off version is ever published.
             models.CheckConstraint(
                 condition=Q(published_at__isnull=True) | Q(status__in=["approved", "superseded"]),

@@ -121,10 +121,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='narrativeversion',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['draft', 'shared'])), fields=('partnership',), name='narrative_one_open_version'),
-        ),
-        migrations.AddConstraint(
-            model_name='narrativeversion',
             constraint=models.CheckConstraint(condition=models.Q(('published_at__isnull', True), ('status__in', ['approved', 'superseded']), _connector='OR'), name='narrative_published_only_when_signed_off'),
         ),
         migrations.AddConstraint(
