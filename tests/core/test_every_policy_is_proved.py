@@ -37,6 +37,7 @@ PROVED_BY = {
     "protocol_policy": "tests/sharing/test_protocol_properties.py",
     "access_request_policy": "tests/sharing/test_access_request_properties.py",
     "information_source_policy": "tests/sharing/test_information_source_properties.py",
+    "narrative_policy": "tests/narratives/test_policy_properties.py",
 }
 
 
