@@ -18,6 +18,7 @@ urlpatterns = [
     path("sharing/", include("lde.sharing.urls")),
     path("narratives/", include("lde.narratives.urls")),
     path("engagement/", include("lde.engagement.urls")),
+    path("capacity/", include("lde.capacity.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]
