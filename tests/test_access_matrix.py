@@ -76,6 +76,7 @@ pytestmark = pytest.mark.django_db
 
 # Each capability app's part of the matrix (tests/access_vocabulary.py, CapabilityMatrix).
 CAPABILITY_MATRICES: list[str] = [
+    "tests.engagement.access_matrix",
     "tests.capacity.access_matrix",
     "tests.narratives.access_matrix",
 ]

@@ -640,12 +640,12 @@ def meeting_create(request: HttpRequest, forum_id: ObjectId, payload: MeetingIn)
 
 
 @router.put(
-    "/meetings/{meeting_id}",
+    "/meetings/{forum_meeting_id}",
     response={200: MeetingOut, **ERRORS},
     summary="Change a meeting's record (coordinators)",
 )
-def meeting_update(request: HttpRequest, meeting_id: ObjectId, payload: MeetingIn) -> Answer:
-    meeting = selectors.meeting_get(user=request.user, meeting_id=meeting_id)
+def meeting_update(request: HttpRequest, forum_meeting_id: ObjectId, payload: MeetingIn) -> Answer:
+    meeting = selectors.meeting_get(user=request.user, forum_meeting_id=forum_meeting_id)
     forum_meeting_policy.require(request.user, "edit", meeting)
     m = services.meeting_update(actor=acting_user(request), meeting=meeting, **payload.dict())
     return Status(200, MeetingOut(id=m.pk, held_on=m.held_on, topics=m.topics, summary=m.summary))
@@ -1012,14 +1012,18 @@ def activity_create(request: HttpRequest, school_id: ObjectId, payload: Activity
 
 
 @router.put(
-    "/school-activities/{activity_id}",
+    "/school-activities/{school_activity_id}",
     response={200: ActivityOut, **ERRORS},
     summary="Change an activity with a school or college (coordinators)",
 )
-def activity_update(request: HttpRequest, activity_id: ObjectId, payload: ActivityIn) -> Answer:
-    activity = selectors.school_activity_get(user=request.user, activity_id=activity_id)
+def activity_update(
+    request: HttpRequest, school_activity_id: ObjectId, payload: ActivityIn
+) -> Answer:
+    activity = selectors.school_activity_get(
+        user=request.user, school_activity_id=school_activity_id
+    )
     school_activity_policy.require(request.user, "edit", activity)
     a = services.school_activity_update(
-        actor=acting_user(request), activity=activity, **payload.dict()
+        actor=acting_user(request), school_activity=activity, **payload.dict()
     )
     return Status(200, ActivityOut(id=a.pk, activity=a.activity, held_on=a.held_on))

@@ -106,9 +106,9 @@ def forum_members(*, forum: Forum) -> QuerySet[ForumMember]:
     return ForumMember.objects.filter(forum=forum).select_related("organisation")
 
 
-def meeting_get(*, user: RequestUser, meeting_id: Any) -> ForumMeeting:
+def meeting_get(*, user: RequestUser, forum_meeting_id: Any) -> ForumMeeting:
     return forum_meeting_policy.get_or_404(
-        user, meeting_id, ForumMeeting.objects.select_related("forum__partnership")
+        user, forum_meeting_id, ForumMeeting.objects.select_related("forum__partnership")
     )
 
 
@@ -249,9 +249,9 @@ def school_get(*, user: RequestUser, school_id: Any) -> SchoolEngagement:
     )
 
 
-def school_activity_get(*, user: RequestUser, activity_id: Any) -> SchoolActivity:
+def school_activity_get(*, user: RequestUser, school_activity_id: Any) -> SchoolActivity:
     return school_activity_policy.get_or_404(
-        user, activity_id, SchoolActivity.objects.select_related("school__partnership")
+        user, school_activity_id, SchoolActivity.objects.select_related("school__partnership")
     )
 
 

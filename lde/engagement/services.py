@@ -679,6 +679,6 @@ def school_activity_record(
 
 @transaction.atomic
 def school_activity_update(
-    *, actor: User, activity: SchoolActivity, **fields: Any
+    *, actor: User, school_activity: SchoolActivity, **fields: Any
 ) -> SchoolActivity:
-    return _update(actor=actor, policy=school_activity_policy, obj=activity, fields=fields)
+    return _update(actor=actor, policy=school_activity_policy, obj=school_activity, fields=fields)

@@ -53,7 +53,7 @@ urlpatterns += [
 # Changing each kind of record, at /engagement/<kind>/<id>/edit/, each id named for its kind.
 RECORD_ID = {
     "forum": "forum_id",
-    "meeting": "meeting_id",
+    "meeting": "forum_meeting_id",
     "initiative": "initiative_id",
     "support-request": "support_request_id",
     "audience": "audience_id",
@@ -62,7 +62,7 @@ RECORD_ID = {
     "media-briefing": "media_briefing_id",
     "spokesperson": "spokesperson_id",
     "school": "school_id",
-    "school-activity": "activity_id",
+    "school-activity": "school_activity_id",
 }
 assert set(RECORD_ID) == set(views.PARTS)
 urlpatterns += [

@@ -24,6 +24,7 @@ def engagement_world(
     today = timezone.localdate()
     community = Organisation.objects.create(name="Matrix Mosque Trust", type="faith")
     school = Organisation.objects.create(name="Matrix High School", type="school")
+    second_school = Organisation.objects.create(name="Matrix Sixth Form College", type="fe_he")
     partner = PartnerOrganisation.objects.filter(partnership=partnership).first()
     assert partner is not None
     post = Post.objects.create(
@@ -128,17 +129,18 @@ def engagement_world(
     )
     return {
         "forum_id": forum.pk,
-        "meeting_id": meeting.pk,
+        "forum_meeting_id": meeting.pk,
         "initiative_id": initiative.pk,
         "audience_id": audience.pk,
         "channel_id": channel.pk,
         "media_briefing_id": briefing.pk,
         "spokesperson_id": spokesperson.pk,
         "school_id": engaged.pk,
-        "activity_id": activity.pk,
+        "school_activity_id": activity.pk,
         "engagement_post_id": post.pk,
         "community_organisation_id": community.pk,
         "school_organisation_id": school.pk,
+        "second_school_organisation_id": second_school.pk,
         "support_request_id": supports[SupportStatus.ASKED]["support_request_id"],
         "key_message_id": messages[MessageStatus.DRAFT]["key_message_id"],
         "states": {"key_message": messages, "support_request": supports},

@@ -156,7 +156,7 @@ def test_every_page_of_the_app_renders_for_a_coordinator(cast: dict[str, Any]) -
     ]
     for part, key in [
         ("forum", "forum_id"),
-        ("meeting", "meeting_id"),
+        ("meeting", "forum_meeting_id"),
         ("initiative", "initiative_id"),
         ("support-request", "support_request_id"),
         ("audience", "audience_id"),
@@ -165,7 +165,7 @@ def test_every_page_of_the_app_renders_for_a_coordinator(cast: dict[str, Any]) -
         ("media-briefing", "media_briefing_id"),
         ("spokesperson", "spokesperson_id"),
         ("school", "school_id"),
-        ("school-activity", "activity_id"),
+        ("school-activity", "school_activity_id"),
     ]:
         urls.append(reverse(f"engagement:{part}-update", args=[cast[key]]))
     for url in urls:
