@@ -21,6 +21,16 @@ ROOT = Path(__file__).resolve().parents[2]
 # Each policy instance, by its name in its app's policies module, and the property test that
 # proves `allows` and `filter_for` agree for it over generated worlds.
 PROVED_BY = {
+    "board_member_policy": "tests/capacity/test_policy_properties.py",
+    "terms_of_reference_policy": "tests/capacity/test_policy_properties.py",
+    "board_meeting_policy": "tests/capacity/test_policy_properties.py",
+    "board_decision_policy": "tests/capacity/test_policy_properties.py",
+    "scrutiny_session_policy": "tests/capacity/test_policy_properties.py",
+    "course_policy": "tests/capacity/test_policy_properties.py",
+    "training_session_policy": "tests/capacity/test_policy_properties.py",
+    "team_policy": "tests/capacity/test_policy_properties.py",
+    "training_attendance_policy": "tests/capacity/test_policy_properties.py",
+    "community_relationship_policy": "tests/capacity/test_policy_properties.py",
     "partnership_policy": "tests/core/test_access_properties.py",
     "membership_policy": "tests/core/test_access_properties.py",
     "alliance_policy": "tests/partnerships/test_policy_properties.py",
