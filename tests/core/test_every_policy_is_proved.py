@@ -47,6 +47,17 @@ PROVED_BY = {
     "protocol_policy": "tests/sharing/test_protocol_properties.py",
     "access_request_policy": "tests/sharing/test_access_request_properties.py",
     "information_source_policy": "tests/sharing/test_information_source_properties.py",
+    "forum_policy": "tests/engagement/test_policy_properties.py",
+    "forum_meeting_policy": "tests/engagement/test_policy_properties.py",
+    "initiative_policy": "tests/engagement/test_policy_properties.py",
+    "support_request_policy": "tests/engagement/test_policy_properties.py",
+    "audience_policy": "tests/engagement/test_policy_properties.py",
+    "channel_policy": "tests/engagement/test_policy_properties.py",
+    "key_message_policy": "tests/engagement/test_policy_properties.py",
+    "media_briefing_policy": "tests/engagement/test_policy_properties.py",
+    "spokesperson_policy": "tests/engagement/test_policy_properties.py",
+    "school_engagement_policy": "tests/engagement/test_policy_properties.py",
+    "school_activity_policy": "tests/engagement/test_policy_properties.py",
     "narrative_policy": "tests/narratives/test_policy_properties.py",
 }
 
