@@ -207,5 +207,6 @@ LDE_DEMO_BUILDERS: list[str] = [
     "lde.assessments.demo.demo_build",
     "lde.action_plans.demo.demo_build",
     "lde.sharing.demo.demo_build",
+    "lde.narratives.demo.demo_build",
     "lde.rollups.demo.demo_build",
 ]
