@@ -196,6 +196,7 @@ LDE_HOME_PANELS = [
     "lde.action_plans.panels.overdue_actions_panel",
     "lde.narratives.panels.narratives_due_panel",
     "lde.sharing.panels.sharing_panel",
+    "lde.engagement.panels.engagement_panel",
     "lde.accounts.panels.vetting_panel",
     "lde.partnerships.panels.site_administration_panel",
     "lde.rollups.panels.national_analyst_panel",
@@ -207,6 +208,7 @@ LDE_DEMO_BUILDERS: list[str] = [
     "lde.assessments.demo.demo_build",
     "lde.action_plans.demo.demo_build",
     "lde.sharing.demo.demo_build",
+    "lde.engagement.demo.demo_build",
     "lde.narratives.demo.demo_build",
     "lde.rollups.demo.demo_build",
 ]

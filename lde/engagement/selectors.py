@@ -327,3 +327,23 @@ def overview(*, user: RequestUser, partnership: Partnership) -> Overview:
         schools=schools,
         ssp_count=sum(1 for s in schools if s.safer_schools_partnership),
     )
+
+
+def forums_to_engage(
+    *, user: RequestUser, partnership_ids: Any, today: date, months: int = 6
+) -> list[tuple[Forum, str]]:
+    """Forums of these partnerships that have never met or last met `months` or more ago, the
+    longest first (one query)."""
+    forums = (
+        forum_policy.visible_to(user, "edit")
+        .filter(partnership_id__in=list(partnership_ids))
+        .select_related("partnership")
+        .annotate(last_engaged=Max("meetings__held_on"))
+        .order_by("last_engaged", "name")
+    )
+    found: list[tuple[Forum, str]] = []
+    for forum in forums:
+        last = forum.last_engaged
+        if last is None or months_between(last, today) >= months:
+            found.append((forum, engaged_words(last, today)))
+    return found[:10]

@@ -171,3 +171,70 @@ def test_every_page_of_the_app_renders_for_a_coordinator(cast: dict[str, Any]) -
     for url in urls:
         response = coordinator.get(url)
         assert response.status_code == 200, url
+
+
+def test_the_overview_and_each_list_ask_the_same_number_of_queries_whatever_the_data(
+    cast: dict[str, Any],
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from lde.accounts.models import Organisation
+    from lde.engagement import services
+
+    coordinator = cast["people"]["coordinator"]
+    client = client_for(coordinator)
+    p = cast["partnership"].pk
+    pages = [
+        reverse(f"engagement:{name}", args=[p])
+        for name in ("overview", "forum-list", "initiative-list", "communications", "school-list")
+    ]
+
+    def counts() -> list[int]:
+        found = []
+        for url in pages:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            found.append(len(queries))
+        return found
+
+    before = counts()
+    partnership = cast["partnership"]
+    for i in range(6):
+        community = Organisation.objects.create(name=f"Community group {i}", type="voluntary")
+        forum = services.forum_create(
+            actor=coordinator,
+            partnership=partnership,
+            name=f"Network {i}",
+            kind="other",
+            purpose="Meets monthly.",
+            members=[(community, "member"), (cast["council"], "")],
+        )
+        services.meeting_record(
+            actor=coordinator, forum=forum, held_on=forum.created_at.date(), topics="Updates"
+        )
+        initiative = services.initiative_create(
+            actor=coordinator,
+            partnership=partnership,
+            organisation=community,
+            title=f"Project {i}",
+            what_it_does="Runs sessions.",
+        )
+        services.support_request_create(
+            actor=coordinator,
+            initiative=initiative,
+            asked_for="Funding.",
+            asked_on=forum.created_at.date(),
+        )
+        services.key_message_create(
+            actor=coordinator, partnership=partnership, title=f"Message {i}", message="Together."
+        )
+        school = services.school_create(
+            actor=coordinator,
+            partnership=partnership,
+            organisation=Organisation.objects.create(name=f"School {i}", type="school"),
+        )
+        services.school_activity_record(
+            actor=coordinator, school=school, activity="Assembly", held_on=forum.created_at.date()
+        )
+    assert counts() == before
