@@ -194,6 +194,7 @@ LDE_HOME_PANELS = [
     "lde.partnerships.panels.partnerships_panel",
     "lde.assessments.panels.assessments_panel",
     "lde.action_plans.panels.overdue_actions_panel",
+    "lde.capacity.panels.capacity_panel",
     "lde.narratives.panels.narratives_due_panel",
     "lde.sharing.panels.sharing_panel",
     "lde.engagement.panels.engagement_panel",
@@ -210,5 +211,6 @@ LDE_DEMO_BUILDERS: list[str] = [
     "lde.sharing.demo.demo_build",
     "lde.engagement.demo.demo_build",
     "lde.narratives.demo.demo_build",
+    "lde.capacity.demo.demo_build",
     "lde.rollups.demo.demo_build",
 ]
