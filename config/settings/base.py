@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "lde.engagement",
     "lde.narratives",
     "lde.capacity",
+    "lde.commissioning",
     "lde.programme",
     "lde.api",
     "benchmarks",

@@ -99,7 +99,7 @@ class OrganisationForm(GovukModelForm):
 
     class Meta:
         model = Organisation
-        fields = ["name", "type", "gss_code", "website"]
+        fields = ["name", "type", "gss_code", "org_id", "website"]
         widgets = {
             "name": widgets.TextInput(),
             "type": widgets.Select(),

@@ -19,6 +19,7 @@ _OPEN_PREFIXES = (
     "/accessibility/",
     "/cookies/",
     "/narratives/public/",
+    "/commissioning/public/",
 )
 
 

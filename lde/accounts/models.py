@@ -7,6 +7,7 @@ members of the public.
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, TypeAlias
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING, TypeAlias
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
@@ -115,6 +117,22 @@ RequestUser: TypeAlias = "User | AnonymousUser"
 
 GSS_CODE_PATTERN = r"^[EWSN]\d{8}$"
 
+# The org-id schemes the platform accepts (360Giving's identifier guidance): Companies House, the
+# charity registers of England and Wales, Scotland and Northern Ireland, a public body by its GSS
+# code, and the 360Giving fallback for an organisation with none of these.
+ORG_ID_PATTERN = (
+    r"^(GB-COH-[A-Z0-9]{8}|GB-CHC-\d{6,8}|GB-SC-SC\d{6}|GB-NIC-\d{5,6}"
+    r"|GB-GSS-[EWSN]\d{8}|360G-[A-Za-z0-9][A-Za-z0-9._-]{0,54})$"
+)
+
+
+def validate_org_id(value: str) -> None:
+    if value and not re.fullmatch(ORG_ID_PATTERN, value):
+        raise ValidationError(
+            "Enter an org-id: GB-COH- and a company number, GB-CHC-, GB-SC- or GB-NIC- and a "
+            "charity number, GB-GSS- and a GSS code, or 360G- and your own identifier"
+        )
+
 
 class Organisation(BaseModel):
     name = models.CharField(max_length=200, unique=True)
@@ -127,6 +145,16 @@ class Organisation(BaseModel):
         "for example E08000025.",
     )
     website = models.URLField(blank=True)
+    # The organisation's identifier in open data (360Giving's org-id), so that a grant published
+    # in the commissioning register names its funder and recipient unambiguously (¶50, ¶54).
+    org_id = models.CharField(
+        "org-id",
+        max_length=60,
+        blank=True,
+        validators=[validate_org_id],
+        help_text="For example GB-CHC-1234567 (a charity), GB-COH-01234567 (a company), "
+        "GB-GSS-E08000025 (a public body by its GSS code) or 360G-… (the 360Giving fallback).",
+    )
 
     class Meta:
         ordering = ["name"]

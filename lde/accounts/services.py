@@ -108,12 +108,20 @@ def user_enrolment_code_send(*, user: User, code: str) -> None:
 
 @transaction.atomic
 def organisation_create(
-    *, actor: User, name: str, type: str, gss_code: str = "", website: str = ""
+    *,
+    actor: User,
+    name: str,
+    type: str,
+    gss_code: str = "",
+    website: str = "",
+    org_id: str = "",
 ) -> Organisation:
     facts = facts_for(actor)
     if not (facts.is_site_administrator or facts.partnerships_with("coordinator")):
         raise PermissionDenied("Only site administrators and coordinators add organisations.")
-    organisation = Organisation(name=name, type=type, gss_code=gss_code, website=website)
+    organisation = Organisation(
+        name=name, type=type, gss_code=gss_code, website=website, org_id=org_id
+    )
     organisation.full_clean()
     organisation.save()
     audit_record(
@@ -122,7 +130,7 @@ def organisation_create(
         target=organisation,
         scope=AuditScope.ORGANISATION,
         organisation_id=organisation.pk,
-        changes={"name": name, "type": type, "gss_code": gss_code},
+        changes={"name": name, "type": type, "gss_code": gss_code, "org_id": org_id},
     )
     return organisation
 

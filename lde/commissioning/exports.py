@@ -1,0 +1,193 @@
+"""The 360Giving feed of the public register (¶50, ¶54): every award, as a grant package that
+validates against the official 360Giving Data Standard schema (data/360giving/, copied with its
+notice), and the same grants as a spreadsheet with the standard's column titles.
+
+The funder is the partnership's lead council, by its org-id (or, where it has none, its GSS code
+as GB-GSS-…); the recipient is the bidding organisation, by its org-id. A grant lacking a field
+the standard requires is refused, the grant and the field named: nothing is published half-told.
+Only organisations appear: grants to individuals are refused at entry, so `recipientIndividual`
+is never written.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterable, Iterator
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db.models import QuerySet
+
+from lde.commissioning.models import Decision
+
+DATA = Path(__file__).resolve().parent / "data" / "360giving"
+PREFIX = "360G-preventlde"
+# The fields the standard requires of each grant (the schema's first "anyOf" branch, the one
+# for grants to organisations), with the words the refusal uses.
+REQUIRED = (
+    "id",
+    "title",
+    "description",
+    "currency",
+    "amountAwarded",
+    "awardDate",
+    "recipientOrganization.id",
+    "recipientOrganization.name",
+    "fundingOrganization.id",
+    "fundingOrganization.name",
+)
+COLUMNS = (
+    ("Identifier", "id"),
+    ("Title", "title"),
+    ("Description", "description"),
+    ("Currency", "currency"),
+    ("Amount Awarded", "amountAwarded"),
+    ("Award Date", "awardDate"),
+    ("Recipient Org:Identifier", "recipientOrganization.id"),
+    ("Recipient Org:Name", "recipientOrganization.name"),
+    ("Funding Org:Identifier", "fundingOrganization.id"),
+    ("Funding Org:Name", "fundingOrganization.name"),
+    ("Grant Programme:Title", "grantProgramme.title"),
+    ("From An Open Call?", "fromOpenCall"),
+    ("URL", "url"),
+)
+
+
+class ExportRefused(Exception):
+    """A grant that the standard would not accept: the message names the grant and the field."""
+
+
+def funder_id(decision: Decision) -> str:
+    council = decision.bid.call.partnership.lead_council
+    if council.org_id:
+        return council.org_id
+    return f"GB-GSS-{council.gss_code}" if council.gss_code else ""
+
+
+def grant(decision: Decision) -> dict[str, Any]:
+    bid = decision.bid
+    call = bid.call
+    council = call.partnership.lead_council
+    site = settings.LDE_SITE_URL.rstrip("/")
+    return {
+        "id": f"{PREFIX}-{bid.pk}",
+        "title": bid.title[:140],
+        "description": bid.summary,
+        "currency": "GBP",
+        "amountAppliedFor": float(bid.amount),
+        "amountAwarded": float(decision.amount or 0),
+        "awardDate": decision.decided_on.isoformat(),
+        "url": f"{site}/commissioning/public/register/#award-{bid.pk}",
+        "recipientOrganization": [{"id": bid.organisation.org_id, "name": bid.organisation.name}],
+        "fundingOrganization": [{"id": funder_id(decision), "name": council.name}],
+        "grantProgramme": [{"code": f"call-{call.pk}", "title": call.title}],
+        "fromOpenCall": "Yes",
+        "dateModified": decision.updated_at.isoformat(),
+    }
+
+
+def _value(row: dict[str, Any], path: str) -> Any:
+    head, _, rest = path.partition(".")
+    value = row.get(head)
+    if rest:
+        if not value:
+            return None
+        return value[0].get(rest)
+    return value
+
+
+def check(row: dict[str, Any]) -> None:
+    """Refuse a grant missing a required field, naming it."""
+    for path in REQUIRED:
+        value = _value(row, path)
+        if value is None or value == "":
+            raise ExportRefused(
+                f"Grant {row.get('id') or '(no id)'} has no {path}, which the 360Giving standard "
+                "requires: add it (an organisation's org-id is changed with its other details)"
+            )
+
+
+def decisions() -> QuerySet[Decision]:
+    from lde.commissioning.selectors import register
+
+    return register()
+
+
+def grants(rows: Iterable[Decision]) -> Iterator[dict[str, Any]]:
+    for decision in rows:
+        row = grant(decision)
+        check(row)
+        yield row
+
+
+def package(rows: Iterable[Decision]) -> dict[str, Any]:
+    found = list(grants(rows))
+    if not found:
+        raise ExportRefused("There are no awards to publish yet: the standard needs at least one")
+    return {
+        "version": "1.4",
+        "title": "Prevent LDE: grants awarded by local partnerships",
+        "grants": found,
+    }
+
+
+@cache
+def _schemas() -> tuple[dict[str, Any], dict[str, Any]]:
+    grant_schema = json.loads((DATA / "360-giving-schema.json").read_text())
+    package_schema = json.loads((DATA / "360-giving-package-schema.json").read_text())
+    return package_schema, grant_schema
+
+
+def validate(data: dict[str, Any]) -> list[str]:
+    """The schema's complaints about `data` (empty when it validates), read offline: the
+    package's reference to the grant schema resolves to the local copy."""
+    from jsonschema import Draft202012Validator, FormatChecker
+    from referencing import Registry, Resource
+
+    package_schema, grant_schema = _schemas()
+    resource = Resource.from_contents(grant_schema)
+    ref = package_schema["properties"]["grants"]["items"]["$ref"]
+    registry = Registry().with_resources([(ref, resource), (grant_schema["$id"], resource)])
+    validator = Draft202012Validator(
+        package_schema, registry=registry, format_checker=FormatChecker()
+    )
+    return [
+        f"{'/'.join(str(p) for p in error.absolute_path) or '(top)'}: {error.message}"
+        for error in validator.iter_errors(data)
+    ]
+
+
+def feed_json(rows: Iterable[Decision]) -> bytes:
+    data = package(rows)
+    problems = validate(data)
+    if problems:
+        raise ExportRefused(
+            "The feed does not validate against the 360Giving schema: " + problems[0]
+        )
+    return json.dumps(data, indent=1, ensure_ascii=False).encode()
+
+
+def feed_xlsx(rows: Iterable[Decision]) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("grants")
+    sheet.append([title for title, _ in COLUMNS])
+    count = 0
+    for row in grants(rows):
+        flat = dict(row, **{"grantProgramme.title": row["grantProgramme"][0]["title"]})
+        sheet.append(
+            [
+                _value(row, path) if path != "grantProgramme.title" else flat[path]
+                for _, path in COLUMNS
+            ]
+        )
+        count += 1
+    if not count:
+        raise ExportRefused("There are no awards to publish yet: the standard needs at least one")
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
