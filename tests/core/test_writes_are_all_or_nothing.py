@@ -34,6 +34,7 @@ from lde.accounts.models import (
     ApiToken,
     CaveatGrant,
     Clearance,
+    Organisation,
     OrganisationType,
     Post,
     PostHolding,
@@ -390,7 +391,105 @@ changes:
 
 S = "lde.sharing.services"
 A = "lde.assessments.services"
+
+
+def _capacity(w: World, **extra: Any) -> dict[str, Any]:
+    """The capacity builder's records in the world's partnership (tests/capacity/builders.py),
+    and the coordinator and partnership every capacity service takes."""
+    from lde.capacity.models import (
+        BoardMeeting,
+        CommunityRelationship,
+        Course,
+        Team,
+        TrainingSession,
+    )
+    from tests.capacity.builders import capacity_world
+
+    ids = capacity_world(coordinator=w.coordinator, partnership=w.g.partnership, member=w.g.council)
+    return {
+        "actor": w.coordinator,
+        "meeting": BoardMeeting.objects.get(pk=ids["meeting_id"]),
+        "course": Course.objects.get(pk=ids["course_id"]),
+        "session": TrainingSession.objects.get(pk=ids["session_id"]),
+        "team": Team.objects.get(pk=ids["capacity_team_id"]),
+        "relationship": CommunityRelationship.objects.get(pk=ids["relationship_id"]),
+        "post": Post.objects.get(pk=ids["capacity_officer_post_id"]),
+        "prevent": Post.objects.get(pk=ids["capacity_prevent_post_id"]),
+        **extra,
+    }
+
+
+def _holders(w: World) -> dict[str, Any]:
+    made = _capacity(w)
+    return {
+        "actor": made["actor"],
+        "relationship": made["relationship"],
+        "held_by": [made["post"], made["prevent"]],
+    }
+
+
+def _capacity_only(w: World, *keep: str, **extra: Any) -> dict[str, Any]:
+    made = _capacity(w)
+    return {"actor": made["actor"], **{k: made[k] for k in keep}, **extra}
+
+
 ARGUMENTS: dict[str, Callable[[World], dict[str, Any]]] = {
+    # capacity
+    "lde.capacity.services.board_member_add": lambda w: _capacity_only(
+        w,
+        partnership=w.g.partnership,
+        post=Post.objects.create(organisation=w.g.council, kind=PostKind.OTHER, title="Seat"),
+        joined_on=timezone.localdate(),
+    ),
+    "lde.capacity.services.terms_of_reference_agree": lambda w: _capacity_only(
+        w,
+        partnership=w.g.partnership,
+        agreed_on=timezone.localdate() - timedelta(days=5),
+        text="New terms.",
+    ),
+    "lde.capacity.services.board_meeting_record": lambda w: _capacity_only(
+        w,
+        partnership=w.g.partnership,
+        held_on=timezone.localdate() - timedelta(days=3),
+        attended_by=[],
+    ),
+    "lde.capacity.services.board_decision_record": lambda w: _capacity_only(
+        w, "meeting", decision="Decided."
+    ),
+    "lde.capacity.services.scrutiny_session_record": lambda w: _capacity_only(
+        w,
+        partnership=w.g.partnership,
+        body="police_authority",
+        held_on=timezone.localdate(),
+        examined="The plan.",
+    ),
+    "lde.capacity.services.course_add": lambda w: _capacity_only(
+        w, partnership=w.g.partnership, title="New course", provider="P", kind="course"
+    ),
+    "lde.capacity.services.training_session_record": lambda w: _capacity_only(
+        w, "course", held_on=timezone.localdate(), joint_with=[w.g.council]
+    ),
+    "lde.capacity.services.team_add": lambda w: _capacity_only(
+        w,
+        partnership=w.g.partnership,
+        organisation=w.g.council,
+        name="New team",
+        kind="other",
+        headcount=3,
+    ),
+    "lde.capacity.services.training_attendance_record": lambda w: _capacity_only(
+        w, "session", "team", number_trained=1
+    ),
+    "lde.capacity.services.community_relationship_record": lambda w: _capacity_only(
+        w,
+        partnership=w.g.partnership,
+        organisation=Organisation.objects.create(name="New Trust", type="faith"),
+        nature="Liaison.",
+        held_by=[
+            Post.objects.create(organisation=w.g.council, kind=PostKind.OTHER, title="Liaison")
+        ],
+    ),
+    "lde.capacity.services.community_relationship_holders_change": lambda w: _holders(w),
     # accounts
     "lde.accounts.services.user_create": lambda w: {
         "actor": None,
