@@ -141,6 +141,7 @@ def _register() -> None:
     from lde.action_plans.api import router as action_plans_router
     from lde.assessments.api import router as assessments_router
     from lde.capacity.api import router as capacity_router
+    from lde.commissioning.api import router as commissioning_router
     from lde.engagement.api import router as engagement_router
     from lde.frameworks.api import router as frameworks_router
     from lde.narratives.api import router as narratives_router
@@ -159,5 +160,6 @@ def _register() -> None:
     api.add_router("/narratives", narratives_router)
 
     api.add_router("/capacity", capacity_router)
+    api.add_router("/commissioning", commissioning_router)
 
 _register()

@@ -1,0 +1,191 @@
+"""API: commissioning. The same selectors, policies and services as the pages: reads 404 when
+not visible; writes 403 when visible but not allowed (saying who can), and a service's refusal is
+a 400 naming the field. A panellist before their declaration, or recused from a bid, gets the
+404 of a bid they cannot see, and a score sent anyway is refused."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+from pydantic import Field
+
+from lde.accounts.selectors import acting_user
+from lde.commissioning import selectors, services
+from lde.commissioning.models import Bid, Decision, Score
+from lde.core.api_schemas import READ_ERRORS, WRITE_ERRORS, ErrorOut, ObjectId
+from lde.core.limits import limit_of
+
+router = Router(tags=["commissioning"])
+FREE_TEXT = r"^[^\x00]*$"
+Answer = Status[Any]
+
+
+class CriterionOut(Schema):
+    id: int
+    title: str
+    weight: int
+
+
+class CallOut(Schema):
+    id: int
+    title: str
+    status: str
+    partnership_ids: list[int]
+    maximum_amount: Decimal
+    opens_on: date
+    closes_on: date
+    scale_max: int
+    disagreement_threshold: int
+    criteria: list[CriterionOut]
+
+
+class BidOut(Schema):
+    id: int
+    call_id: int
+    organisation: str
+    title: str
+    summary: str
+    amount: Decimal
+    status: str
+
+
+class ScoreIn(Schema):
+    bid_id: ObjectId
+    criterion_id: ObjectId
+    score: int = Field(ge=-1000, le=1000)
+    reason: str = Field(min_length=1, max_length=limit_of(Score, "reason"), pattern=FREE_TEXT)
+
+
+class DeclarationIn(Schema):
+    recused_from_bid_ids: list[ObjectId] = []
+    nature: str = Field("", max_length=2000, pattern=FREE_TEXT)
+
+
+class DecisionIn(Schema):
+    outcome: str = Field(max_length=10)
+    amount: str | None = Field(None, max_length=20)
+    reasons: str = Field(min_length=1, max_length=limit_of(Decision, "reasons"), pattern=FREE_TEXT)
+
+
+class CreatedOut(Schema):
+    id: int
+
+
+def _call_out(call: Any) -> dict[str, Any]:
+    return {
+        "id": call.pk,
+        "title": call.title,
+        "status": call.status,
+        "partnership_ids": sorted(cp.partnership_id for cp in call.call_partnerships.all()),
+        "maximum_amount": call.maximum_amount,
+        "opens_on": call.opens_on,
+        "closes_on": call.closes_on,
+        "scale_max": call.scale_max,
+        "disagreement_threshold": call.disagreement_threshold,
+        "criteria": [
+            {"id": c.pk, "title": c.title, "weight": c.weight} for c in selectors.criteria(call)
+        ],
+    }
+
+
+def _bid_out(bid: Bid) -> dict[str, Any]:
+    return {
+        "id": bid.pk,
+        "call_id": bid.call_id,
+        "organisation": bid.organisation.name,
+        "title": bid.title,
+        "summary": bid.summary,
+        "amount": bid.amount,
+        "status": bid.status,
+    }
+
+
+@router.get(
+    "/partnerships/{partnership_id}/calls",
+    response={200: list[CallOut], **READ_ERRORS, 403: ErrorOut},
+    summary="A partnership's calls for proposals",
+)
+def call_list(request: HttpRequest, partnership_id: ObjectId) -> list[dict[str, Any]]:
+    partnership = selectors.commissioning_partnership(
+        user=request.user, partnership_id=partnership_id
+    )
+    return [_call_out(c) for c in selectors.call_list(user=request.user, partnership=partnership)]
+
+
+@router.get(
+    "/calls/{call_id}", response={200: CallOut, **READ_ERRORS}, summary="A call for proposals"
+)
+def call_get(request: HttpRequest, call_id: ObjectId) -> dict[str, Any]:
+    return _call_out(selectors.call_get(user=request.user, call_id=call_id))
+
+
+@router.get(
+    "/calls/{call_id}/bids",
+    response={200: list[BidOut], **READ_ERRORS},
+    summary="A call's bids that the reader may see (none before a panellist's declaration)",
+)
+def bid_list(request: HttpRequest, call_id: ObjectId) -> list[dict[str, Any]]:
+    call = selectors.call_get(user=request.user, call_id=call_id)
+    return [_bid_out(b) for b in selectors.bid_list(user=request.user, call=call)]
+
+
+@router.get("/bids/{bid_id}", response={200: BidOut, **READ_ERRORS}, summary="A bid")
+def bid_get(request: HttpRequest, bid_id: ObjectId) -> dict[str, Any]:
+    return _bid_out(selectors.bid_get(user=request.user, bid_id=bid_id))
+
+
+@router.post(
+    "/calls/{call_id}/declaration",
+    response={201: CreatedOut, **WRITE_ERRORS},
+    summary="Declare your interests for the call (panellists), before any bid is shown",
+)
+def declare(request: HttpRequest, call_id: ObjectId, payload: DeclarationIn) -> Answer:
+    call = selectors.call_get(user=request.user, call_id=call_id)
+    bids = list(call.bids.filter(pk__in=payload.recused_from_bid_ids))
+    if len(bids) != len(set(payload.recused_from_bid_ids)):
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError({"recused_from_bid_ids": "Choose bids of this call"})
+    member = services.interests_declare(
+        actor=acting_user(request), call=call, conflicts=[(b, payload.nature) for b in bids]
+    )
+    return Status(201, CreatedOut(id=member.pk))
+
+
+@router.post(
+    "/calls/{call_id}/scores",
+    response={201: CreatedOut, **WRITE_ERRORS},
+    summary="Score one criterion of one bid, with the reason (declared, unrecused panellists)",
+)
+def score(request: HttpRequest, call_id: ObjectId, payload: ScoreIn) -> Answer:
+    call = selectors.call_get(user=request.user, call_id=call_id)
+    bid = call.bids.filter(pk=payload.bid_id).select_related("call").first()
+    criterion = call.criteria.filter(pk=payload.criterion_id).first()
+    if bid is None or criterion is None:
+        from django.core.exceptions import ValidationError
+
+        field = "bid_id" if bid is None else "criterion_id"
+        raise ValidationError({field: "Choose a bid and a criterion of this call"})
+    row = services.score_record(
+        actor=acting_user(request),
+        bid=bid,
+        criterion=criterion,
+        score=payload.score,
+        reason=payload.reason,
+    )
+    return Status(201, CreatedOut(id=row.pk))
+
+
+@router.post(
+    "/bids/{bid_id}/decision",
+    response={201: CreatedOut, **WRITE_ERRORS},
+    summary="Record the moderated decision on a bid (coordinators)",
+)
+def decide(request: HttpRequest, bid_id: ObjectId, payload: DecisionIn) -> Answer:
+    bid = selectors.bid_get(user=request.user, bid_id=bid_id)
+    decision = services.bid_decide(actor=acting_user(request), bid=bid, **payload.dict())
+    return Status(201, CreatedOut(id=decision.pk))
