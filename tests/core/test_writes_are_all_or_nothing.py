@@ -871,6 +871,144 @@ ARGUMENTS: dict[str, Callable[[World], dict[str, Any]]] = {
 }
 
 
+def _engaged(w: World) -> dict[str, Any]:
+    """The engagement builder's records in the world's partnership
+    (tests/engagement/builders.py), by id."""
+    from tests.engagement.builders import engagement_world
+
+    return engagement_world(
+        coordinator=w.coordinator, partnership=w.g.partnership, member=w.g.council
+    )
+
+
+def _engagement(w: World, model: str, key: str, as_: str, **fields: Any) -> dict[str, Any]:
+    """The coordinator, one engagement record (`model` by the builder's id `key`) given as the
+    service's `as_` keyword, and the fields to change."""
+    from django.apps import apps as django_apps
+
+    ids = _engaged(w)
+    record = django_apps.get_model("engagement", model).objects.get(pk=ids[key])
+    return {"actor": w.coordinator, as_: record, **fields}
+
+
+def _engagement_new(w: World, **fields: Any) -> dict[str, Any]:
+    return {"actor": w.coordinator, "partnership": w.g.partnership, **fields}
+
+
+def _engagement_organisation(w: World, key: str) -> Organisation:
+    return Organisation.objects.get(pk=_engaged(w)[key])
+
+
+def _engagement_post(w: World) -> Post:
+    return Post.objects.get(pk=_engaged(w)["engagement_post_id"])
+
+
+E = "lde.engagement.services"
+ARGUMENTS.update(
+    {
+        f"{E}.forum_create": lambda w: _engagement_new(
+            w, name="Audit forum", kind="other", purpose="Meets monthly."
+        ),
+        f"{E}.forum_update": lambda w: _engagement(
+            w, "Forum", "forum_id", "forum", purpose="Meets quarterly."
+        ),
+        f"{E}.meeting_record": lambda w: _engagement(
+            w, "Forum", "forum_id", "forum", held_on=timezone.localdate(), topics="Language"
+        ),
+        f"{E}.meeting_update": lambda w: _engagement(
+            w, "ForumMeeting", "forum_meeting_id", "meeting", topics="Changed"
+        ),
+        f"{E}.initiative_create": lambda w: _engagement_new(
+            w,
+            organisation=_engagement_organisation(w, "community_organisation_id"),
+            title="Mentoring",
+            what_it_does="Volunteers mentor.",
+        ),
+        f"{E}.initiative_update": lambda w: _engagement(
+            w, "Initiative", "initiative_id", "initiative", title="Mentoring and homework"
+        ),
+        f"{E}.support_request_create": lambda w: _engagement(
+            w,
+            "Initiative",
+            "initiative_id",
+            "initiative",
+            asked_for="A hall.",
+            asked_on=timezone.localdate(),
+        ),
+        f"{E}.support_request_update": lambda w: _engagement(
+            w, "SupportRequest", "support_request_id", "support_request", asked_for="Two halls."
+        ),
+        f"{E}.support_request_decide": lambda w: _engagement(
+            w,
+            "SupportRequest",
+            "support_request_id",
+            "support_request",
+            status="agreed",
+            response="A hall on Fridays.",
+        ),
+        f"{E}.audience_create": lambda w: _engagement_new(w, name="Front-line staff"),
+        f"{E}.audience_update": lambda w: _engagement(
+            w, "Audience", "audience_id", "audience", name="Council staff"
+        ),
+        f"{E}.channel_create": lambda w: _engagement_new(
+            w, name="Radio", kind="local_radio", community="Everyone"
+        ),
+        f"{E}.channel_update": lambda w: _engagement(
+            w, "Channel", "channel_id", "channel", reach="Weekly listeners"
+        ),
+        f"{E}.key_message_create": lambda w: _engagement_new(
+            w, title="Together", message="Safer together."
+        ),
+        f"{E}.key_message_update": lambda w: _engagement(
+            w, "KeyMessage", "key_message_id", "key_message", message="Safer, together."
+        ),
+        f"{E}.key_message_agree": lambda w: _engagement(
+            w, "KeyMessage", "key_message_id", "key_message"
+        ),
+        f"{E}.key_message_retire": lambda w: _engagement(
+            w, "KeyMessage", "key_message_id", "key_message"
+        ),
+        f"{E}.media_briefing_record": lambda w: _engagement_new(
+            w,
+            held_on=timezone.localdate(),
+            outlet="Paper",
+            topic="Funding",
+            spoke=_engagement_post(w),
+        ),
+        f"{E}.media_briefing_update": lambda w: _engagement(
+            w, "MediaBriefing", "media_briefing_id", "media_briefing", topic="Youth work"
+        ),
+        f"{E}.spokesperson_create": lambda w: _engagement_new(
+            w, post=_engagement_post(w), speaks_for="The council", topics="Prevent"
+        ),
+        f"{E}.spokesperson_update": lambda w: _engagement(
+            w, "Spokesperson", "spokesperson_id", "spokesperson", topics="Cohesion"
+        ),
+        f"{E}.school_create": lambda w: _engagement_new(
+            w, organisation=_engagement_organisation(w, "second_school_organisation_id")
+        ),
+        f"{E}.school_update": lambda w: _engagement(
+            w,
+            "SchoolEngagement",
+            "school_id",
+            "school",
+            safer_schools_partnership=False,
+        ),
+        f"{E}.school_activity_record": lambda w: _engagement(
+            w,
+            "SchoolEngagement",
+            "school_id",
+            "school",
+            activity="Assembly",
+            held_on=date(2026, 1, 5),
+        ),
+        f"{E}.school_activity_update": lambda w: _engagement(
+            w, "SchoolActivity", "school_activity_id", "school_activity", activity="Debate club"
+        ),
+    }
+)
+
+
 def _strategic_unname(w: World) -> dict[str, Any]:
     from lde.partnerships.services import strategic_post_name
 
