@@ -34,6 +34,7 @@ from lde.accounts.models import (
     ApiToken,
     CaveatGrant,
     Clearance,
+    Organisation,
     OrganisationType,
     Post,
     PostHolding,
@@ -392,6 +393,46 @@ S = "lde.sharing.services"
 A = "lde.assessments.services"
 
 
+def _capacity(w: World, **extra: Any) -> dict[str, Any]:
+    """The capacity builder's records in the world's partnership (tests/capacity/builders.py),
+    and the coordinator and partnership every capacity service takes."""
+    from lde.capacity.models import (
+        BoardMeeting,
+        CommunityRelationship,
+        Course,
+        Team,
+        TrainingSession,
+    )
+    from tests.capacity.builders import capacity_world
+
+    ids = capacity_world(coordinator=w.coordinator, partnership=w.g.partnership, member=w.g.council)
+    return {
+        "actor": w.coordinator,
+        "meeting": BoardMeeting.objects.get(pk=ids["meeting_id"]),
+        "course": Course.objects.get(pk=ids["course_id"]),
+        "session": TrainingSession.objects.get(pk=ids["session_id"]),
+        "team": Team.objects.get(pk=ids["capacity_team_id"]),
+        "relationship": CommunityRelationship.objects.get(pk=ids["relationship_id"]),
+        "post": Post.objects.get(pk=ids["capacity_officer_post_id"]),
+        "prevent": Post.objects.get(pk=ids["capacity_prevent_post_id"]),
+        **extra,
+    }
+
+
+def _holders(w: World) -> dict[str, Any]:
+    made = _capacity(w)
+    return {
+        "actor": made["actor"],
+        "relationship": made["relationship"],
+        "held_by": [made["post"], made["prevent"]],
+    }
+
+
+def _capacity_only(w: World, *keep: str, **extra: Any) -> dict[str, Any]:
+    made = _capacity(w)
+    return {"actor": made["actor"], **{k: made[k] for k in keep}, **extra}
+
+
 def _narrative(w: World, *, share: bool = False, approve: bool = False) -> Any:
     """A draft of the partnership's narrative, every section written and the council named to
     sign; shared, or signed off too, when asked."""
@@ -487,6 +528,62 @@ ARGUMENTS: dict[str, Callable[[World], dict[str, Any]]] = {
         "actor": w.coordinator,
         "version": _narrative(w, approve=True),
     },
+    # capacity
+    "lde.capacity.services.board_member_add": lambda w: _capacity_only(
+        w,
+        partnership=w.g.partnership,
+        post=Post.objects.create(organisation=w.g.council, kind=PostKind.OTHER, title="Seat"),
+        joined_on=timezone.localdate(),
+    ),
+    "lde.capacity.services.terms_of_reference_agree": lambda w: _capacity_only(
+        w,
+        partnership=w.g.partnership,
+        agreed_on=timezone.localdate() - timedelta(days=5),
+        text="New terms.",
+    ),
+    "lde.capacity.services.board_meeting_record": lambda w: _capacity_only(
+        w,
+        partnership=w.g.partnership,
+        held_on=timezone.localdate() - timedelta(days=3),
+        attended_by=[],
+    ),
+    "lde.capacity.services.board_decision_record": lambda w: _capacity_only(
+        w, "meeting", decision="Decided."
+    ),
+    "lde.capacity.services.scrutiny_session_record": lambda w: _capacity_only(
+        w,
+        partnership=w.g.partnership,
+        body="police_authority",
+        held_on=timezone.localdate(),
+        examined="The plan.",
+    ),
+    "lde.capacity.services.course_add": lambda w: _capacity_only(
+        w, partnership=w.g.partnership, title="New course", provider="P", kind="course"
+    ),
+    "lde.capacity.services.training_session_record": lambda w: _capacity_only(
+        w, "course", held_on=timezone.localdate(), joint_with=[w.g.council]
+    ),
+    "lde.capacity.services.team_add": lambda w: _capacity_only(
+        w,
+        partnership=w.g.partnership,
+        organisation=w.g.council,
+        name="New team",
+        kind="other",
+        headcount=3,
+    ),
+    "lde.capacity.services.training_attendance_record": lambda w: _capacity_only(
+        w, "session", "team", number_trained=1
+    ),
+    "lde.capacity.services.community_relationship_record": lambda w: _capacity_only(
+        w,
+        partnership=w.g.partnership,
+        organisation=Organisation.objects.create(name="New Trust", type="faith"),
+        nature="Liaison.",
+        held_by=[
+            Post.objects.create(organisation=w.g.council, kind=PostKind.OTHER, title="Liaison")
+        ],
+    ),
+    "lde.capacity.services.community_relationship_holders_change": lambda w: _holders(w),
     # accounts
     "lde.accounts.services.user_create": lambda w: {
         "actor": None,
@@ -866,6 +963,144 @@ ARGUMENTS: dict[str, Callable[[World], dict[str, Any]]] = {
         **{**_source_fields(w), "title": "Census 2021: religion by output area"},
     },
 }
+
+
+def _engaged(w: World) -> dict[str, Any]:
+    """The engagement builder's records in the world's partnership
+    (tests/engagement/builders.py), by id."""
+    from tests.engagement.builders import engagement_world
+
+    return engagement_world(
+        coordinator=w.coordinator, partnership=w.g.partnership, member=w.g.council
+    )
+
+
+def _engagement(w: World, model: str, key: str, as_: str, **fields: Any) -> dict[str, Any]:
+    """The coordinator, one engagement record (`model` by the builder's id `key`) given as the
+    service's `as_` keyword, and the fields to change."""
+    from django.apps import apps as django_apps
+
+    ids = _engaged(w)
+    record = django_apps.get_model("engagement", model).objects.get(pk=ids[key])
+    return {"actor": w.coordinator, as_: record, **fields}
+
+
+def _engagement_new(w: World, **fields: Any) -> dict[str, Any]:
+    return {"actor": w.coordinator, "partnership": w.g.partnership, **fields}
+
+
+def _engagement_organisation(w: World, key: str) -> Organisation:
+    return Organisation.objects.get(pk=_engaged(w)[key])
+
+
+def _engagement_post(w: World) -> Post:
+    return Post.objects.get(pk=_engaged(w)["engagement_post_id"])
+
+
+E = "lde.engagement.services"
+ARGUMENTS.update(
+    {
+        f"{E}.forum_create": lambda w: _engagement_new(
+            w, name="Audit forum", kind="other", purpose="Meets monthly."
+        ),
+        f"{E}.forum_update": lambda w: _engagement(
+            w, "Forum", "forum_id", "forum", purpose="Meets quarterly."
+        ),
+        f"{E}.meeting_record": lambda w: _engagement(
+            w, "Forum", "forum_id", "forum", held_on=timezone.localdate(), topics="Language"
+        ),
+        f"{E}.meeting_update": lambda w: _engagement(
+            w, "ForumMeeting", "forum_meeting_id", "meeting", topics="Changed"
+        ),
+        f"{E}.initiative_create": lambda w: _engagement_new(
+            w,
+            organisation=_engagement_organisation(w, "community_organisation_id"),
+            title="Mentoring",
+            what_it_does="Volunteers mentor.",
+        ),
+        f"{E}.initiative_update": lambda w: _engagement(
+            w, "Initiative", "initiative_id", "initiative", title="Mentoring and homework"
+        ),
+        f"{E}.support_request_create": lambda w: _engagement(
+            w,
+            "Initiative",
+            "initiative_id",
+            "initiative",
+            asked_for="A hall.",
+            asked_on=timezone.localdate(),
+        ),
+        f"{E}.support_request_update": lambda w: _engagement(
+            w, "SupportRequest", "support_request_id", "support_request", asked_for="Two halls."
+        ),
+        f"{E}.support_request_decide": lambda w: _engagement(
+            w,
+            "SupportRequest",
+            "support_request_id",
+            "support_request",
+            status="agreed",
+            response="A hall on Fridays.",
+        ),
+        f"{E}.audience_create": lambda w: _engagement_new(w, name="Front-line staff"),
+        f"{E}.audience_update": lambda w: _engagement(
+            w, "Audience", "audience_id", "audience", name="Council staff"
+        ),
+        f"{E}.channel_create": lambda w: _engagement_new(
+            w, name="Radio", kind="local_radio", community="Everyone"
+        ),
+        f"{E}.channel_update": lambda w: _engagement(
+            w, "Channel", "channel_id", "channel", reach="Weekly listeners"
+        ),
+        f"{E}.key_message_create": lambda w: _engagement_new(
+            w, title="Together", message="Safer together."
+        ),
+        f"{E}.key_message_update": lambda w: _engagement(
+            w, "KeyMessage", "key_message_id", "key_message", message="Safer, together."
+        ),
+        f"{E}.key_message_agree": lambda w: _engagement(
+            w, "KeyMessage", "key_message_id", "key_message"
+        ),
+        f"{E}.key_message_retire": lambda w: _engagement(
+            w, "KeyMessage", "key_message_id", "key_message"
+        ),
+        f"{E}.media_briefing_record": lambda w: _engagement_new(
+            w,
+            held_on=timezone.localdate(),
+            outlet="Paper",
+            topic="Funding",
+            spoke=_engagement_post(w),
+        ),
+        f"{E}.media_briefing_update": lambda w: _engagement(
+            w, "MediaBriefing", "media_briefing_id", "media_briefing", topic="Youth work"
+        ),
+        f"{E}.spokesperson_create": lambda w: _engagement_new(
+            w, post=_engagement_post(w), speaks_for="The council", topics="Prevent"
+        ),
+        f"{E}.spokesperson_update": lambda w: _engagement(
+            w, "Spokesperson", "spokesperson_id", "spokesperson", topics="Cohesion"
+        ),
+        f"{E}.school_create": lambda w: _engagement_new(
+            w, organisation=_engagement_organisation(w, "second_school_organisation_id")
+        ),
+        f"{E}.school_update": lambda w: _engagement(
+            w,
+            "SchoolEngagement",
+            "school_id",
+            "school",
+            safer_schools_partnership=False,
+        ),
+        f"{E}.school_activity_record": lambda w: _engagement(
+            w,
+            "SchoolEngagement",
+            "school_id",
+            "school",
+            activity="Assembly",
+            held_on=date(2026, 1, 5),
+        ),
+        f"{E}.school_activity_update": lambda w: _engagement(
+            w, "SchoolActivity", "school_activity_id", "school_activity", activity="Debate club"
+        ),
+    }
+)
 
 
 def _strategic_unname(w: World) -> dict[str, Any]:
