@@ -23,6 +23,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from benchmarks.assessments import BENCHMARK as ASSESSMENTS
 from benchmarks.console import Console
+from benchmarks.engagement import BENCHMARK as ENGAGEMENT
 from benchmarks.harness import BENCH_SETTINGS, Benchmark, add_common_arguments, run
 from benchmarks.narratives import BENCHMARK as NARRATIVES
 from benchmarks.pages import BENCHMARK as PAGES
@@ -32,6 +33,7 @@ BENCHMARKS: dict[str, Benchmark] = {
     PAGES.name: PAGES,
     ASSESSMENTS.name: ASSESSMENTS,
     SHARING.name: SHARING,
+    ENGAGEMENT.name: ENGAGEMENT,
     NARRATIVES.name: NARRATIVES,
 }
 
