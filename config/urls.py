@@ -19,6 +19,7 @@ urlpatterns = [
     path("narratives/", include("lde.narratives.urls")),
     path("engagement/", include("lde.engagement.urls")),
     path("capacity/", include("lde.capacity.urls")),
+    path("programme/", include("lde.programme.urls")),
     path("commissioning/", include("lde.commissioning.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

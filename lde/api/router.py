@@ -146,6 +146,7 @@ def _register() -> None:
     from lde.frameworks.api import router as frameworks_router
     from lde.narratives.api import router as narratives_router
     from lde.partnerships.api import router as partnerships_router
+    from lde.programme.api import router as programme_router
     from lde.rollups.api import router as rollups_router
     from lde.sharing.api import router as sharing_router
 
@@ -160,6 +161,7 @@ def _register() -> None:
     api.add_router("/narratives", narratives_router)
 
     api.add_router("/capacity", capacity_router)
+    api.add_router("/programme", programme_router)
     api.add_router("/commissioning", commissioning_router)
 
 _register()

@@ -315,3 +315,7 @@ class ProjectFunding(BaseModel):
             ),
             models.CheckConstraint(condition=Q(amount__gte=0), name="programme_funding_amount"),
         ]
+
+    @property
+    def year_label(self) -> str:
+        return financial_year_label(self.year)

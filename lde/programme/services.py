@@ -85,7 +85,7 @@ def money(value: Any, field: str = "amount", label: str = "Amount") -> Decimal:
     return amount.quantize(Decimal("0.01"))
 
 
-def _year(value: Any, field: str = "year") -> int:
+def year_of(value: Any, field: str = "year") -> int:
     try:
         year = int(str(value).strip()[:4]) if value not in (None, "") else None
     except ValueError:
@@ -193,7 +193,7 @@ def allocation_set(
     """Put part of `stream` into the budget for a financial year (or change what was put):
     the years together may not allocate more than the stream holds."""
     funding_stream_policy.require(actor, "edit", stream)
-    year = _year(year)
+    year = year_of(year)
     amount = money(amount)
     others = stream.allocations.exclude(year=year).aggregate(total=Sum("amount"))[
         "total"
@@ -266,7 +266,7 @@ def contribution_set(
         raise ValidationError(
             {"partnership": f"{partnership.name} is not a member of {pot.alliance.name}"}
         )
-    year = _year(year)
+    year = year_of(year)
     amount = money(amount)
     contribution = PotContribution.objects.filter(
         pot=pot, partnership=partnership, year=year
@@ -528,7 +528,7 @@ def funding_add(
             raise ValidationError(
                 {"pot": f"The project's partnership is not a member of {pot.alliance.name}"}
             )
-        year = _year(year)
+        year = year_of(year)
         _refuse_over(
             f"{pot.name} in {financial_year_label(year)}",
             _pot_contributed(pot, year),
