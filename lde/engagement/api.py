@@ -583,9 +583,9 @@ def school_list(request: HttpRequest, partnership_id: ObjectId) -> list[SchoolOu
 Answer = Status[Any]
 
 
-def _members(payload: ForumIn) -> list[tuple[Any, str]]:
+def _members(partnership: Partnership, payload: ForumIn) -> list[tuple[Any, str]]:
     organisations = chosen_many(
-        selectors.organisation_choices(),
+        selectors.organisation_choices(partnership=partnership),
         [m.organisation_id for m in payload.members],
         "members",
         what="an organisation",
@@ -607,7 +607,7 @@ def forum_create(request: HttpRequest, partnership_id: ObjectId, payload: ForumI
     forum = services.forum_create(
         actor=acting_user(request),
         partnership=partnership,
-        members=_members(payload),
+        members=_members(partnership, payload),
         **_forum_fields(payload),
     )
     return Status(201, _forum_detail(request, forum.pk))
@@ -622,7 +622,10 @@ def forum_update(request: HttpRequest, forum_id: ObjectId, payload: ForumIn) -> 
     forum = selectors.forum_get(user=request.user, forum_id=forum_id)
     forum_policy.require(request.user, "edit", forum)
     services.forum_update(
-        actor=acting_user(request), forum=forum, members=_members(payload), **_forum_fields(payload)
+        actor=acting_user(request),
+        forum=forum,
+        members=_members(forum.partnership, payload),
+        **_forum_fields(payload),
     )
     return Status(200, _forum_detail(request, forum.pk))
 
@@ -651,9 +654,9 @@ def meeting_update(request: HttpRequest, forum_meeting_id: ObjectId, payload: Me
     return Status(200, MeetingOut(id=m.pk, held_on=m.held_on, topics=m.topics, summary=m.summary))
 
 
-def _initiative_fields(payload: InitiativeIn) -> dict[str, Any]:
+def _initiative_fields(partnership: Partnership, payload: InitiativeIn) -> dict[str, Any]:
     organisation = chosen(
-        selectors.organisation_choices(),
+        selectors.organisation_choices(partnership=partnership),
         payload.organisation_id,
         "organisation_id",
         what="an organisation",
@@ -672,7 +675,9 @@ def initiative_create(
     partnership = _partnership(request, partnership_id, "add")
     with api_field_names(FIELD_NAMES):
         i = services.initiative_create(
-            actor=acting_user(request), partnership=partnership, **_initiative_fields(payload)
+            actor=acting_user(request),
+            partnership=partnership,
+            **_initiative_fields(partnership, payload),
         )
     return Status(201, _initiative_detail(request, i.pk))
 
@@ -689,7 +694,9 @@ def initiative_update(
     initiative_policy.require(request.user, "edit", initiative)
     with api_field_names(FIELD_NAMES):
         services.initiative_update(
-            actor=acting_user(request), initiative=initiative, **_initiative_fields(payload)
+            actor=acting_user(request),
+            initiative=initiative,
+            **_initiative_fields(initiative.partnership, payload),
         )
     return Status(200, _initiative_detail(request, initiative.pk))
 

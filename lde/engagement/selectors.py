@@ -258,10 +258,33 @@ def school_activity_get(*, user: RequestUser, school_activity_id: Any) -> School
 # --- Choices for the forms -----------------------------------------------------------------
 
 
-def organisation_choices() -> QuerySet[Organisation]:
-    """Any organisation in the register may take part in a forum or lead an initiative: many
-    community organisations are not partners."""
-    return Organisation.objects.order_by("name")
+# Kinds of organisation through which communities organise themselves: offered to every
+# partnership, since many community organisations are partners of none.
+COMMUNITY_TYPES = (
+    OrganisationType.VOLUNTARY_COMMUNITY,
+    OrganisationType.FAITH_INSTITUTION,
+    OrganisationType.YOUTH_SERVICE,
+    OrganisationType.CULTURE_AND_LEISURE,
+)
+
+
+def organisation_choices(*, partnership: Partnership) -> QuerySet[Organisation]:
+    """The organisations that may take part in a partnership's forum or lead an initiative: its
+    partners, the community organisations of the register, and any it already engages."""
+    return (
+        Organisation.objects.filter(
+            Q(partnership_links__partnership=partnership)
+            | Q(type__in=COMMUNITY_TYPES)
+            | Q(
+                pk__in=ForumMember.objects.filter(forum__partnership=partnership).values(
+                    "organisation"
+                )
+            )
+            | Q(pk__in=Initiative.objects.filter(partnership=partnership).values("organisation"))
+        )
+        .distinct()
+        .order_by("name")
+    )
 
 
 def school_choices() -> QuerySet[Organisation]:

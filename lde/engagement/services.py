@@ -241,7 +241,6 @@ def _save(obj: M, record: Record, fields: dict[str, Any]) -> list[str]:
 def _create(
     *,
     actor: User,
-    policy: EngagementRecordPolicy[Any],
     obj: M,
     partnership_id: int,
     fields: dict[str, Any],
@@ -320,7 +319,6 @@ def forum_create(
     _forum_name_free(partnership.pk, str(fields.get("name") or "").strip())
     forum = _create(
         actor=actor,
-        policy=forum_policy,
         obj=Forum(partnership=partnership),
         partnership_id=partnership.pk,
         fields=fields,
@@ -356,7 +354,6 @@ def meeting_record(*, actor: User, forum: Forum, **fields: Any) -> ForumMeeting:
     forum_policy.require(actor, "edit", forum)
     return _create(
         actor=actor,
-        policy=forum_meeting_policy,
         obj=ForumMeeting(forum=forum),
         partnership_id=forum.partnership_id,
         fields=fields,
@@ -377,7 +374,6 @@ def initiative_create(*, actor: User, partnership: Partnership, **fields: Any) -
     _require_add(actor, partnership.pk)
     return _create(
         actor=actor,
-        policy=initiative_policy,
         obj=Initiative(partnership=partnership),
         partnership_id=partnership.pk,
         fields=fields,
@@ -395,7 +391,6 @@ def support_request_create(*, actor: User, initiative: Initiative, **fields: Any
     initiative_policy.require(actor, "edit", initiative)
     return _create(
         actor=actor,
-        policy=support_request_policy,
         obj=SupportRequest(initiative=initiative, status=SupportStatus.ASKED),
         partnership_id=initiative.partnership_id,
         fields=fields,
@@ -485,7 +480,6 @@ def audience_create(*, actor: User, partnership: Partnership, **fields: Any) -> 
     _require_add(actor, partnership.pk)
     return _create(
         actor=actor,
-        policy=audience_policy,
         obj=Audience(partnership=partnership),
         partnership_id=partnership.pk,
         fields=fields,
@@ -502,7 +496,6 @@ def channel_create(*, actor: User, partnership: Partnership, **fields: Any) -> C
     _require_add(actor, partnership.pk)
     return _create(
         actor=actor,
-        policy=channel_policy,
         obj=Channel(partnership=partnership),
         partnership_id=partnership.pk,
         fields=fields,
@@ -520,7 +513,6 @@ def key_message_create(*, actor: User, partnership: Partnership, **fields: Any) 
     _require_add(actor, partnership.pk)
     return _create(
         actor=actor,
-        policy=key_message_policy,
         obj=KeyMessage(partnership=partnership, status=MessageStatus.DRAFT),
         partnership_id=partnership.pk,
         fields=fields,
@@ -577,7 +569,6 @@ def media_briefing_record(*, actor: User, partnership: Partnership, **fields: An
     _partner_post(partnership.pk, fields.get("spoke"), "spoke")
     return _create(
         actor=actor,
-        policy=media_briefing_policy,
         obj=MediaBriefing(partnership=partnership),
         partnership_id=partnership.pk,
         fields=fields,
@@ -599,7 +590,6 @@ def spokesperson_create(*, actor: User, partnership: Partnership, **fields: Any)
     _partner_post(partnership.pk, fields.get("post"), "post")
     return _create(
         actor=actor,
-        policy=spokesperson_policy,
         obj=Spokesperson(partnership=partnership),
         partnership_id=partnership.pk,
         fields=fields,
@@ -649,7 +639,6 @@ def school_create(*, actor: User, partnership: Partnership, **fields: Any) -> Sc
     _school_clean(partnership.pk, fields, None)
     return _create(
         actor=actor,
-        policy=school_engagement_policy,
         obj=SchoolEngagement(partnership=partnership),
         partnership_id=partnership.pk,
         fields=fields,
@@ -670,7 +659,6 @@ def school_activity_record(
     school_engagement_policy.require(actor, "edit", school)
     return _create(
         actor=actor,
-        policy=school_activity_policy,
         obj=SchoolActivity(school=school),
         partnership_id=school.partnership_id,
         fields=fields,

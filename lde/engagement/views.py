@@ -248,7 +248,7 @@ class Part:
 
 
 def _organisations(partnership: Partnership) -> dict[str, Any]:
-    return {"organisations": selectors.organisation_choices()}
+    return {"organisations": selectors.organisation_choices(partnership=partnership)}
 
 
 def _posts(partnership: Partnership) -> dict[str, Any]:
