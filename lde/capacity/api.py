@@ -223,7 +223,8 @@ class HoldersIn(Schema):
 def overview_get(request: HttpRequest, partnership_id: ObjectId) -> dict[str, Any]:
     partnership = selectors.capacity_partnership(user=request.user, partnership_id=partnership_id)
     return overview_data(
-        partnership, selectors.overview(user=request.user, partnership=partnership)
+        partnership,
+        selectors.overview(user=request.user, partnership=partnership, with_courses=True),
     )
 
 

@@ -185,7 +185,7 @@ def _rows(found: selectors.Overview) -> list[tuple[Any, ...]]:
 
 
 def capacity_export(*, reader: Any, partnership: Partnership, output_format: str) -> str:
-    found = selectors.overview(user=reader, partnership=partnership)
+    found = selectors.overview(user=reader, partnership=partnership, with_courses=True)
     if output_format == "json":
         return json.dumps(overview_data(partnership, found), indent=2, default=str) + "\n"
     buffer = io.StringIO()

@@ -101,7 +101,9 @@ class Board:
         return self.terms[0] if self.terms else None
 
 
-def board(*, user: RequestUser, partnership: Partnership) -> Board:
+def board(*, user: RequestUser, partnership: Partnership, in_full: bool = True) -> Board:
+    """The board's members, terms and meetings; the overview page (not `in_full`) shows only
+    how many meetings there were, and leaves their attendance and decisions unread."""
     day = facts_for(user).today
     members = list(
         board_member_policy.visible_to(user)
@@ -116,10 +118,11 @@ def board(*, user: RequestUser, partnership: Partnership) -> Board:
         )
     )
     terms = list(terms_of_reference_policy.visible_to(user).filter(partnership=partnership))
+    meetings_of = board_meeting_policy.visible_to(user).filter(partnership=partnership)
+    if not in_full:
+        return Board(members=members, terms=terms, meetings=list(meetings_of))
     meetings = list(
-        board_meeting_policy.visible_to(user)
-        .filter(partnership=partnership)
-        .prefetch_related(
+        meetings_of.prefetch_related(
             Prefetch("attended_by", queryset=Post.objects.select_related("organisation")),
             Prefetch(
                 "decisions",
@@ -272,22 +275,28 @@ class Training:
         return [t for t in self.teams if t.under_trained]
 
 
-def training(*, user: RequestUser, partnership: Partnership) -> Training:
-    courses = list(
-        course_policy.visible_to(user)
-        .filter(partnership=partnership)
-        .prefetch_related(
-            Prefetch(
-                "sessions",
-                queryset=training_session_policy.visible_to(user).prefetch_related(
-                    "joint_with",
-                    Prefetch(
-                        "attendance",
-                        queryset=TrainingAttendance.objects.select_related(
-                            "post__organisation", "team"
+def training(*, user: RequestUser, partnership: Partnership, with_courses: bool = True) -> Training:
+    """Each team's share trained, and (unless the overview asks without) every course with its
+    sessions and attendance."""
+    courses = (
+        []
+        if not with_courses
+        else list(
+            course_policy.visible_to(user)
+            .filter(partnership=partnership)
+            .prefetch_related(
+                Prefetch(
+                    "sessions",
+                    queryset=training_session_policy.visible_to(user).prefetch_related(
+                        "joint_with",
+                        Prefetch(
+                            "attendance",
+                            queryset=TrainingAttendance.objects.select_related(
+                                "post__organisation", "team"
+                            ),
                         ),
                     ),
-                ),
+                )
             )
         )
     )
@@ -409,11 +418,14 @@ class Overview:
     relationships: Relationships
 
 
-def overview(*, user: RequestUser, partnership: Partnership) -> Overview:
+def overview(
+    *, user: RequestUser, partnership: Partnership, with_courses: bool = False
+) -> Overview:
     return Overview(
-        board=board(user=user, partnership=partnership),
+        board=board(user=user, partnership=partnership, in_full=with_courses),
         coverage=coverage(user=user, partnership=partnership),
         leadership=leadership(user=user, partnership=partnership),
-        training=training(user=user, partnership=partnership),
+        # The overview page shows the teams, not the courses: it leaves their sessions unread.
+        training=training(user=user, partnership=partnership, with_courses=with_courses),
         relationships=relationships(user=user, partnership=partnership),
     )

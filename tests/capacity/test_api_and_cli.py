@@ -41,6 +41,7 @@ def test_the_overview_gives_every_part(client: Client, cast: dict[str, Any]) -> 
     sole = [r for r in found["relationships"] if r["single_point_of_failure"]]
     assert [r["suggested_deputy"] for r in sole] == [cast["capacity_prevent_post_id"]]
     assert [m["post"]["level"] for m in found["board"]["members"]] == ["strategic", "tactical"]
+    assert [c["title"] for c in found["training"]["courses"]] == ["Capacity awareness briefing"]
 
 
 def test_an_attendance_for_a_post_not_there_that_day_is_a_400_naming_the_field(

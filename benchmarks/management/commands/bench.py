@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from benchmarks.assessments import BENCHMARK as ASSESSMENTS
+from benchmarks.capacity import BENCHMARK as CAPACITY
 from benchmarks.console import Console
 from benchmarks.engagement import BENCHMARK as ENGAGEMENT
 from benchmarks.harness import BENCH_SETTINGS, Benchmark, add_common_arguments, run
@@ -33,6 +34,7 @@ BENCHMARKS: dict[str, Benchmark] = {
     PAGES.name: PAGES,
     ASSESSMENTS.name: ASSESSMENTS,
     SHARING.name: SHARING,
+    CAPACITY.name: CAPACITY,
     ENGAGEMENT.name: ENGAGEMENT,
     NARRATIVES.name: NARRATIVES,
 }
