@@ -79,7 +79,9 @@ def grant(decision: Decision) -> dict[str, Any]:
         "currency": "GBP",
         "amountAppliedFor": float(bid.amount),
         "amountAwarded": float(decision.amount or 0),
-        "awardDate": decision.decided_on.isoformat(),
+        # In full date-time form: the standard's "oneOf" a date or a date-time is matched by a
+        # plain date twice over when a validator does not check the date-time format.
+        "awardDate": f"{decision.decided_on.isoformat()}T00:00:00+00:00",
         "url": f"{site}/commissioning/public/register/#award-{bid.pk}",
         "recipientOrganization": [{"id": bid.organisation.org_id, "name": bid.organisation.name}],
         "fundingOrganization": [{"id": funder_id(decision), "name": council.name}],
@@ -145,10 +147,13 @@ def validate(data: dict[str, Any]) -> list[str]:
     """The schema's complaints about `data` (empty when it validates), read offline: the
     package's reference to the grant schema resolves to the local copy."""
     from jsonschema import Draft202012Validator, FormatChecker
-    from referencing import Registry, Resource
+    from referencing import Registry
+    from referencing.jsonschema import DRAFT202012
 
     package_schema, grant_schema = _schemas()
-    resource = Resource.from_contents(grant_schema)
+    # The schemas name their dialect with "http://" where the registry knows "https://": it is
+    # the 2020-12 dialect either way.
+    resource = DRAFT202012.create_resource(grant_schema)
     ref = package_schema["properties"]["grants"]["items"]["$ref"]
     registry = Registry().with_resources([(ref, resource), (grant_schema["$id"], resource)])
     validator = Draft202012Validator(

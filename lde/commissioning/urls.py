@@ -31,5 +31,7 @@ urlpatterns = [
     path("public/register/360giving.json", views.feed_json, name="feed-json"),
     path("public/register/360giving.xlsx", views.feed_xlsx, name="feed-xlsx"),
     path("public/applicants/register/", views.register, name="register"),
-    path("public/applicants/confirm/<str:token>/", views.register_confirm, name="register-confirm"),
+    path(
+        "public/applicants/confirm/<str:signed>/", views.register_confirm, name="register-confirm"
+    ),
 ]

@@ -555,9 +555,9 @@ def register(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def register_confirm(request: HttpRequest, token: str) -> HttpResponse:
+def register_confirm(request: HttpRequest, signed: str) -> HttpResponse:
     try:
-        applicant = services.registration_confirm(token=token)
+        applicant = services.registration_confirm(token=signed)
     except ValidationError as error:
         return render(
             request,

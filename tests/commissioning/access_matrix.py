@@ -1,0 +1,199 @@
+"""Commissioning's part of the access matrix (tests/access_vocabulary.py), from permissions.md's
+row "programme, commissioning" and ADR 0016.
+
+Coordinators read and write; board members read, and score as panellists once they have
+declared their interests (the world's board member is on the panels of the open and closed
+calls and has declared on the closed one); contributors, viewers and live inspectors read;
+community reviewers read a call in consultation and comment on it; anyone, signed in or not,
+reads the published calls, the register of awards and its 360Giving feed. Applicants are not
+one of the matrix's subjects: tests/commissioning/test_applicant_access.py walks every URL as an
+applicant. Calls are checked in each of draft, consultation, open, closed and decided; bids in
+each of draft, submitted and awarded.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lde.accounts.models import Organisation, User
+from lde.partnerships.models import Partnership
+from tests.access_vocabulary import (
+    PUBLIC,
+    READERS,
+    SUBJECTS,
+    CapabilityMatrix,
+    Case,
+    InEvery,
+    expect,
+    only,
+    partnership_page,
+    seen_by,
+)
+from tests.commissioning.builders import commissioning_world
+
+CALL_STATES = ["draft", "consultation", "open", "closed", "decided"]
+BID_STATES = ["draft", "submitted", "awarded"]
+READ = [*READERS, "inspector"]
+COMMENTERS = [*READERS, "community_reviewer"]
+P = "partnership_id"
+
+
+def call_seers(state: str) -> list[str]:
+    return [*READ, "community_reviewer"] if state == "consultation" else list(READ)
+
+
+def on_call(allowed: dict[str, list[str]], answer: Any) -> InEvery:
+    """Seen by the call's readers (403 unless allowed in that state), 404 for the rest."""
+    return InEvery(
+        "call",
+        lambda s: seen_by(call_seers(s), dict.fromkeys(allowed.get(s, []), answer)),
+    )
+
+
+def bid_seers(state: str) -> list[str]:
+    if state == "draft":
+        return []  # a draft is its applicant's alone
+    readers = ["coordinator", "contributor", "viewer", "inspector"]
+    # The board member declared on the closed call's panel, and is clear of its bid.
+    return [*readers, "board_member"] if state == "submitted" else readers
+
+
+def on_bid(allowed: dict[str, list[str]], answer: Any) -> InEvery:
+    return InEvery(
+        "bid", lambda s: seen_by(bid_seers(s), dict.fromkeys(allowed.get(s, []), answer))
+    )
+
+
+PUBLISHED = ("open", "closed", "decided")
+
+
+def public_call(state: str) -> dict[str, Any]:
+    return dict.fromkeys(SUBJECTS, 200 if state in PUBLISHED else 404)
+
+
+def bid_start(state: str) -> dict[str, Any]:
+    # Signed in but not an applicant: 403 on a published call, 404 on one not published.
+    return expect(403 if state in PUBLISHED else 404)
+
+
+CASES: dict[str, Case] = {
+    "commissioning:call-list": Case("GET", (P,), partnership_page(READ)),
+    "commissioning:call-create": Case("GET", (P,), partnership_page(["coordinator"])),
+    "commissioning:call-detail": Case(
+        "GET", ("call_id",), InEvery("call", lambda s: only(200, call_seers(s), 404))
+    ),
+    "commissioning:criterion-add": Case(
+        "GET", ("call_id",), on_call({"draft": ["coordinator"]}, 200)
+    ),
+    "commissioning:call-consult": Case(
+        "POST", ("call_id",), on_call({"draft": ["coordinator"]}, 302)
+    ),
+    "commissioning:call-publish": Case(
+        "POST",
+        ("call_id",),
+        on_call({"draft": ["coordinator"], "consultation": ["coordinator"]}, 302),
+    ),
+    "commissioning:call-close": Case("POST", ("call_id",), on_call({"open": ["coordinator"]}, 302)),
+    "commissioning:comment-add": Case(
+        "GET", ("call_id",), on_call({"consultation": COMMENTERS}, 200)
+    ),
+    **{
+        f"commissioning:{name}": Case(
+            "GET",
+            ("call_id",),
+            on_call({s: ["coordinator"] for s in CALL_STATES if s != "decided"}, 200),
+        )
+        for name in ("panel-name", "panel-threshold")
+    },
+    "commissioning:declare": Case(
+        "GET", ("call_id",), on_call({"open": ["board_member"], "closed": ["board_member"]}, 200)
+    ),
+    "commissioning:bid-create": Case("GET", ("call_id",), InEvery("call", bid_start)),
+    "commissioning:bid-detail": Case(
+        "GET", ("bid_id",), InEvery("bid", lambda s: only(200, bid_seers(s), 404))
+    ),
+    "commissioning:bid-edit": Case("GET", ("bid_id",), on_bid({}, 200)),
+    "commissioning:bid-submit": Case("POST", ("bid_id",), on_bid({}, 302)),
+    "commissioning:bid-score": Case(
+        "GET", ("bid_id",), on_bid({"submitted": ["board_member"]}, 200)
+    ),
+    "commissioning:bid-decide": Case(
+        "GET", ("bid_id",), on_bid({"submitted": ["coordinator"]}, 200)
+    ),
+    "commissioning:bid-letter": Case("GET", ("bid_id",), on_bid({"awarded": ["coordinator"]}, 200)),
+    "commissioning:my-bids": Case("GET", (), expect(404)),
+    "commissioning:public-calls": Case("GET", (), PUBLIC),
+    "commissioning:public-call": Case("GET", ("call_id",), InEvery("call", public_call)),
+    "commissioning:public-register": Case("GET", (), PUBLIC),
+    "commissioning:feed-json": Case("GET", (), PUBLIC),
+    "commissioning:feed-xlsx": Case("GET", (), PUBLIC),
+    "commissioning:register": Case("GET", (), PUBLIC),
+    "commissioning:register-confirm": Case("GET", ("signed",), dict.fromkeys(SUBJECTS, 400)),
+}
+
+C = "/api/v1/commissioning"
+
+API_CASES: dict[tuple[str, str], dict[str, Any]] = {
+    ("GET", f"{C}/partnerships/{{partnership_id}}/calls"): partnership_page(READ),
+    # On the closed call: its declared board member scores; readers are refused (403).
+    ("POST", f"{C}/calls/{{call_id}}/scores"): {
+        **only(403, READ, 404),
+        "board_member": 201,
+    },
+}
+
+API_CASES_IN_EVERY_STATE: dict[tuple[str, str], InEvery] = {
+    ("GET", f"{C}/calls/{{call_id}}"): InEvery("call", lambda s: only(200, call_seers(s), 404)),
+    ("GET", f"{C}/calls/{{call_id}}/bids"): InEvery(
+        "call", lambda s: only(200, call_seers(s), 404)
+    ),
+    ("POST", f"{C}/calls/{{call_id}}/declaration"): on_call(
+        {"open": ["board_member"], "closed": ["board_member"]}, 201
+    ),
+    ("GET", f"{C}/bids/{{bid_id}}"): InEvery("bid", lambda s: only(200, bid_seers(s), 404)),
+    ("POST", f"{C}/bids/{{bid_id}}/decision"): on_bid({"submitted": ["coordinator"]}, 201),
+}
+
+API_BODIES: dict[tuple[str, str], dict[str, Any]] = {
+    ("POST", f"{C}/calls/{{call_id}}/scores"): {
+        "bid_id": "{commissioning_bid_id}",
+        "criterion_id": "{commissioning_criterion_id}",
+        "score": 3,
+        "reason": "Clear need.",
+    },
+    ("POST", f"{C}/calls/{{call_id}}/declaration"): {"recused_from_bid_ids": []},
+    ("POST", f"{C}/bids/{{bid_id}}/decision"): {"outcome": "decline", "reasons": "Weaker need."},
+}
+
+
+def build(world: dict[str, Any]) -> dict[str, Any]:
+    users: dict[str, User] = world["users"]
+    # The funder's org-id, so that the register's 360Giving feed is complete.
+    Organisation.objects.filter(pk=world["organisation_id"]).update(org_id="GB-GSS-E08000099")
+    built = commissioning_world(
+        coordinator=users["coordinator"],
+        board_member=users["board_member"],
+        partnership=Partnership.objects.get(pk=world["partnership_id"]),
+    )
+    for name in (
+        "commissioning_applicant",
+        "commissioning_other_applicant",
+        "commissioning_conflicted",
+    ):
+        built.pop(name)
+    return {
+        **built,
+        "call_id": built["commissioning_closed_call_id"],
+        "bid_id": built["commissioning_bid_id"],
+        "signed": "not-a-token",
+    }
+
+
+MATRIX = CapabilityMatrix(
+    build=build,
+    cases=CASES,
+    api_cases=API_CASES,
+    api_cases_in_every_state=API_CASES_IN_EVERY_STATE,
+    api_bodies=API_BODIES,
+    states={"call": CALL_STATES, "bid": BID_STATES},
+)
