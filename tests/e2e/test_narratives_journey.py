@@ -12,9 +12,11 @@ which names who approved it and when.
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from lde.narratives.demo import demo_build as narratives_demo_build
+from lde.narratives.models import NarrativeVersion
 from lde.partnerships.demo import DemoResult
 from lde.partnerships.models import Partnership
 from lde.sharing.demo import demo_build as sharing_demo_build
@@ -103,3 +105,22 @@ def test_draft_compare_consult_sign_publish_and_read_signed_out(
     ).to_be_visible()
     expect(page.get_by_text("Harrowfield Borough Council")).to_be_visible()
     expect(page.get_by_text("This is version 3")).to_be_visible()
+
+
+def test_the_narrative_pages_reflow_at_320_pixels(page: Page, narrative_demo: DemoResult) -> None:
+    """WCAG 1.4.10: the narrative's main pages, and the public summary, never scroll sideways."""
+    harrowfield = Partnership.objects.get(name="Harrowfield Prevent Partnership")
+    latest, before = NarrativeVersion.objects.filter(partnership=harrowfield).order_by("-number")[
+        :2
+    ]
+    page.set_viewport_size({"width": 320, "height": 640})
+    sign_in(page, COORDINATOR)
+    for path in (
+        reverse("narratives:narrative-home", args=[harrowfield.pk]),
+        reverse("narratives:version-detail", args=[latest.pk]),
+        reverse("narratives:version-compare", args=[latest.pk, before.pk]),
+        reverse("narratives:public-summary", args=[latest.pk]),
+    ):
+        visit(page, path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 320, f"{path} is {width}px wide at 320px"
