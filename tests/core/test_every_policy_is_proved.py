@@ -21,6 +21,9 @@ ROOT = Path(__file__).resolve().parents[2]
 # Each policy instance, by its name in its app's policies module, and the property test that
 # proves `allows` and `filter_for` agree for it over generated worlds.
 PROVED_BY = {
+    "call_policy": "tests/commissioning/test_policy_properties.py",
+    "bid_policy": "tests/commissioning/test_policy_properties.py",
+    "applicant_bid_policy": "tests/commissioning/test_policy_properties.py",
     "board_member_policy": "tests/capacity/test_policy_properties.py",
     "terms_of_reference_policy": "tests/capacity/test_policy_properties.py",
     "board_meeting_policy": "tests/capacity/test_policy_properties.py",
