@@ -78,6 +78,7 @@ pytestmark = pytest.mark.django_db
 CAPABILITY_MATRICES: list[str] = [
     "tests.engagement.access_matrix",
     "tests.capacity.access_matrix",
+    "tests.programme.access_matrix",
     "tests.commissioning.access_matrix",
     "tests.narratives.access_matrix",
 ]

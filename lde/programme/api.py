@@ -310,11 +310,11 @@ def project_add(request: HttpRequest, partnership_id: ObjectId, payload: Project
     return Status(201, CreatedOut(id=project.pk))
 
 
-@router.patch(
+@router.put(
     "/projects/{project_id}",
     response={200: CreatedOut, **ERRORS},
-    summary="Change a project (coordinators; contributors for projects their organisation "
-    "delivers)",
+    summary="Change a project: the fields sent are changed, the rest kept (coordinators; "
+    "contributors for projects their organisation delivers)",
 )
 def project_edit(request: HttpRequest, project_id: ObjectId, payload: ProjectPatch) -> Answer:
     project = selectors.project_get(user=request.user, project_id=project_id)

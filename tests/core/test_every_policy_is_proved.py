@@ -21,6 +21,14 @@ ROOT = Path(__file__).resolve().parents[2]
 # Each policy instance, by its name in its app's policies module, and the property test that
 # proves `allows` and `filter_for` agree for it over generated worlds.
 PROVED_BY = {
+    "funding_stream_policy": "tests/programme/test_policy_properties.py",
+    "allocation_policy": "tests/programme/test_policy_properties.py",
+    "tier_label_policy": "tests/programme/test_policy_properties.py",
+    "project_funding_policy": "tests/programme/test_policy_properties.py",
+    "project_policy": "tests/programme/test_policy_properties.py",
+    "activity_policy": "tests/programme/test_policy_properties.py",
+    "alliance_pot_policy": "tests/programme/test_policy_properties.py",
+    "pot_contribution_policy": "tests/programme/test_policy_properties.py",
     "call_policy": "tests/commissioning/test_policy_properties.py",
     "bid_policy": "tests/commissioning/test_policy_properties.py",
     "applicant_bid_policy": "tests/commissioning/test_policy_properties.py",
