@@ -3,6 +3,8 @@ the post, shown with a tag in words, and given by the API."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.test import Client
 
@@ -45,7 +47,7 @@ def test_a_coordinator_adds_a_tactical_post_from_the_radios(client: Client) -> N
     post = Post.objects.get(title="Community Safety Manager")
     assert post.level == PostLevel.TACTICAL
     event = AuditEvent.objects.get(verb="POST_CREATED")
-    assert "level" in event.changes
+    assert "level" in json.loads(event.payload)["changes"]
     listing = client.get(f"/partnerships/{partnership.pk}/posts/")
     assert b'govuk-tag--turquoise">Tactical</strong>' in listing.content
 
