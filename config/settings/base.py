@@ -197,6 +197,7 @@ LDE_HOME_PANELS = [
     "lde.assessments.panels.assessments_panel",
     "lde.action_plans.panels.overdue_actions_panel",
     "lde.capacity.panels.capacity_panel",
+    "lde.programme.panels.programme_panel",
     "lde.narratives.panels.narratives_due_panel",
     "lde.sharing.panels.sharing_panel",
     "lde.engagement.panels.engagement_panel",
@@ -214,5 +215,6 @@ LDE_DEMO_BUILDERS: list[str] = [
     "lde.engagement.demo.demo_build",
     "lde.narratives.demo.demo_build",
     "lde.capacity.demo.demo_build",
+    "lde.programme.demo.demo_build",
     "lde.rollups.demo.demo_build",
 ]
