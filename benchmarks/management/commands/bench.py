@@ -28,6 +28,7 @@ from benchmarks.engagement import BENCHMARK as ENGAGEMENT
 from benchmarks.harness import BENCH_SETTINGS, Benchmark, add_common_arguments, run
 from benchmarks.narratives import BENCHMARK as NARRATIVES
 from benchmarks.pages import BENCHMARK as PAGES
+from benchmarks.programme import BENCHMARK as PROGRAMME
 from benchmarks.sharing import BENCHMARK as SHARING
 
 BENCHMARKS: dict[str, Benchmark] = {
@@ -37,6 +38,7 @@ BENCHMARKS: dict[str, Benchmark] = {
     CAPACITY.name: CAPACITY,
     ENGAGEMENT.name: ENGAGEMENT,
     NARRATIVES.name: NARRATIVES,
+    PROGRAMME.name: PROGRAMME,
 }
 
 

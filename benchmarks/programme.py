@@ -1,0 +1,289 @@
+"""`lde bench programme`: a partnership's programme portfolio and budget, at national scale.
+
+On top of the national data, `extend` writes `--projects` projects (default 5,000) spread over the
+partnerships, each with two activities, every strand and tier but Tier 3 used; per partnership,
+three funding streams allocated over three financial years; two thirds of the projects drawing on
+an allocation; and an alliance of every ten partnerships with a pooled pot, a contribution from
+each member and projects drawing on it. It writes straight to the tables, as the national data
+does: synthetic and unaudited by design.
+
+A sample of coordinators (`--sample`, one per partnership) is signed in as `lde bench pages`
+signs them in, and each opens:
+
+- `portfolio`: /programme/<id>/, the page the target is for (p95 150 ms);
+- `budget`: /programme/<id>/budget/, streams, allocations by year and the pots;
+- `projects`: /programme/<id>/projects/, the project list.
+
+Each page is opened `--warmup` times per coordinator, then `--requests` requests go round the
+coordinators, each timed from the client's call to the finished response. Queries are counted in
+a separate pass, per coordinator: the same for every partnership whatever its number of projects.
+"""
+
+from __future__ import annotations
+
+import gc
+import random
+import statistics
+import time
+from argparse import ArgumentParser
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from benchmarks.console import Console
+from benchmarks.harness import Benchmark
+from benchmarks.national import NationalWorld
+from benchmarks.pages import signed_in_client
+from lde.accounts.models import User
+from lde.partnerships.models import Alliance, Role
+from lde.programme.models import (
+    Activity,
+    AlliancePot,
+    Allocation,
+    FundingStream,
+    PotContribution,
+    Project,
+    ProjectFunding,
+    Strand,
+    StreamKind,
+    Tier,
+)
+from lde.programme.selectors import plan_start
+
+NAME = "programme"
+TARGET_P95_MS = 150
+TARGET_PAGE = "portfolio"
+TIERS = [t for t in Tier if t != Tier.TARGETED]
+
+
+def add_arguments(parser: ArgumentParser) -> None:
+    parser.add_argument(
+        "--projects", type=int, default=5000, help="Projects in all (default 5000)."
+    )
+    parser.add_argument(
+        "--requests", type=int, default=200, help="Timed requests per page (default 200)."
+    )
+    parser.add_argument(
+        "--sample", type=int, default=20, help="Coordinators to sign in as (default 20)."
+    )
+    parser.add_argument(
+        "--warmup", type=int, default=2, help="Untimed requests per coordinator (default 2)."
+    )
+
+
+@dataclass
+class ProgrammeWorld:
+    projects: int = 0
+    activities: int = 0
+    streams: int = 0
+    allocations: int = 0
+    funding: int = 0
+    pots: int = 0
+    contributions: int = 0
+
+
+def extend(
+    world: NationalWorld, options: Mapping[str, Any], progress: Callable[[str, float], None]
+) -> None:
+    total = max(1, int(options["projects"]))
+    rng = random.Random(world.seed * 7919 + 15)
+    made = ProgrammeWorld()
+    partnerships = world.partnership_ids
+    first = plan_start(world.day)
+    strands = list(Strand)
+    per = [total // len(partnerships)] * len(partnerships)
+    for i in range(total - sum(per)):
+        per[i] += 1
+    allocations_of: dict[int, list[Allocation]] = {}
+    for index, partnership_id in enumerate(partnerships):
+        source = world.council_of[partnership_id]
+        streams = FundingStream.objects.bulk_create(
+            FundingStream(
+                partnership_id=partnership_id,
+                name=f"Stream {n}",
+                source_id=source,
+                kind=list(StreamKind)[n],
+                amount=Decimal("300000"),
+                starts_on=date(first, 4, 1),
+                ends_on=date(first + 3, 3, 31),
+                ring_fenced=n == 0,
+            )
+            for n in range(3)
+        )
+        allocations = Allocation.objects.bulk_create(
+            Allocation(stream=s, year=first + y, amount=Decimal("100000"), confirmed=y == 0)
+            for s in streams
+            for y in range(3)
+        )
+        allocations_of[partnership_id] = allocations
+        projects = Project.objects.bulk_create(
+            Project(
+                partnership_id=partnership_id,
+                title=f"Project {n}",
+                delivered_by_id=source,
+                audiences="Young people and community groups",
+                strand=strands[n % len(strands)],
+                tier=int(TIERS[rng.randrange(len(TIERS))]),
+                forms_of_extremism=["all_forms"],
+                exit_plan="Mainstreamed after three years.",
+            )
+            for n in range(per[index])
+        )
+        Activity.objects.bulk_create(
+            Activity(project=p, title=f"Activity {k}") for p in projects for k in range(2)
+        )
+        funded = [p for n, p in enumerate(projects) if n % 3]
+        ProjectFunding.objects.bulk_create(
+            ProjectFunding(
+                project=p,
+                allocation=allocations[n % len(allocations)],
+                year=allocations[n % len(allocations)].year,
+                amount=Decimal("1000"),
+            )
+            for n, p in enumerate(funded)
+        )
+        made.projects += len(projects)
+        made.activities += 2 * len(projects)
+        made.streams += 3
+        made.allocations += len(allocations)
+        made.funding += len(funded)
+        if (index + 1) % 25 == 0 or index + 1 == len(partnerships):
+            progress("programme", (index + 1) / len(partnerships))
+    for start in range(0, len(partnerships), 10):
+        members = partnerships[start : start + 10]
+        alliance = Alliance.objects.create(name=f"Synthetic alliance {start // 10}")
+        alliance.partnerships.set(members)
+        pot = AlliancePot.objects.create(alliance=alliance, name="Pooled pot")
+        PotContribution.objects.bulk_create(
+            PotContribution(pot=pot, partnership_id=p, year=first, amount=Decimal("5000"))
+            for p in members
+        )
+        project = Project.objects.filter(partnership_id=members[0]).first()
+        if project is not None:
+            ProjectFunding.objects.create(
+                project=project, pot=pot, year=first, amount=Decimal("2000")
+            )
+            made.funding += 1
+        made.pots += 1
+        made.contributions += len(members)
+    world.extensions[NAME] = made
+
+
+def _p95(values: list[float]) -> float:
+    if len(values) < 2:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[94]
+
+
+def _spread(timings: list[float]) -> dict[str, float]:
+    return {
+        "median_ms": round(statistics.median(timings), 2),
+        "p95_ms": round(_p95(timings), 2),
+        "mean_ms": round(statistics.fmean(timings), 2),
+        "min_ms": round(min(timings), 2),
+        "max_ms": round(max(timings), 2),
+    }
+
+
+def _get(client: Client, path: str) -> tuple[float, int]:
+    started = time.perf_counter()
+    response = client.get(path)
+    elapsed = (time.perf_counter() - started) * 1000
+    if response.status_code != 200:
+        raise RuntimeError(f"GET {path} gave {response.status_code}: the benchmark must see it.")
+    return elapsed, len(response.content)
+
+
+def measure(world: NationalWorld, options: Mapping[str, Any], console: Console) -> dict[str, Any]:
+    requests, warmup, sample = (
+        int(options["requests"]),
+        int(options["warmup"]),
+        int(options["sample"]),
+    )
+    if requests < 1 or sample < 1:
+        raise ValueError("--requests and --sample must be at least 1.")
+    made: ProgrammeWorld = world.extensions[NAME]
+    chosen: list[tuple[int, int]] = []
+    seen: set[int] = set()
+    for partnership_id, user_id in world.coordinators():
+        if partnership_id not in seen:
+            seen.add(partnership_id)
+            chosen.append((partnership_id, user_id))
+        if len(chosen) == sample:
+            break
+    users = User.objects.in_bulk([u for _, u in chosen])
+    devices = TOTPDevice.objects.in_bulk([world.two_factor_device_of[u] for _, u in chosen])
+    clients = [
+        (p, signed_in_client(users[u], devices[world.two_factor_device_of[u]])) for p, u in chosen
+    ]
+    pages: dict[str, Callable[[int], str]] = {
+        "portfolio": lambda p: reverse("programme:portfolio", args=[p]),
+        "budget": lambda p: reverse("programme:budget", args=[p]),
+        "projects": lambda p: reverse("programme:project-list", args=[p]),
+    }
+    console.line(
+        f"Measuring {len(pages)} pages as {len(clients)} coordinators over {made.projects} "
+        f"projects ({made.funding} funding lines, {made.allocations} allocations, {made.pots} "
+        f"pots), {requests} requests each after {warmup} warm-up request(s) per coordinator:"
+    )
+    results: dict[str, dict[str, Any]] = {}
+    for name, url in pages.items():
+        for _ in range(warmup):
+            for p, client in clients:
+                _get(client, url(p))
+        gc.collect()
+        timings: list[float] = []
+        sizes: list[int] = []
+        for n in range(requests):
+            p, client = clients[n % len(clients)]
+            elapsed, size = _get(client, url(p))
+            timings.append(elapsed)
+            sizes.append(size)
+            if (n + 1) % 10 == 0 or n + 1 == requests:
+                console.progress(name, n + 1, requests)
+        queries = []
+        for p, client in clients:
+            with CaptureQueriesContext(connection) as captured:
+                _get(client, url(p))
+            queries.append(len(captured))
+        results[name] = {
+            **_spread(timings),
+            "queries": max(queries),
+            "queries_min": min(queries),
+            "response_bytes_median": int(statistics.median(sizes)),
+        }
+        if name == TARGET_PAGE:
+            results[name]["within_target"] = _p95(timings) <= TARGET_P95_MS
+        console.line(
+            f"  {name:<15} median {results[name]['median_ms']:7.2f} ms   p95 "
+            f"{results[name]['p95_ms']:7.2f} ms   {min(queries)}-{max(queries)} queries"
+        )
+    return {
+        "settings": {
+            "projects": int(options["projects"]),
+            "requests": requests,
+            "sample": len(clients),
+            "warmup_per_coordinator": warmup,
+        },
+        "data": made.__dict__,
+        "coordinator_role": Role.COORDINATOR,
+        "targets": {"page": TARGET_PAGE, "p95_ms": TARGET_P95_MS},
+        "pages": results,
+    }
+
+
+BENCHMARK = Benchmark(
+    name=NAME,
+    help="The programme portfolio, budget and project list at national scale, with 5,000 projects.",
+    add_arguments=add_arguments,
+    measure=measure,
+    extend=extend,
+)
