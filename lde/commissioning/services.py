@@ -110,7 +110,8 @@ def money(value: Any, field: str, *, label: str = "amount") -> Decimal:
 
 
 def guard_findings(parts: Iterable[tuple[str, str]]) -> list[Finding]:
-    return scan_texts(list(parts))
+    """What the guard finds in each (text, where it is) pair."""
+    return scan_texts([(where, text) for text, where in parts])
 
 
 def _guard(parts: Iterable[tuple[str, str]], field: str, what: str) -> None:
