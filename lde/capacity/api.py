@@ -70,7 +70,7 @@ def text(model: Any, name: str, *, required: bool = True) -> Any:
 # --- Shapes ---------------------------------------------------------------------------------
 
 
-class PostRef(Schema):
+class CapacityPostOut(Schema):
     id: int
     title: str
     organisation: str
@@ -99,14 +99,14 @@ class KindOut(Schema):
     organisations: list[str]
 
 
-class CoverageOut(Schema):
+class PartnerCoverageOut(Schema):
     kinds: list[KindOut]
     other_partners: list[str]
     scrutiny: list[dict[str, Any]]
 
 
 class LeadershipOut(Schema):
-    levels: dict[str, list[PostRef]]
+    levels: dict[str, list[CapacityPostOut]]
     turnover: list[dict[str, int]]
 
 
@@ -136,16 +136,16 @@ class RelationshipOut(Schema):
     suggested_deputy: int | None
 
 
-class OverviewOut(Schema):
+class CapacityOverviewOut(Schema):
     partnership_id: int
     board: BoardOut
-    coverage: CoverageOut
+    coverage: PartnerCoverageOut
     leadership: LeadershipOut
     training: TrainingOut
     relationships: list[RelationshipOut]
 
 
-class CreatedOut(Schema):
+class CapacityCreatedOut(Schema):
     id: int
 
 
@@ -159,12 +159,12 @@ class TermsIn(Schema):
     text: str = text(TermsOfReference, "text")
 
 
-class MeetingIn(Schema):
+class BoardMeetingIn(Schema):
     held_on: date
     attended_by_post_ids: list[Id] = Field(default_factory=list, max_length=200)
 
 
-class DecisionIn(Schema):
+class BoardDecisionIn(Schema):
     decision: str = text(BoardDecision, "decision")
     action_id: Id | None = None
 
@@ -216,7 +216,7 @@ class HoldersIn(Schema):
 
 @router.get(
     "/partnerships/{partnership_id}",
-    response={200: OverviewOut, **READ_ERRORS, 403: ErrorOut},
+    response={200: CapacityOverviewOut, **READ_ERRORS, 403: ErrorOut},
     summary="A partnership's capacity: board, partner coverage, leadership, training and single "
     "points of failure",
 )
@@ -251,7 +251,7 @@ def _partners(partnership: Partnership) -> Any:
 
 @router.post(
     "/partnerships/{partnership_id}/board-members",
-    response={201: CreatedOut, **ERRORS},
+    response={201: CapacityCreatedOut, **ERRORS},
     summary="Add a post to the programme board (coordinators)",
 )
 def board_member_add(
@@ -266,12 +266,12 @@ def board_member_add(
             post=post,
             joined_on=payload.joined_on,
         )
-    return Status(201, CreatedOut(id=member.pk))
+    return Status(201, CapacityCreatedOut(id=member.pk))
 
 
 @router.post(
     "/partnerships/{partnership_id}/terms-of-reference",
-    response={201: CreatedOut, **ERRORS},
+    response={201: CapacityCreatedOut, **ERRORS},
     summary="Record terms of reference agreed on a date (coordinators)",
 )
 def terms_agree(request: HttpRequest, partnership_id: ObjectId, payload: TermsIn) -> Answer:
@@ -279,15 +279,15 @@ def terms_agree(request: HttpRequest, partnership_id: ObjectId, payload: TermsIn
     terms = services.terms_of_reference_agree(
         actor=acting_user(request), partnership=partnership, **payload.dict()
     )
-    return Status(201, CreatedOut(id=terms.pk))
+    return Status(201, CapacityCreatedOut(id=terms.pk))
 
 
 @router.post(
     "/partnerships/{partnership_id}/board-meetings",
-    response={201: CreatedOut, **ERRORS},
+    response={201: CapacityCreatedOut, **ERRORS},
     summary="Record a board meeting and the posts that attended (coordinators)",
 )
-def meeting_add(request: HttpRequest, partnership_id: ObjectId, payload: MeetingIn) -> Answer:
+def meeting_add(request: HttpRequest, partnership_id: ObjectId, payload: BoardMeetingIn) -> Answer:
     partnership = _keeper(request, partnership_id)
     with api_field_names(FIELD_NAMES):
         meeting = services.board_meeting_record(
@@ -296,15 +296,15 @@ def meeting_add(request: HttpRequest, partnership_id: ObjectId, payload: Meeting
             held_on=payload.held_on,
             attended_by=_posts(partnership, payload.attended_by_post_ids, "attended_by_post_ids"),
         )
-    return Status(201, CreatedOut(id=meeting.pk))
+    return Status(201, CapacityCreatedOut(id=meeting.pk))
 
 
 @router.post(
     "/board-meetings/{meeting_id}/decisions",
-    response={201: CreatedOut, **ERRORS},
+    response={201: CapacityCreatedOut, **ERRORS},
     summary="Record a decision of a board meeting, linked to an action of the plan (coordinators)",
 )
-def decision_add(request: HttpRequest, meeting_id: ObjectId, payload: DecisionIn) -> Answer:
+def decision_add(request: HttpRequest, meeting_id: ObjectId, payload: BoardDecisionIn) -> Answer:
     meeting = selectors.board_meeting_get(user=request.user, meeting_id=meeting_id)
     partnership = _keeper(request, meeting.partnership_id)
     with api_field_names(FIELD_NAMES):
@@ -317,12 +317,12 @@ def decision_add(request: HttpRequest, meeting_id: ObjectId, payload: DecisionIn
         decision = services.board_decision_record(
             actor=acting_user(request), meeting=meeting, decision=payload.decision, action=action
         )
-    return Status(201, CreatedOut(id=decision.pk))
+    return Status(201, CapacityCreatedOut(id=decision.pk))
 
 
 @router.post(
     "/partnerships/{partnership_id}/scrutiny-sessions",
-    response={201: CreatedOut, **ERRORS},
+    response={201: CapacityCreatedOut, **ERRORS},
     summary="Record scrutiny by councillors or the police authority (coordinators)",
 )
 def scrutiny_add(request: HttpRequest, partnership_id: ObjectId, payload: ScrutinyIn) -> Answer:
@@ -332,12 +332,12 @@ def scrutiny_add(request: HttpRequest, partnership_id: ObjectId, payload: Scruti
         partnership=partnership,
         **(payload.dict() | {"body": payload.body.value}),
     )
-    return Status(201, CreatedOut(id=session.pk))
+    return Status(201, CapacityCreatedOut(id=session.pk))
 
 
 @router.post(
     "/partnerships/{partnership_id}/courses",
-    response={201: CreatedOut, **ERRORS},
+    response={201: CapacityCreatedOut, **ERRORS},
     summary="Add a course or briefing (coordinators)",
 )
 def course_add(request: HttpRequest, partnership_id: ObjectId, payload: CourseIn) -> Answer:
@@ -347,12 +347,12 @@ def course_add(request: HttpRequest, partnership_id: ObjectId, payload: CourseIn
         partnership=partnership,
         **(payload.dict() | {"kind": payload.kind.value}),
     )
-    return Status(201, CreatedOut(id=course.pk))
+    return Status(201, CapacityCreatedOut(id=course.pk))
 
 
 @router.post(
     "/courses/{course_id}/sessions",
-    response={201: CreatedOut, **ERRORS},
+    response={201: CapacityCreatedOut, **ERRORS},
     summary="Record a session of a course, joint with other organisations or not (coordinators)",
 )
 def session_add(request: HttpRequest, course_id: ObjectId, payload: SessionIn) -> Answer:
@@ -372,12 +372,12 @@ def session_add(request: HttpRequest, course_id: ObjectId, payload: SessionIn) -
             joint_with=joint,
             feedback_to_staff=payload.feedback_to_staff,
         )
-    return Status(201, CreatedOut(id=session.pk))
+    return Status(201, CapacityCreatedOut(id=session.pk))
 
 
 @router.post(
     "/partnerships/{partnership_id}/teams",
-    response={201: CreatedOut, **ERRORS},
+    response={201: CapacityCreatedOut, **ERRORS},
     summary="Add a team whose training is followed (coordinators)",
 )
 def team_add(request: HttpRequest, partnership_id: ObjectId, payload: TeamIn) -> Answer:
@@ -397,12 +397,12 @@ def team_add(request: HttpRequest, partnership_id: ObjectId, payload: TeamIn) ->
             kind=payload.kind.value,
             headcount=payload.headcount,
         )
-    return Status(201, CreatedOut(id=team.pk))
+    return Status(201, CapacityCreatedOut(id=team.pk))
 
 
 @router.post(
     "/training-sessions/{session_id}/attendance",
-    response={201: CreatedOut, **ERRORS},
+    response={201: CapacityCreatedOut, **ERRORS},
     summary="Record who a session trained: one post, or a number of a team's staff (coordinators)",
 )
 def attendance_add(request: HttpRequest, session_id: ObjectId, payload: AttendanceIn) -> Answer:
@@ -428,12 +428,12 @@ def attendance_add(request: HttpRequest, session_id: ObjectId, payload: Attendan
             team=team,
             number_trained=payload.number_trained,
         )
-    return Status(201, CreatedOut(id=record.pk))
+    return Status(201, CapacityCreatedOut(id=record.pk))
 
 
 @router.post(
     "/partnerships/{partnership_id}/relationships",
-    response={201: CreatedOut, **ERRORS},
+    response={201: CapacityCreatedOut, **ERRORS},
     summary="Record a relationship with a community organisation and the posts holding it "
     "(coordinators)",
 )
@@ -455,12 +455,12 @@ def relationship_add(
             nature=payload.nature,
             held_by=_posts(partnership, payload.held_by_post_ids, "held_by_post_ids"),
         )
-    return Status(201, CreatedOut(id=relationship.pk))
+    return Status(201, CapacityCreatedOut(id=relationship.pk))
 
 
 @router.put(
     "/relationships/{relationship_id}/holders",
-    response={200: CreatedOut, **ERRORS},
+    response={200: CapacityCreatedOut, **ERRORS},
     summary="Change the posts holding a relationship: name a deputy (coordinators)",
 )
 def relationship_holders(
@@ -474,4 +474,4 @@ def relationship_holders(
             relationship=relationship,
             held_by=_posts(partnership, payload.held_by_post_ids, "held_by_post_ids"),
         )
-    return Status(200, CreatedOut(id=relationship.pk))
+    return Status(200, CapacityCreatedOut(id=relationship.pk))

@@ -160,7 +160,7 @@ class KeyMessageOut(Schema):
     agreed_on: date | None
 
 
-class PostRef(Schema):
+class EngagementPostOut(Schema):
     post_id: int
     post_title: str
     organisation_id: int
@@ -172,13 +172,13 @@ class MediaBriefingOut(Schema):
     held_on: date
     outlet: str
     topic: str
-    spoke: PostRef
+    spoke: EngagementPostOut
     notes: str
 
 
 class SpokespersonOut(Schema):
     id: int
-    post: PostRef
+    post: EngagementPostOut
     speaks_for: str
     topics: str
 
@@ -207,7 +207,7 @@ class SchoolOut(Schema):
     activities: list[ActivityOut]
 
 
-class OverviewOut(Schema):
+class EngagementOverviewOut(Schema):
     partnership_id: int
     forums: list[ForumOut]
     initiatives: list[InitiativeOut]
@@ -239,7 +239,7 @@ class ForumIn(Body):
     members: list[MemberIn] = Field(default_factory=list, max_length=500)
 
 
-class MeetingIn(Body):
+class ForumMeetingIn(Body):
     held_on: date
     topics: str = text(ForumMeeting, "topics")
     summary: str = text(ForumMeeting, "summary", required=False)
@@ -256,7 +256,7 @@ class SupportIn(Body):
     asked_on: date
 
 
-class DecisionIn(Body):
+class SupportDecisionIn(Body):
     status: SupportStatus
     response: str = text(SupportRequest, "response")
     decided_on: date | None = None
@@ -304,7 +304,7 @@ class SchoolIn(Body):
     ssp_started_on: date | None = None
 
 
-class ActivityIn(Body):
+class SchoolActivityIn(Body):
     activity: str = text(SchoolActivity, "activity")
     held_on: date
 
@@ -380,8 +380,8 @@ def _initiative_detail(request: HttpRequest, initiative_id: int) -> InitiativeDe
     )
 
 
-def _post(post: Any) -> PostRef:
-    return PostRef(
+def _post(post: Any) -> EngagementPostOut:
+    return EngagementPostOut(
         post_id=post.pk,
         post_title=post.title,
         organisation_id=post.organisation_id,
@@ -460,14 +460,14 @@ def _partnership(request: HttpRequest, partnership_id: int, action: str) -> Part
 
 @router.get(
     "/partnerships/{partnership_id}",
-    response={200: OverviewOut, **READ_ERRORS, 403: ErrorOut},
+    response={200: EngagementOverviewOut, **READ_ERRORS, 403: ErrorOut},
     summary="A partnership's engagement overview",
 )
-def overview_get(request: HttpRequest, partnership_id: ObjectId) -> OverviewOut:
+def overview_get(request: HttpRequest, partnership_id: ObjectId) -> EngagementOverviewOut:
     partnership = _partnership(request, partnership_id, "overview")
     found = selectors.overview(user=request.user, partnership=partnership)
     today = facts_for(request.user).today
-    return OverviewOut(
+    return EngagementOverviewOut(
         partnership_id=partnership.pk,
         forums=[ForumOut(**_forum(f, today)) for f in found.forums],
         initiatives=[InitiativeOut(**_initiative(i)) for i in found.initiatives],
@@ -635,7 +635,7 @@ def forum_update(request: HttpRequest, forum_id: ObjectId, payload: ForumIn) -> 
     response={201: MeetingOut, **ERRORS},
     summary="Record a meeting of a forum (coordinators); the summary holds nobody's views",
 )
-def meeting_create(request: HttpRequest, forum_id: ObjectId, payload: MeetingIn) -> Answer:
+def meeting_create(request: HttpRequest, forum_id: ObjectId, payload: ForumMeetingIn) -> Answer:
     forum = selectors.forum_get(user=request.user, forum_id=forum_id)
     forum_policy.require(request.user, "edit", forum)
     m = services.meeting_record(actor=acting_user(request), forum=forum, **payload.dict())
@@ -647,7 +647,9 @@ def meeting_create(request: HttpRequest, forum_id: ObjectId, payload: MeetingIn)
     response={200: MeetingOut, **ERRORS},
     summary="Change a meeting's record (coordinators)",
 )
-def meeting_update(request: HttpRequest, forum_meeting_id: ObjectId, payload: MeetingIn) -> Answer:
+def meeting_update(
+    request: HttpRequest, forum_meeting_id: ObjectId, payload: ForumMeetingIn
+) -> Answer:
     meeting = selectors.meeting_get(user=request.user, forum_meeting_id=forum_meeting_id)
     forum_meeting_policy.require(request.user, "edit", meeting)
     m = services.meeting_update(actor=acting_user(request), meeting=meeting, **payload.dict())
@@ -739,7 +741,7 @@ def support_update(
     summary="Agree, give or decline support (coordinators)",
 )
 def support_decide(
-    request: HttpRequest, support_request_id: ObjectId, payload: DecisionIn
+    request: HttpRequest, support_request_id: ObjectId, payload: SupportDecisionIn
 ) -> Answer:
     support = selectors.support_request_get(
         user=request.user, support_request_id=support_request_id
@@ -1011,7 +1013,7 @@ def school_update(request: HttpRequest, school_id: ObjectId, payload: SchoolIn) 
     response={201: ActivityOut, **ERRORS},
     summary="Record how a school or college is engaged (coordinators)",
 )
-def activity_create(request: HttpRequest, school_id: ObjectId, payload: ActivityIn) -> Answer:
+def activity_create(request: HttpRequest, school_id: ObjectId, payload: SchoolActivityIn) -> Answer:
     school = selectors.school_get(user=request.user, school_id=school_id)
     school_engagement_policy.require(request.user, "edit", school)
     a = services.school_activity_record(actor=acting_user(request), school=school, **payload.dict())
@@ -1024,7 +1026,7 @@ def activity_create(request: HttpRequest, school_id: ObjectId, payload: Activity
     summary="Change an activity with a school or college (coordinators)",
 )
 def activity_update(
-    request: HttpRequest, school_activity_id: ObjectId, payload: ActivityIn
+    request: HttpRequest, school_activity_id: ObjectId, payload: SchoolActivityIn
 ) -> Answer:
     activity = selectors.school_activity_get(
         user=request.user, school_activity_id=school_activity_id

@@ -44,7 +44,7 @@ Id = Annotated[int, Field(ge=1, le=BIGINT)]
 # --- Shapes --------------------------------------------------------------------------------
 
 
-class VersionOut(Schema):
+class NarrativeVersionOut(Schema):
     id: int
     partnership_id: int
     number: int
@@ -79,14 +79,14 @@ class PlanOut(Schema):
     how_carried: str
 
 
-class SignatoryOut(Schema):
+class NarrativeSignatoryOut(Schema):
     organisation_id: int
     organisation_name: str
     signed_by_name: str | None
     signed_at: datetime | None
 
 
-class CommentOut(Schema):
+class NarrativeCommentOut(Schema):
     id: int
     author_name: str
     written_as: str = Field(description="partner or community.")
@@ -102,7 +102,7 @@ class FreshnessOut(Schema):
     missing: list[str]
 
 
-class VersionDetailOut(VersionOut):
+class NarrativeVersionDetailOut(NarrativeVersionOut):
     influences_reviewed_on: date | None
     standalone_reason: str
     public_summary: str
@@ -110,8 +110,8 @@ class VersionDetailOut(VersionOut):
     published_at: datetime | None
     sections: list[SectionOut]
     mainstream_plans: list[PlanOut]
-    signatories: list[SignatoryOut]
-    comments: list[CommentOut]
+    signatories: list[NarrativeSignatoryOut]
+    comments: list[NarrativeCommentOut]
     freshness: FreshnessOut
 
 
@@ -120,7 +120,7 @@ class SectionIn(Schema):
     product_ids: list[Id] = Field(default_factory=list, max_length=100)
 
 
-class CommentIn(Schema):
+class NarrativeCommentIn(Schema):
     text: str = Field(max_length=2_000, pattern=FREE_TEXT)
     section: SectionKey | None = None
 
@@ -137,8 +137,8 @@ class DifferenceOut(Schema):
 
 
 class CompareOut(Schema):
-    older: VersionOut
-    newer: VersionOut
+    older: NarrativeVersionOut
+    newer: NarrativeVersionOut
     sections: list[DifferenceOut]
 
 
@@ -166,8 +166,8 @@ def _summary(version: NarrativeVersion) -> dict[str, Any]:
     }
 
 
-def _comment(comment: Comment) -> CommentOut:
-    return CommentOut(
+def _comment(comment: Comment) -> NarrativeCommentOut:
+    return NarrativeCommentOut(
         id=comment.pk,
         author_name=comment.author.full_name,
         written_as=comment.written_as,
@@ -177,9 +177,9 @@ def _comment(comment: Comment) -> CommentOut:
     )
 
 
-def _detail(request: HttpRequest, version: NarrativeVersion) -> VersionDetailOut:
+def _detail(request: HttpRequest, version: NarrativeVersion) -> NarrativeVersionDetailOut:
     fresh = selectors.freshness(version=version, day=facts_for(request.user).today)
-    return VersionDetailOut(
+    return NarrativeVersionDetailOut(
         **_summary(version),
         influences_reviewed_on=version.influences_reviewed_on,
         standalone_reason=version.standalone_reason,
@@ -209,7 +209,7 @@ def _detail(request: HttpRequest, version: NarrativeVersion) -> VersionDetailOut
             for p in version.mainstream_plans.all()
         ],
         signatories=[
-            SignatoryOut(
+            NarrativeSignatoryOut(
                 organisation_id=s.organisation_id,
                 organisation_name=s.organisation.name,
                 signed_by_name=s.signed_by.full_name if s.signed_by else None,
@@ -227,7 +227,7 @@ def _detail(request: HttpRequest, version: NarrativeVersion) -> VersionDetailOut
     )
 
 
-def _reread(request: HttpRequest, version: NarrativeVersion) -> VersionDetailOut:
+def _reread(request: HttpRequest, version: NarrativeVersion) -> NarrativeVersionDetailOut:
     return _detail(request, selectors.version_get(user=request.user, version_id=version.pk))
 
 
@@ -236,27 +236,27 @@ def _reread(request: HttpRequest, version: NarrativeVersion) -> VersionDetailOut
 
 @router.get(
     "/partnership/{partnership_id}",
-    response={200: list[VersionOut], **READ_ERRORS},
+    response={200: list[NarrativeVersionOut], **READ_ERRORS},
     summary="The partnership's narrative versions you may read, newest first",
 )
-def version_list(request: HttpRequest, partnership_id: ObjectId) -> list[VersionOut]:
+def version_list(request: HttpRequest, partnership_id: ObjectId) -> list[NarrativeVersionOut]:
     partnership = partnership_selectors.partnership_get(
         user=request.user, partnership_id=partnership_id
     )
     return [
-        VersionOut(**_summary(v))
+        NarrativeVersionOut(**_summary(v))
         for v in selectors.version_list(user=request.user, partnership=partnership)
     ]
 
 
 @router.post(
     "/partnership/{partnership_id}",
-    response={201: VersionDetailOut, **WRITE_ERRORS},
+    response={201: NarrativeVersionDetailOut, **WRITE_ERRORS},
     summary="Start the next version, from the latest (coordinators)",
 )
 def version_start(
     request: HttpRequest, partnership_id: ObjectId
-) -> Status[VersionDetailOut | FieldErrorsOut | ErrorOut]:
+) -> Status[NarrativeVersionDetailOut | FieldErrorsOut | ErrorOut]:
     partnership = partnership_selectors.partnership_get(
         user=request.user, partnership_id=partnership_id
     )
@@ -267,21 +267,21 @@ def version_start(
 
 @router.get(
     "/{version_id}",
-    response={200: VersionDetailOut, **READ_ERRORS},
+    response={200: NarrativeVersionDetailOut, **READ_ERRORS},
     summary="One version: its sections with the report's guidance, plans, signatories, comments",
 )
-def version_get(request: HttpRequest, version_id: ObjectId) -> VersionDetailOut:
+def version_get(request: HttpRequest, version_id: ObjectId) -> NarrativeVersionDetailOut:
     return _detail(request, selectors.version_get(user=request.user, version_id=version_id))
 
 
 @router.put(
     "/{version_id}/sections/{key}",
-    response={200: VersionDetailOut, **WRITE_ERRORS},
+    response={200: NarrativeVersionDetailOut, **WRITE_ERRORS},
     summary="Write one section of a draft (coordinators)",
 )
 def section_update(
     request: HttpRequest, version_id: ObjectId, key: SectionKey, payload: SectionIn
-) -> Status[VersionDetailOut | FieldErrorsOut | ErrorOut]:
+) -> Status[NarrativeVersionDetailOut | FieldErrorsOut | ErrorOut]:
     version = selectors.version_get(user=request.user, version_id=version_id)
     narrative_policy.require(request.user, "edit", version)
     products = chosen_many(
@@ -303,12 +303,12 @@ def section_update(
 
 @router.post(
     "/{version_id}/share",
-    response={200: VersionDetailOut, **WRITE_ERRORS},
+    response={200: NarrativeVersionDetailOut, **WRITE_ERRORS},
     summary="Share a draft for consultation (coordinators)",
 )
 def version_share(
     request: HttpRequest, version_id: ObjectId
-) -> Status[VersionDetailOut | FieldErrorsOut | ErrorOut]:
+) -> Status[NarrativeVersionDetailOut | FieldErrorsOut | ErrorOut]:
     version = selectors.version_get(user=request.user, version_id=version_id)
     narrative_policy.require(request.user, "share", version)
     services.version_share(actor=acting_user(request), version=version)
@@ -317,12 +317,12 @@ def version_share(
 
 @router.post(
     "/{version_id}/comments",
-    response={201: CommentOut, **WRITE_ERRORS},
+    response={201: NarrativeCommentOut, **WRITE_ERRORS},
     summary="Comment on a draft or a shared version (partners; community reviewers when shared)",
 )
 def comment_add(
-    request: HttpRequest, version_id: ObjectId, payload: CommentIn
-) -> Status[CommentOut | FieldErrorsOut | ErrorOut]:
+    request: HttpRequest, version_id: ObjectId, payload: NarrativeCommentIn
+) -> Status[NarrativeCommentOut | FieldErrorsOut | ErrorOut]:
     version = selectors.version_get(user=request.user, version_id=version_id)
     narrative_policy.require(request.user, "comment", version)
     comment = services.comment_add(
@@ -336,13 +336,13 @@ def comment_add(
 
 @router.post(
     "/{version_id}/sign",
-    response={200: VersionDetailOut, **WRITE_ERRORS},
+    response={200: NarrativeVersionDetailOut, **WRITE_ERRORS},
     summary="Sign a shared version off for your organisation (a party's coordinator or board "
     "member)",
 )
 def version_sign(
     request: HttpRequest, version_id: ObjectId
-) -> Status[VersionDetailOut | FieldErrorsOut | ErrorOut]:
+) -> Status[NarrativeVersionDetailOut | FieldErrorsOut | ErrorOut]:
     version = selectors.version_get(user=request.user, version_id=version_id)
     services.version_sign(actor=acting_user(request), version=version)
     return Status(200, _reread(request, version))
@@ -350,12 +350,12 @@ def version_sign(
 
 @router.post(
     "/{version_id}/publish",
-    response={200: VersionDetailOut, **WRITE_ERRORS},
+    response={200: NarrativeVersionDetailOut, **WRITE_ERRORS},
     summary="Publish an approved version's public summary (coordinators)",
 )
 def version_publish(
     request: HttpRequest, version_id: ObjectId
-) -> Status[VersionDetailOut | FieldErrorsOut | ErrorOut]:
+) -> Status[NarrativeVersionDetailOut | FieldErrorsOut | ErrorOut]:
     version = selectors.version_get(user=request.user, version_id=version_id)
     services.version_publish(actor=acting_user(request), version=version)
     return Status(200, _reread(request, version))
@@ -373,8 +373,8 @@ def version_compare(request: HttpRequest, version_id: ObjectId, other_id: Object
         raise Http404
     older, newer = sorted((version, other), key=lambda v: v.number)
     return CompareOut(
-        older=VersionOut(**_summary(older)),
-        newer=VersionOut(**_summary(newer)),
+        older=NarrativeVersionOut(**_summary(older)),
+        newer=NarrativeVersionOut(**_summary(newer)),
         sections=[
             DifferenceOut(
                 label=row.label,
