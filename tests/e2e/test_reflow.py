@@ -73,6 +73,21 @@ def _coordinator_pages() -> list[str]:
         reverse("sharing:source-list", args=[harrowfield.pk]),
         reverse("accounts:profile"),
         reverse("accounts:organisation-list"),
+        # Capacity and engagement (the narrative's pages are checked in its own journey).
+        *(
+            reverse(f"capacity:{name}", args=[harrowfield.pk])
+            for name in ("overview", "board", "coverage", "leadership", "training", "relationships")
+        ),
+        *(
+            reverse(f"engagement:{name}", args=[harrowfield.pk])
+            for name in (
+                "overview",
+                "forum-list",
+                "initiative-list",
+                "communications",
+                "school-list",
+            )
+        ),
     ]
     action = Action.objects.filter(partnership=harrowfield).order_by("pk").first()
     if action is not None:
