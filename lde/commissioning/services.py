@@ -416,6 +416,7 @@ def interests_declare(
 @transaction.atomic
 def score_record(*, actor: User, bid: Bid, criterion: Criterion, score: Any, reason: str) -> Score:
     """A panellist's score for one criterion of one bid, with the reason for it."""
+    bid = Bid.objects.select_related("call").get(pk=bid.pk)  # the call as it is now
     call = bid.call
     member = PanelMember.objects.filter(call=call, user=actor).first()
     if member is not None and member.declared_at is None:
