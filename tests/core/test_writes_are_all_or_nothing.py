@@ -393,6 +393,31 @@ S = "lde.sharing.services"
 A = "lde.assessments.services"
 
 
+def _programme(w: World, *keep: str, **extra: Any) -> dict[str, Any]:
+    """The programme builder's records in the world's partnership (tests/programme/builders.py),
+    with an alliance of it alone and a pot the partnership has put money into."""
+    from lde.partnerships.models import Alliance
+    from lde.programme.models import AlliancePot, PotContribution
+    from tests.programme.builders import programme_world
+
+    made = programme_world(
+        coordinator=w.coordinator, partnership=w.g.partnership, member=w.g.council
+    )
+    alliance = Alliance.objects.create(name="Programme alliance")
+    alliance.partnerships.add(w.g.partnership)
+    pot = AlliancePot.objects.create(alliance=alliance, name="Programme pot")
+    PotContribution.objects.create(pot=pot, partnership=w.g.partnership, year=2026, amount=100)
+    found = {
+        "partnership": w.g.partnership,
+        "stream": made["stream"],
+        "project": made["funded"],
+        "allocation": made["allocations"][1],
+        "alliance": alliance,
+        "pot": pot,
+    }
+    return {"actor": w.coordinator, **{k: found[k] for k in keep}, **extra}
+
+
 def _capacity(w: World, **extra: Any) -> dict[str, Any]:
     """The capacity builder's records in the world's partnership (tests/capacity/builders.py),
     and the coordinator and partnership every capacity service takes."""
@@ -584,6 +609,43 @@ ARGUMENTS: dict[str, Callable[[World], dict[str, Any]]] = {
         ],
     ),
     "lde.capacity.services.community_relationship_holders_change": lambda w: _holders(w),
+    # programme
+    "lde.programme.services.stream_add": lambda w: _programme(
+        w,
+        "partnership",
+        name="New stream",
+        source=w.g.council,
+        kind="police",
+        amount="10",
+        starts_on=date(2026, 4, 1),
+        ends_on=date(2027, 3, 31),
+    ),
+    "lde.programme.services.stream_edit": lambda w: _programme(w, "stream", name="Renamed"),
+    "lde.programme.services.allocation_set": lambda w: _programme(
+        w, "stream", year=2030, amount="0"
+    ),
+    "lde.programme.services.pot_add": lambda w: _programme(w, "alliance", name="Second pot"),
+    "lde.programme.services.contribution_set": lambda w: _programme(
+        w, "pot", "partnership", year=2027, amount="1"
+    ),
+    "lde.programme.services.tier_label_set": lambda w: _programme(
+        w, "partnership", tier=3, label="Targeted"
+    ),
+    "lde.programme.services.project_add": lambda w: _programme(
+        w,
+        "partnership",
+        title="New project",
+        delivered_by=w.g.council,
+        audiences="Young people",
+        strand="grievances",
+        tier=3,
+        forms_of_extremism=["all_forms"],
+    ),
+    "lde.programme.services.project_edit": lambda w: _programme(w, "project", audiences="Others"),
+    "lde.programme.services.activity_add": lambda w: _programme(w, "project", title="Workshop"),
+    "lde.programme.services.funding_add": lambda w: _programme(
+        w, "project", "allocation", amount="1"
+    ),
     # accounts
     "lde.accounts.services.user_create": lambda w: {
         "actor": None,
