@@ -17,6 +17,10 @@ import lde
 
 
 def _schemas() -> list[type]:
+    """Every schema class of the platform's API modules, the packages' (lde/sharing/api/) too."""
+    for module in pkgutil.walk_packages(lde.__path__, "lde."):
+        if module.name.endswith(".api") or ".api." in module.name:
+            importlib.import_module(module.name)
     found: list[type] = []
     stack = list(Schema.__subclasses__())
     while stack:
@@ -27,19 +31,20 @@ def _schemas() -> list[type]:
     return found
 
 
-def test_no_two_api_schemas_share_a_name() -> None:
-    for module in pkgutil.walk_packages(lde.__path__, "lde."):
-        if module.name.endswith(".api") or ".api." in module.name:
-            importlib.import_module(module.name)
+def clashes(classes: list[type]) -> dict[str, list[str]]:
+    """Each name given to classes of more than one module, with those modules."""
     modules: dict[str, set[str]] = defaultdict(set)
-    for cls in _schemas():
+    for cls in classes:
         modules[cls.__name__].add(cls.__module__)
-    shared = {name: sorted(where) for name, where in modules.items() if len(where) > 1}
-    assert shared == {}
+    return {name: sorted(where) for name, where in modules.items() if len(where) > 1}
 
 
-def test_the_check_sees_a_clash() -> None:
-    first = type("ClashOut", (Schema,), {"__module__": "lde.one.api", "__annotations__": {}})
-    second = type("ClashOut", (Schema,), {"__module__": "lde.two.api", "__annotations__": {}})
-    names = [cls.__name__ for cls in _schemas() if cls in (first, second)]
-    assert names == ["ClashOut", "ClashOut"]
+def test_no_two_api_schemas_share_a_name() -> None:
+    assert clashes(_schemas()) == {}
+
+
+def test_a_name_two_modules_give_is_a_clash() -> None:
+    one = type("ClashOut", (), {"__module__": "lde.one.api"})
+    two = type("ClashOut", (), {"__module__": "lde.two.api"})
+    other = type("OtherOut", (), {"__module__": "lde.two.api"})
+    assert clashes([one, two, other]) == {"ClashOut": ["lde.one.api", "lde.two.api"]}
