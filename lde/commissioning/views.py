@@ -510,10 +510,17 @@ def public_call(request: HttpRequest, call_id: int) -> HttpResponse:
     )
 
 
+REGISTER_PAGE = 100
+
+
 @require_safe
 def public_register(request: HttpRequest) -> HttpResponse:
+    """The register, newest first, a hundred awards a page (the feed holds them all)."""
+    from django.core.paginator import Paginator
+
+    page = Paginator(selectors.register(), REGISTER_PAGE).get_page(request.GET.get("page"))
     return render(
-        request, "commissioning/public_register.html", {"awards": list(selectors.register())}
+        request, "commissioning/public_register.html", {"awards": list(page), "page": page}
     )
 
 

@@ -23,6 +23,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from benchmarks.assessments import BENCHMARK as ASSESSMENTS
 from benchmarks.capacity import BENCHMARK as CAPACITY
+from benchmarks.commissioning import BENCHMARK as COMMISSIONING
 from benchmarks.console import Console
 from benchmarks.engagement import BENCHMARK as ENGAGEMENT
 from benchmarks.harness import BENCH_SETTINGS, Benchmark, add_common_arguments, run
@@ -36,6 +37,7 @@ BENCHMARKS: dict[str, Benchmark] = {
     ASSESSMENTS.name: ASSESSMENTS,
     SHARING.name: SHARING,
     CAPACITY.name: CAPACITY,
+    COMMISSIONING.name: COMMISSIONING,
     ENGAGEMENT.name: ENGAGEMENT,
     NARRATIVES.name: NARRATIVES,
     PROGRAMME.name: PROGRAMME,
