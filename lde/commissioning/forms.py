@@ -141,10 +141,10 @@ class ScoreForm(GovukForm):
     score = forms.CharField(label="Score", max_length=4, widget=widgets.TextInput(width="2"))
     reason = _text("Reason for the score", Score, "reason", hint=NO_PEOPLE)
 
-    def __init__(self, *args: Any, call: Call, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, criteria: Any, scale_max: int = 5, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["criterion"].queryset = call.criteria.all()  # type: ignore[attr-defined]
-        self.fields["score"].help_text = f"A whole number from 0 to {call.scale_max}."
+        self.fields["criterion"].queryset = criteria  # type: ignore[attr-defined]
+        self.fields["score"].help_text = f"A whole number from 0 to {scale_max}."
 
 
 class DecisionForm(GovukForm):

@@ -362,7 +362,9 @@ def bid_score(request: HttpRequest, bid_id: int) -> HttpResponse:
         heading="Score the bid",
         caption=f"{bid.organisation.name}: {bid.title}",
         lead=f"Your scores so far: {given}." if given else "",
-        form=f.ScoreForm(_data(request), call=bid.call),
+        form=f.ScoreForm(
+            _data(request), criteria=bid.call.criteria.all(), scale_max=bid.call.scale_max
+        ),
         save=lambda d: services.score_record(actor=_actor(request), bid=bid, **d),
         done="Your score is recorded.",
         then=f"/commissioning/bids/{bid.pk}/",
