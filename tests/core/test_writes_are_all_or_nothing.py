@@ -1311,6 +1311,132 @@ def _releasable(w: World) -> dict[str, Any]:
     return {"actor": w.g.author, "product": BriefingProduct.objects.get(pk=product.pk)}
 
 
+def _commissioning(w: World, **extra: Any) -> dict[str, Any]:
+    """The commissioning builder's calls and bids in the world's partnership
+    (tests/commissioning/builders.py)."""
+    from lde.commissioning.models import Bid, Call
+    from tests.commissioning.builders import commissioning_world
+
+    ids = commissioning_world(
+        coordinator=w.coordinator, board_member=w.board_member, partnership=w.g.partnership
+    )
+    return {
+        "coordinator": w.coordinator,
+        "applicant": ids["commissioning_applicant"],
+        "draft": Call.objects.get(title="Draft call"),
+        "open": Call.objects.get(pk=ids["commissioning_call_id"]),
+        "closed": Call.objects.get(pk=ids["commissioning_closed_call_id"]),
+        "bid": Bid.objects.get(pk=ids["commissioning_bid_id"]),
+        "draft_bid": Bid.objects.get(title="Draft bid"),
+        **extra,
+    }
+
+
+def _c(pick: Callable[[dict[str, Any]], dict[str, Any]]) -> Callable[[World], dict[str, Any]]:
+    return lambda w: pick(_commissioning(w))
+
+
+CM = "lde.commissioning.services"
+ARGUMENTS.update(
+    {
+        f"{CM}.call_create": lambda w: {
+            "actor": w.coordinator,
+            "partnership": w.g.partnership,
+            "title": "Audit call",
+            "purpose": "P",
+            "eligibility": "E",
+            "maximum_amount": "100",
+            "opens_on": timezone.localdate(),
+            "closes_on": timezone.localdate() + timedelta(days=1),
+        },
+        f"{CM}.call_update": _c(
+            lambda m: {"actor": m["coordinator"], "call": m["draft"], "title": "T"}
+        ),
+        f"{CM}.criterion_add": _c(
+            lambda m: {
+                "actor": m["coordinator"],
+                "call": m["draft"].__class__.objects.create(
+                    partnership=m["draft"].partnership,
+                    title="Empty",
+                    purpose="P",
+                    eligibility="E",
+                    maximum_amount=100,
+                    opens_on=m["draft"].opens_on,
+                    closes_on=m["draft"].closes_on,
+                ),
+                "title": "Need",
+                "weight": 50,
+            }
+        ),
+        f"{CM}.call_consult": _c(lambda m: {"actor": m["coordinator"], "call": m["draft"]}),
+        f"{CM}.call_return_to_draft": _c(
+            lambda m: {
+                "actor": m["coordinator"],
+                "call": m["draft"].__class__.objects.get(title="Consulted call"),
+            }
+        ),
+        f"{CM}.comment_add": _c(
+            lambda m: {
+                "actor": m["coordinator"],
+                "call": m["draft"].__class__.objects.get(title="Consulted call"),
+                "text": "A comment.",
+            }
+        ),
+        f"{CM}.call_publish": _c(lambda m: {"actor": m["coordinator"], "call": m["draft"]}),
+        f"{CM}.call_close": _c(lambda m: {"actor": m["coordinator"], "call": m["open"]}),
+        f"{CM}.panel_name": _c(
+            lambda m: {
+                "actor": m["coordinator"],
+                "call": m["draft"],
+                "user": m["closed"].panel.first().user,
+            }
+        ),
+        f"{CM}.panel_threshold_set": _c(
+            lambda m: {"actor": m["coordinator"], "call": m["closed"], "threshold": 1}
+        ),
+        f"{CM}.interests_declare": _c(
+            lambda m: {"actor": m["open"].panel.first().user, "call": m["open"]}
+        ),
+        f"{CM}.score_record": _c(
+            lambda m: {
+                "actor": m["closed"].panel.get(conflicts__isnull=True).user,
+                "bid": m["bid"],
+                "criterion": m["closed"].criteria.first(),
+                "score": 3,
+                "reason": "Good.",
+            }
+        ),
+        f"{CM}.bid_decide": _c(
+            lambda m: {
+                "actor": m["coordinator"],
+                "bid": m["bid"],
+                "outcome": "decline",
+                "reasons": "No.",
+            }
+        ),
+        f"{CM}.bid_create": _c(
+            lambda m: {
+                "actor": m["applicant"],
+                "call": m["open"],
+                "title": "T",
+                "summary": "S",
+                "amount": "10",
+            }
+        ),
+        f"{CM}.bid_update": _c(
+            lambda m: {
+                "actor": m["applicant"],
+                "bid": m["draft_bid"],
+                "title": "T",
+                "summary": "S",
+                "amount": "10",
+            }
+        ),
+        f"{CM}.bid_submit": _c(lambda m: {"actor": m["applicant"], "bid": m["draft_bid"]}),
+    }
+)
+
+
 # --- The tests -----------------------------------------------------------------------------
 
 
