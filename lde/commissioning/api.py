@@ -24,7 +24,7 @@ FREE_TEXT = r"^[^\x00]*$"
 Answer = Status[Any]
 
 
-class CriterionOut(Schema):
+class CallCriterionOut(Schema):
     id: int
     title: str
     weight: int
@@ -40,7 +40,7 @@ class CallOut(Schema):
     closes_on: date
     scale_max: int
     disagreement_threshold: int
-    criteria: list[CriterionOut]
+    criteria: list[CallCriterionOut]
 
 
 class BidOut(Schema):
@@ -71,7 +71,7 @@ class DecisionIn(Schema):
     reasons: str = Field(min_length=1, max_length=limit_of(Decision, "reasons"), pattern=FREE_TEXT)
 
 
-class CreatedOut(Schema):
+class CommissioningCreatedOut(Schema):
     id: int
 
 
@@ -140,7 +140,7 @@ def bid_get(request: HttpRequest, bid_id: ObjectId) -> dict[str, Any]:
 
 @router.post(
     "/calls/{call_id}/declaration",
-    response={201: CreatedOut, **WRITE_ERRORS},
+    response={201: CommissioningCreatedOut, **WRITE_ERRORS},
     summary="Declare your interests for the call (panellists), before any bid is shown",
 )
 def declare(request: HttpRequest, call_id: ObjectId, payload: DeclarationIn) -> Answer:
@@ -153,12 +153,12 @@ def declare(request: HttpRequest, call_id: ObjectId, payload: DeclarationIn) -> 
     member = services.interests_declare(
         actor=acting_user(request), call=call, conflicts=[(b, payload.nature) for b in bids]
     )
-    return Status(201, CreatedOut(id=member.pk))
+    return Status(201, CommissioningCreatedOut(id=member.pk))
 
 
 @router.post(
     "/calls/{call_id}/scores",
-    response={201: CreatedOut, **WRITE_ERRORS},
+    response={201: CommissioningCreatedOut, **WRITE_ERRORS},
     summary="Score one criterion of one bid, with the reason (declared, unrecused panellists)",
 )
 def score(request: HttpRequest, call_id: ObjectId, payload: ScoreIn) -> Answer:
@@ -177,15 +177,15 @@ def score(request: HttpRequest, call_id: ObjectId, payload: ScoreIn) -> Answer:
         score=payload.score,
         reason=payload.reason,
     )
-    return Status(201, CreatedOut(id=row.pk))
+    return Status(201, CommissioningCreatedOut(id=row.pk))
 
 
 @router.post(
     "/bids/{bid_id}/decision",
-    response={201: CreatedOut, **WRITE_ERRORS},
+    response={201: CommissioningCreatedOut, **WRITE_ERRORS},
     summary="Record the moderated decision on a bid (coordinators)",
 )
 def decide(request: HttpRequest, bid_id: ObjectId, payload: DecisionIn) -> Answer:
     bid = selectors.bid_get(user=request.user, bid_id=bid_id)
     decision = services.bid_decide(actor=acting_user(request), bid=bid, **payload.dict())
-    return Status(201, CreatedOut(id=decision.pk))
+    return Status(201, CommissioningCreatedOut(id=decision.pk))

@@ -77,7 +77,7 @@ def text(model: Any, name: str, *, required: bool = True) -> Any:
 # --- Shapes -------------------------------------------------------------------------------------
 
 
-class CreatedOut(Schema):
+class ProgrammeCreatedOut(Schema):
     id: int
 
 
@@ -297,7 +297,7 @@ def pot_get(request: HttpRequest, pot_id: ObjectId) -> dict[str, Any]:
 
 @router.post(
     "/partnerships/{partnership_id}/projects",
-    response={201: CreatedOut, **ERRORS},
+    response={201: ProgrammeCreatedOut, **ERRORS},
     summary="Add a project (coordinators)",
 )
 def project_add(request: HttpRequest, partnership_id: ObjectId, payload: ProjectIn) -> Answer:
@@ -307,12 +307,12 @@ def project_add(request: HttpRequest, partnership_id: ObjectId, payload: Project
         project = services.project_add(
             actor=acting_user(request), partnership=partnership, **fields
         )
-    return Status(201, CreatedOut(id=project.pk))
+    return Status(201, ProgrammeCreatedOut(id=project.pk))
 
 
 @router.put(
     "/projects/{project_id}",
-    response={200: CreatedOut, **ERRORS},
+    response={200: ProgrammeCreatedOut, **ERRORS},
     summary="Change a project: the fields sent are changed, the rest kept (coordinators; "
     "contributors for projects their organisation delivers)",
 )
@@ -322,23 +322,23 @@ def project_edit(request: HttpRequest, project_id: ObjectId, payload: ProjectPat
     with api_field_names(FIELD_NAMES):
         fields = _project_fields(request, project.partnership, payload.dict(exclude_unset=True))
         services.project_edit(actor=acting_user(request), project=project, **fields)
-    return Status(200, CreatedOut(id=project.pk))
+    return Status(200, ProgrammeCreatedOut(id=project.pk))
 
 
 @router.post(
     "/projects/{project_id}/activities",
-    response={201: CreatedOut, **ERRORS},
+    response={201: ProgrammeCreatedOut, **ERRORS},
     summary="Add an activity to a project (whoever may change the project)",
 )
 def activity_add(request: HttpRequest, project_id: ObjectId, payload: ActivityIn) -> Answer:
     project = selectors.project_get(user=request.user, project_id=project_id)
     activity = services.activity_add(actor=acting_user(request), project=project, **payload.dict())
-    return Status(201, CreatedOut(id=activity.pk))
+    return Status(201, ProgrammeCreatedOut(id=activity.pk))
 
 
 @router.post(
     "/projects/{project_id}/funding",
-    response={201: CreatedOut, **ERRORS},
+    response={201: ProgrammeCreatedOut, **ERRORS},
     summary="Fund a project from an allocation or an alliance's pot (coordinators)",
 )
 def funding_add(request: HttpRequest, project_id: ObjectId, payload: FundingIn) -> Answer:
@@ -365,12 +365,12 @@ def funding_add(request: HttpRequest, project_id: ObjectId, payload: FundingIn) 
             year=payload.year,
             amount=payload.amount,
         )
-    return Status(201, CreatedOut(id=funding.pk))
+    return Status(201, ProgrammeCreatedOut(id=funding.pk))
 
 
 @router.post(
     "/partnerships/{partnership_id}/streams",
-    response={201: CreatedOut, **ERRORS},
+    response={201: ProgrammeCreatedOut, **ERRORS},
     summary="Add a funding stream (coordinators)",
 )
 def stream_add(request: HttpRequest, partnership_id: ObjectId, payload: StreamIn) -> Answer:
@@ -385,12 +385,12 @@ def stream_add(request: HttpRequest, partnership_id: ObjectId, payload: StreamIn
         )
         fields["kind"] = str(fields["kind"])
         stream = services.stream_add(actor=acting_user(request), partnership=partnership, **fields)
-    return Status(201, CreatedOut(id=stream.pk))
+    return Status(201, ProgrammeCreatedOut(id=stream.pk))
 
 
 @router.post(
     "/streams/{stream_id}/allocations",
-    response={201: CreatedOut, **ERRORS},
+    response={201: ProgrammeCreatedOut, **ERRORS},
     summary="Allocate part of a stream to a financial year, or change it (coordinators)",
 )
 def allocation_set(request: HttpRequest, stream_id: ObjectId, payload: AllocationIn) -> Answer:
@@ -398,7 +398,7 @@ def allocation_set(request: HttpRequest, stream_id: ObjectId, payload: Allocatio
     allocation = services.allocation_set(
         actor=acting_user(request), stream=stream, **payload.dict()
     )
-    return Status(201, CreatedOut(id=allocation.pk))
+    return Status(201, ProgrammeCreatedOut(id=allocation.pk))
 
 
 @router.put(
@@ -422,7 +422,7 @@ def tier_label_set(
 
 @router.post(
     "/alliances/{alliance_id}/pots",
-    response={201: CreatedOut, **ERRORS},
+    response={201: ProgrammeCreatedOut, **ERRORS},
     summary="Start an alliance's pooled pot (coordinators of its member partnerships)",
 )
 def pot_add(request: HttpRequest, alliance_id: ObjectId, payload: PotIn) -> Answer:
@@ -432,12 +432,12 @@ def pot_add(request: HttpRequest, alliance_id: ObjectId, payload: PotIn) -> Answ
     if alliance is None or not facts_for(request.user).member_of & members:
         raise Http404
     pot = services.pot_add(actor=acting_user(request), alliance=alliance, **payload.dict())
-    return Status(201, CreatedOut(id=pot.pk))
+    return Status(201, ProgrammeCreatedOut(id=pot.pk))
 
 
 @router.post(
     "/pots/{pot_id}/contributions",
-    response={201: CreatedOut, **ERRORS},
+    response={201: ProgrammeCreatedOut, **ERRORS},
     summary="Record a member partnership's contribution to a pot for a year (that "
     "partnership's coordinators)",
 )
@@ -457,7 +457,7 @@ def contribution_set(request: HttpRequest, pot_id: ObjectId, payload: Contributi
             year=payload.year,
             amount=payload.amount,
         )
-    return Status(201, CreatedOut(id=contribution.pk))
+    return Status(201, ProgrammeCreatedOut(id=contribution.pk))
 
 
 @router.post(
