@@ -62,8 +62,11 @@ def count(client: Client, url: str) -> int:
         # one lists the assessments needing attention, one the overdue actions, three the
         # briefing products the user is drafting or that wait for their approval or
         # acknowledgement, two the assignments new into the coordinator's partnerships (and
-        # their partnerships)
-        (lambda p: "/", 21),
+        # their partnerships); then the panels of the capabilities: capacity four (its
+        # partnerships, courses, teams, relationships), commissioning three (panels, calls,
+        # applicants), programme five (its partnerships, tier labels, projects, two of funding),
+        # the narrative one (versions due) and engagement one (forums to engage)
+        (lambda p: "/", 35),
         (lambda p: "/partnerships/", 11),
         (lambda p: f"/partnerships/{p}/", 15),
         (lambda p: f"/partnerships/{p}/members/", 11),
