@@ -164,4 +164,5 @@ def _register() -> None:
     api.add_router("/programme", programme_router)
     api.add_router("/commissioning", commissioning_router)
 
+
 _register()
