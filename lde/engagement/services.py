@@ -69,7 +69,8 @@ class Record:
     fields: tuple[str, ...]
     required: dict[str, str]
     guarded: dict[str, str] = field(default_factory=dict)
-    verb: str = ""
+    # The audit verbs are f"{audit_subject}_CREATED" and f"{audit_subject}_UPDATED".
+    audit_subject: str = ""
     past_dates: dict[str, str] = field(default_factory=dict)
 
 
@@ -86,13 +87,13 @@ RECORDS: dict[type[models.Model], Record] = {
             "purpose": "Purpose",
             "communities_reached": "Communities reached",
         },
-        verb="FORUM",
+        audit_subject="FORUM",
     ),
     ForumMeeting: Record(
         fields=("held_on", "topics", "summary"),
         required={"held_on": "Enter the date of the meeting", "topics": "Enter the topics"},
         guarded={"topics": "Topics", "summary": "Summary"},
-        verb="FORUM_MEETING",
+        audit_subject="FORUM_MEETING",
         past_dates={"held_on": "The date of the meeting must be today or in the past"},
     ),
     Initiative: Record(
@@ -103,7 +104,7 @@ RECORDS: dict[type[models.Model], Record] = {
             "what_it_does": "Say what the community does",
         },
         guarded={"title": "Title", "what_it_does": "What the community does"},
-        verb="INITIATIVE",
+        audit_subject="INITIATIVE",
     ),
     SupportRequest: Record(
         fields=("asked_for", "asked_on"),
@@ -112,14 +113,14 @@ RECORDS: dict[type[models.Model], Record] = {
             "asked_on": "Enter the date support was asked for",
         },
         guarded={"asked_for": "Support asked for"},
-        verb="SUPPORT_REQUEST",
+        audit_subject="SUPPORT_REQUEST",
         past_dates={"asked_on": "The date support was asked for must be today or in the past"},
     ),
     Audience: Record(
         fields=("name", "internal", "what_they_need"),
         required={"name": "Enter the audience"},
         guarded={"name": "Audience", "what_they_need": "What they need"},
-        verb="AUDIENCE",
+        audit_subject="AUDIENCE",
     ),
     Channel: Record(
         fields=("name", "kind", "community", "languages", "reach"),
@@ -129,13 +130,13 @@ RECORDS: dict[type[models.Model], Record] = {
             "community": "Enter the community it reaches",
         },
         guarded={"name": "Name", "reach": "Reach"},
-        verb="CHANNEL",
+        audit_subject="CHANNEL",
     ),
     KeyMessage: Record(
         fields=("title", "message", "words_to_use", "words_to_avoid", "why"),
         required={"title": "Enter a short title", "message": "Enter the key message"},
         guarded={"message": "Key message", "why": "Why"},
-        verb="KEY_MESSAGE",
+        audit_subject="KEY_MESSAGE",
     ),
     MediaBriefing: Record(
         fields=("held_on", "outlet", "topic", "spoke", "notes"),
@@ -146,7 +147,7 @@ RECORDS: dict[type[models.Model], Record] = {
             "spoke": "Select the post of who spoke",
         },
         guarded={"outlet": "Outlet", "topic": "Topic", "notes": "Notes"},
-        verb="MEDIA_BRIEFING",
+        audit_subject="MEDIA_BRIEFING",
         past_dates={"held_on": "The date of the briefing must be today or in the past"},
     ),
     Spokesperson: Record(
@@ -157,12 +158,12 @@ RECORDS: dict[type[models.Model], Record] = {
             "topics": "Enter the topics they speak on",
         },
         guarded={"speaks_for": "Speaks for", "topics": "Topics"},
-        verb="SPOKESPERSON",
+        audit_subject="SPOKESPERSON",
     ),
     SchoolEngagement: Record(
         fields=("organisation", "safer_schools_partnership", "ssp_started_on"),
         required={"organisation": "Select the school or college"},
-        verb="SCHOOL_ENGAGEMENT",
+        audit_subject="SCHOOL_ENGAGEMENT",
         past_dates={
             "ssp_started_on": "The date the Safer Schools Partnership started must be today "
             "or in the past"
@@ -172,7 +173,7 @@ RECORDS: dict[type[models.Model], Record] = {
         fields=("activity", "held_on"),
         required={"activity": "Enter the activity", "held_on": "Enter the date of the activity"},
         guarded={"activity": "Activity"},
-        verb="SCHOOL_ACTIVITY",
+        audit_subject="SCHOOL_ACTIVITY",
         past_dates={"held_on": "The date of the activity must be today or in the past"},
     ),
 }
@@ -248,7 +249,7 @@ def _create(
     record = RECORDS[type(obj)]
     fields = _clean(record, fields, partial=False)
     changed = _save(obj, record, fields)
-    _audit(actor, f"{record.verb}_CREATED", obj, partnership_id, changed)
+    _audit(actor, f"{record.audit_subject}_CREATED", obj, partnership_id, changed)
     return obj
 
 
@@ -260,7 +261,7 @@ def _update(
     record = RECORDS[type(obj)]
     fields = _clean(record, fields, partial=True)
     changed = _save(locked, record, fields)
-    _audit(actor, f"{record.verb}_UPDATED", locked, policy.partnership_of(locked), changed)
+    _audit(actor, f"{record.audit_subject}_UPDATED", locked, policy.partnership_of(locked), changed)
     return locked
 
 

@@ -16,6 +16,8 @@ from lde.action_plans.services import VERBS as ACTION_VERBS
 from lde.assessments.models import AssessmentStatus
 from lde.core.audit.models import AuditEvent
 from lde.core.audit.sentences import VERB_PHRASES, event_sentence, verb_phrase
+from lde.engagement.models import MessageStatus
+from lde.engagement.services import RECORDS as ENGAGEMENT_RECORDS
 from lde.sharing.models import ProductStatus, ProtocolStatus
 
 LDE = Path(__file__).resolve().parents[2] / "lde"
@@ -81,6 +83,12 @@ def status_verbs() -> set[str]:
         | {f"ASSESSMENT_{s.upper()}" for s in AssessmentStatus.values}
         | {f"PRODUCT_{s.upper()}" for s in ProductStatus.values}
         | {f"PROTOCOL_{s.upper()}" for s in ProtocolStatus.values}
+        | {f"KEY_MESSAGE_{s.upper()}" for s in MessageStatus.values if s != MessageStatus.DRAFT}
+        | {
+            f"{record.audit_subject}_{done}"
+            for record in ENGAGEMENT_RECORDS.values()
+            for done in ("CREATED", "UPDATED")
+        }
     )
 
 

@@ -9,7 +9,20 @@ import pytest
 
 from lde import cli
 
-OWN = ["assessment-workbook", "audit", "bench", "createadmin", "demo", "frameworks", "serve"]
+OWN = [
+    "assessment-workbook",
+    "audit",
+    "bench",
+    "capacity",
+    "commissioning",
+    "createadmin",
+    "demo",
+    "engagement",
+    "frameworks",
+    "narratives",
+    "programme",
+    "serve",
+]
 
 
 @pytest.mark.parametrize("argv", [[], ["help"], ["--help"], ["-h"]])
