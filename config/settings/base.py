@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "lde.capacity",
     "lde.commissioning",
     "lde.programme",
+    "lde.monitoring",
     "lde.api",
     "benchmarks",
 ]
