@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "lde.narratives",
     "lde.capacity",
     "lde.commissioning",
+    "lde.consequence_management",
     "lde.programme",
     "lde.monitoring",
     "lde.api",

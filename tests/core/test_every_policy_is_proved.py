@@ -21,6 +21,9 @@ ROOT = Path(__file__).resolve().parents[2]
 # Each policy instance, by its name in its app's policies module, and the property test that
 # proves `allows` and `filter_for` agree for it over generated worlds.
 PROVED_BY = {
+    "readiness_plan_policy": "tests/consequence_management/test_policy_properties.py",
+    "key_contact_policy": "tests/consequence_management/test_policy_properties.py",
+    "cascade_policy": "tests/consequence_management/test_policy_properties.py",
     "funding_stream_policy": "tests/programme/test_policy_properties.py",
     "allocation_policy": "tests/programme/test_policy_properties.py",
     "tier_label_policy": "tests/programme/test_policy_properties.py",

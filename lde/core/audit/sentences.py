@@ -217,6 +217,22 @@ VERB_PHRASES: dict[str, str] = {
     "INTERESTS_DECLARED": "declared their interests in a call's bids",
     "BID_SCORED": "scored a bid",
     "BID_DECIDED": "decided on a bid",
+    # Consequence management
+    "READINESS_PLAN_CREATED": "added a readiness plan",
+    "READINESS_PLAN_UPDATED": "changed a readiness plan",
+    "READINESS_PLAN_ROLE_ADDED": "added a role to a readiness plan's group",
+    "READINESS_PLAN_MESSAGE_ADDED": "added a key message to a readiness plan",
+    "RUMOUR_RECORDED": "recorded a rumour in the rumour log",
+    "KEY_CONTACT_CREATED": "added an entry to the key-individual directory",
+    "KEY_CONTACT_UPDATED": "changed an entry of the key-individual directory",
+    "KEY_CONTACT_VERIFIED": "verified an entry of the key-individual directory",
+    "KEY_CONTACT_REMOVED_AT_REVIEW": "removed an entry not re-confirmed at the yearly review",
+    "CASCADE_STARTED": "started a cascade",
+    "CASCADE_LEVEL_REACHED": "moved a cascade on to its next level",
+    "CASCADE_ACKNOWLEDGED": "recorded an acknowledgement of a cascade",
+    "CASCADE_CALL_RECORDED": "recorded a call of a cascade's ring-round",
+    "CASCADE_ESCALATED": "escalated a cascade to a deputy",
+    "CASCADE_CLOSED": "closed a cascade",
 }
 
 # Site administration writes `ADMIN_<model>_<action>` (lde.core.admin), one verb per registered

@@ -1,0 +1,148 @@
+"""Text messages through GOV.UK Notify, behind an adapter, and a local fake of Notify's API.
+
+The sender speaks only to `Provider`: `send_text` hands one message over and returns Notify's id
+for it, or raises `ProviderError` with the HTTP status Notify answered (None for a time-out);
+`find` asks whether a message with a reference was handed over (a worker killed after handing a
+message over and before recording it asks this on its return, so the message is not sent again).
+
+`LDE_NOTIFY_PROVIDER` (a dotted path) chooses the provider. The default, and what the tests and
+the demo use, is `FakeNotify`: it keeps what it is given in this process, answers as Notify does
+(an id per message, 429 over the rate limit), and can be told to answer 400, 429 or 500, or to
+time out, for the next messages. `NotifyClientProvider` wraps `notifications-python-client`
+(GOV.UK's own client), imported only when it is chosen: the package is not among the project's
+dependencies, and the real service is never called by the tests.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections import deque
+from dataclasses import dataclass
+from importlib import import_module
+from typing import Any, Protocol
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+# Notify's limit: 3,000 messages a minute for a service (its API documentation, "Rate limits").
+RATE_PER_MINUTE = 3000
+
+
+class ProviderError(Exception):
+    """The provider refused or did not answer. `status` is the HTTP status (None for a time-out
+    or a connection that failed)."""
+
+    def __init__(self, status: int | None, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+    @property
+    def permanent(self) -> bool:
+        """4xx, but not 429, is the message's own fault and will never succeed; 5xx, 429 and a
+        time-out may succeed later."""
+        return self.status is not None and 400 <= self.status < 500 and self.status != 429
+
+
+class Provider(Protocol):
+    def send_text(self, *, to: str, body: str, reference: str) -> str: ...
+
+    def find(self, *, reference: str) -> str | None: ...
+
+
+@dataclass
+class Handed:
+    id: str
+    to: str
+    body: str
+    reference: str
+    at: float
+
+
+class FakeNotify:
+    """A local stand-in for Notify's API. State is per process and shared by every instance, as
+    a service would be; `reset` empties it."""
+
+    _lock = threading.Lock()
+    handed: list[Handed] = []
+    _by_reference: dict[str, str] = {}
+    _script: deque[int | None] = deque()
+    _window: deque[float] = deque()
+    rate_per_minute: int = RATE_PER_MINUTE
+
+    @classmethod
+    def reset(cls, *, rate_per_minute: int = RATE_PER_MINUTE) -> None:
+        with cls._lock:
+            cls.handed = []
+            cls._by_reference = {}
+            cls._script = deque()
+            cls._window = deque()
+            cls.rate_per_minute = rate_per_minute
+
+    @classmethod
+    def answer_next(cls, *statuses: int | None) -> None:
+        """Answer the next messages with these HTTP statuses (None: time out) before any is
+        accepted."""
+        with cls._lock:
+            cls._script.extend(statuses)
+
+    def send_text(self, *, to: str, body: str, reference: str) -> str:
+        cls = type(self)
+        with cls._lock:
+            if cls._script:
+                status = cls._script.popleft()
+                if status is None:
+                    raise ProviderError(None, "Timed out waiting for GOV.UK Notify")
+                raise ProviderError(status, f"GOV.UK Notify answered {status}")
+            now = time.monotonic()
+            while cls._window and cls._window[0] <= now - 60:
+                cls._window.popleft()
+            if len(cls._window) >= cls.rate_per_minute:
+                raise ProviderError(429, "RateLimitError: exceeded rate limit for key type LIVE")
+            cls._window.append(now)
+            message_id = str(uuid.uuid4())
+            cls.handed.append(Handed(message_id, to, body, reference, now))
+            cls._by_reference[reference] = message_id
+            return message_id
+
+    def find(self, *, reference: str) -> str | None:
+        with type(self)._lock:
+            return type(self)._by_reference.get(reference)
+
+
+class NotifyClientProvider:
+    """GOV.UK Notify through its own Python client, with one template whose only placeholder
+    is `((body))` (LDE_NOTIFY_TEXT_TEMPLATE_ID), and the key in LDE_NOTIFY_API_KEY."""
+
+    def __init__(self) -> None:
+        module = import_module("notifications_python_client.notifications")
+        self.client = module.NotificationsAPIClient(getattr(settings, "LDE_NOTIFY_API_KEY", ""))
+        self.template_id = getattr(settings, "LDE_NOTIFY_TEXT_TEMPLATE_ID", "")
+
+    def send_text(self, *, to: str, body: str, reference: str) -> str:
+        errors = import_module("notifications_python_client.errors")
+        try:
+            answer: dict[str, Any] = self.client.send_sms_notification(
+                phone_number=to,
+                template_id=self.template_id,
+                personalisation={"body": body},
+                reference=reference,
+            )
+        except errors.HTTPError as error:
+            raise ProviderError(error.status_code, str(error.message)) from error
+        except Exception as error:  # a time-out or a connection that failed: try again later
+            raise ProviderError(None, f"{type(error).__name__}: {error}") from error
+        return str(answer["id"])
+
+    def find(self, *, reference: str) -> str | None:
+        found = self.client.get_all_notifications(reference=reference)
+        notifications = found.get("notifications", [])
+        return str(notifications[0]["id"]) if notifications else None
+
+
+def provider() -> Provider:
+    chosen: type[Provider] = import_string(
+        getattr(settings, "LDE_NOTIFY_PROVIDER", "lde.consequence_management.notify.FakeNotify")
+    )
+    return chosen()
