@@ -10,7 +10,8 @@ from functools import lru_cache
 from typing import Any
 
 from django.db import connections
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import CharField, Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Cast
 from django.utils import dateformat, timezone
 
 from lde.accounts.models import RequestUser, User
@@ -336,7 +337,7 @@ def assessment_values(*, assessment: Assessment) -> AssessmentValues:
       carried forward, revision);
     - raters, by response id: (rater id, name, rating), by name;
     - evidence, by response id: (pk, kind, title, url, file name, size, content hash,
-      effective on, carried forward), newest first;
+      effective on as ISO text, carried forward), newest first;
     - contributions, by criterion id: (organisation id, organisation name, user id, user name).
     """
     version = assessment.framework_version
@@ -377,6 +378,9 @@ def assessment_values(*, assessment: Assessment) -> AssessmentValues:
     evidence: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
     for values in _driver_rows(
         Evidence.objects.filter(response__assessment=assessment)
+        # The date as the database writes it (ISO 8601, as the answer gives it): parsing
+        # thousands of dates only to write them back out was a fifth of the evidence query.
+        .annotate(effective_on_text=Cast("effective_on", output_field=CharField()))
         .order_by("-effective_on", "pk")
         .values_list(
             "response_id",
@@ -387,7 +391,7 @@ def assessment_values(*, assessment: Assessment) -> AssessmentValues:
             "file_name",
             "size",
             "content_hash",
-            "effective_on",
+            "effective_on_text",
             "carried_forward",
         )
     ):
