@@ -98,7 +98,18 @@ class ActionOut(Schema):
     )
     partnership_id: int
     partnership_name: str
-    assessment: ActionAssessmentRef = Field(description="The assessment it was raised on.")
+    origin: str = Field(
+        description="Where it came from: assessment_gap, board_decision or exercise_lesson."
+    )
+    origin_label: str = Field(description="Where it came from, in words.")
+    origin_reference: str = Field(
+        description="Where it came from, when not an assessment: for example “Programme board, "
+        "12 March 2026: decision 3”. Empty for an action raised on an assessment."
+    )
+    assessment: ActionAssessmentRef | None = Field(
+        description="The assessment it was raised on; null when it came from elsewhere (and "
+        "then it has no criteria, and no before and after)."
+    )
     criteria: list[CriterionRef]
     owner_id: int
     owner_name: str
@@ -186,9 +197,9 @@ class ActionChangeIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     criterion_ids: list[Id] = Field(
-        min_length=1,
         max_length=200,
-        description="Criteria of the assessment's framework version that take a rating.",
+        description="Criteria of the assessment's framework version that take a rating: at "
+        "least one for an action raised on an assessment, none for any other.",
     )
     title: str = Field(min_length=1, max_length=limit_of(Action, "title"), pattern=FREE_TEXT)
     description: str = Field(
@@ -221,7 +232,9 @@ class ActionReasonIn(Schema):
 # --- Building the answers ------------------------------------------------------------------
 
 
-def _ref(assessment: Assessment) -> ActionAssessmentRef:
+def _ref(assessment: Assessment | None) -> ActionAssessmentRef | None:
+    if assessment is None:
+        return None
     return ActionAssessmentRef(id=assessment.pk, title=assessment.title, status=assessment.status)
 
 
@@ -238,6 +251,9 @@ def _summary(action: Action, today: date) -> dict[str, Any]:
         "overdue": action.is_overdue(today),
         "partnership_id": action.partnership_id,
         "partnership_name": action.partnership.name,
+        "origin": action.origin,
+        "origin_label": action.get_origin_display(),
+        "origin_reference": action.origin_reference,
         "assessment": _ref(action.assessment),
         "criteria": [_criterion(c) for c in action.criteria.all()],
         "owner_id": action.owner_id,
@@ -258,7 +274,7 @@ def _detail(request: HttpRequest, action: Action) -> ActionDetailOut:
     outcome = selectors.action_outcomes(user=request.user, actions=[action])[action.pk]
     return ActionDetailOut(
         **_summary(action, facts_for(request.user).today),
-        next_assessment=_ref(outcome.next_assessment) if outcome.next_assessment else None,
+        next_assessment=_ref(outcome.next_assessment),
         outcomes=[
             OutcomeOut(
                 criterion=_criterion(row.criterion),
@@ -305,14 +321,20 @@ def _detail(request: HttpRequest, action: Action) -> ActionDetailOut:
 
 
 def _resolve(
-    payload: ActionChangeIn, assessment: Assessment, partnership: Partnership
+    payload: ActionChangeIn, assessment: Assessment | None, partnership: Partnership
 ) -> tuple[dict[str, Any], dict[str, list[str]]]:
     """The rows the ids name, among those the partnership and assessment allow; and, for any
-    that are not, what is wrong."""
+    that are not, what is wrong. An action not raised on an assessment takes no criteria."""
     problems: dict[str, list[str]] = {}
     wanted = set(payload.criterion_ids)
-    criteria = list(selectors.criterion_choices(assessment=assessment).filter(pk__in=wanted))
-    if len(criteria) != len(wanted):
+    criteria = (
+        list(selectors.criterion_choices(assessment=assessment).filter(pk__in=wanted))
+        if assessment is not None
+        else []
+    )
+    if assessment is None and wanted:
+        problems["criterion_ids"] = ["Only an action raised on an assessment's gaps has criteria."]
+    elif len(criteria) != len(wanted):
         problems["criterion_ids"] = [
             "Select criteria of the framework the assessment uses that take a rating."
         ]

@@ -93,9 +93,16 @@ class ActionForm(GovukForm):
         hints: dict[str, str] | None = None,
         owners: Any = None,
         organisations: Any = None,
+        with_criteria: bool = True,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        if not with_criteria:
+            # An action that did not come from an assessment's gaps has no criteria (ADR 0017).
+            del self.fields["criteria"]
+        self._owner_choices(owners, organisations)
+        if not with_criteria:
+            return
         field = self.fields["criteria"]
         if criteria is not None:
             field.queryset = criteria  # type: ignore[attr-defined]
@@ -103,6 +110,8 @@ class ActionForm(GovukForm):
             # Shown in the order given (largest gap first); still checked against the queryset.
             field.choices = [(c.pk, c.title) for c in shown]  # type: ignore[attr-defined]
         field.widget.hints = hints or {}
+
+    def _owner_choices(self, owners: Any, organisations: Any) -> None:
         if owners is not None:
             self.fields["owner"].queryset = owners  # type: ignore[attr-defined]
         self.fields["owner"].label_from_instance = (  # type: ignore[attr-defined]

@@ -1,7 +1,10 @@
 """Action plans: the "change" step of the audit cycle (¶162–177, Figure 5).
 
-An action is raised from an assessment, on the criteria whose gap it addresses, and is owned by a
-person and an organisation of the partnership. Its status moves only along `TRANSITIONS` in
+An action comes from somewhere (`ActionOrigin`, ADR 0017): most are raised from an assessment, on
+the criteria whose gap they address; others are raised by a decision of the programme board (the
+`capacity` app raises them and keeps the link back) or, later, from an exercise's lesson. Only
+those raised from an assessment have criteria, and so a before and an after. Every action is owned
+by a person and an organisation of the partnership. Its status moves only along `TRANSITIONS` in
 `services.py`, and every move leaves an `ActionTransition`. Whether an action is overdue is never
 stored: it is read from its due date and status on the day it is asked, so it cannot go stale.
 When the partnership's next assessment is published, each criterion's rating there is set beside
@@ -32,6 +35,15 @@ class ActionStatus(models.TextChoices):
 OPEN_STATUSES = (ActionStatus.PLANNED, ActionStatus.IN_PROGRESS)
 
 
+class ActionOrigin(models.TextChoices):
+    """Where an action comes from. Recorded here without naming the app that raised it, so that
+    the action plan depends on no capability built on top of it (ADR 0017)."""
+
+    ASSESSMENT_GAP = "assessment_gap", "A gap found in an assessment"
+    BOARD_DECISION = "board_decision", "A decision of the programme board"
+    EXERCISE_LESSON = "exercise_lesson", "A lesson of an exercise"
+
+
 def overdue_q(day: date) -> Q:
     """Actions overdue on `day`: due before it and neither done nor cancelled."""
     return Q(due_on__lt=day, status__in=OPEN_STATUSES)
@@ -41,11 +53,23 @@ class Action(BaseModel):
     partnership = models.ForeignKey(
         "partnerships.Partnership", on_delete=models.PROTECT, related_name="actions"
     )
+    origin = models.CharField(
+        max_length=20, choices=ActionOrigin.choices, default=ActionOrigin.ASSESSMENT_GAP
+    )
+    origin_reference = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Where it came from, in words, when not an assessment: for example "
+        "“Programme board, 12 March 2026: decision 3”.",
+    )
     assessment = models.ForeignKey(
         "assessments.Assessment",
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="actions",
-        help_text="The assessment whose gap the action was raised on.",
+        help_text="The assessment whose gap the action was raised on; set exactly when that is "
+        "where it came from.",
     )
     criteria = models.ManyToManyField(
         "frameworks.Criterion",
@@ -82,9 +106,23 @@ class Action(BaseModel):
     class Meta:
         ordering = ["due_on", "pk"]
         indexes = [models.Index(fields=["partnership", "status", "due_on"])]
+        constraints = [
+            # An action raised on an assessment's gap names the assessment; no other does.
+            models.CheckConstraint(
+                condition=(
+                    Q(origin=ActionOrigin.ASSESSMENT_GAP, assessment__isnull=False)
+                    | (~Q(origin=ActionOrigin.ASSESSMENT_GAP) & Q(assessment__isnull=True))
+                ),
+                name="action_assessment_iff_assessment_gap",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def from_assessment(self) -> bool:
+        return self.assessment_id is not None
 
     def is_overdue(self, day: date) -> bool:
         return self.status in OPEN_STATUSES and self.due_on < day

@@ -1,7 +1,8 @@
 """Reads of action plans, scoped by the policy, in a fixed number of queries whatever their size.
 
 `action_outcomes` sets each criterion's rating in the assessment an action was raised from
-("before") beside its rating in the partnership's next published self-assessment ("after"). When
+("before") beside its rating in the partnership's next published self-assessment ("after"); an
+action that came from elsewhere (a board decision, ADR 0017) has no criteria, so neither. When
 that cycle uses a newer version of the framework, the criterion is followed through the version
 mappings: kept or renamed criteria map one to one, a split one to each of its parts, a merged one
 to the criterion it became (and says what it was merged with), a retired one to nothing. A
@@ -322,7 +323,7 @@ def next_assessments(
 ) -> dict[int, Assessment | None]:
     """For each action, the partnership's first published self-assessment, against the same
     framework, whose period ends after that of the assessment it was raised from (one query)."""
-    raised_from = {a.assessment_id: a.assessment for a in actions}
+    raised_from = {a.assessment_id: a.assessment for a in actions if a.assessment is not None}
     if not raised_from:
         return {}
     candidates = list(
@@ -337,6 +338,8 @@ def next_assessments(
     found: dict[int, Assessment | None] = {}
     for action in actions:
         source = action.assessment
+        if source is None:
+            continue
         found[action.pk] = next(
             (
                 c
@@ -357,24 +360,32 @@ def action_outcomes(*, user: RequestUser, actions: Sequence[Action]) -> dict[int
     assessments, the framework versions' criteria and scales (two), the ratings of record (one,
     and one for moderation decisions when a moderated cycle is among them) and, only when a
     version changed, the version mappings (one)."""
+    # An action that came from elsewhere than an assessment has no criteria to compare.
+    outcomes: dict[int, ActionOutcome] = {
+        a.pk: ActionOutcome(next_assessment=None, criteria=[])
+        for a in actions
+        if a.assessment is None
+    }
+    actions = [a for a in actions if a.assessment is not None]
     following = next_assessments(user=user, actions=actions)
-    assessments = {a.assessment_id: a.assessment for a in actions}
+    assessments = {a.assessment_id: a.assessment for a in actions if a.assessment is not None}
     assessments.update({n.pk: n for n in following.values() if n is not None})
     if not assessments:
-        return {}
+        return outcomes
     shapes = analysis.version_shapes(versions={a.framework_version for a in assessments.values()})
     ratings = analysis.ratings_of(assessments=list(assessments.values()))
     crossing = {
         a.assessment.framework_version.framework_id
         for a in actions
-        if (following_one := following.get(a.pk)) is not None
+        if a.assessment is not None
+        and (following_one := following.get(a.pk)) is not None
         and following_one.framework_version_id != a.assessment.framework_version_id
     }
     steps = analysis.mapping_steps(framework_ids=crossing) if crossing else []
     matches: dict[tuple[int, int], analysis.Correspondence] = {}
-    outcomes: dict[int, ActionOutcome] = {}
     for action in actions:
         before_assessment = action.assessment
+        assert before_assessment is not None  # the others were answered above
         after_assessment = following.get(action.pk)
         earlier = shapes[before_assessment.framework_version_id]
         rows = []
@@ -429,7 +440,7 @@ def board_report_actions(
     earlier = [
         a
         for a in action_list(user=user, partnership=assessment.partnership)
-        if a.assessment.period_end < assessment.period_end
+        if a.assessment is not None and a.assessment.period_end < assessment.period_end
     ]
     outcomes = action_outcomes(user=user, actions=earlier)
     reassessed = [

@@ -1,7 +1,10 @@
 """Writes to action plans: each one checked against the policy, audited, in one transaction.
 
-Status changes go through `TRANSITIONS` and leave an `ActionTransition`; the reminder job emails
-each open action's owner once per due date, after the write that records it commits.
+An action is raised on an assessment's gaps (`action_raise`) or from somewhere else that an
+`ActionOrigin` names (`action_raise_from`: a board decision, an exercise's lesson), whose app
+keeps the link back to the action (ADR 0017). Status changes go through `TRANSITIONS` and leave
+an `ActionTransition`; the reminder job emails each open action's owner once per due date, after
+the write that records it commits.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from lde.accounts.models import Organisation, User
 from lde.action_plans.models import (
     OPEN_STATUSES,
     Action,
+    ActionOrigin,
     ActionStatus,
     ActionTransition,
     ProgressUpdate,
@@ -32,8 +36,8 @@ from lde.core.audit.chain import audit_record
 from lde.core.audit.models import AuditScope
 from lde.core.mail import email_queue
 from lde.core.workflow import transition
-from lde.frameworks.models import Criterion
-from lde.partnerships.models import Membership, PartnerOrganisation
+from lde.frameworks.models import Criterion, FrameworkVersion
+from lde.partnerships.models import Membership, PartnerOrganisation, Partnership
 from lde.partnerships.reach import READER_ROLES
 
 # The allowed status changes, and the policy action each needs. Anything else is refused.
@@ -89,7 +93,8 @@ def _require(actor: User | None, policy_action: str, action: Action) -> None:
 
 def _clean(
     *,
-    assessment: Assessment,
+    partnership: Partnership,
+    version: FrameworkVersion | None,
     title: str,
     description: str,
     criteria: Iterable[Criterion],
@@ -98,7 +103,9 @@ def _clean(
     due_on: date | None,
     earliest_due: date | None,
 ) -> tuple[str, str, list[Criterion]]:
-    """Every problem with what was given, at once, against the fields they are about."""
+    """Every problem with what was given, at once, against the fields they are about. Criteria
+    are asked for only of an action raised on an assessment (`version` is its framework's
+    version); any other action has none."""
     problems: dict[str, str] = {}
     title, description = title.strip(), description.strip()
     if not title:
@@ -106,14 +113,15 @@ def _clean(
     if not description:
         problems["description"] = "Enter a description of the action"
     chosen = list(criteria)
-    allowed = set(
-        rated_criterion_choices(version=assessment.framework_version).values_list("pk", flat=True)
-    )
-    if not chosen:
+    if version is None:
+        if chosen:
+            problems["criteria"] = "Only an action raised on an assessment's gaps has criteria"
+    elif not chosen:
         problems["criteria"] = "Select at least one criterion whose gap the action addresses"
-    elif any(c.pk not in allowed for c in chosen):
-        problems["criteria"] = "Select criteria of the framework the assessment uses"
-    partnership = assessment.partnership
+    else:
+        allowed = set(rated_criterion_choices(version=version).values_list("pk", flat=True))
+        if any(c.pk not in allowed for c in chosen):
+            problems["criteria"] = "Select criteria of the framework the assessment uses"
     if owner is None:
         problems["owner"] = "Select the person who owns the action"
     elif not Membership.objects.filter(
@@ -166,7 +174,8 @@ def action_raise(
             {"__all__": "This assessment was abandoned. Raise actions on a cycle still in use"}
         )
     title, description, chosen = _clean(
-        assessment=assessment,
+        partnership=assessment.partnership,
+        version=assessment.framework_version,
         title=title,
         description=description,
         criteria=criteria,
@@ -178,6 +187,7 @@ def action_raise(
     assert owner is not None and owner_organisation is not None and due_on is not None
     action = Action.objects.create(
         partnership_id=assessment.partnership_id,
+        origin=ActionOrigin.ASSESSMENT_GAP,
         assessment=assessment,
         title=title,
         description=description,
@@ -191,10 +201,79 @@ def action_raise(
         actor,
         "ACTION_RAISED",
         action,
+        origin=ActionOrigin.ASSESSMENT_GAP.value,
         title=title,
         description=description,
         assessment=assessment.pk,
         criteria=[c.pk for c in chosen],
+        owner=owner.pk,
+        owner_organisation=owner_organisation.pk,
+        due_on=due_on.isoformat(),
+    )
+    return action
+
+
+@transaction.atomic
+def action_raise_from(
+    *,
+    actor: User | None,
+    partnership: Partnership,
+    origin: str,
+    origin_reference: str,
+    title: str,
+    description: str,
+    owner: User | None,
+    owner_organisation: Organisation | None,
+    due_on: date | None,
+    raised_on: date | None = None,
+) -> Action:
+    """Raise an action that comes from somewhere other than an assessment's gap: a decision of
+    the programme board, an exercise's lesson. It has no criteria, and so no before and after;
+    `origin_reference` says in words where it came from. The app that raises it keeps the link
+    back (the action plan depends on none of them), in the same transaction as this write."""
+    if actor is not None:
+        action_policy.require_in(actor, "raise", partnership.pk)
+    if origin == ActionOrigin.ASSESSMENT_GAP or origin not in ActionOrigin.values:
+        raise ValidationError(
+            {"origin": "Raise an action on an assessment's gaps from the assessment"}
+        )
+    origin_reference = origin_reference.strip()
+    limit = Action._meta.get_field("origin_reference").max_length or 0
+    if not origin_reference or len(origin_reference) > limit:
+        raise ValidationError(
+            {"origin_reference": f"Say where the action came from in {limit} characters or fewer"}
+        )
+    title, description, _ = _clean(
+        partnership=partnership,
+        version=None,
+        title=title,
+        description=description,
+        criteria=[],
+        owner=owner,
+        owner_organisation=owner_organisation,
+        due_on=due_on,
+        earliest_due=raised_on or today(),
+    )
+    assert owner is not None and owner_organisation is not None and due_on is not None
+    action = Action.objects.create(
+        partnership=partnership,
+        origin=origin,
+        origin_reference=origin_reference,
+        title=title,
+        description=description,
+        owner=owner,
+        owner_organisation=owner_organisation,
+        due_on=due_on,
+        created_by=actor,
+    )
+    _audit(
+        actor,
+        "ACTION_RAISED",
+        action,
+        origin=origin,
+        origin_reference=origin_reference,
+        title=title,
+        description=description,
         owner=owner.pk,
         owner_organisation=owner_organisation.pk,
         due_on=due_on.isoformat(),
@@ -220,11 +299,15 @@ def action_update(
     _require(actor, "edit", action)
     if action.status not in OPEN_STATUSES:
         raise ValidationError({"status": "Reopen the action before changing it."})
-    assessment = Assessment.objects.select_related("partnership", "framework_version").get(
-        pk=action.assessment_id
+    # Criteria belong only to an action raised on an assessment's gaps.
+    version = (
+        FrameworkVersion.objects.get(assessments__pk=action.assessment_id)
+        if action.assessment_id is not None
+        else None
     )
     title, description, chosen = _clean(
-        assessment=assessment,
+        partnership=Partnership.objects.get(pk=action.partnership_id),
+        version=version,
         title=title,
         description=description,
         criteria=criteria,

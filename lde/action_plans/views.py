@@ -118,7 +118,14 @@ def action_list(request: HttpRequest, partnership_id: int) -> HttpResponse:
 # --- Raising and changing an action --------------------------------------------------------
 
 
-def _form_kwargs(assessment: Assessment) -> dict[str, Any]:
+def _form_kwargs(assessment: Assessment | None, partnership: Partnership) -> dict[str, Any]:
+    """The form's choices; an action that did not come from an assessment has no criteria."""
+    if assessment is None:
+        return {
+            "with_criteria": False,
+            "owners": selectors.owner_choices(partnership=partnership),
+            "organisations": selectors.organisation_choices(partnership=partnership),
+        }
     gaps = selectors.assessment_gaps(assessment=assessment)
     return {
         "criteria": selectors.criterion_choices(assessment=assessment),
@@ -141,7 +148,7 @@ def action_create(request: HttpRequest, assessment_id: int) -> HttpResponse:
             "You cannot raise actions on this assessment.",
             who_can=action_policy.who_can["raise"],
         )
-    kwargs = _form_kwargs(assessment)
+    kwargs = _form_kwargs(assessment, assessment.partnership)
     if request.method == "POST":
         form = ActionForm(request.POST, **kwargs)
         if form.is_valid():
@@ -186,7 +193,7 @@ def action_create(request: HttpRequest, assessment_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def action_update(request: HttpRequest, action_id: int) -> HttpResponse:
     action = _action(request, action_id, "edit")
-    kwargs = _form_kwargs(action.assessment)
+    kwargs = _form_kwargs(action.assessment, action.partnership)
     if request.method == "POST":
         form = ActionForm(request.POST, **kwargs)
         if form.is_valid():
@@ -195,7 +202,7 @@ def action_update(request: HttpRequest, action_id: int) -> HttpResponse:
                 services.action_update(
                     actor=_actor(request),
                     action=action,
-                    criteria=data["criteria"],
+                    criteria=data.get("criteria", []),
                     title=data["title"],
                     description=data["description"],
                     owner=data["owner"],

@@ -55,6 +55,7 @@ def test_a_coordinator_raises_an_action_on_two_criteria_and_it_is_audited(world:
         "criteria",
         "description",
         "due_on",
+        "origin",
         "owner",
         "owner_organisation",
         "title",
