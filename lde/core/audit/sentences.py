@@ -151,6 +151,7 @@ VERB_PHRASES: dict[str, str] = {
     "TERMS_OF_REFERENCE_AGREED": "recorded the programme board's terms of reference",
     "BOARD_MEETING_RECORDED": "recorded a programme board meeting",
     "BOARD_DECISION_RECORDED": "recorded a programme board decision",
+    "BOARD_DECISION_ACTION_RAISED": "raised the action that carries out a board decision",
     "SCRUTINY_SESSION_RECORDED": "recorded a scrutiny session",
     "COURSE_ADDED": "added a training course",
     "TRAINING_SESSION_RECORDED": "recorded a training session",
