@@ -201,6 +201,7 @@ LDE_HOME_PANELS = [
     "lde.capacity.panels.capacity_panel",
     "lde.commissioning.panels.commissioning_panel",
     "lde.programme.panels.programme_panel",
+    "lde.monitoring.panels.monitoring_panel",
     "lde.narratives.panels.narratives_due_panel",
     "lde.sharing.panels.sharing_panel",
     "lde.engagement.panels.engagement_panel",

@@ -144,6 +144,7 @@ def _register() -> None:
     from lde.commissioning.api import router as commissioning_router
     from lde.engagement.api import router as engagement_router
     from lde.frameworks.api import router as frameworks_router
+    from lde.monitoring.api import router as monitoring_router
     from lde.narratives.api import router as narratives_router
     from lde.partnerships.api import router as partnerships_router
     from lde.programme.api import router as programme_router
@@ -163,6 +164,7 @@ def _register() -> None:
     api.add_router("/capacity", capacity_router)
     api.add_router("/programme", programme_router)
     api.add_router("/commissioning", commissioning_router)
+    api.add_router("/monitoring", monitoring_router)
 
 
 _register()

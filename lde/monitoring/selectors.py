@@ -10,7 +10,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Prefetch, QuerySet
+from django.http import Http404
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
@@ -74,25 +76,31 @@ def _full(agreements: QuerySet[Agreement]) -> QuerySet[Agreement]:
     )
 
 
+def _one(queryset: QuerySet[Any], pk: Any) -> Any:
+    """The row among those the reader sees (either side: the partnership's or the delivering
+    organisation's), or the same 404 for missing and not visible."""
+    try:
+        return queryset.get(pk=pk)
+    except (ObjectDoesNotExist, ValueError, TypeError, OverflowError):
+        raise Http404 from None
+
+
 def agreement_list(*, user: RequestUser, partnership: Partnership) -> list[Agreement]:
     agreements = agreement_policy.visible_to(user, "view").filter(partnership=partnership)
     return list(_full(agreements).order_by("-starts_on", "pk"))
 
 
 def agreement_get(*, user: RequestUser, agreement_id: Any) -> Agreement:
-    return agreement_policy.get_or_404(
-        user, agreement_id, queryset=_full(_readable_agreements(user).distinct())
-    )
+    return _one(_full(_readable_agreements(user).distinct()), agreement_id)
 
 
 def return_get(*, user: RequestUser, return_id: Any) -> Return:
-    return return_policy.get_or_404(
-        user,
-        return_id,
-        queryset=_readable_returns(user)
+    return _one(
+        _readable_returns(user)
         .distinct()
         .select_related("agreement__partnership", "agreement__organisation")
         .prefetch_related("spend", "outputs", "milestones", "evidence", "transitions"),
+        return_id,
     )
 
 
@@ -167,7 +175,9 @@ def return_states(
         outputs_to_date = dict(achieved)
         for target_id, number in this_outputs.items():
             outputs_to_date[target_id] = outputs_to_date.get(target_id, 0) + number
-        flags = _flags(row, lines, to_date, rules.tolerance_percent, stones, today)
+        # A line is flagged on the return that takes it over, and on any later one adding to it.
+        adds_to = [x for x in lines if this_spend.get(x.pk, Decimal("0")) > 0]
+        flags = _flags(row, adds_to, to_date, rules.tolerance_percent, stones, today)
         states.append(
             ReturnState(
                 return_made=row,

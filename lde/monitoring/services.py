@@ -84,6 +84,11 @@ MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
 CLOSED_REFUSAL = "The agreement is closed: no return is taken on it"
 
 
+def pounds(amount: Decimal) -> str:
+    """£1,250.00: as the pages and refusals write money."""
+    return f"£{Decimal(amount).quantize(Decimal('0.01')):,}"
+
+
 def _audit(actor: Any, verb: str, target: Any, partnership_id: int, **detail: Any) -> None:
     audit_record(
         actor=actor,
@@ -377,16 +382,16 @@ def agreement_activate(*, actor: User, agreement: Agreement) -> Agreement:
     if lines != agreement.amount:
         raise ValidationError(
             {
-                "lines": f"The budget lines add up to £{lines:,}, not the agreement's "
-                f"£{agreement.amount:,}"
+                "lines": f"The budget lines add up to {pounds(lines)}, not the agreement's "
+                f"{pounds(agreement.amount)}"
             }
         )
     paid = agreement.instalments.aggregate(total=Sum("amount"))["total"] or Decimal("0")
     if paid != agreement.amount:
         raise ValidationError(
             {
-                "instalments": f"The payments add up to £{paid:,}, not the agreement's "
-                f"£{agreement.amount:,}"
+                "instalments": f"The payments add up to {pounds(paid)}, not the agreement's "
+                f"{pounds(agreement.amount)}"
             }
         )
     rules = rules_for(agreement.partnership_id)
@@ -565,7 +570,7 @@ class Overspend:
     def words(self) -> str:
         tolerance = f"{self.tolerance.normalize():f}"
         return (
-            f"{self.heading} £{self.over:,} over a £{self.line_amount:,} line "
+            f"{self.heading} {pounds(self.over)} over a {pounds(self.line_amount)} line "
             f"({self.percent.normalize():f}%, tolerance {tolerance}%)"
         )
 
@@ -626,10 +631,12 @@ def return_submit(*, actor: User, return_made: Return) -> Return:
         "return",
     )
     rules = rules_for(row.agreement.partnership_id)
+    # Only lines this return adds spend to: a line overspent earlier was explained then.
+    adds_to = set(row.spend.filter(amount__gt=0).values_list("line_id", flat=True))
     over = [
         o
         for o in overspends(
-            lines=list(row.agreement.lines.all()),
+            lines=[x for x in row.agreement.lines.all() if x.pk in adds_to],
             spent_to_date=spent_to_date(row),
             tolerance=rules.tolerance_percent,
         )
@@ -713,3 +720,15 @@ def evidence_add(
             content_hash=evidence.content_hash,
         )
     return evidence
+
+
+@transaction.atomic
+def evidence_downloaded(*, actor: User, evidence: ReturnEvidence, return_made: Return) -> None:
+    """Every download of a return's evidence is in the audit trail."""
+    _audit(
+        actor,
+        "RETURN_EVIDENCE_DOWNLOADED",
+        return_made,
+        return_made.agreement.partnership_id,
+        evidence=evidence.pk,
+    )
