@@ -54,6 +54,7 @@ from benchmarks.console import Console
 from benchmarks.harness import Benchmark
 from benchmarks.national import NationalWorld
 from benchmarks.pages import signed_in_client
+from benchmarks.timing import p95
 from benchmarks.workbook import workbook_round_trip
 from lde.accounts.models import ApiToken, User
 from lde.assessments.models import (
@@ -113,12 +114,6 @@ def extend(
         cycles=int(options["cycles"]),
         progress=progress,
     )
-
-
-def _p95(values: list[float]) -> float:
-    if len(values) < 2:
-        return values[0]
-    return statistics.quantiles(values, n=100, method="inclusive")[94]
 
 
 def _sizes(assessment_id: int) -> dict[str, int]:
@@ -215,7 +210,7 @@ def _measure_one(
         "path": target.path,
         "available": True,
         "median_ms": round(statistics.median(timings), 2),
-        "p95_ms": round(_p95(timings), 2),
+        "p95_ms": round(p95(timings), 2),
         "mean_ms": round(statistics.fmean(timings), 2),
         "min_ms": round(min(timings), 2),
         "max_ms": round(max(timings), 2),

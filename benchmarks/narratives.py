@@ -21,27 +21,19 @@ percentile of 150 ms. Queries are counted in a separate pass, per coordinator.
 
 from __future__ import annotations
 
-import gc
 import random
-import statistics
-import time
 from argparse import ArgumentParser
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from benchmarks.console import Console
+from benchmarks.coordinator_pages import coordinator_clients, counts, measure_pages
 from benchmarks.harness import Benchmark
 from benchmarks.national import NationalWorld
-from benchmarks.pages import signed_in_client
-from lde.accounts.models import User
 from lde.narratives.models import (
     Comment,
     CommentFrom,
@@ -211,53 +203,10 @@ def extend(
     world.extensions[NAME] = made
 
 
-def _p95(values: list[float]) -> float:
-    if len(values) < 2:
-        return values[0]
-    return statistics.quantiles(values, n=100, method="inclusive")[94]
-
-
-def _spread(timings: list[float]) -> dict[str, float]:
-    return {
-        "median_ms": round(statistics.median(timings), 2),
-        "p95_ms": round(_p95(timings), 2),
-        "mean_ms": round(statistics.fmean(timings), 2),
-        "min_ms": round(min(timings), 2),
-        "max_ms": round(max(timings), 2),
-    }
-
-
-def _get(client: Client, path: str) -> tuple[float, int]:
-    started = time.perf_counter()
-    response = client.get(path)
-    elapsed = (time.perf_counter() - started) * 1000
-    if response.status_code != 200:
-        raise RuntimeError(f"GET {path} gave {response.status_code}: the benchmark must see it.")
-    return elapsed, len(response.content)
-
-
 def measure(world: NationalWorld, options: Mapping[str, Any], console: Console) -> dict[str, Any]:
-    requests, warmup, sample = (
-        int(options["requests"]),
-        int(options["warmup"]),
-        int(options["sample"]),
-    )
-    if requests < 1 or sample < 1:
-        raise ValueError("--requests and --sample must be at least 1.")
+    requests, warmup, sample = counts(options)
     made: NarrativeWorld = world.extensions[NAME]
-    chosen: list[tuple[int, int]] = []
-    seen: set[int] = set()
-    for partnership_id, user_id in world.coordinators():
-        if partnership_id not in seen and partnership_id in made.pairs:
-            seen.add(partnership_id)
-            chosen.append((partnership_id, user_id))
-        if len(chosen) == sample:
-            break
-    users = User.objects.in_bulk([u for _, u in chosen])
-    devices = TOTPDevice.objects.in_bulk([world.two_factor_device_of[u] for _, u in chosen])
-    clients = [
-        (p, signed_in_client(users[u], devices[world.two_factor_device_of[u]])) for p, u in chosen
-    ]
+    clients = coordinator_clients(world, sample, among=made.pairs)
     pages: dict[str, Callable[[int], str]] = {
         "version_page": lambda p: reverse("narratives:version-detail", args=[made.pairs[p][0]]),
         "difference": lambda p: reverse(
@@ -269,37 +218,14 @@ def measure(world: NationalWorld, options: Mapping[str, Any], console: Console) 
         f"versions ({made.sections} sections, {made.comments} comments), {requests} requests "
         f"each after {warmup} warm-up request(s) per coordinator:"
     )
-    results: dict[str, dict[str, Any]] = {}
-    for name, url in pages.items():
-        for _ in range(warmup):
-            for p, client in clients:
-                _get(client, url(p))
-        gc.collect()
-        timings: list[float] = []
-        sizes: list[int] = []
-        for n in range(requests):
-            p, client = clients[n % len(clients)]
-            elapsed, size = _get(client, url(p))
-            timings.append(elapsed)
-            sizes.append(size)
-            if (n + 1) % 10 == 0 or n + 1 == requests:
-                console.progress(name, n + 1, requests)
-        queries = []
-        for p, client in clients:
-            with CaptureQueriesContext(connection) as captured:
-                _get(client, url(p))
-            queries.append(len(captured))
-        results[name] = {
-            **_spread(timings),
-            "queries": max(queries),
-            "queries_min": min(queries),
-            "response_bytes_median": int(statistics.median(sizes)),
-            "within_target": _p95(timings) <= TARGET_P95_MS,
-        }
-        console.line(
-            f"  {name:<13} median {results[name]['median_ms']:7.2f} ms   p95 "
-            f"{results[name]['p95_ms']:7.2f} ms   {min(queries)}-{max(queries)} queries"
-        )
+    results = measure_pages(
+        pages,
+        clients,
+        requests=requests,
+        warmup=warmup,
+        console=console,
+        target_p95_ms=TARGET_P95_MS,
+    )
     return {
         "settings": {
             "versions_per_partnership": max(2, int(options["versions"])),

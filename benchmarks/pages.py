@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import random
 import statistics
-import time
 from argparse import ArgumentParser
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -29,6 +28,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from benchmarks.console import Console
 from benchmarks.harness import Benchmark
 from benchmarks.national import NationalWorld
+from benchmarks.timing import p95, timed_get
 from lde.accounts.models import User
 from lde.partnerships.models import Membership, PartnerOrganisation
 
@@ -86,25 +86,6 @@ def signed_in_client(user: User, device: TOTPDevice) -> Client:
     return client
 
 
-def _get(client: Client, path: str) -> tuple[float, int]:
-    started = time.perf_counter()
-    response = client.get(path)
-    elapsed = time.perf_counter() - started
-    if response.status_code != 200:
-        raise RuntimeError(
-            f"GET {path} gave {response.status_code}"
-            f"{' to ' + response['Location'] if response.has_header('Location') else ''}; "
-            "the benchmark must measure the page itself."
-        )
-    return elapsed * 1000, len(response.content)
-
-
-def _p95(values: list[float]) -> float:
-    if len(values) < 2:
-        return values[0]
-    return statistics.quantiles(values, n=100, method="inclusive")[94]
-
-
 def _sizes(partnership_ids: list[int]) -> dict[str, Any]:
     def spread(counts: dict[int, int]) -> dict[str, float]:
         values = [counts.get(p, 0) for p in partnership_ids]
@@ -146,12 +127,12 @@ def measure(world: NationalWorld, options: Mapping[str, Any], console: Console) 
     for name, url in PAGES.items():
         for _ in range(warmup):
             for client, partnership_id in signed_in:
-                _get(client, url(partnership_id))
+                timed_get(client, url(partnership_id))
         timings: list[float] = []
         sizes: list[int] = []
         for n in range(requests):
             client, partnership_id = signed_in[n % len(signed_in)]
-            elapsed, size = _get(client, url(partnership_id))
+            elapsed, size = timed_get(client, url(partnership_id))
             timings.append(elapsed)
             sizes.append(size)
             if (n + 1) % 10 == 0 or n + 1 == requests:
@@ -159,7 +140,7 @@ def measure(world: NationalWorld, options: Mapping[str, Any], console: Console) 
         queries: list[int] = []
         for index, (client, partnership_id) in enumerate(signed_in):
             with CaptureQueriesContext(connection) as captured:
-                _get(client, url(partnership_id))
+                timed_get(client, url(partnership_id))
             queries.append(len(captured))
             if options.get("show_queries") and index == 0:
                 console.line(f"  {name}: {len(captured)} queries for {url(partnership_id)}")
@@ -168,7 +149,7 @@ def measure(world: NationalWorld, options: Mapping[str, Any], console: Console) 
         pages[name] = {
             "example_path": url(signed_in[0][1]),
             "median_ms": round(statistics.median(timings), 2),
-            "p95_ms": round(_p95(timings), 2),
+            "p95_ms": round(p95(timings), 2),
             "mean_ms": round(statistics.fmean(timings), 2),
             "min_ms": round(min(timings), 2),
             "max_ms": round(max(timings), 2),

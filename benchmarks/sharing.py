@@ -37,7 +37,7 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Q
-from django.test import Client, RequestFactory
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -47,6 +47,7 @@ from benchmarks.harness import Benchmark
 from benchmarks.national import NationalWorld
 from benchmarks.pages import signed_in_client
 from benchmarks.sharing_data import SharingWorld, generate_sharing
+from benchmarks.timing import p95, spread, timed_get
 from lde.accounts.models import User
 from lde.core.access.facts import facts_for
 from lde.sharing import selectors
@@ -90,31 +91,6 @@ def extend(
     world.extensions[NAME] = generate_sharing(
         world, products=int(options["products"]), progress=progress
     )
-
-
-def _p95(values: list[float]) -> float:
-    if len(values) < 2:
-        return values[0]
-    return statistics.quantiles(values, n=100, method="inclusive")[94]
-
-
-def _spread(timings: list[float]) -> dict[str, float]:
-    return {
-        "median_ms": round(statistics.median(timings), 2),
-        "p95_ms": round(_p95(timings), 2),
-        "mean_ms": round(statistics.fmean(timings), 2),
-        "min_ms": round(min(timings), 2),
-        "max_ms": round(max(timings), 2),
-    }
-
-
-def _get(client: Client, path: str) -> tuple[float, int]:
-    started = time.perf_counter()
-    response = client.get(path)
-    elapsed = (time.perf_counter() - started) * 1000
-    if response.status_code != 200:
-        raise RuntimeError(f"GET {path} gave {response.status_code}: the benchmark must see it.")
-    return elapsed, len(response.content)
 
 
 def _candidates(user: User) -> list[BriefingProduct]:
@@ -193,7 +169,7 @@ def _home_panel(users: dict[str, User], requests: int, warmup: int) -> dict[str,
         with CaptureQueriesContext(connection) as captured:
             sharing_panel(request)
         queries.append(len(captured))
-    return {**_spread(timings), "queries": max(queries), "queries_min": min(queries)}
+    return {**spread(timings), "queries": max(queries), "queries_min": min(queries)}
 
 
 def measure(world: NationalWorld, options: Mapping[str, Any], console: Console) -> dict[str, Any]:
@@ -235,14 +211,14 @@ def measure(world: NationalWorld, options: Mapping[str, Any], console: Console) 
     for name, url in pages.items():
         for _ in range(warmup):
             for kind in kinds:
-                _get(clients[kind], url(kind))
+                timed_get(clients[kind], url(kind))
         gc.collect()
         timings: list[float] = []
         by_reader: dict[str, list[float]] = {kind: [] for kind in kinds}
         sizes: list[int] = []
         for n in range(requests):
             kind = kinds[n % len(kinds)]
-            elapsed, size = _get(clients[kind], url(kind))
+            elapsed, size = timed_get(clients[kind], url(kind))
             timings.append(elapsed)
             by_reader[kind].append(elapsed)
             sizes.append(size)
@@ -251,20 +227,20 @@ def measure(world: NationalWorld, options: Mapping[str, Any], console: Console) 
         queries: dict[str, int] = {}
         for kind in kinds:
             with CaptureQueriesContext(connection) as captured:
-                _get(clients[kind], url(kind))
+                timed_get(clients[kind], url(kind))
             queries[kind] = len(captured)
             if options.get("show_queries") and kind == kinds[0]:
                 console.line(f"  {name}: {len(captured)} queries for {url(kind)}")
                 for query in captured.captured_queries:
                     console.line(f"    {query['sql']}")
         results[name] = {
-            **_spread(timings),
+            **spread(timings),
             "queries": max(queries.values()),
             "queries_min": min(queries.values()),
             "response_bytes_median": int(statistics.median(sizes)),
-            "within_target": _p95(timings) <= TARGET_P95_MS,
+            "within_target": p95(timings) <= TARGET_P95_MS,
             "by_reader": {
-                kind: {**_spread(by_reader[kind]), "queries": queries[kind]} for kind in kinds
+                kind: {**spread(by_reader[kind]), "queries": queries[kind]} for kind in kinds
             },
         }
     results["home_panel"] = _home_panel(users, requests, warmup)
