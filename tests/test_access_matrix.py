@@ -81,6 +81,7 @@ CAPABILITY_MATRICES: list[str] = [
     "tests.programme.access_matrix",
     "tests.commissioning.access_matrix",
     "tests.narratives.access_matrix",
+    "tests.monitoring.access_matrix",
 ]
 CAPABILITIES: list[CapabilityMatrix] = [
     importlib.import_module(name).MATRIX for name in CAPABILITY_MATRICES

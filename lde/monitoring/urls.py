@@ -8,7 +8,7 @@ urlpatterns = [
     path("<int:partnership_id>/", views.agreement_list, name="agreement-list"),
     path("<int:partnership_id>/rules/", views.rules, name="rules"),
     path("<int:partnership_id>/agreements/new/", views.agreement_create, name="agreement-create"),
-    path("awards/<int:decision_id>/agreement/", views.agreement_from_award, name="from-award"),
+    path("awards/<int:award_id>/agreement/", views.agreement_from_award, name="from-award"),
     path("agreements/<int:agreement_id>/", views.agreement_detail, name="agreement-detail"),
     path(
         "agreements/<int:agreement_id>/milestones/new/", views.milestone_add, name="milestone-add"
@@ -33,7 +33,7 @@ urlpatterns = [
     path("returns/<int:return_id>/accept/", views.return_accept, name="return-accept"),
     path("returns/<int:return_id>/send-back/", views.return_send_back, name="return-send-back"),
     path("returns/<int:return_id>/evidence/new/", views.evidence_add, name="evidence-add"),
-    path("evidence/<int:evidence_id>/", views.evidence_download, name="evidence-download"),
+    path("evidence/<int:return_evidence_id>/", views.evidence_download, name="evidence-download"),
     path("<int:partnership_id>/value-for-money/", views.value_for_money, name="value-for-money"),
     path("<int:partnership_id>/value-for-money.pdf", views.value_for_money_pdf, name="value-pdf"),
     path(

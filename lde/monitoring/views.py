@@ -171,9 +171,9 @@ def agreement_create(request: HttpRequest, partnership_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def agreement_from_award(request: HttpRequest, decision_id: int) -> HttpResponse:
+def agreement_from_award(request: HttpRequest, award_id: int) -> HttpResponse:
     decision = (
-        Decision.objects.filter(pk=decision_id, outcome=Outcome.AWARD)
+        Decision.objects.filter(pk=award_id, outcome=Outcome.AWARD)
         .select_related("bid__call__partnership", "bid__organisation")
         .first()
     )
@@ -504,8 +504,8 @@ def evidence_add(request: HttpRequest, return_id: int) -> HttpResponse:
 
 @login_required
 @require_safe
-def evidence_download(request: HttpRequest, evidence_id: int) -> HttpResponseBase:
-    evidence = ReturnEvidence.objects.filter(pk=evidence_id).first()
+def evidence_download(request: HttpRequest, return_evidence_id: int) -> HttpResponseBase:
+    evidence = ReturnEvidence.objects.filter(pk=return_evidence_id).first()
     if evidence is None:
         raise Http404
     # Whoever reads the return reads its evidence; the same 404 otherwise.
