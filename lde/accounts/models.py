@@ -327,6 +327,8 @@ class ApiToken(BaseModel):
 
     PREFIX = "lde_"
     MAX_LIFETIME_DAYS = 90
+    # `last_used_at` is written again only once it is this old.
+    LAST_USED_PRECISION = timedelta(minutes=1)
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"

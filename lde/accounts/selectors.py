@@ -230,7 +230,11 @@ def api_token_authenticate(*, raw: str) -> User | None:
     lifetime = timedelta(days=ApiToken.MAX_LIFETIME_DAYS)
     if token.expires_on < day or timezone.localdate(token.created_at) + lifetime < day:
         return None
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    now = timezone.now()
+    # The token page shows the minute it was last used; writing it on every request of a busy
+    # client would make each read a write for nothing.
+    if token.last_used_at is None or now - token.last_used_at >= ApiToken.LAST_USED_PRECISION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
 
 

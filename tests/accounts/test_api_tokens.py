@@ -129,6 +129,23 @@ def test_a_token_works_through_its_expiry_date_and_not_after(client: Client) -> 
     assert expired.json() == {"detail": "Send a valid personal API token as a Bearer token."}
 
 
+def test_last_used_is_written_once_a_minute_not_on_every_request(client: Client) -> None:
+    user = UserFactory()
+    token, raw = api_token_create(actor=user, name="script")
+    assert client.get("/api/v1/me", headers=_bearer(raw)).status_code == 200
+    token.refresh_from_db()
+    first = token.last_used_at
+    assert first is not None
+    assert client.get("/api/v1/me", headers=_bearer(raw)).status_code == 200
+    token.refresh_from_db()
+    assert token.last_used_at == first
+    # A minute later it is written again.
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=first - timedelta(seconds=61))
+    assert client.get("/api/v1/me", headers=_bearer(raw)).status_code == 200
+    token.refresh_from_db()
+    assert token.last_used_at is not None and token.last_used_at > first
+
+
 def test_a_token_older_than_90_days_is_refused_whatever_its_row_says(client: Client) -> None:
     user = UserFactory()
     token, raw = api_token_create(actor=user, name="script")
