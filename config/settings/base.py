@@ -221,5 +221,6 @@ LDE_DEMO_BUILDERS: list[str] = [
     "lde.commissioning.demo.demo_build",
     "lde.capacity.demo.demo_build",
     "lde.programme.demo.demo_build",
+    "lde.monitoring.demo.demo_build",
     "lde.rollups.demo.demo_build",
 ]
