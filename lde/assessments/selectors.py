@@ -528,13 +528,16 @@ def sign_off_list(*, assessment: Assessment) -> list[OrganisationSignOff]:
     )
 
 
-def board_sign_off_summary(*, assessment: Assessment) -> str:
+def board_sign_off_summary(*, assessment: Assessment, named: bool = True) -> str:
     """The board's sign-off as a reader should understand it. The board signs off only a
     self-assessment published without review (`services.assessment_publish`); one that was
     moderated against a peer review or inspection is published from moderation and never needs
-    it, so "Not yet" beside "Published" would read as a step missed."""
+    it, so "Not yet" beside "Published" would read as a step missed. Who signed is `named` only
+    for those who read the assessment in full: a summary reader sees what happened and when, as
+    in its history."""
     if assessment.board_signed_off_at is not None:
-        by = assessment.board_signed_off_by.full_name if assessment.board_signed_off_by else ""
+        signer = assessment.board_signed_off_by if named else None
+        by = signer.full_name if signer else ""
         when = dateformat.format(timezone.localtime(assessment.board_signed_off_at), "j F Y")
         return f"Signed off by {by} on {when}" if by else f"Signed off on {when}"
     moderated = assessment.status == AssessmentStatus.MODERATED or (

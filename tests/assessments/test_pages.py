@@ -379,6 +379,9 @@ def test_community_reviewers_read_a_published_summary_without_evidence(
     assert "3 – Established" in text(page)
     assert "Seen in the board minutes." not in text(page)
     assert "Minutes" not in text(page)
+    # When the board signed off, not who: names belong to the full assessment, as in its history.
+    assert "Board sign-off Signed off on " in text(page)
+    assert board_member.user.full_name not in text(page)
     download = reverse("assessments:evidence-download", args=[evidence.pk])
     assert client.get(download).status_code == 404
     viewer = MembershipFactory(partnership=coordinator.partnership, role=Role.VIEWER)

@@ -24,9 +24,10 @@ STATUS_TAG_COLOURS = {
 
 
 @register.filter
-def board_sign_off(assessment: Any) -> str:
-    """The board's sign-off, or why a moderated self-assessment did not need one."""
-    return board_sign_off_summary(assessment=assessment)
+def board_sign_off(assessment: Any, named: bool = True) -> str:
+    """The board's sign-off, or why a moderated self-assessment did not need one; who signed
+    only when `named` (the reader sees the assessment in full)."""
+    return board_sign_off_summary(assessment=assessment, named=bool(named))
 
 
 @register.filter
