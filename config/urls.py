@@ -21,6 +21,7 @@ urlpatterns = [
     path("capacity/", include("lde.capacity.urls")),
     path("programme/", include("lde.programme.urls")),
     path("commissioning/", include("lde.commissioning.urls")),
+    path("consequence-management/", include("lde.consequence_management.urls")),
     path("monitoring/", include("lde.monitoring.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -80,6 +80,7 @@ CAPABILITY_MATRICES: list[str] = [
     "tests.capacity.access_matrix",
     "tests.programme.access_matrix",
     "tests.commissioning.access_matrix",
+    "tests.consequence_management.access_matrix",
     "tests.narratives.access_matrix",
     "tests.monitoring.access_matrix",
 ]

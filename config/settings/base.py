@@ -200,6 +200,7 @@ LDE_HOME_PANELS = [
     "lde.action_plans.panels.overdue_actions_panel",
     "lde.capacity.panels.capacity_panel",
     "lde.commissioning.panels.commissioning_panel",
+    "lde.consequence_management.panels.readiness_panel",
     "lde.programme.panels.programme_panel",
     "lde.monitoring.panels.monitoring_panel",
     "lde.narratives.panels.narratives_due_panel",

@@ -142,6 +142,7 @@ def _register() -> None:
     from lde.assessments.api import router as assessments_router
     from lde.capacity.api import router as capacity_router
     from lde.commissioning.api import router as commissioning_router
+    from lde.consequence_management.api import router as consequence_management_router
     from lde.engagement.api import router as engagement_router
     from lde.frameworks.api import router as frameworks_router
     from lde.monitoring.api import router as monitoring_router
@@ -164,6 +165,7 @@ def _register() -> None:
     api.add_router("/capacity", capacity_router)
     api.add_router("/programme", programme_router)
     api.add_router("/commissioning", commissioning_router)
+    api.add_router("/consequence-management", consequence_management_router)
     api.add_router("/monitoring", monitoring_router)
 
 

@@ -86,6 +86,8 @@ def uk_mobile(value: str) -> str:
         )
     if number.startswith("+44"):
         national = "0" + number[3:].removeprefix("0")
+    elif number.startswith("44") and len(number) == 12:
+        national = "0" + number[2:]  # as Notify gives a sender's number: 447700900123
     elif number.startswith("0044"):
         national = "0" + number[4:].removeprefix("0")
     elif number.startswith("+") or number.startswith("00"):
@@ -941,7 +943,8 @@ def _escalate(recipient: CascadeRecipient, now: datetime, why: str) -> CascadeRe
     if not created:
         return None
     added.contact = deputy
-    _queue_messages([added], now)
+    # Due at once: `now` may be the moment the wait was measured to, not the clock.
+    _queue_messages([added], min(now, timezone.now()))
     audit_record(
         actor=None,
         verb="CASCADE_ESCALATED",

@@ -1,0 +1,407 @@
+"""API: consequence management. The same selectors, policies and services as the pages: reads
+404 when not visible, writes 403 when visible but not allowed, and a service's refusal (a
+mobile that is not a UK mobile, a template's unknown placeholder) is a 400 naming the field."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+from pydantic import Field
+
+from lde.accounts.selectors import acting_user
+from lde.consequence_management import selectors, services
+from lde.consequence_management.models import (
+    CascadeKind,
+    CascadeMode,
+    CascadeRecipient,
+    ContactKind,
+    KeyContact,
+)
+from lde.consequence_management.policies import (
+    cascade_policy,
+    key_contact_policy,
+    readiness_plan_policy,
+)
+from lde.core.access.facts import facts_for
+from lde.core.api_schemas import READ_ERRORS, WRITE_ERRORS, ErrorOut, ObjectId, chosen, chosen_many
+from lde.partnerships import selectors as partnership_selectors
+
+router = Router(tags=["consequence management"])
+
+FREE_TEXT = r"^[^\x00]*$"
+BIGINT = 9_223_372_036_854_775_807
+Id = Annotated[int, Field(ge=1, le=BIGINT)]
+ERRORS: dict[int, type[Schema]] = {s: shape for s, shape in WRITE_ERRORS.items() if s != 409}
+
+
+def _partnership(request: HttpRequest, partnership_id: int, policy: Any, action: str) -> Any:
+    partnership = partnership_selectors.partnership_get(
+        user=request.user, partnership_id=partnership_id
+    )
+    policy.require_in(request.user, action, partnership.pk)
+    return partnership
+
+
+# --- Shapes -----------------------------------------------------------------------------------
+
+
+class ReadinessPlanSummaryOut(Schema):
+    id: int
+    title: str
+    review_on: date
+    past_review: bool
+
+
+class ReadinessPlanOut(ReadinessPlanSummaryOut):
+    before: str
+    during: str
+    after: str
+    communications_strategy: str
+    release_contingency: str
+    everyday_policing: str
+    advisory_group_id: int | None
+    advisory_group_breadth: str
+    spokesperson_id: int | None
+    media_skills: str
+    criteria: list[str]
+    roles: list[dict[str, Any]]
+    key_messages: list[dict[str, Any]]
+    rumours: list[dict[str, Any]]
+
+
+class KeyContactOut(Schema):
+    id: int
+    kind: str
+    organisation_id: int
+    post_id: int | None
+    level: str
+    role: str
+    email: str
+    mobile: str
+    phone: str
+    deputy_id: int | None
+    consented_on: date
+    verified_on: date
+    warnings: list[str]
+
+
+class KeyContactIn(Schema):
+    kind: ContactKind
+    organisation_id: Id
+    post_id: Id | None = None
+    role: str = Field(..., min_length=1, max_length=200, pattern=FREE_TEXT)
+    email: str = Field("", max_length=254, pattern=FREE_TEXT)
+    mobile: str = Field("", max_length=20, pattern=FREE_TEXT)
+    phone: str = Field("", max_length=20, pattern=FREE_TEXT)
+    deputy_id: Id | None = None
+    consented_on: date
+    verified_on: date
+
+
+class CascadeIn(Schema):
+    title: str = Field(..., min_length=1, max_length=200, pattern=FREE_TEXT)
+    kind: CascadeKind
+    mode: CascadeMode
+    template: str = Field(..., min_length=1, max_length=2000, pattern=FREE_TEXT)
+    start_key: str = Field(..., min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
+    plan_id: Id | None = None
+    briefing_product_id: Id | None = None
+    quorum_percent: int = Field(60, ge=1, le=100)
+    escalate_after_minutes: int = Field(15, ge=1, le=1440)
+    contact_ids: list[Id] | None = None
+
+
+class RollCallRowOut(Schema):
+    recipient_id: int
+    contact_id: int
+    role: str
+    organisation: str
+    level: int
+    deputy_for: int | None
+    reached: bool
+    acknowledged_at: datetime | None
+    acknowledged_via: str
+    escalated_at: datetime | None
+    call_outcome: str
+
+
+class CascadeOut(Schema):
+    id: int
+    title: str
+    kind: str
+    mode: str
+    status: str
+    started_at: datetime
+    closed_at: datetime | None
+    level_reached: int
+    called: int
+    reached: int
+    acknowledged: int
+    escalated: int
+    roll_call: list[RollCallRowOut]
+
+
+class CallIn(Schema):
+    outcome: str = Field(..., max_length=14, pattern=FREE_TEXT)
+
+
+def _contact(c: KeyContact, today: date) -> KeyContactOut:
+    return KeyContactOut(
+        id=c.pk,
+        kind=c.kind,
+        organisation_id=c.organisation_id,
+        post_id=c.post_id,
+        level=c.level,
+        role=c.role,
+        email=c.email,
+        mobile=c.mobile,
+        phone=c.phone,
+        deputy_id=c.deputy_id,
+        consented_on=c.consented_on,
+        verified_on=c.verified_on,
+        warnings=services.contact_warnings(c, today),
+    )
+
+
+def cascade_out(cascade: Any) -> CascadeOut:
+    roll = selectors.roll_call(cascade=cascade)
+    return CascadeOut(
+        id=cascade.pk,
+        title=cascade.title,
+        kind=cascade.kind,
+        mode=cascade.mode,
+        status=cascade.status,
+        started_at=cascade.started_at,
+        closed_at=cascade.closed_at,
+        level_reached=cascade.level_reached,
+        called=roll.called,
+        reached=roll.reached,
+        acknowledged=roll.acknowledged,
+        escalated=roll.escalated,
+        roll_call=[
+            RollCallRowOut(
+                recipient_id=row.recipient.pk,
+                contact_id=row.recipient.contact_id,
+                role=row.recipient.contact.role,
+                organisation=row.recipient.contact.organisation.name,
+                level=row.recipient.level,
+                deputy_for=row.recipient.deputy_for_id,
+                reached=row.reached,
+                acknowledged_at=row.recipient.acknowledged_at,
+                acknowledged_via=row.recipient.acknowledged_via,
+                escalated_at=row.recipient.escalated_at,
+                call_outcome=row.recipient.call_outcome,
+            )
+            for row in roll.rows
+        ],
+    )
+
+
+# --- Plans ------------------------------------------------------------------------------------
+
+
+@router.get(
+    "/partnerships/{partnership_id}/plans",
+    response={200: list[ReadinessPlanSummaryOut], **READ_ERRORS, 403: ErrorOut},
+    summary="The partnership's readiness plans",
+)
+def plan_list(request: HttpRequest, partnership_id: ObjectId) -> list[ReadinessPlanSummaryOut]:
+    partnership = _partnership(request, partnership_id, readiness_plan_policy, "overview")
+    today = facts_for(request.user).today
+    return [
+        ReadinessPlanSummaryOut(
+            id=p.pk, title=p.title, review_on=p.review_on, past_review=p.review_on < today
+        )
+        for p in selectors.plan_list(user=request.user, partnership=partnership)
+    ]
+
+
+@router.get(
+    "/plans/{readiness_plan_id}",
+    response={200: ReadinessPlanOut, **READ_ERRORS},
+    summary="One readiness plan: before, during and after, its group, messages and rumour log",
+)
+def plan_get(request: HttpRequest, readiness_plan_id: ObjectId) -> ReadinessPlanOut:
+    plan = selectors.plan_get(user=request.user, plan_id=readiness_plan_id)
+    today = facts_for(request.user).today
+    return ReadinessPlanOut(
+        id=plan.pk,
+        title=plan.title,
+        review_on=plan.review_on,
+        past_review=plan.review_on < today,
+        before=plan.before,
+        during=plan.during,
+        after=plan.after,
+        communications_strategy=plan.communications_strategy,
+        release_contingency=plan.release_contingency,
+        everyday_policing=plan.everyday_policing,
+        advisory_group_id=plan.advisory_group_id,
+        advisory_group_breadth=plan.advisory_group_breadth,
+        spokesperson_id=plan.spokesperson_id,
+        media_skills=plan.media_skills,
+        criteria=[c.identifier for c in selectors.plan_criteria(plan=plan)],
+        roles=[{"post_id": r.post_id, "role": r.role} for r in selectors.plan_roles(plan=plan)],
+        key_messages=[
+            {"key_message_id": m.key_message_id, "languages": m.languages}
+            for m in selectors.plan_messages(plan=plan)
+        ],
+        rumours=[
+            {
+                "heard_on": r.heard_on.isoformat(),
+                "what_was_heard": r.what_was_heard,
+                "where": r.where,
+                "response": r.response,
+            }
+            for r in plan.rumours.all()
+        ],
+    )
+
+
+# --- The directory ----------------------------------------------------------------------------
+
+
+@router.get(
+    "/partnerships/{partnership_id}/contacts",
+    response={200: list[KeyContactOut], **READ_ERRORS, 403: ErrorOut},
+    summary="The key-individual directory, with each entry's warnings",
+)
+def contact_list(request: HttpRequest, partnership_id: ObjectId) -> list[KeyContactOut]:
+    partnership = _partnership(request, partnership_id, key_contact_policy, "list")
+    today = facts_for(request.user).today
+    return [
+        _contact(c, today)
+        for c in selectors.contact_list(user=request.user, partnership=partnership)
+    ]
+
+
+@router.post(
+    "/partnerships/{partnership_id}/contacts",
+    response={201: KeyContactOut, **ERRORS},
+    summary="Add an entry to the directory (coordinators); a mobile must be a UK mobile",
+)
+def contact_create(
+    request: HttpRequest, partnership_id: ObjectId, payload: KeyContactIn
+) -> Status[KeyContactOut]:
+    partnership = _partnership(request, partnership_id, key_contact_policy, "add")
+    organisation = chosen(
+        selectors.partnership_organisations(partnership=partnership),
+        payload.organisation_id,
+        "organisation_id",
+        what="an organisation",
+    )
+    post = chosen(
+        selectors.partnership_posts(partnership=partnership),
+        payload.post_id,
+        "post_id",
+        what="a post of the partnership",
+    )
+    deputy = chosen(
+        KeyContact.objects.filter(partnership=partnership),
+        payload.deputy_id,
+        "deputy_id",
+        what="an entry of this directory",
+    )
+    contact = services.contact_create(
+        actor=acting_user(request),
+        partnership=partnership,
+        fields=services.ContactFields(
+            kind=payload.kind,
+            organisation=organisation,
+            post=post,
+            role=payload.role,
+            email=payload.email,
+            mobile=payload.mobile,
+            phone=payload.phone,
+            deputy=deputy,
+            consented_on=payload.consented_on,
+            verified_on=payload.verified_on,
+        ),
+    )
+    return Status(201, _contact(contact, facts_for(request.user).today))
+
+
+# --- Cascades ---------------------------------------------------------------------------------
+
+
+@router.post(
+    "/partnerships/{partnership_id}/cascades",
+    response={201: CascadeOut, **ERRORS},
+    summary="Start a cascade (coordinators); the same start_key twice starts one cascade",
+)
+def cascade_start(
+    request: HttpRequest, partnership_id: ObjectId, payload: CascadeIn
+) -> Status[CascadeOut]:
+    partnership = _partnership(request, partnership_id, cascade_policy, "add")
+    contacts = (
+        None
+        if payload.contact_ids is None
+        else chosen_many(
+            KeyContact.objects.filter(partnership=partnership).select_related(
+                "post", "organisation"
+            ),
+            payload.contact_ids,
+            "contact_ids",
+            what="an entry of this directory",
+        )
+    )
+    cascade = services.cascade_start(
+        actor=acting_user(request),
+        partnership=partnership,
+        fields=services.CascadeFields(
+            title=payload.title,
+            kind=payload.kind,
+            mode=payload.mode,
+            template=payload.template,
+            start_key=payload.start_key,
+            plan=chosen(
+                selectors.plan_list(user=request.user, partnership=partnership),
+                payload.plan_id,
+                "plan_id",
+                what="a readiness plan of the partnership",
+            ),
+            briefing_product=chosen(
+                selectors.released_products(),
+                payload.briefing_product_id,
+                "briefing_product_id",
+                what="a released briefing product",
+            ),
+            quorum_percent=payload.quorum_percent,
+            escalate_after_minutes=payload.escalate_after_minutes,
+            contacts=contacts,
+        ),
+    )
+    return Status(201, cascade_out(selectors.cascade_get(user=request.user, cascade_id=cascade.pk)))
+
+
+@router.get(
+    "/cascades/{cascade_id}",
+    response={200: CascadeOut, **READ_ERRORS},
+    summary="A cascade and its roll-call: who has been reached and who has acknowledged",
+)
+def cascade_get(request: HttpRequest, cascade_id: ObjectId) -> CascadeOut:
+    return cascade_out(selectors.cascade_get(user=request.user, cascade_id=cascade_id))
+
+
+@router.post(
+    "/cascades/{cascade_id}/recipients/{recipient_id}/call",
+    response={200: CascadeOut, **ERRORS},
+    summary="Record a ring-round call's outcome (coordinators and contributors, while it runs)",
+)
+def call_record(
+    request: HttpRequest, cascade_id: ObjectId, recipient_id: ObjectId, payload: CallIn
+) -> CascadeOut:
+    cascade = selectors.cascade_get(user=request.user, cascade_id=cascade_id)
+    cascade_policy.require(request.user, "record_call", cascade)
+    recipient = chosen(
+        CascadeRecipient.objects.filter(cascade=cascade).select_related("contact"),
+        recipient_id,
+        "recipient_id",
+        what="someone this cascade calls",
+    )
+    services.call_record(
+        actor=acting_user(request), cascade=cascade, recipient=recipient, outcome=payload.outcome
+    )
+    return cascade_out(selectors.cascade_get(user=request.user, cascade_id=cascade.pk))
