@@ -152,14 +152,20 @@ class ReturnForm(GovukForm):
     )
 
     def __init__(
-        self, *args: Any, agreement: Agreement, return_made: Return, **kwargs: Any
+        self,
+        *args: Any,
+        lines: Any,
+        targets: Any,
+        milestones: Any,
+        saved: Return | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        spend = {s.line_id: s.amount for s in return_made.spend.all()}
-        outputs = {o.target_id: o.achieved for o in return_made.outputs.all()}
-        states = {m.milestone_id: m.state for m in return_made.milestones.all()}
+        spend = {s.line_id: s.amount for s in saved.spend.all()} if saved else {}
+        outputs = {o.target_id: o.achieved for o in saved.outputs.all()} if saved else {}
+        states = {m.milestone_id: m.state for m in saved.milestones.all()} if saved else {}
         fields: dict[str, forms.Field] = {}
-        for line in agreement.lines.all():
+        for line in lines:
             fields[f"spend_{line.pk}"] = forms.CharField(
                 label=f"Spent on {line.heading} in the period (line £{line.amount:,})",
                 max_length=20,
@@ -167,7 +173,7 @@ class ReturnForm(GovukForm):
                 initial=spend.get(line.pk, ""),
                 widget=widgets.TextInput(width="10"),
             )
-        for target in agreement.targets.all():
+        for target in targets:
             fields[f"output_{target.pk}"] = forms.CharField(
                 label=f"{target.get_kind_display()} in the period (target {target.target:,})",
                 max_length=12,
@@ -175,7 +181,7 @@ class ReturnForm(GovukForm):
                 initial=outputs.get(target.pk, ""),
                 widget=widgets.TextInput(width="5"),
             )
-        for milestone in agreement.milestones.all():
+        for milestone in milestones:
             fields[f"milestone_{milestone.pk}"] = forms.ChoiceField(
                 label=f"{milestone.title} (due {milestone.due_on:%-d %B %Y})",
                 choices=[("", "Not reported"), *MilestoneState.choices],
@@ -184,10 +190,9 @@ class ReturnForm(GovukForm):
                 widget=widgets.Select(),
             )
         self.fields = {**fields, **self.fields}
-        if not self.is_bound:
+        if not self.is_bound and saved is not None:
             self.initial.update(
-                narrative=return_made.narrative,
-                variance_explanation=return_made.variance_explanation,
+                narrative=saved.narrative, variance_explanation=saved.variance_explanation
             )
 
     def values(self) -> dict[str, Any]:

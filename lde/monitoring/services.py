@@ -670,12 +670,10 @@ def return_review(*, actor: User, return_made: Return, accept: bool, reasons: st
     _move_return(
         actor, row, ReturnStatus.ACCEPTED if accept else ReturnStatus.SENT_BACK, reason=reasons
     )
-    _audit(
-        actor,
-        "RETURN_ACCEPTED" if accept else "RETURN_SENT_BACK",
-        row,
-        row.agreement.partnership_id,
-    )
+    if accept:
+        _audit(actor, "RETURN_ACCEPTED", row, row.agreement.partnership_id)
+    else:
+        _audit(actor, "RETURN_SENT_BACK", row, row.agreement.partnership_id)
     return row
 
 

@@ -399,7 +399,13 @@ def return_detail(request: HttpRequest, return_id: int) -> HttpResponse:
 def return_edit(request: HttpRequest, return_id: int) -> HttpResponse:
     row = _return(request, return_id)
     _require_make(request, row)
-    form = f.ReturnForm(_data(request), agreement=row.agreement, return_made=row)
+    form = f.ReturnForm(
+        _data(request),
+        lines=row.agreement.lines.all(),
+        targets=row.agreement.targets.all(),
+        milestones=row.agreement.milestones.all(),
+        saved=row,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.return_save(actor=_actor(request), return_made=row, **form.values())

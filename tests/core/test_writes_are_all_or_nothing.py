@@ -1437,6 +1437,142 @@ ARGUMENTS.update(
 )
 
 
+def _monitoring(w: World) -> dict[str, Any]:
+    """The monitoring builder's agreements and returns in the world's partnership
+    (tests/monitoring/builders.py), delivered by an organisation with an applicant."""
+    from lde.accounts.models import Organisation
+    from lde.monitoring.models import Agreement, Return
+    from tests.commissioning.builders import applicant
+    from tests.monitoring.builders import monitoring_world
+
+    group = Organisation.objects.create(name="All or nothing trust", type="voluntary")
+    maker = applicant("monitoring-applicant@example.test", group)
+    ids = monitoring_world(
+        coordinator=w.coordinator, partnership=w.g.partnership, organisation=group, applicant=maker
+    )
+    states = ids["states"]
+    return {
+        "coordinator": w.coordinator,
+        "applicant": maker,
+        "organisation": group,
+        "draft": Agreement.objects.get(pk=states["agreement"]["draft"]["agreement_id"]),
+        "active": Agreement.objects.get(pk=states["agreement"]["active"]["agreement_id"]),
+        "due": Return.objects.get(pk=states["return"]["due"]["return_id"]),
+        "submitted": Return.objects.get(pk=states["return"]["submitted"]["return_id"]),
+    }
+
+
+def _m(pick: Callable[[dict[str, Any]], dict[str, Any]]) -> Callable[[World], dict[str, Any]]:
+    return lambda w: pick(_monitoring(w))
+
+
+def _award(w: World) -> dict[str, Any]:
+    from lde.commissioning.models import Decision
+
+    _commissioning(w)
+    return {
+        "actor": w.coordinator,
+        "decision": Decision.objects.get(outcome="award"),
+        "starts_on": timezone.localdate(),
+        "ends_on": timezone.localdate() + timedelta(days=90),
+    }
+
+
+def _evidence(m: dict[str, Any]) -> dict[str, Any]:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return {
+        "actor": m["applicant"],
+        "return_made": m["due"],
+        "title": "Counts",
+        "upload": SimpleUploadedFile("counts.csv", b"session,count\n1,12\n"),
+    }
+
+
+def _downloaded(m: dict[str, Any]) -> dict[str, Any]:
+    from lde.monitoring.services import evidence_add
+
+    evidence = evidence_add(**_evidence(m))
+    return {"actor": m["coordinator"], "evidence": evidence, "return_made": m["due"]}
+
+
+MO = "lde.monitoring.services"
+ARGUMENTS.update(
+    {
+        f"{MO}.rules_set": lambda w: {
+            "actor": w.coordinator,
+            "partnership": w.g.partnership,
+            "quarterly_from": "5000",
+            "tolerance_percent": "5",
+        },
+        f"{MO}.agreement_create": _m(
+            lambda m: {
+                "actor": m["coordinator"],
+                "partnership": m["draft"].partnership,
+                "organisation": m["organisation"],
+                "title": "All or nothing agreement",
+                "amount": "100",
+                "starts_on": timezone.localdate(),
+                "ends_on": timezone.localdate() + timedelta(days=90),
+            }
+        ),
+        f"{MO}.agreement_from_decision": _award,
+        f"{MO}.milestone_add": _m(
+            lambda m: {
+                "actor": m["coordinator"],
+                "agreement": m["draft"],
+                "title": "Started",
+                "due_on": m["draft"].starts_on,
+            }
+        ),
+        f"{MO}.target_add": _m(
+            lambda m: {
+                "actor": m["coordinator"],
+                "agreement": m["draft"],
+                "kind": "events",
+                "target": 3,
+            }
+        ),
+        f"{MO}.indicator_add": _m(
+            lambda m: {"actor": m["coordinator"], "agreement": m["draft"], "text": "Confidence."}
+        ),
+        f"{MO}.line_add": _m(
+            lambda m: {
+                "actor": m["coordinator"],
+                "agreement": m["draft"],
+                "heading": "Venue",
+                "kind": "venue",
+                "amount": "10",
+            }
+        ),
+        f"{MO}.instalment_add": _m(
+            lambda m: {
+                "actor": m["coordinator"],
+                "agreement": m["draft"],
+                "due_on": m["draft"].starts_on,
+                "amount": "10",
+                "in_advance": True,
+            }
+        ),
+        f"{MO}.agreement_activate": _m(
+            lambda m: {"actor": m["coordinator"], "agreement": m["draft"]}
+        ),
+        f"{MO}.agreement_close": _m(
+            lambda m: {"actor": m["coordinator"], "agreement": m["active"]}
+        ),
+        f"{MO}.return_save": _m(
+            lambda m: {"actor": m["applicant"], "return_made": m["due"], "narrative": "Going well."}
+        ),
+        f"{MO}.return_submit": _m(lambda m: {"actor": m["applicant"], "return_made": m["due"]}),
+        f"{MO}.return_review": _m(
+            lambda m: {"actor": m["coordinator"], "return_made": m["submitted"], "accept": True}
+        ),
+        f"{MO}.evidence_add": _m(_evidence),
+        f"{MO}.evidence_downloaded": _m(_downloaded),
+    }
+)
+
+
 # --- The tests -----------------------------------------------------------------------------
 
 
