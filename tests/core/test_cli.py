@@ -14,6 +14,7 @@ OWN = [
     "audit",
     "bench",
     "capacity",
+    "cascades",
     "commissioning",
     "createadmin",
     "demo",
