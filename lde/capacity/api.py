@@ -13,7 +13,9 @@ from pydantic import Field
 
 from lde.accounts.models import Organisation, Post
 from lde.accounts.selectors import acting_user
-from lde.action_plans.selectors import action_list
+from lde.action_plans.models import Action
+from lde.action_plans.policies import action_policy
+from lde.action_plans.selectors import action_list, organisation_choices, owner_choices
 from lde.capacity import selectors, services
 from lde.capacity.exports import overview_data
 from lde.capacity.models import (
@@ -28,7 +30,7 @@ from lde.capacity.models import (
     TermsOfReference,
     TrainingSession,
 )
-from lde.capacity.policies import KEEP, board_member_policy
+from lde.capacity.policies import KEEP, board_decision_policy, board_member_policy
 from lde.core.api_schemas import (
     READ_ERRORS,
     WRITE_ERRORS,
@@ -52,6 +54,8 @@ FIELD_NAMES = {
     "team": "team_id",
     "organisation": "organisation_id",
     "action": "action_id",
+    "owner": "owner_id",
+    "owner_organisation": "owner_organisation_id",
     "attended_by": "attended_by_post_ids",
     "held_by": "held_by_post_ids",
     "joint_with": "joint_with_organisation_ids",
@@ -167,6 +171,22 @@ class BoardMeetingIn(Schema):
 class BoardDecisionIn(Schema):
     decision: str = text(BoardDecision, "decision")
     action_id: Id | None = None
+
+
+class BoardDecisionActionIn(Schema):
+    title: str = text(Action, "title")
+    description: str = text(Action, "description")
+    owner_id: Id = Field(description="A member of the partnership who reads its action plan.")
+    owner_organisation_id: Id = Field(description="A partner organisation of the partnership.")
+    due_on: date = Field(description="Today or later.")
+
+
+class BoardDecisionActionOut(Schema):
+    action_id: int = Field(
+        description="The action raised in the action plan (GET /api/v1/"
+        "actions/{action_id} reads it)."
+    )
+    origin_reference: str
 
 
 class ScrutinyIn(Schema):
@@ -318,6 +338,44 @@ def decision_add(request: HttpRequest, meeting_id: ObjectId, payload: BoardDecis
             actor=acting_user(request), meeting=meeting, decision=payload.decision, action=action
         )
     return Status(201, CapacityCreatedOut(id=decision.pk))
+
+
+@router.post(
+    "/board-decisions/{decision_id}/action",
+    response={201: BoardDecisionActionOut, **WRITE_ERRORS},
+    summary="Raise the action that carries out a board decision, in the action plan, and link "
+    "the decision to it (coordinators); 409 when the decision already has its action",
+)
+def decision_action_raise(
+    request: HttpRequest, decision_id: ObjectId, payload: BoardDecisionActionIn
+) -> Answer:
+    decision = selectors.board_decision_get(user=request.user, decision_id=decision_id)
+    partnership = decision.meeting.partnership
+    board_decision_policy.require(request.user, "edit", decision)
+    action_policy.require_in(request.user, "raise", partnership.pk)
+    with api_field_names(FIELD_NAMES):
+        action = services.board_decision_action_raise(
+            actor=acting_user(request),
+            decision=decision,
+            title=payload.title,
+            description=payload.description,
+            owner=chosen(
+                owner_choices(partnership=partnership),
+                payload.owner_id,
+                "owner_id",
+                what="a member of the partnership",
+            ),
+            owner_organisation=chosen(
+                organisation_choices(partnership=partnership),
+                payload.owner_organisation_id,
+                "owner_organisation_id",
+                what="a partner organisation of the partnership",
+            ),
+            due_on=payload.due_on,
+        )
+    return Status(
+        201, BoardDecisionActionOut(action_id=action.pk, origin_reference=action.origin_reference)
+    )
 
 
 @router.post(

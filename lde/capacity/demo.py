@@ -6,16 +6,20 @@ relationships, with every state the pages show.
 - leadership at each level: the chief executive (strategic), the head of community safety
   (tactical) and a community cohesion officer (delivery, vacant);
 - the board: four member posts, terms of reference in two versions, a meeting with its
-  attendance and decisions, one linked to an action of the action plan;
+  attendance and three decisions: one linked to an action raised on the self-assessment (when the
+  action plans demo has run), one that raised its own action in the action plan (ADR 0017: the
+  action says "A decision of the programme board: Programme board, …: decision 2"), and one with
+  no action yet, so that "Raise an action" can be tried;
 - scrutiny by the council's overview and scrutiny committee;
 - training: a joint WRAP session with feedback to staff, a team trained above the threshold and
   front-line council staff under it (under-trained);
 - key-person dependency: the relationship with the faith forum held by one post (a single point
   of failure, with the Prevent coordinator suggested as deputy) and one held by two.
 
-Kestlebury and Marden Vale have no capacity records: their pages show the empty states. Every
-name is invented. Everything is written through the audited services by Harrowfield's
-coordinator; running it again finds the board it made and makes nothing twice.
+Kestlebury and Marden Vale each have a board of two of their council's posts and one meeting,
+and nothing else: their other pages show the empty states. Every name is invented. Everything is
+written through the audited services by each partnership's coordinator; running it again finds
+the boards it made and makes nothing twice.
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ from lde.action_plans.models import Action
 from lde.capacity import services
 from lde.capacity.models import BoardMember, CourseKind, ScrutinyBody, TeamKind
 from lde.core.access.facts import today
-from lde.partnerships.models import Membership, Partnership, Role
+from lde.partnerships.models import Membership, PartnerOrganisation, Partnership, Role
 
 
 def _post(organisation: Organisation, kind: str, title: str, level: str) -> Post:
@@ -42,20 +46,64 @@ def _post(organisation: Organisation, kind: str, title: str, level: str) -> Post
     return post
 
 
-@transaction.atomic
-def demo_build() -> None:
-    partnership = Partnership.objects.filter(name="Harrowfield Prevent Partnership").first()
-    if partnership is None or BoardMember.objects.filter(partnership=partnership).exists():
-        return
+def _coordinator(partnership: Partnership) -> User | None:
     membership = (
         Membership.objects.filter(partnership=partnership, role=Role.COORDINATOR)
         .select_related("user")
         .order_by("pk")
         .first()
     )
-    if membership is None:
+    return membership.user if membership is not None else None
+
+
+def _small_board(partnership: Partnership) -> None:
+    """Two of the council's posts on the board, and one meeting they both attended."""
+    coordinator = _coordinator(partnership)
+    council = partnership.lead_council
+    if coordinator is None or council is None:
         return
-    coordinator: User = membership.user
+    if not PartnerOrganisation.objects.filter(
+        partnership=partnership, organisation=council
+    ).exists():
+        return
+    day = today()
+    chief = _post(council, PostKind.CHIEF_EXECUTIVE, "Chief Executive", PostLevel.STRATEGIC)
+    prevent = _post(
+        council, PostKind.PREVENT_COORDINATOR, "Prevent Coordinator", PostLevel.TACTICAL
+    )
+    for post in (chief, prevent):
+        services.board_member_add(
+            actor=coordinator,
+            partnership=partnership,
+            post=post,
+            joined_on=day - timedelta(days=400),
+        )
+    meeting = services.board_meeting_record(
+        actor=coordinator,
+        partnership=partnership,
+        held_on=day - timedelta(days=45),
+        attended_by=[chief, prevent],
+    )
+    services.board_decision_record(
+        actor=coordinator,
+        meeting=meeting,
+        decision="Agree the terms of reference at the next meeting.",
+    )
+
+
+@transaction.atomic
+def demo_build() -> None:
+    for name in ("Kestlebury Prevent Partnership", "Marden Vale Prevent Partnership"):
+        other = Partnership.objects.filter(name=name).first()
+        if other is not None and not BoardMember.objects.filter(partnership=other).exists():
+            _small_board(other)
+    partnership = Partnership.objects.filter(name="Harrowfield Prevent Partnership").first()
+    if partnership is None or BoardMember.objects.filter(partnership=partnership).exists():
+        return
+    found = _coordinator(partnership)
+    if found is None:
+        return
+    coordinator: User = found
     day = today()
     council = partnership.lead_council
     bcu = Organisation.objects.get(name="Harrowfield Basic Command Unit")
@@ -113,10 +161,26 @@ def demo_build() -> None:
         decision="Carry the partnership's self-assessment gaps into the action plan.",
         action=action,
     )
-    services.board_decision_record(
+    training_decision = services.board_decision_record(
         actor=coordinator,
         meeting=meeting,
         decision="Train every front-line council team in the awareness briefing this year.",
+    )
+    # The decision raises its own action in the action plan, and is linked to it.
+    services.board_decision_action_raise(
+        actor=coordinator,
+        decision=training_decision,
+        title="Brief every front-line council team",
+        description="Book the Prevent awareness briefing for each front-line council team and "
+        "record each session's attendance, so the board can see the share trained rise.",
+        owner=coordinator,
+        owner_organisation=council,
+        due_on=day + timedelta(days=120),
+    )
+    services.board_decision_record(
+        actor=coordinator,
+        meeting=meeting,
+        decision="Invite the police authority to send a member to the board.",
     )
     services.scrutiny_session_record(
         actor=coordinator,

@@ -21,6 +21,7 @@ from lde.accounts.models import (
 )
 from lde.accounts.selectors import live_holding_q
 from lde.capacity.models import (
+    BoardDecision,
     BoardMeeting,
     BoardMember,
     CommunityRelationship,
@@ -136,6 +137,12 @@ def board(*, user: RequestUser, partnership: Partnership, in_full: bool = True) 
 def board_meeting_get(*, user: RequestUser, meeting_id: Any) -> BoardMeeting:
     return board_meeting_policy.get_or_404(
         user, meeting_id, BoardMeeting.objects.select_related("partnership")
+    )
+
+
+def board_decision_get(*, user: RequestUser, decision_id: Any) -> BoardDecision:
+    return board_decision_policy.get_or_404(
+        user, decision_id, BoardDecision.objects.select_related("meeting__partnership")
     )
 
 

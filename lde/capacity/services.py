@@ -13,6 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from lde.accounts.models import Organisation, Post, User
+from lde.action_plans import services as action_services
+from lde.action_plans.models import Action, ActionOrigin
 from lde.capacity.models import (
     BoardDecision,
     BoardMeeting,
@@ -42,6 +44,7 @@ from lde.core import personal_data
 from lde.core.access.policy import Policy
 from lde.core.audit.chain import audit_record
 from lde.core.audit.models import AuditScope
+from lde.core.refusals import Conflict
 from lde.partnerships.models import PartnerOrganisation, Partnership
 
 
@@ -183,6 +186,66 @@ def board_decision_record(
         action=action.pk if action is not None else None,
     )
     return record
+
+
+def decision_reference(decision: BoardDecision) -> str:
+    """How the action plan names the decision, without knowing the board exists (ADR 0017):
+    "Programme board, 12 March 2026: decision 3", numbered in the order of the meeting's
+    decisions."""
+    number = BoardDecision.objects.filter(meeting_id=decision.meeting_id, pk__lte=decision.pk)
+    return f"Programme board, {decision.meeting.held_on:%-d %B %Y}: decision {number.count()}"
+
+
+@transaction.atomic
+def board_decision_action_raise(
+    *,
+    actor: User,
+    decision: BoardDecision,
+    title: str,
+    description: str,
+    owner: User | None,
+    owner_organisation: Organisation | None,
+    due_on: date | None,
+    raised_on: date | None = None,
+) -> Action:
+    """Raise, in the action plan, the action that carries out a decision of the board, and link
+    the decision to it: both or neither. The coordinator who keeps the board's record does it
+    (the action plan's own rule, coordinators and board members, is asked too); a decision that
+    already has its action is refused as a conflict."""
+    decision = (
+        BoardDecision.objects.select_for_update(of=("self",))
+        .select_related("meeting")
+        .get(pk=decision.pk)
+    )
+    board_decision_policy.require(actor, "edit", decision)
+    if decision.action_id is not None:
+        raise Conflict(
+            {"decision": "This decision already has its action in the action plan"},
+            code="conflict",
+        )
+    partnership = Partnership.objects.get(pk=decision.meeting.partnership_id)
+    action = action_services.action_raise_from(
+        actor=actor,
+        partnership=partnership,
+        origin=ActionOrigin.BOARD_DECISION,
+        origin_reference=decision_reference(decision),
+        title=title,
+        description=description,
+        owner=owner,
+        owner_organisation=owner_organisation,
+        due_on=due_on,
+        raised_on=raised_on,
+    )
+    decision.action = action
+    decision.save(update_fields=["action", "updated_at"])
+    _audit(
+        actor,
+        "BOARD_DECISION_ACTION_RAISED",
+        decision,
+        partnership.pk,
+        action=action.pk,
+    )
+    return action
 
 
 # --- Partner coverage and scrutiny (¶94–98, ¶110–113) -----------------------------------------

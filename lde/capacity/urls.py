@@ -11,6 +11,11 @@ urlpatterns = [
     path("<int:partnership_id>/board/terms/new/", views.terms_agree, name="terms-agree"),
     path("<int:partnership_id>/board/meetings/new/", views.meeting_add, name="meeting-add"),
     path("meetings/<int:meeting_id>/decisions/new/", views.decision_add, name="decision-add"),
+    path(
+        "decisions/<int:decision_id>/action/new/",
+        views.decision_action_raise,
+        name="decision-action-raise",
+    ),
     path("<int:partnership_id>/coverage/", views.coverage, name="coverage"),
     path("<int:partnership_id>/coverage/scrutiny/new/", views.scrutiny_add, name="scrutiny-add"),
     path("<int:partnership_id>/leadership/", views.leadership, name="leadership"),

@@ -22,10 +22,12 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from lde.accounts.models import Organisation
 from lde.accounts.selectors import acting_user as _actor
-from lde.action_plans.selectors import action_list
+from lde.action_plans.forms import ActionForm
+from lde.action_plans.policies import action_policy
+from lde.action_plans.selectors import action_list, organisation_choices, owner_choices
 from lde.capacity import forms as f
 from lde.capacity import selectors, services
-from lde.capacity.policies import KEEP, board_member_policy
+from lde.capacity.policies import KEEP, board_decision_policy, board_member_policy
 from lde.capacity.selectors import capacity_partnership
 from lde.core.govuk.forms import add_service_errors
 from lde.partnerships.models import Partnership
@@ -213,7 +215,60 @@ def decision_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
         save=lambda d: services.board_decision_record(actor=_actor(request), meeting=meeting, **d),
         done="Decision recorded.",
         back="board",
-        lead="Raise the action in the action plan first, then link it here.",
+        lead="To raise a new action for it, record the decision and then choose “Raise an "
+        "action” beside it; or link an action already in the action plan here.",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decision_action_raise(request: HttpRequest, decision_id: int) -> HttpResponse:
+    """Raise, in the action plan, the action that carries out a decision of the board; the
+    decision is linked to it in the same write (ADR 0017)."""
+    decision = selectors.board_decision_get(user=request.user, decision_id=decision_id)
+    partnership = decision.meeting.partnership
+    board_decision_policy.require(request.user, "edit", decision)
+    action_policy.require_in(request.user, "raise", partnership.pk)
+    if request.method == "GET" and decision.action_id is not None:
+        messages.info(request, "This decision already has its action in the action plan.")
+        return redirect("action_plans:action-detail", action_id=decision.action_id)
+    choices: dict[str, Any] = {
+        "owners": owner_choices(partnership=partnership),
+        "organisations": organisation_choices(partnership=partnership),
+    }
+    if request.method == "POST":
+        form = ActionForm(request.POST, with_criteria=False, **choices)
+        if form.is_valid():
+            try:
+                action = services.board_decision_action_raise(
+                    actor=_actor(request), decision=decision, **form.cleaned_data
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, f"Action raised: {action.title}.")
+                return redirect("action_plans:action-detail", action_id=action.pk)
+    else:
+        me = _actor(request)
+        initial: dict[str, Any] = {}
+        if choices["owners"].filter(pk=me.pk).exists():
+            initial["owner"] = me.pk
+            if choices["organisations"].filter(pk=me.organisation_id or 0).exists():
+                initial["owner_organisation"] = me.organisation_id
+        form = ActionForm(initial=initial, with_criteria=False, **choices)
+    return render(
+        request,
+        "capacity/record_form.html",
+        {
+            "partnership": partnership,
+            "heading": "Raise an action",
+            "form": form,
+            "back": "board",
+            "lead": f"For the decision of the board meeting of "
+            f"{decision.meeting.held_on:%-d %B %Y}: “{decision.decision}”. The action goes "
+            "into the action plan, where its owner records its progress.",
+        },
+        status=400 if form.is_bound and form.errors else 200,
     )
 
 

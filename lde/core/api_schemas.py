@@ -84,7 +84,8 @@ def api_field_names(renamed: dict[str, str]) -> Iterator[None]:
     except DjangoValidationError as error:
         if not hasattr(error, "error_dict"):
             raise
-        raise DjangoValidationError(
+        # Of the refusal's own kind, so that a `Conflict` is still answered 409.
+        raise type(error)(
             {renamed.get(name, name): messages for name, messages in error.error_dict.items()}
         ) from error
 

@@ -42,6 +42,9 @@ CASES: dict[str, Case] = {
         )
     },
     "capacity:decision-add": Case("GET", ("meeting_id",), kept(200)),
+    # Raising a decision's action writes the board's record (its keeper, the coordinator) and the
+    # action plan (coordinators and board members): only the coordinator does both.
+    "capacity:decision-action-raise": Case("GET", ("decision_id",), kept(200)),
     "capacity:session-add": Case("GET", ("course_id",), kept(200)),
     "capacity:attendance-add": Case("GET", ("session_id",), kept(200)),
     "capacity:relationship-holders": Case("GET", ("relationship_id",), kept(200)),
@@ -67,6 +70,7 @@ API_CASES: dict[tuple[str, str], dict[str, Any]] = {
         )
     },
     ("POST", f"{C}/board-meetings/{{meeting_id}}/decisions"): kept(201),
+    ("POST", f"{C}/board-decisions/{{decision_id}}/action"): kept(201),
     ("POST", f"{C}/courses/{{course_id}}/sessions"): kept(201),
     ("POST", f"{C}/training-sessions/{{session_id}}/attendance"): kept(201),
     ("PUT", f"{C}/relationships/{{relationship_id}}/holders"): kept(200),
@@ -100,6 +104,13 @@ API_BODIES: dict[tuple[str, str], dict[str, Any]] = {
         "held_by_post_ids": ["{capacity_officer_post_id}"],
     },
     ("POST", f"{C}/board-meetings/{{meeting_id}}/decisions"): {"decision": "Matrix decision."},
+    ("POST", f"{C}/board-decisions/{{decision_id}}/action"): {
+        "title": "Matrix action",
+        "description": "Carry out the matrix decision.",
+        "owner_id": "{capacity_owner_id}",
+        "owner_organisation_id": "{capacity_member_organisation_id}",
+        "due_on": "2099-01-05",
+    },
     ("POST", f"{C}/courses/{{course_id}}/sessions"): {"held_on": DAY},
     ("POST", f"{C}/training-sessions/{{session_id}}/attendance"): {
         "team_id": "{capacity_trained_team_id}",

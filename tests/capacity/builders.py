@@ -55,7 +55,7 @@ def capacity_world(
     meeting = services.board_meeting_record(
         actor=coordinator, partnership=partnership, held_on=today, attended_by=[chief, prevent]
     )
-    services.board_decision_record(
+    decision = services.board_decision_record(
         actor=coordinator, meeting=meeting, decision="Train every neighbourhood team."
     )
     services.scrutiny_session_record(
@@ -115,6 +115,8 @@ def capacity_world(
     )
     return {
         "meeting_id": meeting.pk,
+        "decision_id": decision.pk,
+        "capacity_owner_id": coordinator.pk,
         "course_id": course.pk,
         "session_id": session.pk,
         "relationship_id": sole.pk,

@@ -10,10 +10,12 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from lde.action_plans.models import ActionOrigin
 from lde.capacity import demo as capacity_demo
 from lde.capacity import selectors
 from lde.capacity.models import (
     BoardDecision,
+    BoardMeeting,
     BoardMember,
     CommunityRelationship,
     TermsOfReference,
@@ -65,7 +67,8 @@ def _harrowfield() -> tuple[Partnership, Any]:
 
 def test_every_state_is_there_and_a_second_run_adds_nothing(demo: None) -> None:
     first = counts()
-    assert first == [4, 2, 2, 4, 2]
+    # Harrowfield's four members and three decisions; Kestlebury's and Marden Vale's two and one.
+    assert first == [8, 2, 5, 4, 2]
     build()
     assert counts() == first
     partnership, coordinator = _harrowfield()
@@ -90,6 +93,37 @@ def test_every_state_is_there_and_a_second_run_adds_nothing(demo: None) -> None:
         "delivery",
     }
     assert audit_verify().problems == []
+
+
+def test_a_decision_raised_its_action_and_another_waits_for_one(demo: None) -> None:
+    partnership, _ = _harrowfield()
+    decisions = list(
+        BoardDecision.objects.filter(meeting__partnership=partnership)
+        .select_related("action")
+        .order_by("pk")
+    )
+    raised = decisions[1].action
+    assert raised is not None
+    assert (raised.origin, raised.assessment_id) == (ActionOrigin.BOARD_DECISION, None)
+    assert raised.origin_reference.startswith("Programme board, ")
+    assert raised.origin_reference.endswith(": decision 2")
+    assert decisions[2].action_id is None
+    for name in ("Kestlebury Prevent Partnership", "Marden Vale Prevent Partnership"):
+        other = Partnership.objects.get(name=name)
+        assert BoardMember.objects.filter(partnership=other).count() == 2
+        assert BoardMeeting.objects.filter(partnership=other).count() == 1
+
+
+def test_a_new_user_raises_an_action_from_a_decision_on_the_board_page(
+    client: Client, demo: None
+) -> None:
+    partnership, coordinator = _harrowfield()
+    sign_in(client, coordinator)
+    board = client.get(reverse("capacity:board", args=[partnership.pk])).content.decode()
+    assert "Brief every front-line council team" in board
+    waiting = BoardDecision.objects.filter(meeting__partnership=partnership).order_by("pk").last()
+    assert waiting is not None and waiting.action_id is None
+    assert reverse("capacity:decision-action-raise", args=[waiting.pk]) in board
 
 
 def test_a_new_user_finds_the_gaps_from_home(client: Client, demo: None) -> None:

@@ -422,6 +422,7 @@ def _capacity(w: World, **extra: Any) -> dict[str, Any]:
     """The capacity builder's records in the world's partnership (tests/capacity/builders.py),
     and the coordinator and partnership every capacity service takes."""
     from lde.capacity.models import (
+        BoardDecision,
         BoardMeeting,
         CommunityRelationship,
         Course,
@@ -434,6 +435,7 @@ def _capacity(w: World, **extra: Any) -> dict[str, Any]:
     return {
         "actor": w.coordinator,
         "meeting": BoardMeeting.objects.get(pk=ids["meeting_id"]),
+        "decision": BoardDecision.objects.get(pk=ids["decision_id"]),
         "course": Course.objects.get(pk=ids["course_id"]),
         "session": TrainingSession.objects.get(pk=ids["session_id"]),
         "team": Team.objects.get(pk=ids["capacity_team_id"]),
@@ -574,6 +576,15 @@ ARGUMENTS: dict[str, Callable[[World], dict[str, Any]]] = {
     ),
     "lde.capacity.services.board_decision_record": lambda w: _capacity_only(
         w, "meeting", decision="Decided."
+    ),
+    "lde.capacity.services.board_decision_action_raise": lambda w: _capacity_only(
+        w,
+        "decision",
+        title="Train the teams",
+        description="As the board decided.",
+        owner=w.coordinator,
+        owner_organisation=w.g.council,
+        due_on=timezone.localdate() + timedelta(days=30),
     ),
     "lde.capacity.services.scrutiny_session_record": lambda w: _capacity_only(
         w,
@@ -882,6 +893,17 @@ ARGUMENTS: dict[str, Callable[[World], dict[str, Any]]] = {
         "criteria": [w.submitted.responses.first().criterion],
         "title": "Refresh the board's terms",
         "description": "With partners.",
+        "owner": w.coordinator,
+        "owner_organisation": w.g.council,
+        "due_on": timezone.localdate() + timedelta(days=30),
+    },
+    "lde.action_plans.services.action_raise_from": lambda w: {
+        "actor": w.coordinator,
+        "partnership": w.g.partnership,
+        "origin": "board_decision",
+        "origin_reference": "Programme board, 12 March 2026: decision 3",
+        "title": "Brief the schools",
+        "description": "As the board decided.",
         "owner": w.coordinator,
         "owner_organisation": w.g.council,
         "due_on": timezone.localdate() + timedelta(days=30),
@@ -1314,7 +1336,7 @@ def _releasable(w: World) -> dict[str, Any]:
 def _commissioning(w: World, **extra: Any) -> dict[str, Any]:
     """The commissioning builder's calls and bids in the world's partnership
     (tests/commissioning/builders.py)."""
-    from lde.commissioning.models import Bid, Call
+    from lde.commissioning.models import Bid, Call, DevolvedPot
     from tests.commissioning.builders import commissioning_world
 
     ids = commissioning_world(
@@ -1328,6 +1350,7 @@ def _commissioning(w: World, **extra: Any) -> dict[str, Any]:
         "closed": Call.objects.get(pk=ids["commissioning_closed_call_id"]),
         "bid": Bid.objects.get(pk=ids["commissioning_bid_id"]),
         "draft_bid": Bid.objects.get(title="Draft bid"),
+        "pot": DevolvedPot.objects.get(pk=ids["commissioning_pot_id"]),
         **extra,
     }
 
@@ -1433,6 +1456,36 @@ ARGUMENTS.update(
             }
         ),
         f"{CM}.bid_submit": _c(lambda m: {"actor": m["applicant"], "bid": m["draft_bid"]}),
+        f"{CM}.devolved_pot_add": _c(
+            lambda m: {
+                "actor": m["coordinator"],
+                "partnership": m["pot"].partnership,
+                "name": "Second pot",
+                "amount": "500",
+                "per_grant_limit": "100",
+                "team": m["pot"].team,
+                "holder_post": m["pot"].holder_post,
+                "starts_on": m["pot"].starts_on,
+                "ends_on": m["pot"].ends_on,
+            }
+        ),
+        f"{CM}.small_grant_record": _c(
+            lambda m: {
+                "actor": m["coordinator"],
+                "pot": m["pot"],
+                "recipient": m["bid"].organisation,
+                "amount": "50",
+                "purpose": "Room hire.",
+                "awarded_on": m["pot"].starts_on,
+            }
+        ),
+        f"{CM}.small_grant_outcome_set": _c(
+            lambda m: {
+                "actor": m["coordinator"],
+                "grant": m["pot"].grants.get(),
+                "outcome": "Twelve sessions ran.",
+            }
+        ),
     }
 )
 
