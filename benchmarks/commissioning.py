@@ -176,8 +176,8 @@ def measure(world: NationalWorld, options: Mapping[str, Any], console: Console) 
             "bytes": len(body),
         }
 
-    feed = timed(lambda: exports.feed_json(exports.decisions()))
-    sheet = timed(lambda: exports.feed_xlsx(exports.decisions()))
+    feed = timed(lambda: exports.feed_json(exports.awards()))
+    sheet = timed(lambda: exports.feed_xlsx(exports.awards()))
     console.line(f"360Giving JSON: {feed['seconds']} s, peak {feed['peak_memory_mib']} MiB")
     return {
         "awards": world.extensions[NAME]["awards"],

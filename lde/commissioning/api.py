@@ -15,7 +15,7 @@ from pydantic import Field
 
 from lde.accounts.selectors import acting_user
 from lde.commissioning import selectors, services
-from lde.commissioning.models import Bid, Decision, Score
+from lde.commissioning.models import Bid, Call, Criterion, Decision, Score
 from lde.core.api_schemas import READ_ERRORS, WRITE_ERRORS, ErrorOut, ObjectId
 from lde.core.limits import limit_of
 
@@ -75,6 +75,56 @@ class CommissioningCreatedOut(Schema):
     id: int
 
 
+def _text(model: Any, name: str, *, required: bool = True) -> Any:
+    return Field(
+        ... if required else "",
+        min_length=1 if required else 0,
+        max_length=limit_of(model, name),
+        pattern=FREE_TEXT,
+    )
+
+
+MONEY = Field(max_length=20, description='Pounds and pence as text, for example "2500.50".')
+
+
+class CallIn(Schema):
+    title: str = _text(Call, "title")
+    purpose: str = _text(Call, "purpose")
+    eligibility: str = _text(Call, "eligibility")
+    maximum_amount: str = MONEY
+    opens_on: date
+    closes_on: date
+    scale_max: int = Field(5, ge=1, le=10)
+    disagreement_threshold: int = Field(2, ge=0, le=10)
+    also_for_partnership_ids: list[ObjectId] = Field(
+        [], description="Other partnerships the call runs across (¶49): you coordinate each."
+    )
+
+
+class CallPatch(Schema):
+    title: str | None = Field(None, min_length=1, max_length=limit_of(Call, "title"))
+    purpose: str | None = Field(None, min_length=1, max_length=limit_of(Call, "purpose"))
+    eligibility: str | None = Field(None, min_length=1, max_length=limit_of(Call, "eligibility"))
+    maximum_amount: str | None = Field(None, max_length=20)
+    opens_on: date | None = None
+    closes_on: date | None = None
+
+
+class CriterionIn(Schema):
+    title: str = _text(Criterion, "title")
+    weight: int = Field(ge=1, le=100)
+    guidance: str = _text(Criterion, "guidance", required=False)
+
+
+class BidIn(Schema):
+    title: str = _text(Bid, "title")
+    summary: str = _text(Bid, "summary")
+    amount: str = MONEY
+    to_individuals: bool = Field(
+        False, description="Refused if true: grants to individuals are not made here."
+    )
+
+
 def _call_out(call: Any) -> dict[str, Any]:
     return {
         "id": call.pk,
@@ -114,6 +164,81 @@ def call_list(request: HttpRequest, partnership_id: ObjectId) -> list[dict[str, 
         user=request.user, partnership_id=partnership_id
     )
     return [_call_out(c) for c in selectors.call_list(user=request.user, partnership=partnership)]
+
+
+@router.post(
+    "/partnerships/{partnership_id}/calls",
+    response={201: CallOut, **WRITE_ERRORS},
+    summary="Start a draft call for proposals (the partnership's coordinators)",
+)
+def call_create(request: HttpRequest, partnership_id: ObjectId, payload: CallIn) -> Answer:
+    partnership = selectors.commissioning_partnership(
+        user=request.user, partnership_id=partnership_id
+    )
+    data = payload.dict()
+    others = selectors.partnerships_coordinated(
+        user=request.user, partnership_ids=data.pop("also_for_partnership_ids")
+    )
+    call = services.call_create(
+        actor=acting_user(request), partnership=partnership, also_for=others, **data
+    )
+    return Status(201, _call_out(selectors.call_get(user=request.user, call_id=call.pk)))
+
+
+@router.put(
+    "/calls/{call_id}",
+    response={200: CallOut, **WRITE_ERRORS},
+    summary="Change a draft call: the fields sent are changed, the rest kept (coordinators)",
+)
+def call_update(request: HttpRequest, call_id: ObjectId, payload: CallPatch) -> Answer:
+    call = selectors.call_get(user=request.user, call_id=call_id)
+    services.call_update(actor=acting_user(request), call=call, **payload.dict(exclude_unset=True))
+    return Status(200, _call_out(selectors.call_get(user=request.user, call_id=call.pk)))
+
+
+@router.post(
+    "/calls/{call_id}/criteria",
+    response={201: CommissioningCreatedOut, **WRITE_ERRORS},
+    summary="Add a criterion to a draft call; the weights sum to 100 (coordinators)",
+)
+def criterion_add(request: HttpRequest, call_id: ObjectId, payload: CriterionIn) -> Answer:
+    call = selectors.call_get(user=request.user, call_id=call_id)
+    criterion = services.criterion_add(actor=acting_user(request), call=call, **payload.dict())
+    return Status(201, CommissioningCreatedOut(id=criterion.pk))
+
+
+@router.post(
+    "/calls/{call_id}/bids",
+    response={201: BidOut, **WRITE_ERRORS},
+    summary="Start a draft bid to an open call (applicants, for their own organisation)",
+)
+def bid_create(request: HttpRequest, call_id: ObjectId, payload: BidIn) -> Answer:
+    call = selectors.public_call(call_id=call_id)
+    bid = services.bid_create(actor=acting_user(request), call=call, **payload.dict())
+    return Status(201, _bid_out(selectors.bid_get(user=request.user, bid_id=bid.pk)))
+
+
+@router.put(
+    "/bids/{bid_id}",
+    response={200: BidOut, **WRITE_ERRORS},
+    summary="Change a draft bid while the call is open (the bidding organisation's applicants)",
+)
+def bid_update(request: HttpRequest, bid_id: ObjectId, payload: BidIn) -> Answer:
+    bid = selectors.bid_get(user=request.user, bid_id=bid_id)
+    services.bid_update(actor=acting_user(request), bid=bid, **payload.dict())
+    return Status(200, _bid_out(selectors.bid_get(user=request.user, bid_id=bid.pk)))
+
+
+@router.post(
+    "/bids/{bid_id}/submit",
+    response={200: BidOut, **WRITE_ERRORS},
+    summary="Submit a draft bid; refused, with what the personal-data guard found listed, while "
+    "it holds a person's identifier (the bidding organisation's applicants)",
+)
+def bid_submit(request: HttpRequest, bid_id: ObjectId) -> Answer:
+    bid = selectors.bid_get(user=request.user, bid_id=bid_id)
+    services.bid_submit(actor=acting_user(request), bid=bid)
+    return Status(200, _bid_out(selectors.bid_get(user=request.user, bid_id=bid.pk)))
 
 
 @router.get(

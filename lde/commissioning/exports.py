@@ -21,7 +21,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import QuerySet
 
-from lde.commissioning.models import Decision
+from lde.commissioning.models import Decision, SmallGrant
 
 DATA = Path(__file__).resolve().parent / "data" / "360giving"
 PREFIX = "360G-preventlde"
@@ -60,14 +60,43 @@ class ExportRefused(Exception):
     """A grant that the standard would not accept: the message names the grant and the field."""
 
 
-def funder_id(decision: Decision) -> str:
-    council = decision.bid.call.partnership.lead_council
+def _council(row: Decision | SmallGrant) -> Any:
+    if isinstance(row, SmallGrant):
+        return row.pot.partnership.lead_council
+    return row.bid.call.partnership.lead_council
+
+
+def funder_id(decision: Decision | SmallGrant) -> str:
+    council = _council(decision)
     if council.org_id:
         return council.org_id
     return f"GB-GSS-{council.gss_code}" if council.gss_code else ""
 
 
-def grant(decision: Decision) -> dict[str, Any]:
+def small_grant(row: SmallGrant) -> dict[str, Any]:
+    """A grant from a devolved pot (¶46): to an organisation, never a person, as every award."""
+    pot = row.pot
+    council = pot.partnership.lead_council
+    site = settings.LDE_SITE_URL.rstrip("/")
+    return {
+        "id": f"{PREFIX}-small-{row.pk}",
+        "title": f"Small grant: {row.purpose}"[:140],
+        "description": row.purpose,
+        "currency": "GBP",
+        "amountAwarded": float(row.amount),
+        "awardDate": f"{row.awarded_on.isoformat()}T00:00:00+00:00",
+        "url": f"{site}/commissioning/public/register/#small-grant-{row.pk}",
+        "recipientOrganization": [{"id": row.recipient.org_id, "name": row.recipient.name}],
+        "fundingOrganization": [{"id": funder_id(row), "name": council.name}],
+        "grantProgramme": [{"code": f"devolved-pot-{pot.pk}", "title": pot.name}],
+        "fromOpenCall": "No",
+        "dateModified": row.updated_at.isoformat(),
+    }
+
+
+def grant(decision: Decision | SmallGrant) -> dict[str, Any]:
+    if isinstance(decision, SmallGrant):
+        return small_grant(decision)
     bid = decision.bid
     call = bid.call
     council = call.partnership.lead_council
@@ -118,14 +147,22 @@ def decisions() -> QuerySet[Decision]:
     return register()
 
 
-def grants(rows: Iterable[Decision]) -> Iterator[dict[str, Any]]:
+def awards() -> Iterator[Decision | SmallGrant]:
+    """Every award of a call and every small grant from a devolved pot: the whole register."""
+    from lde.commissioning.selectors import small_grant_register
+
+    yield from decisions().iterator(chunk_size=500)
+    yield from small_grant_register().iterator(chunk_size=500)
+
+
+def grants(rows: Iterable[Decision | SmallGrant]) -> Iterator[dict[str, Any]]:
     for decision in rows:
         row = grant(decision)
         check(row)
         yield row
 
 
-def package(rows: Iterable[Decision]) -> dict[str, Any]:
+def package(rows: Iterable[Decision | SmallGrant]) -> dict[str, Any]:
     found = list(grants(rows))
     if not found:
         raise ExportRefused("There are no awards to publish yet: the standard needs at least one")
@@ -195,7 +232,7 @@ def validate(data: dict[str, Any]) -> list[str]:
     return problems
 
 
-def feed_json(rows: Iterable[Decision]) -> bytes:
+def feed_json(rows: Iterable[Decision | SmallGrant]) -> bytes:
     data = package(rows)
     problems = validate(data)
     if problems:
@@ -205,7 +242,7 @@ def feed_json(rows: Iterable[Decision]) -> bytes:
     return json.dumps(data, indent=1, ensure_ascii=False).encode()
 
 
-def feed_xlsx(rows: Iterable[Decision]) -> bytes:
+def feed_xlsx(rows: Iterable[Decision | SmallGrant]) -> bytes:
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)

@@ -15,8 +15,10 @@ from lde.commissioning.models import (
     ConsultationComment,
     Criterion,
     Decision,
+    DevolvedPot,
     Outcome,
     Score,
+    SmallGrant,
 )
 from lde.core.govuk import widgets
 from lde.core.govuk.forms import DateField, GovukForm
@@ -74,6 +76,17 @@ class CallForm(GovukForm):
         help_text="Flag a criterion where panellists' scores differ by more than this.",
         widget=widgets.TextInput(width="2"),
     )
+
+
+class CallEditForm(GovukForm):
+    """A draft call's own words, maximum and dates; its scale and threshold are the panel's."""
+
+    title = _line("Title", Call, "title")
+    purpose = _text("What the money is for", Call, "purpose", hint=NO_PEOPLE)
+    eligibility = _text("Who may bid", Call, "eligibility")
+    maximum_amount = _money("Maximum amount of one award")
+    opens_on = DateField(label="Opens on")
+    closes_on = DateField(label="Closes on")
 
 
 class CriterionForm(GovukForm):
@@ -199,3 +212,53 @@ class RegistrationForm(GovukForm):
         help_text="At least 12 characters.",
         widget=widgets.PasswordInput(),
     )
+
+
+class DevolvedPotForm(GovukForm):
+    name = _line("Name of the pot", DevolvedPot, "name")
+    amount = _money("Amount delegated")
+    per_grant_limit = _money("Most one grant may give")
+    team: Any = forms.ModelChoiceField(
+        label="Front-line team (organisation)", queryset=None, empty_label="Choose"
+    )
+    holder_post: Any = forms.ModelChoiceField(
+        label="Post that holds the pot",
+        queryset=None,
+        empty_label="Choose",
+        help_text="Whoever holds this post records the pot's grants: a post, so the delegation "
+        "survives people moving on.",
+    )
+    starts_on = DateField(label="Period starts")
+    ends_on = DateField(label="Period ends")
+
+    def __init__(self, *args: Any, teams: Any, posts: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams  # type: ignore[attr-defined]
+        self.fields["holder_post"].queryset = posts  # type: ignore[attr-defined]
+
+
+class SmallGrantForm(GovukForm):
+    recipient: Any = forms.ModelChoiceField(
+        label="Organisation the grant is made to",
+        queryset=None,
+        required=False,
+        empty_label="Choose",
+        help_text="Organisations only: grants to individuals are not recorded here.",
+    )
+    amount = _money("Amount")
+    purpose = _text("What the grant is for", SmallGrant, "purpose", hint=NO_PEOPLE)
+    awarded_on = DateField(label="Date of the grant")
+    outcome = _text("What came of it", SmallGrant, "outcome", required=False, hint=NO_PEOPLE)
+    to_individual = forms.BooleanField(
+        label="The money would go to an individual, not an organisation",
+        required=False,
+        widget=widgets.CheckboxInput(),
+    )
+
+    def __init__(self, *args: Any, recipients: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["recipient"].queryset = recipients  # type: ignore[attr-defined]
+
+
+class OutcomeForm(GovukForm):
+    outcome = _text("What came of the grant", SmallGrant, "outcome", hint=NO_PEOPLE)

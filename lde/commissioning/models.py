@@ -276,3 +276,70 @@ class Decision(BaseModel):
             ),
         ]
         indexes = [models.Index(fields=["outcome", "decided_on"])]
+
+
+class DevolvedPot(BaseModel):
+    """Money delegated to a named front-line team (¶46): the team is an organisation and the post
+    in it that holds the pot, so the delegation survives people moving on; each grant from it is
+    at most `per_grant_limit`, and together they are at most `amount`."""
+
+    partnership = models.ForeignKey(
+        "partnerships.Partnership", on_delete=models.PROTECT, related_name="devolved_pots"
+    )
+    name = models.CharField(max_length=limits.TITLE)
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    per_grant_limit = models.DecimalField("per-grant limit", max_digits=12, decimal_places=2)
+    team = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="devolved_pots"
+    )
+    holder_post = models.ForeignKey(
+        "accounts.Post", on_delete=models.PROTECT, related_name="devolved_pots"
+    )
+    starts_on = models.DateField("period starts")
+    ends_on = models.DateField("period ends")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["partnership_id", "-starts_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="devolved_pot_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(per_grant_limit__gt=0) & Q(per_grant_limit__lte=models.F("amount")),
+                name="devolved_pot_limit_within_amount",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="devolved_pot_period"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SmallGrant(BaseModel):
+    """A light record of one grant from a devolved pot: to an organisation (never an
+    individual), how much, what for, when, and what came of it."""
+
+    pot = models.ForeignKey(DevolvedPot, on_delete=models.PROTECT, related_name="grants")
+    recipient = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="small_grants"
+    )
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    purpose = limited_text(limits.SHORT_TEXT, help_text="What the money is for: never a person.")
+    awarded_on = models.DateField("date of the grant")
+    outcome = limited_text(limits.SHORT_TEXT, blank=True, help_text="What came of it.")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["pot_id", "-awarded_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="small_grant_amount_positive"),
+        ]
+        indexes = [models.Index(fields=["awarded_on"])]
+
+    def __str__(self) -> str:
+        return f"£{self.amount} to {self.recipient_id}"

@@ -26,6 +26,10 @@ user reaches *any* of the call's partnerships (`CallPartnership`).
 |                   | letter        | coordinators, a decided bid                                  |
 | applicant's bid   | view, letter  | the applicants of the bid's organisation (letter: decided)   |
 |                   | edit, submit  | the same, a draft bid of an open call                        |
+| devolved pot      | view          | coordinators, board members, contributors, viewers, live     |
+|                   |               | inspectors; the holder of the post it is delegated to        |
+|                   | record        | the holder of that post and the coordinators (small grants)  |
+|                   | start         | coordinators                                                 |
 
 A bid is never shown to anyone on the partnership's side while it is a draft. Applicants are
 not partnership members: `ApplicantBidPolicy` is the only policy that answers them, and it
@@ -46,6 +50,7 @@ from lde.commissioning.models import (
     CallPartnership,
     CallStatus,
     ConflictOfInterest,
+    DevolvedPot,
     PanelMember,
 )
 from lde.core.access.facts import UserFacts
@@ -348,3 +353,51 @@ class ApplicantBidPolicy(Policy[Bid]):
 
 
 applicant_bid_policy = ApplicantBidPolicy()
+
+
+class DevolvedPotPolicy(Policy[DevolvedPot]):
+    """A devolved pot and its small grants (¶46). Read by the partnership's readers and by the
+    holder of the pot's post; grants recorded by that holder and by the partnership's
+    coordinators, within the pot's period; the pot itself set up by a coordinator."""
+
+    model = DevolvedPot
+    actions = ("view", "record", "start")
+    who_can: ClassVar[dict[str, str]] = {
+        "view": "The partnership's coordinators, board members, contributors, viewers and live "
+        "inspectors read a devolved pot and its grants, as does the holder of the post the pot "
+        "is delegated to.",
+        "record": "The holder of the post the pot is delegated to, and the partnership's "
+        "coordinators, record its small grants and their outcomes.",
+        "start": "A partnership's coordinators delegate a pot to a named front-line team.",
+    }
+    scope_actions = ("start",)
+
+    def allows_in(self, facts: UserFacts, action: str, scope: int | None) -> bool:
+        if action == "start":
+            return scope in facts.partnerships_with(Role.COORDINATOR)
+        raise ValueError(f"DevolvedPotPolicy asks only 'start' of a partnership, not {action!r}")
+
+    def allows(self, facts: UserFacts, action: str, obj: DevolvedPot) -> bool:
+        holder = obj.holder_post_id in facts.post_ids
+        if action == "view":
+            return holder or obj.partnership_id in reached(facts, READER_ROLES, inspectors=True)
+        if action == "record":
+            return holder or obj.partnership_id in facts.partnerships_with(Role.COORDINATOR)
+        if action == "start":
+            return obj.partnership_id in facts.partnerships_with(Role.COORDINATOR)
+        return False
+
+    def filter_for(self, facts: UserFacts, action: str) -> Q:
+        holder = Q(holder_post_id__in=facts.post_ids)
+        coordinator = Q(partnership_id__in=facts.partnerships_with(Role.COORDINATOR))
+        if action == "view":
+            readers = reach_q(facts, READER_ROLES, OuterRef("partnership_id"), inspectors=True)
+            return holder | readers
+        if action == "record":
+            return holder | coordinator
+        if action == "start":
+            return coordinator
+        raise ValueError(f"DevolvedPotPolicy has no action {action!r}")
+
+
+devolved_pot_policy = DevolvedPotPolicy()

@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from lde.accounts.models import RequestUser, User
@@ -22,11 +24,18 @@ from lde.commissioning.models import (
     ConflictOfInterest,
     Criterion,
     Decision,
+    DevolvedPot,
     Outcome,
     PanelMember,
     Score,
+    SmallGrant,
 )
-from lde.commissioning.policies import applicant_bid_policy, bid_policy, call_policy
+from lde.commissioning.policies import (
+    applicant_bid_policy,
+    bid_policy,
+    call_policy,
+    devolved_pot_policy,
+)
 from lde.partnerships.models import Membership, Partnership, Role
 from lde.partnerships.selectors import partnership_get
 
@@ -38,6 +47,22 @@ def commissioning_partnership(*, user: RequestUser, partnership_id: int) -> Part
         user, "view", partnership.pk, message="You cannot read this partnership's commissioning."
     )
     return partnership
+
+
+def partnerships_coordinated(*, user: RequestUser, partnership_ids: list[int]) -> list[Partnership]:
+    """The partnerships a call is to run across as well as its lead's (¶49): the user must
+    coordinate each, or the field is refused."""
+    wanted = set(partnership_ids)
+    found = [
+        p
+        for p in Partnership.objects.filter(pk__in=wanted).order_by("pk")
+        if call_policy.user_can_in(user, "start", p.pk)
+    ]
+    if len(found) != len(wanted):
+        raise ValidationError(
+            {"also_for_partnership_ids": "Choose partnerships whose calls you coordinate"}
+        )
+    return found
 
 
 def _with_partnerships(calls: QuerySet[Call]) -> QuerySet[Call]:
@@ -258,3 +283,65 @@ def register() -> QuerySet[Decision]:
         .select_related("bid__organisation", "bid__call__partnership__lead_council")
         .order_by("-decided_on", "-pk")
     )
+
+
+# --- Devolved small grants (¶46) ---------------------------------------------------------------
+
+
+def pot_list(*, user: RequestUser, partnership: Partnership) -> list[DevolvedPot]:
+    """The partnership's devolved pots the user reads, each with what it has given."""
+    return list(
+        devolved_pot_policy.visible_to(user, "view")
+        .filter(partnership=partnership)
+        .select_related("team", "holder_post")
+        .annotate(given=Coalesce(Sum("grants__amount"), Decimal("0")))
+        .order_by("-starts_on", "pk")
+    )
+
+
+def pot_get(*, user: RequestUser, pot_id: Any) -> DevolvedPot:
+    return devolved_pot_policy.get_or_404(
+        user,
+        pot_id,
+        DevolvedPot.objects.select_related("partnership", "team", "holder_post").annotate(
+            given=Coalesce(Sum("grants__amount"), Decimal("0"))
+        ),
+    )
+
+
+def pot_grants(pot: DevolvedPot) -> list[SmallGrant]:
+    return list(pot.grants.select_related("recipient").order_by("-awarded_on", "-pk"))
+
+
+def grant_get(*, user: RequestUser, grant_id: Any) -> SmallGrant:
+    try:
+        grant = SmallGrant.objects.select_related("pot__partnership", "recipient").get(pk=grant_id)
+    except (SmallGrant.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise Http404 from None
+    if not devolved_pot_policy.user_can(user, "view", grant.pot):
+        raise Http404
+    return grant
+
+
+def small_grant_register() -> QuerySet[SmallGrant]:
+    """Every small grant, newest first, for the public register and the 360Giving feed."""
+    return SmallGrant.objects.select_related(
+        "pot__partnership__lead_council", "recipient"
+    ).order_by("-awarded_on", "-pk")
+
+
+def pot_team_choices(partnership: Partnership) -> tuple[QuerySet[Any], QuerySet[Any]]:
+    """The partnership's partner organisations, and their posts, to delegate a pot to."""
+    from lde.accounts.models import Organisation, Post
+
+    teams = Organisation.objects.filter(partnership_links__partnership=partnership).order_by("name")
+    return teams, Post.objects.filter(organisation__in=teams).select_related("organisation")
+
+
+def grant_recipients() -> QuerySet[Any]:
+    """Community, voluntary and faith organisations a small grant may go to."""
+    from lde.accounts.models import Organisation, OrganisationType
+
+    return Organisation.objects.filter(
+        type__in=[OrganisationType.VOLUNTARY_COMMUNITY, OrganisationType.FAITH_INSTITUTION]
+    ).order_by("name")

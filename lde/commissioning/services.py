@@ -22,10 +22,11 @@ from django.contrib.auth.hashers import make_password
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 
-from lde.accounts.models import Organisation, OrganisationType, User, validate_org_id
+from lde.accounts.models import Organisation, OrganisationType, Post, User, validate_org_id
 from lde.commissioning.models import (
     Applicant,
     Bid,
@@ -38,10 +39,12 @@ from lde.commissioning.models import (
     ConsultationComment,
     Criterion,
     Decision,
+    DevolvedPot,
     Outcome,
     PanelMember,
     Registration,
     Score,
+    SmallGrant,
 )
 from lde.commissioning.policies import (
     applicant_bid_policy,
@@ -49,6 +52,7 @@ from lde.commissioning.policies import (
     bid_policy,
     call_partnerships,
     call_policy,
+    devolved_pot_policy,
 )
 from lde.core.access.facts import facts_for, facts_forget
 from lde.core.access.policy import PermissionDenied403
@@ -459,6 +463,31 @@ def score_record(*, actor: User, bid: Bid, criterion: Criterion, score: Any, rea
 # --- Decisions --------------------------------------------------------------------------------
 
 
+def decision_check(*, call: Call, outcome: str, reasons: str, amount: Any = None) -> Decimal | None:
+    """The amount of a decision as given, checked (the call's maximum, the guard on the reasons),
+    or a refusal naming the field: asked before the confirmation page as well as on saving."""
+    if outcome not in Outcome.values:
+        raise ValidationError({"outcome": "Choose award or decline"})
+    if not reasons.strip():
+        raise ValidationError({"reasons": "Give the reasons for the decision"})
+    _guard([(reasons, "reasons")], "reasons", "decision")
+    if outcome != Outcome.AWARD:
+        return None
+    if amount in (None, ""):
+        raise ValidationError({"amount": "Enter the amount awarded"})
+    value = money(amount, "amount", label="amount awarded")
+    if value == 0:
+        raise ValidationError({"amount": "An award must be more than £0: decline instead"})
+    if value > call.maximum_amount:
+        raise ValidationError(
+            {
+                "amount": "The award cannot be more than the call's maximum, "
+                f"£{call.maximum_amount:,}"
+            }
+        )
+    return value
+
+
 @transaction.atomic
 def bid_decide(
     *, actor: User, bid: Bid, outcome: str, reasons: str, amount: Any = None
@@ -469,25 +498,7 @@ def bid_decide(
     bid = Bid.objects.select_for_update().get(pk=bid.pk)
     bid.call = call
     bid_policy.require(actor, "decide", bid)
-    if outcome not in Outcome.values:
-        raise ValidationError({"outcome": "Choose award or decline"})
-    if not reasons.strip():
-        raise ValidationError({"reasons": "Give the reasons for the decision"})
-    _guard([(reasons, "reasons")], "reasons", "decision")
-    value: Decimal | None = None
-    if outcome == Outcome.AWARD:
-        if amount in (None, ""):
-            raise ValidationError({"amount": "Enter the amount awarded"})
-        value = money(amount, "amount", label="amount awarded")
-        if value == 0:
-            raise ValidationError({"amount": "An award must be more than £0: decline instead"})
-        if value > call.maximum_amount:
-            raise ValidationError(
-                {
-                    "amount": "The award cannot be more than the call's maximum, "
-                    f"£{call.maximum_amount:,}"
-                }
-            )
+    value = decision_check(call=call, outcome=outcome, reasons=reasons, amount=amount)
     decision = Decision.objects.create(
         bid=bid,
         outcome=outcome,
@@ -728,3 +739,128 @@ def bid_submit(*, actor: User, bid: Bid) -> Bid:
     bid.save(update_fields=["status", "submitted_at", "updated_at"])
     _audit(actor, "BID_SUBMITTED", bid, bid.call.partnership_id)
     return bid
+
+
+# --- Devolved small grants (¶46) ---------------------------------------------------------------
+
+
+@transaction.atomic
+def devolved_pot_add(
+    *,
+    actor: User,
+    partnership: Partnership,
+    name: str,
+    amount: Any,
+    per_grant_limit: Any,
+    team: Organisation,
+    holder_post: Post,
+    starts_on: date,
+    ends_on: date,
+) -> DevolvedPot:
+    """Delegate a pot to a named front-line team: an organisation and the post in it that holds
+    the pot (the holder records its grants), with a per-grant limit and a period."""
+    devolved_pot_policy.require_in(actor, "start", partnership.pk)
+    total = money(amount, "amount", label="amount")
+    limit = money(per_grant_limit, "per_grant_limit", label="per-grant limit")
+    if total == 0:
+        raise ValidationError({"amount": "The pot must hold more than £0"})
+    if limit == 0:
+        raise ValidationError({"per_grant_limit": "The per-grant limit must be more than £0"})
+    if limit > total:
+        raise ValidationError(
+            {"per_grant_limit": f"The per-grant limit cannot be more than the pot, £{total:,}"}
+        )
+    if holder_post.organisation_id != team.pk:
+        raise ValidationError({"holder_post": f"Choose a post of {team.name}"})
+    if ends_on < starts_on:
+        raise ValidationError({"ends_on": "The period must end on or after it starts"})
+    _guard([(name, "name")], "name", "pot")
+    pot = DevolvedPot(
+        partnership=partnership,
+        name=name,
+        amount=total,
+        per_grant_limit=limit,
+        team=team,
+        holder_post=holder_post,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        created_by=actor,
+    )
+    pot.full_clean()
+    pot.save()
+    _audit(actor, "DEVOLVED_POT_ADDED", pot, partnership.pk, amount=str(total), limit=str(limit))
+    return pot
+
+
+def pot_spent(pot: DevolvedPot) -> Decimal:
+    return pot.grants.aggregate(total=Sum("amount"))["total"] or Decimal("0")
+
+
+@transaction.atomic
+def small_grant_record(
+    *,
+    actor: User,
+    pot: DevolvedPot,
+    recipient: Organisation | None,
+    amount: Any,
+    purpose: str,
+    awarded_on: date,
+    outcome: str = "",
+    to_individual: bool = False,
+) -> SmallGrant:
+    """A light record of one small grant: to an organisation, never a person (refused at entry,
+    as bids are), at most the pot's per-grant limit and what is left in it, within its period."""
+    pot = DevolvedPot.objects.select_for_update().get(pk=pot.pk)
+    devolved_pot_policy.require(actor, "record", pot)
+    if to_individual:
+        raise ValidationError({"to_individual": INDIVIDUALS})
+    if recipient is None:
+        raise ValidationError({"recipient": "Choose the organisation the grant is made to"})
+    value = money(amount, "amount", label="amount")
+    if value == 0:
+        raise ValidationError({"amount": "A grant must be more than £0"})
+    if value > pot.per_grant_limit:
+        raise ValidationError(
+            {"amount": f"The most one grant from this pot gives is £{pot.per_grant_limit:,}"}
+        )
+    left = pot.amount - pot_spent(pot)
+    if value > left:
+        raise ValidationError({"amount": f"Only £{left:,} is left in the pot"})
+    if not pot.starts_on <= awarded_on <= pot.ends_on:
+        raise ValidationError(
+            {
+                "awarded_on": f"The pot runs from {pot.starts_on:%-d %B %Y} to "
+                f"{pot.ends_on:%-d %B %Y}: give a date within it"
+            }
+        )
+    if not purpose.strip():
+        raise ValidationError({"purpose": "Say what the grant is for"})
+    _guard([(purpose, "purpose"), (outcome, "outcome")], "purpose", "grant")
+    grant = SmallGrant(
+        pot=pot,
+        recipient=recipient,
+        amount=value,
+        purpose=purpose,
+        awarded_on=awarded_on,
+        outcome=outcome,
+        recorded_by=actor,
+    )
+    grant.full_clean()
+    grant.save()
+    _audit(actor, "SMALL_GRANT_RECORDED", grant, pot.partnership_id, pot=pot.pk, amount=str(value))
+    return grant
+
+
+@transaction.atomic
+def small_grant_outcome_set(*, actor: User, grant: SmallGrant, outcome: str) -> SmallGrant:
+    """What came of a small grant, recorded when it is known."""
+    grant = SmallGrant.objects.select_for_update().select_related("pot").get(pk=grant.pk)
+    devolved_pot_policy.require(actor, "record", grant.pot)
+    if not outcome.strip():
+        raise ValidationError({"outcome": "Say what came of the grant"})
+    _guard([(outcome, "outcome")], "outcome", "outcome")
+    grant.outcome = outcome
+    grant.full_clean()
+    grant.save(update_fields=["outcome", "updated_at"])
+    _audit(actor, "SMALL_GRANT_OUTCOME_RECORDED", grant, grant.pot.partnership_id)
+    return grant

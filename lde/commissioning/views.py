@@ -22,10 +22,16 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from lde.accounts.selectors import acting_user as _actor
-from lde.commissioning import exports, selectors, services
+from lde.commissioning import confirmations, exports, selectors, services
 from lde.commissioning import forms as f
 from lde.commissioning.models import Bid, BidStatus, Call, CallStatus
-from lde.commissioning.policies import applicant_bid_policy, bid_policy, call_policy
+from lde.commissioning.policies import (
+    applicant_bid_policy,
+    bid_policy,
+    call_policy,
+    devolved_pot_policy,
+)
+from lde.core.confirm import carried_from, confirmation_page, confirmed
 from lde.core.govuk.forms import add_service_errors
 from lde.core.pdf import pdf_from_html
 
@@ -206,16 +212,52 @@ def call_consult(request: HttpRequest, call_id: int) -> HttpResponse:
     return _move(request, call_id, "consult", "The draft is shared with community reviewers.")
 
 
+def _confirmed_move(request: HttpRequest, call_id: int, action: str, done: str) -> HttpResponse:
+    """Publishing and closing cannot be undone: a GET, or a POST without the confirmation's own
+    field, is the confirmation page (`lde.core.confirm`); the confirmed POST moves the call."""
+    call = _call(request, call_id)
+    call_policy.require(request.user, action, call)
+    if not confirmed(request):
+        page = {"publish": confirmations.publish, "close": confirmations.close}[action](call)
+        return confirmation_page(request, page)
+    return _move(request, call_id, action, done)
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def call_publish(request: HttpRequest, call_id: int) -> HttpResponse:
-    return _move(request, call_id, "publish", "The call is published and open for bids.")
+    return _confirmed_move(request, call_id, "publish", "The call is published and open for bids.")
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def call_close(request: HttpRequest, call_id: int) -> HttpResponse:
-    return _move(request, call_id, "close", "The call is closed: the panel may score.")
+    return _confirmed_move(request, call_id, "close", "The call is closed: the panel may score.")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def call_edit(request: HttpRequest, call_id: int) -> HttpResponse:
+    """Change a draft call: its title, purpose, eligibility, maximum and dates."""
+    call = _call(request, call_id)
+    call_policy.require(request.user, "edit", call)
+    initial = {
+        "title": call.title,
+        "purpose": call.purpose,
+        "eligibility": call.eligibility,
+        "maximum_amount": str(call.maximum_amount),
+        "opens_on": call.opens_on,
+        "closes_on": call.closes_on,
+    }
+    return _form_page(
+        request,
+        heading="Change the call",
+        caption=call.title,
+        form=f.CallEditForm(_data(request), initial=initial),
+        save=lambda d: services.call_update(actor=_actor(request), call=call, **d),
+        done="The call is saved.",
+        then=f"/commissioning/calls/{call.pk}/",
+    )
 
 
 @login_required
@@ -374,18 +416,43 @@ def bid_score(request: HttpRequest, bid_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def bid_decide(request: HttpRequest, bid_id: int) -> HttpResponse:
+    """The decision is chosen on the form and checked (the call's maximum, the guard); it is
+    recorded only from its confirmation page, which carries the choice back (`lde.core.confirm`)."""
     bid = _bid(request, bid_id)
     bid_policy.require(request.user, "decide", bid)
-    return _form_page(
+    form = f.DecisionForm(_data(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.decision_check(call=bid.call, **data)
+            if confirmed(request):
+                services.bid_decide(actor=_actor(request), bid=bid, **data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            if not confirmed(request):
+                return confirmation_page(
+                    request,
+                    confirmations.decide(
+                        bid, data["outcome"], data["amount"], carried_from(request.POST)
+                    ),
+                )
+            messages.success(request, "The decision is recorded.")
+            return redirect("commissioning:call-detail", call_id=bid.call_id)
+    return render(
         request,
-        heading="Record the decision",
-        caption=f"{bid.organisation.name}: {bid.title}",
-        lead=f"The call's maximum is £{bid.call.maximum_amount:,}. An award, its amount and its "
-        "reasons are published in the public register.",
-        form=f.DecisionForm(_data(request)),
-        save=lambda d: services.bid_decide(actor=_actor(request), bid=bid, **d),
-        done="The decision is recorded.",
-        then=f"/commissioning/calls/{bid.call_id}/",
+        "commissioning/form.html",
+        {
+            "heading": "Record the decision",
+            "caption": f"{bid.organisation.name}: {bid.title}",
+            "lead": f"The call's maximum is £{bid.call.maximum_amount:,}. An award, its amount "
+            "and its reasons are published in the public register. You confirm the decision on "
+            "the next page.",
+            "form": form,
+            "back": f"/commissioning/bids/{bid.pk}/",
+            "button": "Continue",
+        },
+        status=400 if form.is_bound and form.errors else 200,
     )
 
 
@@ -476,10 +543,17 @@ def bid_edit(request: HttpRequest, bid_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def bid_submit(request: HttpRequest, bid_id: int) -> HttpResponse:
+    """Confirm, with what the personal-data guard finds listed, then submit."""
     bid = _bid(request, bid_id)
     applicant_bid_policy.require(request.user, "submit", bid)
+    if not confirmed(request):
+        findings = [f"{found.kind} in {found.place}" for found in services.bid_findings(bid)]
+        return confirmation_page(
+            request,
+            confirmations.submit(bid, findings),
+        )
     try:
         services.bid_submit(actor=_actor(request), bid=bid)
     except ValidationError as error:
@@ -522,14 +596,20 @@ def public_register(request: HttpRequest) -> HttpResponse:
 
     page = Paginator(selectors.register(), REGISTER_PAGE).get_page(request.GET.get("page"))
     return render(
-        request, "commissioning/public_register.html", {"awards": list(page), "page": page}
+        request,
+        "commissioning/public_register.html",
+        {
+            "awards": list(page),
+            "page": page,
+            "small_grants": list(selectors.small_grant_register()[:REGISTER_PAGE]),
+        },
     )
 
 
 @require_safe
 def feed_json(request: HttpRequest) -> HttpResponse:
     try:
-        body = exports.feed_json(selectors.register())
+        body = exports.feed_json(exports.awards())
     except exports.ExportRefused as refused:
         return HttpResponse(str(refused), status=409, content_type="text/plain; charset=utf-8")
     response = HttpResponse(body, content_type="application/json")
@@ -540,7 +620,7 @@ def feed_json(request: HttpRequest) -> HttpResponse:
 @require_safe
 def feed_xlsx(request: HttpRequest) -> HttpResponse:
     try:
-        body = exports.feed_xlsx(selectors.register())
+        body = exports.feed_xlsx(exports.awards())
     except exports.ExportRefused as refused:
         return HttpResponse(str(refused), status=409, content_type="text/plain; charset=utf-8")
     response = HttpResponse(
@@ -575,3 +655,98 @@ def register_confirm(request: HttpRequest, signed: str) -> HttpResponse:
             status=400,
         )
     return render(request, "commissioning/register_confirmed.html", {"applicant": applicant})
+
+
+# --- Devolved small grants (¶46) ---------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def pot_list(request: HttpRequest, partnership_id: int) -> HttpResponse:
+    partnership = selectors.commissioning_partnership(
+        user=request.user, partnership_id=partnership_id
+    )
+    return render(
+        request,
+        "commissioning/pot_list.html",
+        {
+            "partnership": partnership,
+            "pots": selectors.pot_list(user=request.user, partnership=partnership),
+            "can_start": devolved_pot_policy.user_can_in(request.user, "start", partnership.pk),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pot_create(request: HttpRequest, partnership_id: int) -> HttpResponse:
+    partnership = selectors.commissioning_partnership(
+        user=request.user, partnership_id=partnership_id
+    )
+    devolved_pot_policy.require_in(request.user, "start", partnership.pk)
+    teams, posts = selectors.pot_team_choices(partnership)
+    return _form_page(
+        request,
+        heading="Delegate a pot to a front-line team",
+        caption=partnership.name,
+        lead="A pot delegated to a named team, with a limit on each grant (¶46): the holder of "
+        "the post you choose records each grant, lightly (amount, purpose, date, outcome).",
+        form=f.DevolvedPotForm(_data(request), teams=teams, posts=posts),
+        save=lambda d: services.devolved_pot_add(
+            actor=_actor(request), partnership=partnership, **d
+        ),
+        done="The pot is delegated.",
+        then=f"/commissioning/{partnership.pk}/pots/",
+    )
+
+
+@login_required
+@require_safe
+def pot_detail(request: HttpRequest, devolved_pot_id: int) -> HttpResponse:
+    pot = selectors.pot_get(user=request.user, pot_id=devolved_pot_id)
+    return render(
+        request,
+        "commissioning/pot_detail.html",
+        {
+            "pot": pot,
+            "left": pot.amount - pot.given,  # type: ignore[attr-defined]
+            "grants": selectors.pot_grants(pot),
+            "can_record": devolved_pot_policy.user_can(request.user, "record", pot),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def grant_record(request: HttpRequest, devolved_pot_id: int) -> HttpResponse:
+    pot = selectors.pot_get(user=request.user, pot_id=devolved_pot_id)
+    devolved_pot_policy.require(request.user, "record", pot)
+    return _form_page(
+        request,
+        heading="Record a small grant",
+        caption=pot.name,
+        lead=f"At most £{pot.per_grant_limit:,} a grant, and £{pot.amount - pot.given:,} is "  # type: ignore[attr-defined]
+        "left in the pot. Each grant is published in the register of awards.",
+        form=f.SmallGrantForm(_data(request), recipients=selectors.grant_recipients()),
+        save=lambda d: services.small_grant_record(actor=_actor(request), pot=pot, **d),
+        done="The grant is recorded.",
+        then=f"/commissioning/pots/{pot.pk}/",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def grant_outcome(request: HttpRequest, small_grant_id: int) -> HttpResponse:
+    grant = selectors.grant_get(user=request.user, grant_id=small_grant_id)
+    devolved_pot_policy.require(request.user, "record", grant.pot)
+    return _form_page(
+        request,
+        heading="Record what came of the grant",
+        caption=f"£{grant.amount:,} to {grant.recipient.name}",
+        form=f.OutcomeForm(_data(request), initial={"outcome": grant.outcome}),
+        save=lambda d: services.small_grant_outcome_set(
+            actor=_actor(request), grant=grant, outcome=d["outcome"]
+        ),
+        done="The outcome is recorded.",
+        then=f"/commissioning/pots/{grant.pot_id}/",
+    )

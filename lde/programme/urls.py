@@ -17,6 +17,7 @@ urlpatterns = [
     path("projects/<int:project_id>/edit/", views.project_edit, name="project-edit"),
     path("projects/<int:project_id>/activities/new/", views.activity_add, name="activity-add"),
     path("projects/<int:project_id>/funding/new/", views.funding_add, name="funding-add"),
+    path("streams/<int:stream_id>/edit/", views.stream_edit, name="stream-edit"),
     path("streams/<int:stream_id>/allocations/new/", views.allocation_set, name="allocation-set"),
     path("pots/<int:pot_id>/", views.pot_detail, name="pot-detail"),
     path(

@@ -306,6 +306,39 @@ def stream_add(request: HttpRequest, partnership_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def stream_edit(request: HttpRequest, stream_id: int) -> HttpResponse:
+    """Change a stream's name, source, kind, amount, period or ring-fencing: never to less than
+    its years already hold (the service refuses, naming the amount)."""
+    stream = selectors.stream_get(user=request.user, stream_id=stream_id)
+    partnership = stream.partnership
+    _keeper(request, partnership)
+    initial = {
+        "name": stream.name,
+        "source": stream.source_id,
+        "kind": stream.kind,
+        "amount": str(stream.amount),
+        "starts_on": stream.starts_on,
+        "ends_on": stream.ends_on,
+        "ring_fenced": stream.ring_fenced,
+    }
+    form = f.StreamForm(
+        _data(request),
+        initial=initial,
+        choices={"source": Organisation.objects.order_by("name")},
+    )
+    return _record_form(
+        request,
+        partnership,
+        heading=f"Change {stream.name}",
+        form=form,
+        save=lambda d: services.stream_edit(actor=_actor(request), stream=stream, **d),
+        done="Funding stream saved.",
+        back=reverse("programme:budget", args=[partnership.pk]),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def allocation_set(request: HttpRequest, stream_id: int) -> HttpResponse:
     stream = selectors.stream_get(user=request.user, stream_id=stream_id)
     partnership = stream.partnership

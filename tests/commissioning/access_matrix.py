@@ -18,6 +18,7 @@ from typing import Any
 from lde.accounts.models import Organisation, User
 from lde.partnerships.models import Partnership
 from tests.access_vocabulary import (
+    CONFIRMED,
     PUBLIC,
     READERS,
     SUBJECTS,
@@ -65,6 +66,8 @@ def on_bid(allowed: dict[str, list[str]], answer: Any) -> InEvery:
 
 
 PUBLISHED = ("open", "closed", "decided")
+PUBLISHABLE = {"draft": ["coordinator"], "consultation": ["coordinator"]}
+CLOSABLE = {"open": ["coordinator"]}
 
 
 def public_call(state: str) -> dict[str, Any]:
@@ -85,15 +88,13 @@ CASES: dict[str, Case] = {
     "commissioning:criterion-add": Case(
         "GET", ("call_id",), on_call({"draft": ["coordinator"]}, 200)
     ),
+    "commissioning:call-edit": Case("GET", ("call_id",), on_call({"draft": ["coordinator"]}, 200)),
     "commissioning:call-consult": Case(
         "POST", ("call_id",), on_call({"draft": ["coordinator"]}, 302)
     ),
-    "commissioning:call-publish": Case(
-        "POST",
-        ("call_id",),
-        on_call({"draft": ["coordinator"], "consultation": ["coordinator"]}, 302),
-    ),
-    "commissioning:call-close": Case("POST", ("call_id",), on_call({"open": ["coordinator"]}, 302)),
+    # Publishing and closing cannot be undone: a GET is the confirmation page (CONFIRMATIONS).
+    "commissioning:call-publish": Case("GET", ("call_id",), on_call(PUBLISHABLE, 200)),
+    "commissioning:call-close": Case("GET", ("call_id",), on_call(CLOSABLE, 200)),
     "commissioning:comment-add": Case(
         "GET", ("call_id",), on_call({"consultation": COMMENTERS}, 200)
     ),
@@ -113,7 +114,7 @@ CASES: dict[str, Case] = {
         "GET", ("bid_id",), InEvery("bid", lambda s: only(200, bid_seers(s), 404))
     ),
     "commissioning:bid-edit": Case("GET", ("bid_id",), on_bid({}, 200)),
-    "commissioning:bid-submit": Case("POST", ("bid_id",), on_bid({}, 302)),
+    "commissioning:bid-submit": Case("GET", ("bid_id",), on_bid({}, 200)),
     "commissioning:bid-score": Case(
         "GET", ("bid_id",), on_bid({"submitted": ["board_member"]}, 200)
     ),
@@ -122,6 +123,18 @@ CASES: dict[str, Case] = {
     ),
     "commissioning:bid-letter": Case("GET", ("bid_id",), on_bid({"awarded": ["coordinator"]}, 200)),
     "commissioning:my-bids": Case("GET", (), expect(404)),
+    # Devolved small grants: the partnership's readers read a pot; its coordinators (and the
+    # holder of the pot's post, not a subject here: tests/commissioning/test_small_grants.py)
+    # record grants.
+    "commissioning:pot-list": Case("GET", (P,), partnership_page(READ)),
+    "commissioning:pot-create": Case("GET", (P,), partnership_page(["coordinator"])),
+    "commissioning:pot-detail": Case("GET", ("devolved_pot_id",), only(200, READ, 404)),
+    "commissioning:grant-record": Case(
+        "GET", ("devolved_pot_id",), {**only(403, READ, 404), "coordinator": 200}
+    ),
+    "commissioning:grant-outcome": Case(
+        "GET", ("small_grant_id",), {**only(403, READ, 404), "coordinator": 200}
+    ),
     "commissioning:public-calls": Case("GET", (), PUBLIC),
     "commissioning:public-call": Case("GET", ("call_id",), InEvery("call", public_call)),
     "commissioning:public-register": Case("GET", (), PUBLIC),
@@ -131,10 +144,25 @@ CASES: dict[str, Case] = {
     "commissioning:register-confirm": Case("GET", ("signed",), dict.fromkeys(SUBJECTS, 400)),
 }
 
+# Confirmed by a POST carrying the confirmation's own field (lde/core/confirm.py). A decision
+# posted with that field alone lacks its outcome and reasons: refused after the policy (400).
+CONFIRMATIONS: dict[str, Case] = {
+    "commissioning:call-publish": Case("POST", ("call_id",), on_call(PUBLISHABLE, 302), CONFIRMED),
+    "commissioning:call-close": Case("POST", ("call_id",), on_call(CLOSABLE, 302), CONFIRMED),
+    "commissioning:bid-submit": Case("POST", ("bid_id",), on_bid({}, 302), CONFIRMED),
+    "commissioning:bid-decide": Case(
+        "POST", ("bid_id",), on_bid({"submitted": ["coordinator"]}, 400), CONFIRMED
+    ),
+}
+
 C = "/api/v1/commissioning"
 
 API_CASES: dict[tuple[str, str], dict[str, Any]] = {
     ("GET", f"{C}/partnerships/{{partnership_id}}/calls"): partnership_page(READ),
+    ("POST", f"{C}/partnerships/{{partnership_id}}/calls"): {
+        **partnership_page([]),
+        "coordinator": 201,
+    },
     # On the closed call: its declared board member scores; readers are refused (403).
     ("POST", f"{C}/calls/{{call_id}}/scores"): {
         **only(403, READ, 404),
@@ -151,8 +179,18 @@ API_CASES_IN_EVERY_STATE: dict[tuple[str, str], InEvery] = {
         {"open": ["board_member"], "closed": ["board_member"]}, 201
     ),
     ("GET", f"{C}/bids/{{bid_id}}"): InEvery("bid", lambda s: only(200, bid_seers(s), 404)),
+    ("PUT", f"{C}/calls/{{call_id}}"): on_call({"draft": ["coordinator"]}, 200),
+    # The draft call's weights already sum to 100, so one more criterion is refused after the
+    # policy (400); the weight rule itself is tried in tests/commissioning/test_services.py.
+    ("POST", f"{C}/calls/{{call_id}}/criteria"): on_call({"draft": ["coordinator"]}, 400),
+    # Bids are the applicants' (tests/commissioning/test_api.py): no subject here is one.
+    ("POST", f"{C}/calls/{{call_id}}/bids"): InEvery("call", bid_start),
+    ("PUT", f"{C}/bids/{{bid_id}}"): on_bid({}, 200),
+    ("POST", f"{C}/bids/{{bid_id}}/submit"): on_bid({}, 200),
     ("POST", f"{C}/bids/{{bid_id}}/decision"): on_bid({"submitted": ["coordinator"]}, 201),
 }
+
+BID_BODY = {"title": "Matrix bid", "summary": "Weekly sessions.", "amount": "100"}
 
 API_BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", f"{C}/calls/{{call_id}}/scores"): {
@@ -163,6 +201,18 @@ API_BODIES: dict[tuple[str, str], dict[str, Any]] = {
     },
     ("POST", f"{C}/calls/{{call_id}}/declaration"): {"recused_from_bid_ids": []},
     ("POST", f"{C}/bids/{{bid_id}}/decision"): {"outcome": "decline", "reasons": "Weaker need."},
+    ("POST", f"{C}/partnerships/{{partnership_id}}/calls"): {
+        "title": "Matrix call",
+        "purpose": "Youth work.",
+        "eligibility": "Voluntary groups.",
+        "maximum_amount": "5000",
+        "opens_on": "2030-01-01",
+        "closes_on": "2030-03-01",
+    },
+    ("PUT", f"{C}/calls/{{call_id}}"): {"title": "Matrix call, renamed"},
+    ("POST", f"{C}/calls/{{call_id}}/criteria"): {"title": "Reach", "weight": 10},
+    ("POST", f"{C}/calls/{{call_id}}/bids"): BID_BODY,
+    ("PUT", f"{C}/bids/{{bid_id}}"): BID_BODY,
 }
 
 
@@ -179,6 +229,7 @@ def build(world: dict[str, Any]) -> dict[str, Any]:
         "commissioning_applicant",
         "commissioning_other_applicant",
         "commissioning_conflicted",
+        "commissioning_pot_holder",
     ):
         built.pop(name)
     return {
@@ -186,12 +237,15 @@ def build(world: dict[str, Any]) -> dict[str, Any]:
         "call_id": built["commissioning_closed_call_id"],
         "bid_id": built["commissioning_bid_id"],
         "signed": "not-a-token",
+        "devolved_pot_id": built["commissioning_pot_id"],
+        "small_grant_id": built["commissioning_small_grant_id"],
     }
 
 
 MATRIX = CapabilityMatrix(
     build=build,
     cases=CASES,
+    confirmations=CONFIRMATIONS,
     api_cases=API_CASES,
     api_cases_in_every_state=API_CASES_IN_EVERY_STATE,
     api_bodies=API_BODIES,

@@ -8,9 +8,9 @@ from typing import Any
 
 from django.utils import timezone
 
-from lde.accounts.models import Organisation, User
+from lde.accounts.models import Organisation, Post, PostHolding, PostKind, User
 from lde.commissioning import services
-from lde.commissioning.models import Applicant, Bid, BidStatus, Call
+from lde.commissioning.models import Applicant, Bid, BidStatus, Call, DevolvedPot
 from lde.partnerships.models import Membership, Partnership, Role
 
 
@@ -46,6 +46,40 @@ def bid(user: User, made: Call, title: str, amount: str = "5000") -> Bid:
         summary="Weekly sessions for young people, run by trained youth workers.",
         amount=amount,
     )
+
+
+def devolved_pot(
+    coordinator: User, partnership: Partnership, recipient: Organisation
+) -> tuple[DevolvedPot, User]:
+    """A pot of £2,000 delegated to a youth team's leader (a post, held today), £250 a grant, with
+    one grant of £200 to `recipient`. Returns the pot and the post's holder."""
+    today = timezone.localdate()
+    team = Organisation.objects.create(name=f"Youth team {partnership.pk}", type="council")
+    post = Post.objects.create(organisation=team, kind=PostKind.OTHER, title="Youth team leader")
+    holder = User.objects.create(
+        email=f"youth-lead-{partnership.pk}@example.test", full_name="Youth Lead", organisation=team
+    )
+    PostHolding.objects.create(post=post, user=holder, started_on=today - timedelta(days=30))
+    pot = services.devolved_pot_add(
+        actor=coordinator,
+        partnership=partnership,
+        name="Youth team small grants",
+        amount="2000",
+        per_grant_limit="250",
+        team=team,
+        holder_post=post,
+        starts_on=today - timedelta(days=10),
+        ends_on=today + timedelta(days=300),
+    )
+    services.small_grant_record(
+        actor=holder,
+        pot=pot,
+        recipient=recipient,
+        amount="200",
+        purpose="Kit for a girls' football session.",
+        awarded_on=today - timedelta(days=5),
+    )
+    return pot, holder
 
 
 def commissioning_world(
@@ -113,7 +147,11 @@ def commissioning_world(
         "awarded": {"bid_id": decided_bid.pk},
     }
     assert Bid.objects.get(pk=decided_bid.pk).status == BidStatus.AWARDED
+    pot, holder = devolved_pot(coordinator, partnership, group)
     return {
+        "commissioning_pot_id": pot.pk,
+        "commissioning_small_grant_id": pot.grants.get().pk,
+        "commissioning_pot_holder": holder,
         "commissioning_call_id": open_.pk,
         "commissioning_closed_call_id": closed.pk,
         "commissioning_bid_id": closed_bid.pk,

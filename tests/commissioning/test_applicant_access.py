@@ -23,6 +23,7 @@ OPEN_TO_AN_APPLICANT = {
     "commissioning:my-bids",
     "commissioning:bid-detail",  # their own bid (the walk uses another organisation's: 404)
     "commissioning:bid-edit",
+    "commissioning:bid-submit",  # the confirmation page of submitting their own draft
     "commissioning:public-calls",
     "commissioning:public-call",
     "commissioning:public-register",

@@ -193,7 +193,7 @@ def test_an_applicant_bids_and_submits_by_the_pages(cworld: dict[str, Any], clie
     )
     bid = Bid.objects.get(title="Sport")
     assert made["Location"] == f"/commissioning/bids/{bid.pk}/"
-    client.post(f"/commissioning/bids/{bid.pk}/submit/")
+    client.post(f"/commissioning/bids/{bid.pk}/submit/", {"confirmed": "yes"})
     assert Bid.objects.get(pk=bid.pk).status == BidStatus.SUBMITTED
     mine = client.get("/commissioning/applicant/").content.decode()
     assert "Sport" in mine and "Recused bid" not in mine

@@ -35,6 +35,7 @@ PROVED_BY = {
     "call_policy": "tests/commissioning/test_policy_properties.py",
     "bid_policy": "tests/commissioning/test_policy_properties.py",
     "applicant_bid_policy": "tests/commissioning/test_policy_properties.py",
+    "devolved_pot_policy": "tests/commissioning/test_devolved_pot_properties.py",
     "agreement_policy": "tests/monitoring/test_policy_properties.py",
     "return_policy": "tests/monitoring/test_policy_properties.py",
     "applicant_agreement_policy": "tests/monitoring/test_policy_properties.py",

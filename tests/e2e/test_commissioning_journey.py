@@ -59,7 +59,9 @@ def test_public_register_bid_and_a_recused_panellist(
     assert any("The most this call gives is £5,000.00" in e for e in error_summary(page))
     page.get_by_label("Amount asked for").fill("3000")
     go(page, page.get_by_role("button", name="Save"))
-    go(page, page.get_by_role("button", name="Submit the bid"))
+    go(page, page.get_by_role("link", name="Submit the bid"))
+    expect(page.get_by_text("A submitted bid cannot be withdrawn or changed.")).to_be_visible()
+    go(page, page.get_by_role("button", name="Submit this bid"))
     expect(page.get_by_text("Your bid is submitted.")).to_be_visible()
     assert Bid.objects.get(title="Football and talk").status == BidStatus.SUBMITTED
 

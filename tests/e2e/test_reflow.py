@@ -19,9 +19,11 @@ from playwright.sync_api import Browser, Page
 
 from lde.action_plans.models import Action
 from lde.assessments.models import Assessment
+from lde.commissioning.models import Bid, Call
 from lde.frameworks.models import FrameworkVersion
 from lde.partnerships.demo import DemoResult
 from lde.partnerships.models import Partnership
+from lde.programme.models import AlliancePot, Project
 from lde.sharing.models import BriefingProduct, Protocol
 
 from .conftest import COORDINATOR, SITE_ADMINISTRATOR, assert_accessible, sign_in
@@ -89,6 +91,28 @@ def _coordinator_pages() -> list[str]:
             )
         ),
     ]
+    # Programme and commissioning: the portfolio's strand × tier table, the budget's years, and
+    # a call's assessment table are wide tables in their own scrolling regions.
+    pages += [
+        *(
+            reverse(f"programme:{name}", args=[harrowfield.pk])
+            for name in ("portfolio", "project-list", "budget")
+        ),
+        reverse("commissioning:call-list", args=[harrowfield.pk]),
+        reverse("commissioning:public-calls"),
+        reverse("commissioning:public-register"),
+    ]
+    project = Project.objects.filter(partnership=harrowfield).order_by("pk").first()
+    if project is not None:
+        pages.append(reverse("programme:project-detail", args=[project.pk]))
+    pot = AlliancePot.objects.filter(alliance__partnerships=harrowfield).order_by("pk").first()
+    if pot is not None:
+        pages.append(reverse("programme:pot-detail", args=[pot.pk]))
+    for call in Call.objects.filter(partnership=harrowfield).order_by("pk"):
+        pages.append(reverse("commissioning:call-detail", args=[call.pk]))
+    bid = Bid.objects.filter(call__partnership=harrowfield).exclude(status="draft").first()
+    if bid is not None:
+        pages.append(reverse("commissioning:bid-detail", args=[bid.pk]))
     action = Action.objects.filter(partnership=harrowfield).order_by("pk").first()
     if action is not None:
         pages.append(reverse("action_plans:action-detail", args=[action.pk]))

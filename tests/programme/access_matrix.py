@@ -53,6 +53,7 @@ CASES: dict[str, Case] = {
     "programme:activity-add": Case("GET", ("project_id",), kept(200, also=("contributor",))),
     "programme:funding-add": Case("GET", ("project_id",), kept(200)),
     "programme:allocation-set": Case("GET", ("stream_id",), kept(200)),
+    "programme:stream-edit": Case("GET", ("stream_id",), kept(200)),
     "programme:pot-detail": Case("GET", ("pot_id",), only(200, POT_READERS, 404)),
     "programme:contribution-set": Case(
         "GET", ("pot_id",), pot(200, ["coordinator", "other_partnership"])

@@ -202,6 +202,10 @@ def test_portfolio_and_budget_queries_do_not_grow(client: Client, cast: dict[str
     urls = [
         reverse(f"programme:{name}", args=[cast["partnership"].pk])
         for name in ("portfolio", "budget", "project-list")
+    ] + [
+        reverse("programme:project-detail", args=[cast["project_id"]]),
+        reverse("programme:pot-detail", args=[cast["pot_id"]]),
+        reverse("programme:stream-edit", args=[cast["stream_id"]]),
     ]
 
     def counts() -> list[int]:
@@ -233,3 +237,35 @@ def test_portfolio_and_budget_queries_do_not_grow(client: Client, cast: dict[str
             amount=Decimal("10"),
         )
     assert counts() == before
+
+
+def test_a_stream_is_changed_on_its_page_and_never_below_what_is_allocated(
+    client: Client, cast: dict[str, Any]
+) -> None:
+    stream = cast["stream"]
+    sign_in(client, cast["people"]["coordinator"])
+    url = reverse("programme:stream-edit", args=[stream.pk])
+    page = client.get(url).content.decode()
+    assert f'value="{stream.name}"' in page and f'value="{stream.amount}"' in page
+    form = {
+        "name": "Prevent grant, renamed",
+        "source": str(stream.source_id),
+        "kind": stream.kind,
+        "amount": "1",
+        "starts_on-day": str(stream.starts_on.day),
+        "starts_on-month": str(stream.starts_on.month),
+        "starts_on-year": str(stream.starts_on.year),
+        "ends_on-day": str(stream.ends_on.day),
+        "ends_on-month": str(stream.ends_on.month),
+        "ends_on-year": str(stream.ends_on.year),
+    }
+    refused = client.post(url, form)
+    assert "Amount must be at least the £" in refused.content.decode()
+    stream.refresh_from_db()
+    assert stream.name != "Prevent grant, renamed"
+    saved = client.post(url, {**form, "amount": str(stream.amount + 100)})
+    assert saved["Location"] == reverse("programme:budget", args=[cast["partnership"].pk])
+    stream.refresh_from_db()
+    assert stream.name == "Prevent grant, renamed" and not stream.ring_fenced
+    budget = client.get(saved["Location"]).content.decode()
+    assert f'href="{url}"' in budget

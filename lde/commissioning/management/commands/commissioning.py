@@ -25,7 +25,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, action: str, file: Path, xlsx: bool, **options: Any) -> None:
         try:
-            body = (exports.feed_xlsx if xlsx else exports.feed_json)(exports.decisions())
+            body = (exports.feed_xlsx if xlsx else exports.feed_json)(exports.awards())
         except exports.ExportRefused as refused:
             raise CommandError(str(refused)) from None
         try:
