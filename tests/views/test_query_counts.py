@@ -65,9 +65,10 @@ def count(client: Client, url: str) -> int:
         # their partnerships); then the panels of the capabilities: capacity four (its
         # partnerships, courses, teams, relationships), commissioning three (panels, calls,
         # applicants), programme five (its partnerships, tier labels, projects, two of funding),
-        # the narrative one (versions due), engagement one (forums to engage) and consequence
-        # management one (readiness plans past review)
-        (lambda p: "/", 36),
+        # the narrative one (versions due), engagement one (forums to engage), consequence
+        # management one (readiness plans past review) and monitoring two (late returns, the
+        # returns an applicant owes)
+        (lambda p: "/", 38),
         (lambda p: "/partnerships/", 11),
         (lambda p: f"/partnerships/{p}/", 15),
         (lambda p: f"/partnerships/{p}/members/", 11),
