@@ -358,7 +358,9 @@ def test_the_360giving_feed_validates_and_a_missing_field_is_refused_by_name(
     call_command("commissioning", "export-360giving", str(target))
     data = json.loads(target.read_text())
     assert exports.validate(data) == []
-    [grant] = data["grants"]
+    # The award, then the world's small grant from its devolved pot.
+    grant, small = data["grants"]
+    assert small["id"].startswith("360G-preventlde-small-")
     assert grant["recipientOrganization"] == [
         {"id": "GB-CHC-1234567", "name": "Matrix Youth Trust"}
     ]
