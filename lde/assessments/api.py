@@ -432,8 +432,12 @@ def assessment_get(request: HttpRequest, assessment_id: ObjectId) -> HttpRespons
     in_full = assessment_policy.user_can(request.user, "view_in_full", assessment)
     criteria = _criteria_json(selectors.assessment_values(assessment=assessment), in_full)
     is_review = assessment.kind != AssessmentKind.SELF
+    # Most self-assessments have no review yet: a plain look first spares them the question of
+    # which reviews this reader may see.
     reviewed_by = (
-        [] if is_review else list(selectors.reviews_of(user=request.user, assessment=assessment))
+        list(selectors.reviews_of(user=request.user, assessment=assessment))
+        if not is_review and assessment.reviewed_by.exists()
+        else []
     )
     summary = _summary(assessment)
     framework = summary["framework"]

@@ -144,7 +144,7 @@ class CascadeOut(Schema):
     roll_call: list[RollCallRowOut]
 
 
-class CallIn(Schema):
+class CallOutcomeIn(Schema):
     outcome: str = Field(..., max_length=14, pattern=FREE_TEXT)
 
 
@@ -391,7 +391,7 @@ def cascade_get(request: HttpRequest, cascade_id: ObjectId) -> CascadeOut:
     summary="Record a ring-round call's outcome (coordinators and contributors, while it runs)",
 )
 def call_record(
-    request: HttpRequest, cascade_id: ObjectId, recipient_id: ObjectId, payload: CallIn
+    request: HttpRequest, cascade_id: ObjectId, recipient_id: ObjectId, payload: CallOutcomeIn
 ) -> CascadeOut:
     cascade = selectors.cascade_get(user=request.user, cascade_id=cascade_id)
     cascade_policy.require(request.user, "record_call", cascade)

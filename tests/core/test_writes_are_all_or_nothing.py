@@ -1626,6 +1626,161 @@ ARGUMENTS.update(
 )
 
 
+def _consequence(w: World) -> dict[str, Any]:
+    """A readiness plan, a directory and a running cascade of the world's partnership, made
+    through consequence management's own test builders."""
+    from uuid import uuid4
+
+    from tests.consequence_management.builders import cascade_make, directory_make, plan_make
+
+    partnership = w.g.partnership
+    directory = directory_make(coordinator=w.coordinator, partnership=partnership)
+    cascade = cascade_make(
+        coordinator=w.coordinator,
+        partnership=partnership,
+        contacts=[directory["chair"], directory["caretaker"]],
+        key=f"all-or-nothing-{uuid4().hex}",
+    )
+    return {
+        "actor": w.coordinator,
+        "partnership": partnership,
+        "plan": plan_make(coordinator=w.coordinator, partnership=partnership),
+        "directory": directory,
+        "cascade": cascade,
+        "caretaker": cascade.recipients.get(contact=directory["caretaker"]),
+    }
+
+
+def _cm(pick: Callable[[dict[str, Any]], dict[str, Any]]) -> Callable[[World], dict[str, Any]]:
+    return lambda w: pick(_consequence(w))
+
+
+def _plan_fields(**changes: Any) -> Any:
+    from lde.consequence_management.services import PlanFields
+
+    return PlanFields(
+        **{
+            "title": "All or nothing plan",
+            "before": "Brief key individuals.",
+            "during": "The group meets.",
+            "after": "A debrief.",
+            "communications_strategy": "One voice.",
+            "release_contingency": "Brief the forums.",
+            "everyday_policing": "Patrols go on.",
+            "review_on": timezone.localdate() + timedelta(days=90),
+            **changes,
+        }
+    )
+
+
+def _contact_fields(c: dict[str, Any]) -> Any:
+    from lde.consequence_management.services import ContactFields
+
+    trust = c["directory"]["chair"].organisation
+    today = timezone.localdate()
+    return ContactFields(
+        kind="community",
+        organisation=trust,
+        role="Treasurer",
+        consented_on=today - timedelta(days=30),
+        verified_on=today,
+        email="treasurer@trust.example.test",
+        mobile="07700900140",
+    )
+
+
+def _plan_message(c: dict[str, Any]) -> dict[str, Any]:
+    from lde.engagement.models import KeyMessage
+
+    message = KeyMessage.objects.create(
+        partnership=c["partnership"], title="Reassurance", message="Services carry on as usual."
+    )
+    return {"actor": c["actor"], "plan": c["plan"], "key_message": message, "languages": "Urdu"}
+
+
+def _cascade_fields(c: dict[str, Any]) -> Any:
+    from uuid import uuid4
+
+    from lde.consequence_management.services import CascadeFields
+    from tests.consequence_management.builders import TEMPLATE
+
+    return CascadeFields(
+        title="All or nothing exercise",
+        kind="exercise",
+        mode="broadcast",
+        template=TEMPLATE,
+        start_key=f"all-or-nothing-{uuid4().hex}",
+        contacts=[c["directory"]["chair"]],
+    )
+
+
+CM = "lde.consequence_management.services"
+ARGUMENTS.update(
+    {
+        f"{CM}.plan_create": lambda w: {
+            "actor": w.coordinator,
+            "partnership": w.g.partnership,
+            "fields": _plan_fields(),
+        },
+        f"{CM}.plan_update": _cm(
+            lambda c: {"actor": c["actor"], "plan": c["plan"], "fields": _plan_fields()}
+        ),
+        f"{CM}.plan_role_add": _cm(
+            lambda c: {
+                "actor": c["actor"],
+                "plan": c["plan"],
+                "post": c["directory"]["strategic"].post,
+                "role": "Chairs the consequence-management group",
+            }
+        ),
+        f"{CM}.plan_message_add": _cm(_plan_message),
+        f"{CM}.rumour_record": _cm(
+            lambda c: {
+                "actor": c["actor"],
+                "plan": c["plan"],
+                "heard_on": timezone.localdate(),
+                "what_was_heard": "That the market will close.",
+                "where": "At the market",
+                "response": "The market stays open.",
+            }
+        ),
+        f"{CM}.contact_create": _cm(
+            lambda c: {
+                "actor": c["actor"],
+                "partnership": c["partnership"],
+                "fields": _contact_fields(c),
+            }
+        ),
+        f"{CM}.contact_update": _cm(
+            lambda c: {
+                "actor": c["actor"],
+                "contact": c["directory"]["caretaker"],
+                "fields": _contact_fields(c),
+            }
+        ),
+        f"{CM}.contact_verify": _cm(
+            lambda c: {"actor": c["actor"], "contact": c["directory"]["caretaker"]}
+        ),
+        f"{CM}.cascade_start": _cm(
+            lambda c: {
+                "actor": c["actor"],
+                "partnership": c["partnership"],
+                "fields": _cascade_fields(c),
+            }
+        ),
+        f"{CM}.call_record": _cm(
+            lambda c: {
+                "actor": c["actor"],
+                "cascade": c["cascade"],
+                "recipient": c["caretaker"],
+                "outcome": "no_answer",
+            }
+        ),
+        f"{CM}.cascade_close": _cm(lambda c: {"actor": c["actor"], "cascade": c["cascade"]}),
+    }
+)
+
+
 # --- The tests -----------------------------------------------------------------------------
 
 

@@ -218,6 +218,9 @@ VERB_PHRASES: dict[str, str] = {
     "INTERESTS_DECLARED": "declared their interests in a call's bids",
     "BID_SCORED": "scored a bid",
     "BID_DECIDED": "decided on a bid",
+    "DEVOLVED_POT_ADDED": "delegated a small-grant pot to a front-line team",
+    "SMALL_GRANT_RECORDED": "recorded a small grant from a devolved pot",
+    "SMALL_GRANT_OUTCOME_RECORDED": "recorded what a small grant achieved",
     # Monitoring
     "MONITORING_RULES_SET": "set the rules for monitoring returns",
     "AGREEMENT_CREATED": "made a funding agreement",
