@@ -151,8 +151,11 @@ def awards() -> Iterator[Decision | SmallGrant]:
     """Every award of a call and every small grant from a devolved pot: the whole register."""
     from lde.commissioning.selectors import small_grant_register
 
-    yield from decisions().iterator(chunk_size=500)
-    yield from small_grant_register().iterator(chunk_size=500)
+    # Plain querysets, not `.iterator()`: on PostgreSQL that opens a server-side cursor, and a
+    # reader that stops early (the first row, an error) leaves it to the garbage collector,
+    # which may close it in the middle of another query on the same connection and hang there.
+    yield from decisions()
+    yield from small_grant_register()
 
 
 def grants(rows: Iterable[Decision | SmallGrant]) -> Iterator[dict[str, Any]]:
