@@ -8,13 +8,18 @@ message over and before recording it asks this on its return, so the message is 
 `LDE_NOTIFY_PROVIDER` (a dotted path) chooses the provider. The default, and what the tests and
 the demo use, is `FakeNotify`: it keeps what it is given in this process, answers as Notify does
 (an id per message, 429 over the rate limit), and can be told to answer 400, 429 or 500, or to
-time out, for the next messages. `NotifyClientProvider` wraps `notifications-python-client`
-(GOV.UK's own client), imported only when it is chosen: the package is not among the project's
-dependencies, and the real service is never called by the tests.
+time out, for the next messages. `FileNotify` is the same fake kept in a file
+(`LDE_FAKE_NOTIFY_FILE`), so that several processes share one "service": a worker killed mid-send
+and the worker started after it, and the test or benchmark that counts what each recipient got.
+`NotifyClientProvider` wraps `notifications-python-client` (GOV.UK's own client); the tests speak
+to it through a local fake of Notify's HTTP API, and the real service is never called by them.
 """
 
 from __future__ import annotations
 
+import fcntl
+import json
+import os
 import threading
 import time
 import uuid
@@ -109,6 +114,82 @@ class FakeNotify:
     def find(self, *, reference: str) -> str | None:
         with type(self)._lock:
             return type(self)._by_reference.get(reference)
+
+
+class FileNotify:
+    """The fake Notify kept in a file that every process appends to: one JSON line per message
+    handed over (its id, number, reference and the wall-clock second it arrived), written under
+    an exclusive lock, so the rate limit and `find` hold across processes as they do at Notify.
+    Each process keeps what it has read and reads only the lines added since. The line is written
+    before the id is returned: a worker killed after that has handed the message over, and `find`
+    says so. `LDE_FAKE_NOTIFY_HANG_AFTER` (tests only) makes a process stop right after it hands
+    over a message that brings the file to that many, and before it can record it: a worker
+    killed there leaves the worst case for recovery. It is read from the environment, so that it
+    reaches only the process it is given to.
+    """
+
+    _lock = threading.Lock()
+    _seen: dict[str, tuple[int, deque[float], dict[str, str]]] = {}
+
+    def __init__(self) -> None:
+        self.path = str(getattr(settings, "LDE_FAKE_NOTIFY_FILE", ""))
+        if not self.path:
+            raise ValueError("FileNotify needs LDE_FAKE_NOTIFY_FILE, the file it keeps messages in")
+        self.rate_per_minute = int(getattr(settings, "LDE_NOTIFY_RATE_PER_MINUTE", RATE_PER_MINUTE))
+
+    @staticmethod
+    def handed(path: str) -> list[dict[str, Any]]:
+        """Every message handed over, oldest first."""
+        if not os.path.exists(path):
+            return []
+        with open(path, encoding="utf-8") as file:
+            return [json.loads(line) for line in file if line.strip()]
+
+    def _catch_up(self, file: Any) -> tuple[deque[float], dict[str, str]]:
+        """What this process knows of the file, brought up to date (the caller holds the lock)."""
+        offset, window, references = self._seen.get(self.path, (0, deque(), {}))
+        file.seek(offset)
+        for line in file:
+            if line.endswith("\n"):
+                record = json.loads(line)
+                window.append(float(record["at"]))
+                references[record["reference"]] = record["id"]
+                offset += len(line.encode("utf-8"))
+        self._seen[self.path] = (offset, window, references)
+        return window, references
+
+    def send_text(self, *, to: str, body: str, reference: str) -> str:
+        with type(self)._lock, open(self.path, "a+", encoding="utf-8") as file:
+            fcntl.flock(file, fcntl.LOCK_EX)
+            try:
+                window, _ = self._catch_up(file)
+                now = time.time()
+                while window and window[0] <= now - 60:
+                    window.popleft()
+                if len(window) >= self.rate_per_minute:
+                    raise ProviderError(429, "RateLimitError: exceeded rate limit")
+                message_id = str(uuid.uuid4())
+                record = {"id": message_id, "to": to, "reference": reference, "at": now}
+                file.seek(0, os.SEEK_END)
+                file.write(json.dumps(record) + "\n")
+                file.flush()
+                self._catch_up(file)
+            finally:
+                fcntl.flock(file, fcntl.LOCK_UN)
+        hang_after = int(os.environ.get("LDE_FAKE_NOTIFY_HANG_AFTER", "0") or 0)
+        if hang_after and len(self._seen[self.path][2]) >= hang_after:
+            while True:  # handed over and not yet recorded: wait here to be killed
+                time.sleep(1)
+        return message_id
+
+    def find(self, *, reference: str) -> str | None:
+        with type(self)._lock, open(self.path, "a+", encoding="utf-8") as file:
+            fcntl.flock(file, fcntl.LOCK_SH)
+            try:
+                _, references = self._catch_up(file)
+            finally:
+                fcntl.flock(file, fcntl.LOCK_UN)
+        return references.get(reference)
 
 
 class NotifyClientProvider:

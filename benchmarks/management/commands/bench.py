@@ -23,6 +23,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from benchmarks.assessments import BENCHMARK as ASSESSMENTS
 from benchmarks.capacity import BENCHMARK as CAPACITY
+from benchmarks.cascades import BENCHMARK as CASCADES
 from benchmarks.commissioning import BENCHMARK as COMMISSIONING
 from benchmarks.console import Console
 from benchmarks.engagement import BENCHMARK as ENGAGEMENT
@@ -41,6 +42,7 @@ BENCHMARKS: dict[str, Benchmark] = {
     ENGAGEMENT.name: ENGAGEMENT,
     NARRATIVES.name: NARRATIVES,
     PROGRAMME.name: PROGRAMME,
+    CASCADES.name: CASCADES,
 }
 
 
