@@ -348,3 +348,110 @@ class OutboxMessage(BaseModel):
             models.Index(fields=["status", "next_attempt_at"]),
             models.Index(fields=["handed_off_at"]),
         ]
+
+
+# --- Exercises (¶161) ---------------------------------------------------------------------------
+
+
+class ExerciseStatus(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    RUNNING = "running", "Running"
+    CLOSED = "closed", "Closed"
+
+
+class Exercise(BaseModel):
+    """A table-top role play (¶161): a scenario played through by the partners, by organisation
+    and role, with a timeline and observations, testing some of the readiness criteria and
+    perhaps calling people out with an exercise cascade. Planned, then running, then closed;
+    lessons are learned once it is closed."""
+
+    partnership = models.ForeignKey(
+        "partnerships.Partnership", on_delete=models.PROTECT, related_name="exercises"
+    )
+    plan = models.ForeignKey(
+        ReadinessPlan, on_delete=models.PROTECT, null=True, blank=True, related_name="exercises"
+    )
+    title = models.CharField(max_length=limits.TITLE)
+    scenario = limited_text(limits.TEXT)
+    held_on = models.DateField()
+    criteria = models.ManyToManyField(
+        "frameworks.Criterion",
+        blank=True,
+        related_name="+",
+        help_text="The readiness framework's criteria the exercise tests.",
+    )
+    cascade = models.ForeignKey(
+        Cascade,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="exercises",
+        help_text="An exercise cascade called during the exercise.",
+    )
+    status = models.CharField(
+        max_length=10, choices=ExerciseStatus.choices, default=ExerciseStatus.PLANNED
+    )
+    started_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "title"], name="consequence_exercise_title_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ExerciseParticipant(BaseModel):
+    """Who took part: an organisation and the role played for it. Never a name, and never a
+    member of the public."""
+
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="participants")
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    role = models.CharField(max_length=limits.NAME)
+
+    class Meta:
+        ordering = ["organisation__name", "role", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["exercise", "organisation", "role"], name="consequence_participant_once"
+            )
+        ]
+
+
+class EntryKind(models.TextChoices):
+    TIMELINE = "timeline", "Timeline: what happened, when"
+    OBSERVATION = "observation", "Observation: what the observers noticed"
+
+
+class ExerciseEntry(BaseModel):
+    """A line of the exercise's timeline (at a time in the exercise) or an observation."""
+
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="entries")
+    kind = models.CharField(max_length=12, choices=EntryKind.choices)
+    at = models.DateTimeField()
+    text = limited_text(limits.SHORT_TEXT)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+
+class Lesson(BaseModel):
+    """A lesson learned in a closed exercise, and the action in the partnership's action plan
+    that carries it out (ADR 0017: the action says it came from an exercise's lesson; this is the
+    link back, written in the same transaction)."""
+
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="lessons")
+    lesson = limited_text(limits.SHORT_TEXT)
+    action = models.OneToOneField(
+        "action_plans.Action", on_delete=models.PROTECT, related_name="exercise_lesson"
+    )
+
+    class Meta:
+        ordering = ["pk"]

@@ -17,6 +17,14 @@ know, this app decides:
 | cascade: start                         | the partnership's coordinators                       |
 | cascade: record a call                 | coordinators and contributors, while it runs         |
 | cascade: close                         | coordinators, while it runs                          |
+| cascade: after-action report           | coordinators, board members and contributors         |
+| exercise: list, view, after-action     | the partnership's coordinators, board members,       |
+| report                                 | contributors and viewers, and its live inspectors    |
+| exercise: add; edit (participants,     | the partnership's coordinators, until it is closed   |
+| timeline, observations)                |                                                      |
+| exercise: start                        | coordinators, while it is planned                    |
+| exercise: close                        | coordinators, while it runs                          |
+| exercise: record a lesson (its action) | coordinators, once it is closed                      |
 
 Community reviewers, peer reviewers, security contacts, national analysts and site
 administrators have no reach here; another partnership's people get the 404 of something that
@@ -33,6 +41,8 @@ from django.db.models import OuterRef, Q
 from lde.consequence_management.models import (
     Cascade,
     CascadeStatus,
+    Exercise,
+    ExerciseStatus,
     KeyContact,
     ReadinessPlan,
 )
@@ -161,6 +171,51 @@ class CascadePolicy(PartnershipRecordPolicy[Cascade]):
         raise ValueError(f"CascadePolicy has no action {action!r}")
 
 
+class ExercisePolicy(PartnershipRecordPolicy[Exercise]):
+    """An exercise is read as the plans are (members and live inspectors: it is how the
+    partnership practises, ¶161, and holds no contact details), and kept by coordinators: changed
+    until it is closed, started while planned, closed while running, and its lessons recorded
+    once it is closed (each raises an action in the action plan)."""
+
+    model = Exercise
+    actions: ClassVar[tuple[str, ...]] = ("view", "edit", "start", "close", "learn")
+    scope_actions: ClassVar[tuple[str, ...]] = ("list", "add")
+    who_can: ClassVar[dict[str, str]] = {
+        "list": READ_PLANS.replace("readiness plans", "exercises"),
+        "view": READ_PLANS.replace("readiness plans", "exercises"),
+        "add": "The partnership's coordinators plan an exercise.",
+        "edit": "Until an exercise is closed, the partnership's coordinators record its "
+        "participants, timeline and observations.",
+        "start": "The partnership's coordinators start an exercise that is planned.",
+        "close": "The partnership's coordinators close an exercise that is running.",
+        "learn": "Once an exercise is closed, the partnership's coordinators record its lessons, "
+        "each becoming an action in the action plan.",
+    }
+
+    STATES: ClassVar[dict[str, tuple[str, ...]]] = {
+        "edit": (ExerciseStatus.PLANNED, ExerciseStatus.RUNNING),
+        "start": (ExerciseStatus.PLANNED,),
+        "close": (ExerciseStatus.RUNNING,),
+        "learn": (ExerciseStatus.CLOSED,),
+    }
+
+    def allows(self, facts: UserFacts, action: str, obj: Exercise) -> bool:
+        if action == "view":
+            return obj.partnership_id in self._readers(facts)
+        if action in self.STATES:
+            return obj.status in self.STATES[action] and obj.partnership_id in self._keepers(facts)
+        return False
+
+    def filter_for(self, facts: UserFacts, action: str) -> Q:
+        ref = OuterRef("partnership_id")
+        if action == "view":
+            return reach_q(facts, self.readers, ref, inspectors=True)
+        if action in self.STATES:
+            return reach_q(facts, KEEPERS, ref) & Q(status__in=self.STATES[action])
+        raise ValueError(f"ExercisePolicy has no action {action!r}")
+
+
 readiness_plan_policy = ReadinessPlanPolicy()
 key_contact_policy = KeyContactPolicy()
 cascade_policy = CascadePolicy()
+exercise_policy = ExercisePolicy()

@@ -4,7 +4,7 @@ person asks for is the same 404 as one that does not exist."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -12,8 +12,14 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from lde.accounts.models import Organisation, Post, PostHolding
 from lde.consequence_management.models import (
     Cascade,
+    CascadeKind,
     CascadeRecipient,
+    EntryKind,
+    Exercise,
+    ExerciseEntry,
+    ExerciseParticipant,
     KeyContact,
+    Lesson,
     MessageStatus,
     OutboxMessage,
     PlanMessage,
@@ -22,6 +28,7 @@ from lde.consequence_management.models import (
 )
 from lde.consequence_management.policies import (
     cascade_policy,
+    exercise_policy,
     key_contact_policy,
     readiness_plan_policy,
 )
@@ -253,4 +260,192 @@ def roll_call(*, cascade: Cascade) -> RollCall:
             for r in recipients
             if r.contact.phone and r.acknowledged_at is None and r.level <= cascade.level_reached
         ],
+    )
+
+
+# --- Exercises and the after-action report ------------------------------------------------------
+
+
+def exercise_list(*, user: AnyUser, partnership: Partnership) -> QuerySet[Exercise]:
+    return (
+        exercise_policy.visible_to(user, "view")
+        .filter(partnership=partnership)
+        .select_related("cascade")
+        .annotate(lesson_count=Count("lessons", distinct=True))
+    )
+
+
+def exercise_get(*, user: AnyUser, exercise_id: Any) -> Exercise:
+    return exercise_policy.get_or_404(
+        user,
+        exercise_id,
+        Exercise.objects.select_related("partnership", "plan", "cascade"),
+    )
+
+
+def exercise_participants(*, exercise: Exercise) -> QuerySet[ExerciseParticipant]:
+    return exercise.participants.select_related("organisation")
+
+
+def exercise_entries(*, exercise: Exercise) -> QuerySet[ExerciseEntry]:
+    return exercise.entries.all()
+
+
+def exercise_criteria(*, exercise: Exercise) -> QuerySet[Criterion]:
+    return exercise.criteria.order_by("position")
+
+
+def exercise_lessons(*, exercise: Exercise) -> QuerySet[Lesson]:
+    """Each lesson with its action, whose status tracks it to closure."""
+    return exercise.lessons.select_related("action__owner", "action__owner_organisation")
+
+
+def exercise_cascades(*, user: AnyUser, partnership: Partnership) -> QuerySet[Cascade]:
+    """The partnership's exercise cascades, for an exercise to name the one it called."""
+    return cascade_policy.visible_to(user, "view").filter(
+        partnership=partnership, kind=CascadeKind.EXERCISE
+    )
+
+
+ACK_WITHIN_MINUTES = 15
+
+
+@dataclass(frozen=True)
+class TimelineLine:
+    at: datetime
+    what: str
+
+
+@dataclass(frozen=True)
+class Unanswered:
+    role: str
+    organisation: str
+    level: str
+    escalated: bool
+
+
+@dataclass(frozen=True)
+class CascadeReview:
+    """What the after-action review reads of a cascade. People appear by role and organisation,
+    never by name."""
+
+    cascade: Cascade
+    called: int
+    key_roles: int
+    key_roles_acknowledged_in_time: int
+    first_message_seconds: float | None
+    acknowledged: int
+    escalations: int
+    unanswered: list[Unanswered]
+    timeline: list[TimelineLine]
+
+    @property
+    def share_in_time(self) -> float | None:
+        if not self.key_roles:
+            return None
+        return self.key_roles_acknowledged_in_time / self.key_roles
+
+
+def _who(recipient: CascadeRecipient) -> str:
+    return f"{recipient.contact.role}, {recipient.contact.organisation.name}"
+
+
+def cascade_review(*, cascade: Cascade) -> CascadeReview:
+    """Time to the first message, the share of key roles (the people first called, not their
+    deputies) who acknowledged within 15 minutes of the start, who never answered (by role),
+    and the timeline: in a constant number of queries."""
+    recipients = list(
+        CascadeRecipient.objects.filter(cascade=cascade).select_related(
+            "contact__organisation", "contact__post", "deputy_for__contact__organisation"
+        )
+    )
+    first_handoff = (
+        OutboxMessage.objects.filter(recipient__cascade=cascade, handed_off_at__isnull=False)
+        .order_by("handed_off_at")
+        .values_list("handed_off_at", flat=True)
+        .first()
+    )
+    started = cascade.started_at
+    limit = started + timedelta(minutes=ACK_WITHIN_MINUTES)
+    key = [r for r in recipients if r.deputy_for_id is None]
+    in_time = [
+        r
+        for r in key
+        if (r.acknowledged_at and r.acknowledged_at <= limit)
+        or any(
+            d.acknowledged_at and d.acknowledged_at <= limit
+            for d in recipients
+            if d.deputy_for_id == r.pk
+        )
+    ]
+    lines = [TimelineLine(started, "The cascade started")]
+    if first_handoff is not None:
+        lines.append(TimelineLine(first_handoff, "The first message was handed to the provider"))
+    for r in recipients:
+        if r.deputy_for_id and r.deputy_for is not None:
+            lines.append(
+                TimelineLine(
+                    r.created_at, f"Escalated from {_who(r.deputy_for)} to their deputy, {_who(r)}"
+                )
+            )
+        if r.acknowledged_at:
+            lines.append(
+                TimelineLine(
+                    r.acknowledged_at,
+                    f"{_who(r)} acknowledged ({r.get_acknowledged_via_display().lower()})",
+                )
+            )
+    if cascade.closed_at:
+        lines.append(TimelineLine(cascade.closed_at, "The cascade was closed"))
+    lines.sort(key=lambda line: line.at)
+    return CascadeReview(
+        cascade=cascade,
+        called=len(recipients),
+        key_roles=len(key),
+        key_roles_acknowledged_in_time=len(in_time),
+        first_message_seconds=(first_handoff - started).total_seconds()
+        if first_handoff is not None
+        else None,
+        acknowledged=sum(1 for r in recipients if r.acknowledged_at),
+        escalations=sum(1 for r in recipients if r.escalated_at),
+        unanswered=[
+            Unanswered(
+                role=r.contact.role,
+                organisation=r.contact.organisation.name,
+                level=r.contact.level,
+                escalated=r.escalated_at is not None,
+            )
+            for r in recipients
+            if r.acknowledged_at is None
+        ],
+        timeline=lines,
+    )
+
+
+@dataclass(frozen=True)
+class ExerciseReview:
+    exercise: Exercise
+    participants: list[ExerciseParticipant]
+    timeline: list[ExerciseEntry]
+    observations: list[ExerciseEntry]
+    criteria: list[Criterion]
+    lessons: list[Lesson]
+    cascade: CascadeReview | None
+
+
+def exercise_review(*, user: AnyUser, exercise: Exercise) -> ExerciseReview:
+    """The after-action report of an exercise; its cascade's figures when the reader may see the
+    cascade (the directory's callers), and none otherwise."""
+    entries = list(exercise_entries(exercise=exercise))
+    cascade = exercise.cascade
+    return ExerciseReview(
+        exercise=exercise,
+        participants=list(exercise_participants(exercise=exercise)),
+        timeline=[e for e in entries if e.kind == EntryKind.TIMELINE],
+        observations=[e for e in entries if e.kind == EntryKind.OBSERVATION],
+        criteria=list(exercise_criteria(exercise=exercise)),
+        lessons=list(exercise_lessons(exercise=exercise)),
+        cascade=cascade_review(cascade=cascade)
+        if cascade is not None and cascade_policy.user_can(user, "view", cascade)
+        else None,
     )

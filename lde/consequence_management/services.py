@@ -35,6 +35,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lde.accounts.models import Organisation, Post, User
+from lde.action_plans import services as action_services
+from lde.action_plans.models import ActionOrigin
 from lde.consequence_management.models import (
     AckVia,
     CallOutcome,
@@ -45,7 +47,13 @@ from lde.consequence_management.models import (
     CascadeStatus,
     Channel,
     ContactKind,
+    EntryKind,
+    Exercise,
+    ExerciseEntry,
+    ExerciseParticipant,
+    ExerciseStatus,
     KeyContact,
+    Lesson,
     MessageStatus,
     OutboxMessage,
     PlanMessage,
@@ -56,12 +64,14 @@ from lde.consequence_management.models import (
 from lde.consequence_management.notify import RATE_PER_MINUTE, ProviderError, provider
 from lde.consequence_management.policies import (
     cascade_policy,
+    exercise_policy,
     key_contact_policy,
     readiness_plan_policy,
 )
 from lde.core.access.markings import Marking
 from lde.core.audit.chain import audit_record
 from lde.core.audit.models import AuditScope
+from lde.core.refusals import Conflict
 from lde.engagement import guard
 from lde.engagement.models import Forum, ForumKind, KeyMessage, Spokesperson
 from lde.partnerships.models import Partnership
@@ -1191,3 +1201,212 @@ def receipt_record(*, reference: str, status: str) -> OutboxMessage | None:
 
 def new_start_key() -> str:
     return secrets.token_urlsafe(24)
+
+
+# --- Exercises (¶161) and their lessons -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExerciseFields:
+    title: str
+    scenario: str
+    held_on: date
+    plan: ReadinessPlan | None = None
+    cascade: Cascade | None = None
+    criteria: Sequence[Any] = ()
+
+
+def _exercise_checks(partnership_id: int, fields: ExerciseFields) -> None:
+    errors: dict[str, str] = {}
+    if not fields.title.strip():
+        errors["title"] = "Enter the exercise's title"
+    if not fields.scenario.strip():
+        errors["scenario"] = "Describe the scenario the exercise plays through"
+    if fields.plan is not None and fields.plan.partnership_id != partnership_id:
+        errors["plan"] = "Select one of the partnership's readiness plans"
+    if fields.cascade is not None and (
+        fields.cascade.partnership_id != partnership_id
+        or fields.cascade.kind != CascadeKind.EXERCISE
+    ):
+        errors["cascade"] = "Select one of the partnership's exercise cascades"
+    for criterion in fields.criteria:
+        if criterion.framework_version.framework.identifier != READINESS_FRAMEWORK:
+            errors["criteria"] = "Select criteria of the consequence-management readiness framework"
+    if errors:
+        raise ValidationError(errors)
+    guard.guard_texts({"title": ("Title", fields.title), "scenario": ("Scenario", fields.scenario)})
+
+
+def _exercise_write(exercise: Exercise, fields: ExerciseFields) -> None:
+    exercise.title = fields.title.strip()
+    exercise.scenario = fields.scenario.strip()
+    exercise.held_on = fields.held_on
+    exercise.plan = fields.plan
+    exercise.cascade = fields.cascade
+    exercise.full_clean(exclude=["partnership", "plan", "cascade"], validate_unique=False)
+    if (
+        Exercise.objects.filter(partnership_id=exercise.partnership_id, title=exercise.title)
+        .exclude(pk=exercise.pk)
+        .exists()
+    ):
+        raise ValidationError({"title": "The partnership already has an exercise of that title"})
+    exercise.save()
+    exercise.criteria.set(fields.criteria)
+
+
+def _exercise_audit(actor: User, verb: str, exercise: Exercise, **detail: Any) -> None:
+    audit_record(
+        actor=actor,
+        verb=verb,
+        target=exercise,
+        scope=AuditScope.PARTNERSHIP,
+        partnership_id=exercise.partnership_id,
+        detail=detail or None,
+    )
+
+
+@transaction.atomic
+def exercise_create(*, actor: User, partnership: Partnership, fields: ExerciseFields) -> Exercise:
+    """Plan a table-top exercise (¶161): its scenario, the day, the criteria it tests."""
+    exercise_policy.require_in(actor, "add", partnership.pk)
+    _exercise_checks(partnership.pk, fields)
+    exercise = Exercise(partnership=partnership)
+    _exercise_write(exercise, fields)
+    _exercise_audit(actor, "EXERCISE_PLANNED", exercise)
+    return exercise
+
+
+@transaction.atomic
+def exercise_update(*, actor: User, exercise: Exercise, fields: ExerciseFields) -> Exercise:
+    exercise = _exercise_locked(exercise)
+    exercise_policy.require(actor, "edit", exercise)
+    _exercise_checks(exercise.partnership_id, fields)
+    _exercise_write(exercise, fields)
+    _exercise_audit(actor, "EXERCISE_UPDATED", exercise)
+    return exercise
+
+
+def _exercise_locked(exercise: Exercise) -> Exercise:
+    """The exercise as it stands now, locked: its state decides what may be done."""
+    rows = Exercise.objects.all()
+    if connection.features.has_select_for_update:
+        rows = rows.select_for_update()
+    return rows.get(pk=exercise.pk)
+
+
+@transaction.atomic
+def participant_add(
+    *, actor: User, exercise: Exercise, organisation: Organisation, role: str
+) -> ExerciseParticipant:
+    """Who took part: an organisation and the role played for it, never a person's name."""
+    exercise = _exercise_locked(exercise)
+    exercise_policy.require(actor, "edit", exercise)
+    role = (role or "").strip()
+    if not role:
+        raise ValidationError({"role": "Enter the role played for the organisation"})
+    guard.guard_texts({"role": ("Role", role)})
+    if ExerciseParticipant.objects.filter(
+        exercise=exercise, organisation=organisation, role=role
+    ).exists():
+        raise ValidationError({"role": "That organisation already takes part in that role"})
+    found = ExerciseParticipant(exercise=exercise, organisation=organisation, role=role)
+    found.full_clean()
+    found.save()
+    _exercise_audit(actor, "EXERCISE_PARTICIPANT_ADDED", exercise, organisation=organisation.pk)
+    return found
+
+
+@transaction.atomic
+def entry_add(
+    *, actor: User, exercise: Exercise, kind: str, at: datetime, text: str
+) -> ExerciseEntry:
+    """A line of the timeline, or an observation. The guard refuses a member of the public named
+    or described: an observation is about how the partners did, never about a person."""
+    exercise = _exercise_locked(exercise)
+    exercise_policy.require(actor, "edit", exercise)
+    errors = {}
+    if kind not in EntryKind.values:
+        errors["kind"] = "Select timeline or observation"
+    if not (text or "").strip():
+        errors["text"] = "Say what happened or what was observed"
+    if errors:
+        raise ValidationError(errors)
+    guard.guard_texts({"text": ("What happened", text)})
+    entry = ExerciseEntry(exercise=exercise, kind=kind, at=at, text=text.strip())
+    entry.full_clean()
+    entry.save()
+    _exercise_audit(actor, "EXERCISE_ENTRY_RECORDED", exercise, kind=kind)
+    return entry
+
+
+@transaction.atomic
+def exercise_start(*, actor: User, exercise: Exercise) -> Exercise:
+    exercise = _exercise_locked(exercise)
+    exercise_policy.require(actor, "start", exercise)
+    exercise.status = ExerciseStatus.RUNNING
+    exercise.started_at = timezone.now()
+    exercise.save(update_fields=["status", "started_at", "updated_at"])
+    _exercise_audit(actor, "EXERCISE_STARTED", exercise)
+    return exercise
+
+
+@transaction.atomic
+def exercise_close(*, actor: User, exercise: Exercise) -> Exercise:
+    """Close the exercise: its record is then fixed, and its lessons may be recorded."""
+    exercise = _exercise_locked(exercise)
+    exercise_policy.require(actor, "close", exercise)
+    exercise.status = ExerciseStatus.CLOSED
+    exercise.closed_at = timezone.now()
+    exercise.save(update_fields=["status", "closed_at", "updated_at"])
+    _exercise_audit(actor, "EXERCISE_CLOSED", exercise)
+    return exercise
+
+
+def lesson_reference(exercise: Exercise) -> str:
+    """How the action plan names the exercise, without knowing this app (ADR 0017)."""
+    return f"Exercise “{exercise.title}”, {exercise.held_on:%-d %B %Y}"[:200]
+
+
+@transaction.atomic
+def lesson_record(
+    *,
+    actor: User,
+    exercise: Exercise,
+    lesson: str,
+    title: str,
+    description: str,
+    owner: User | None,
+    owner_organisation: Organisation | None,
+    due_on: date | None,
+    raised_on: date | None = None,
+) -> Lesson:
+    """A lesson learned in a closed exercise, and the action in the partnership's action plan
+    that carries it out: both or neither (ADR 0017). The action says it came from an exercise's
+    lesson and names the exercise; the lesson keeps the link to follow it to closure."""
+    exercise = _exercise_locked(exercise)
+    exercise_policy.require(actor, "learn", exercise)
+    lesson = (lesson or "").strip()
+    if not lesson:
+        raise ValidationError({"lesson": "Say what was learned"})
+    guard.guard_texts({"lesson": ("The lesson", lesson)})
+    if Lesson.objects.filter(exercise=exercise, lesson=lesson).exists():
+        raise Conflict({"lesson": "This lesson is already recorded for the exercise"})
+    partnership = Partnership.objects.get(pk=exercise.partnership_id)
+    action = action_services.action_raise_from(
+        actor=actor,
+        partnership=partnership,
+        origin=ActionOrigin.EXERCISE_LESSON,
+        origin_reference=lesson_reference(exercise),
+        title=title,
+        description=description,
+        owner=owner,
+        owner_organisation=owner_organisation,
+        due_on=due_on,
+        raised_on=raised_on,
+    )
+    found = Lesson(exercise=exercise, lesson=lesson, action=action)
+    found.full_clean()
+    found.save()
+    _exercise_audit(actor, "EXERCISE_LESSON_RECORDED", exercise, lesson=found.pk, action=action.pk)
+    return found
+

@@ -13,9 +13,12 @@ the policy's database filter (`visible_to`), its Python answer over the user's f
 - a directory entry and a cascade are read by its coordinators, board members and contributors
   (contact details: no viewers, no inspectors); entries are kept by coordinators;
 - a running cascade's calls are recorded by coordinators and contributors, and it is closed by
-  coordinators; a closed cascade by nobody.
+  coordinators; a closed cascade by nobody;
+- an exercise is read as a plan is (members and live inspectors) and kept by coordinators:
+  changed while planned or running, started while planned, closed while running, its lessons
+  recorded once closed.
 
-Policies proved here: readiness_plan_policy, key_contact_policy, cascade_policy.
+Policies proved here: readiness_plan_policy, key_contact_policy, cascade_policy, exercise_policy.
 """
 
 from __future__ import annotations
@@ -35,6 +38,8 @@ from lde.consequence_management import policies
 from lde.consequence_management.models import (
     Cascade,
     CascadeStatus,
+    Exercise,
+    ExerciseStatus,
     KeyContact,
     ReadinessPlan,
 )
@@ -56,7 +61,7 @@ DAY = date(2026, 1, 5)
 @dataclass(frozen=True)
 class ReadinessWorld:
     world: World
-    records: tuple[tuple[int, bool], ...]  # partnership, cascade running
+    records: tuple[tuple[int, bool, str], ...]  # partnership, cascade running, exercise state
 
 
 @st.composite
@@ -64,7 +69,11 @@ def readiness_worlds(draw: Any) -> ReadinessWorld:
     world = draw(with_live_inspectors(draw(access_worlds())))
     records = draw(
         st.lists(
-            st.tuples(st.integers(0, world.partnerships - 1), st.booleans()),
+            st.tuples(
+                st.integers(0, world.partnerships - 1),
+                st.booleans(),
+                st.sampled_from(ExerciseStatus.values),
+            ),
             min_size=1,
             max_size=4,
         )
@@ -76,9 +85,23 @@ def has(world: World, u: int, p: int, roles: set[Any]) -> bool:
     return bool(roles_of(world, u, p) & roles)
 
 
-def reference(world: World, u: int, policy: Any, action: str, p: int, running: bool) -> bool:
-    """What the app's rules say for a record of partnership `p`."""
+EXERCISE_STATES = {
+    "edit": {ExerciseStatus.PLANNED, ExerciseStatus.RUNNING},
+    "start": {ExerciseStatus.PLANNED},
+    "close": {ExerciseStatus.RUNNING},
+    "learn": {ExerciseStatus.CLOSED},
+}
+
+
+def reference(world: World, u: int, policy: Any, action: str, p: int, state: Any) -> bool:
+    """What the app's rules say for a record of partnership `p` (`state`: a cascade's running,
+    an exercise's status)."""
     coordinator = has(world, u, p, {Role.COORDINATOR})
+    running = state is True
+    if policy is policies.exercise_policy:
+        if action == "view":
+            return has(world, u, p, READERS) or inspects(world, u, p)
+        return coordinator and state in EXERCISE_STATES[action]
     if policy is policies.readiness_plan_policy:
         if action == "view":
             return has(world, u, p, READERS) or inspects(world, u, p)
@@ -100,8 +123,8 @@ def test_consequence_management_policies_agree_three_ways(readiness_world: Readi
     with transaction.atomic():
         built = build(world, timezone.localdate())
         starter = built.users[0]
-        made: dict[Any, list[tuple[Any, int, bool]]] = {}
-        for i, (p, running) in enumerate(readiness_world.records):
+        made: dict[Any, list[tuple[Any, int, Any]]] = {}
+        for i, (p, running, exercise_state) in enumerate(readiness_world.records):
             partnership = built.partnerships[p]
             plan = ReadinessPlan.objects.create(
                 partnership=partnership,
@@ -134,12 +157,20 @@ def test_consequence_management_policies_agree_three_ways(readiness_world: Readi
                 started_at=timezone.now(),
                 status=CascadeStatus.RUNNING if running else CascadeStatus.CLOSED,
             )
-            for policy, row in (
-                (policies.readiness_plan_policy, plan),
-                (policies.key_contact_policy, contact),
-                (policies.cascade_policy, cascade),
+            exercise = Exercise.objects.create(
+                partnership=partnership,
+                title=f"Exercise {i}",
+                scenario=".",
+                held_on=DAY,
+                status=exercise_state,
+            )
+            for policy, row, state in (
+                (policies.readiness_plan_policy, plan, running),
+                (policies.key_contact_policy, contact, running),
+                (policies.cascade_policy, cascade, running),
+                (policies.exercise_policy, exercise, exercise_state),
             ):
-                made.setdefault(policy, []).append((row, p, running))
+                made.setdefault(policy, []).append((row, p, state))
         for u, user in enumerate(built.users):
             facts_forget(user)
             for policy, rows_of in made.items():
@@ -157,6 +188,9 @@ def test_consequence_management_policies_agree_three_ways(readiness_world: Readi
                 coordinator = has(world, u, p, {Role.COORDINATOR})
                 assert plans.user_can_in(user, "overview", partnership.pk) is reads
                 assert plans.user_can_in(user, "add", partnership.pk) is coordinator
+                exercises = policies.exercise_policy
+                assert exercises.user_can_in(user, "list", partnership.pk) is reads
+                assert exercises.user_can_in(user, "add", partnership.pk) is coordinator
                 for policy in (policies.key_contact_policy, policies.cascade_policy):
                     assert policy.user_can_in(user, "list", partnership.pk) is has(
                         world, u, p, CALLERS

@@ -24,6 +24,7 @@ PROVED_BY = {
     "readiness_plan_policy": "tests/consequence_management/test_policy_properties.py",
     "key_contact_policy": "tests/consequence_management/test_policy_properties.py",
     "cascade_policy": "tests/consequence_management/test_policy_properties.py",
+    "exercise_policy": "tests/consequence_management/test_policy_properties.py",
     "funding_stream_policy": "tests/programme/test_policy_properties.py",
     "allocation_policy": "tests/programme/test_policy_properties.py",
     "tier_label_policy": "tests/programme/test_policy_properties.py",

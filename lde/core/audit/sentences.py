@@ -232,6 +232,7 @@ VERB_PHRASES: dict[str, str] = {
     "AGREEMENT_ACTIVATED": "made a funding agreement active",
     "AGREEMENT_CLOSED": "closed a funding agreement",
     "RETURN_SAVED": "saved a monitoring return",
+    "RETURN_SPEND_IMPORTED": "filled a monitoring return's spend from a spend list",
     "RETURN_SUBMITTED": "submitted a monitoring return",
     "RETURN_ACCEPTED": "accepted a monitoring return",
     "RETURN_SENT_BACK": "sent a monitoring return back",
@@ -253,6 +254,13 @@ VERB_PHRASES: dict[str, str] = {
     "CASCADE_CALL_RECORDED": "recorded a call of a cascade's ring-round",
     "CASCADE_ESCALATED": "escalated a cascade to a deputy",
     "CASCADE_CLOSED": "closed a cascade",
+    "EXERCISE_PLANNED": "planned an exercise",
+    "EXERCISE_UPDATED": "changed an exercise",
+    "EXERCISE_PARTICIPANT_ADDED": "added a participant to an exercise",
+    "EXERCISE_ENTRY_RECORDED": "recorded an exercise's timeline or an observation",
+    "EXERCISE_STARTED": "started an exercise",
+    "EXERCISE_CLOSED": "closed an exercise",
+    "EXERCISE_LESSON_RECORDED": "recorded an exercise's lesson and its action",
 }
 
 # Site administration writes `ADMIN_<model>_<action>` (lde.core.admin), one verb per registered
