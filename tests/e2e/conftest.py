@@ -7,6 +7,7 @@ ever downloaded. Every page a journey reaches is scanned with axe-core against W
 from __future__ import annotations
 
 import os
+import time
 
 # Playwright's sync API runs an event loop in the test thread, and Django refuses database
 # calls from a thread with a running loop unless told otherwise. Set before anything imports it.
@@ -155,10 +156,24 @@ def sign_in(page: Page, email: str) -> bool:
     go(page, page.get_by_role("button", name="Sign in"))
     asked_for_code = path_of(page) == "/two-factor/"
     if asked_for_code:
+        _wait_for_an_unused_code(email)
         page.get_by_label("Security code").fill(demo_code(email))
         go(page, page.get_by_role("button", name="Continue"))
     assert path_of(page) == "/", f"signing in as {email} ended on {page.url}"
     return asked_for_code
+
+
+def _wait_for_an_unused_code(email: str) -> None:
+    """A code is accepted once (django-otp refuses a time step already used), so a journey that
+    signs the same person in twice within thirty seconds waits for the next step, as a person
+    would wait for their app's next code."""
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.get(user__email=email.strip().lower(), confirmed=True)
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    while device.last_t >= totp.t():
+        time.sleep(0.5)
 
 
 def path_of(page: Page) -> str:
