@@ -200,7 +200,8 @@ class RegistrationForm(GovukForm):
         label="Org-id (optional)",
         max_length=60,
         required=False,
-        help_text="Your charity or company number as an org-id, for example GB-CHC-1234567.",
+        help_text="Your charity or company number as an org-id, for example GB-CHC-1234567. "
+        "Leave it empty if you have neither: we give your organisation one for open data.",
         widget=widgets.TextInput(width="20"),
     )
     full_name = forms.CharField(label="Your name", max_length=150, widget=widgets.TextInput())

@@ -27,6 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lde.accounts.models import Organisation, OrganisationType, Post, User, validate_org_id
+from lde.commissioning.exports import PREFIX as FEED_PREFIX
 from lde.commissioning.models import (
     Applicant,
     Bid,
@@ -620,6 +621,12 @@ def registration_confirm(*, token: str) -> Applicant:
         organisation.save()
     elif registration.org_id and not organisation.org_id:
         organisation.org_id = registration.org_id
+        organisation.save(update_fields=["org_id", "updated_at"])
+    if not organisation.org_id:
+        # A group with no company or charity number still needs an identifier in the 360Giving
+        # feed: without one its first award would stop the whole public feed (a grant with no
+        # recipientOrganization.id is refused). The standard's fallback, under our own prefix.
+        organisation.org_id = f"{FEED_PREFIX}-org-{organisation.pk}"
         organisation.save(update_fields=["org_id", "updated_at"])
     user = User(
         email=registration.email,

@@ -426,6 +426,53 @@ def test_an_organisation_registers_itself_through_a_signed_link(db: None) -> Non
     assert client.get(path).status_code == 400  # used once
 
 
+def test_a_group_registered_without_an_org_id_is_published_under_the_fallback(
+    cworld: dict[str, Any],
+) -> None:
+    """Found by the browser journey: a group that left the optional org-id empty, once awarded,
+    stopped the whole public 360Giving feed (409, its grant had no recipientOrganization.id).
+    Confirming the registration now gives it the standard's fallback identifier."""
+    from tests.commissioning import builders
+
+    client = Client()
+    client.post(
+        "/commissioning/public/applicants/register/",
+        {
+            "organisation_name": "Eastbank Neighbours Network",
+            "organisation_type": "voluntary",
+            "org_id": "",
+            "full_name": "Alex Worker",
+            "email": "alex@eastbank.example",
+            "password": "a long enough password",
+        },
+    )
+    email = OutgoingEmail.objects.get(kind="commissioning/email/register")
+    link = next(line for line in email.body.splitlines() if "/confirm/" in line)
+    assert client.get(link[link.index("/commissioning/") :]).status_code == 200
+    applicant = Applicant.objects.select_related("organisation", "user").get(
+        user__email="alex@eastbank.example"
+    )
+    group = applicant.organisation
+    assert group.org_id == f"360G-preventlde-org-{group.pk}"
+    group.full_clean()
+
+    coordinator = cworld["people"]["coordinator"]
+    made = builders.call(coordinator, cworld["partnership"], "Neighbourhood bridges fund")
+    made = services.call_publish(actor=coordinator, call=made)
+    bid = builders.bid(applicant.user, made, "Shared suppers")
+    bid = services.bid_submit(actor=applicant.user, bid=bid)
+    services.call_close(actor=coordinator, call=made)
+    services.bid_decide(
+        actor=coordinator, bid=bid, outcome="award", amount="5000", reasons="Strong need."
+    )
+    answer = Client().get("/commissioning/public/register/360giving.json")
+    assert answer.status_code == 200, answer.content
+    data = json.loads(answer.content)
+    assert exports.validate(data) == []
+    mine = [g for g in data["grants"] if g["title"] == "Shared suppers"]
+    assert mine[0]["recipientOrganization"][0]["id"] == group.org_id
+
+
 def test_an_expired_or_forged_link_is_refused(db: None) -> None:
     registration = Registration.objects.create(
         email="a@b.example",
