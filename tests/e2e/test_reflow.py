@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.module_loading import import_string
 from playwright.sync_api import Browser, Page
 
+from lde.accounts.models import User
 from lde.action_plans.models import Action
 from lde.assessments.models import Assessment
 from lde.commissioning.models import Bid, Call
@@ -113,6 +114,7 @@ def _coordinator_pages() -> list[str]:
     bid = Bid.objects.filter(call__partnership=harrowfield).exclude(status="draft").first()
     if bid is not None:
         pages.append(reverse("commissioning:bid-detail", args=[bid.pk]))
+    pages += _money_and_readiness_pages(harrowfield)
     action = Action.objects.filter(partnership=harrowfield).order_by("pk").first()
     if action is not None:
         pages.append(reverse("action_plans:action-detail", args=[action.pk]))
@@ -129,6 +131,47 @@ def _coordinator_pages() -> list[str]:
     product = BriefingProduct.objects.order_by("pk").first()
     if product is not None:
         pages.append(reverse("sharing:product-detail", args=[product.pk]))
+    return pages
+
+
+def _money_and_readiness_pages(harrowfield: Partnership) -> list[str]:
+    """Monitoring (agreements, a return with its spend and output tables, value for money) and
+    consequence management (overview, a readiness plan, the directory, a cascade's roll-call).
+    Where the demo has no plan, directory or cascade yet, the test's builders make them."""
+    from lde.consequence_management.models import Cascade, ReadinessPlan
+    from lde.monitoring.models import Agreement, Return
+    from tests.consequence_management.builders import cascade_make, directory_make, plan_make
+
+    coordinator = User.objects.get(email=COORDINATOR)
+    plan = ReadinessPlan.objects.filter(partnership=harrowfield).order_by("pk").first()
+    if plan is None:
+        plan = plan_make(coordinator=coordinator, partnership=harrowfield)
+    cascade = Cascade.objects.filter(partnership=harrowfield).order_by("pk").first()
+    if cascade is None:
+        directory_make(coordinator=coordinator, partnership=harrowfield)
+        cascade = cascade_make(coordinator=coordinator, partnership=harrowfield)
+    pages = [
+        reverse("monitoring:agreement-list", args=[harrowfield.pk]),
+        reverse("monitoring:rules", args=[harrowfield.pk]),
+        reverse("monitoring:value-for-money", args=[harrowfield.pk]),
+        reverse("consequence_management:overview", args=[harrowfield.pk]),
+        reverse("consequence_management:contact-list", args=[harrowfield.pk]),
+        reverse("consequence_management:plan-detail", args=[plan.pk]),
+        reverse("consequence_management:cascade-detail", args=[cascade.pk]),
+    ]
+    agreement = (
+        Agreement.objects.filter(partnership=harrowfield, returns__isnull=False)
+        .order_by("pk")
+        .first()
+    )
+    assert agreement is not None, "the monitoring demo has an agreement with returns"
+    pages.append(reverse("monitoring:agreement-detail", args=[agreement.pk]))
+    made = Return.objects.filter(agreement__partnership=harrowfield).exclude(spend=None).first()
+    assert made is not None, "the monitoring demo has a return with spend"
+    pages.append(reverse("monitoring:return-detail", args=[made.pk]))
+    alliance = harrowfield.alliances.order_by("pk").first()
+    if alliance is not None:
+        pages.append(reverse("monitoring:alliance-value", args=[alliance.pk]))
     return pages
 
 
