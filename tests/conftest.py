@@ -66,7 +66,8 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     try:
         return (yield)
     finally:
-        if _empties_the_database(item):
+        # The last test of a process has no one after it, and its database is already gone.
+        if nextitem is not None and _empties_the_database(item):
             _restore_migrated_rows(item)
 
 
