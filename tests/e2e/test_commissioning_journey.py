@@ -5,6 +5,12 @@ Signed out, a visitor reads the published calls and the register of awards, and 
 the open call for more than its maximum (refused, the field named) and then within it, and
 submits. Margaret Lowe, a board member recused from the Riverside bid in the closed call, opens
 the call and sees that bid nowhere.
+
+The second journey takes a new call from draft to award, as issue 14 asks it to be tried: the
+coordinator drafts, consults and publishes; a new voluntary group registers (confirming its
+email), bids and submits; one panellist declares an interest and no longer sees the bid, the
+other scores (off the scale refused first); the coordinator awards; the award is in the public
+register and the 360Giving file, which validates.
 """
 
 from __future__ import annotations
