@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -107,8 +108,66 @@ def site_url_problem(value: str, *, production: bool) -> str | None:
     return None
 
 
-EMAIL_BACKEND = env_str("LDE_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-EMAIL_HOST = env_str("LDE_EMAIL_HOST", "localhost")
+SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+CONSOLE_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+
+def email_config(environ: Mapping[str, str]) -> dict[str, object]:
+    """The mail relay's settings, in Django's names, from the LDE_EMAIL_* variables.
+
+    A relay needs more than a host: its port, a login, and how the connection is encrypted.
+    `LDE_EMAIL_USE_TLS` starts TLS on a plain connection (STARTTLS, usually port 587);
+    `LDE_EMAIL_USE_SSL` opens the connection over TLS (usually port 465); a relay takes one or
+    the other, so both at once is refused, as are a port or time-out that is not a number and a
+    login without its password. With LDE_EMAIL_HOST set and no LDE_EMAIL_BACKEND, mail goes to
+    that relay by SMTP; with neither, it is printed to the console (local use).
+    """
+    host = environ.get("LDE_EMAIL_HOST", "").strip()
+    backend = environ.get("LDE_EMAIL_BACKEND", "").strip() or (
+        SMTP_BACKEND if host else CONSOLE_BACKEND
+    )
+    use_tls = env_bool_in(environ, "LDE_EMAIL_USE_TLS")
+    use_ssl = env_bool_in(environ, "LDE_EMAIL_USE_SSL")
+    if use_tls and use_ssl:
+        raise ValueError(
+            "LDE_EMAIL_USE_TLS and LDE_EMAIL_USE_SSL are both set: a relay takes one or the other "
+            "(TLS: STARTTLS, usually port 587; SSL: TLS from the start, usually port 465)"
+        )
+    default_port = 465 if use_ssl else 587 if use_tls else 25
+    port_text = environ.get("LDE_EMAIL_PORT", "").strip() or str(default_port)
+    if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+        raise ValueError(f"LDE_EMAIL_PORT must be a port number (1 to 65535), not {port_text!r}")
+    timeout_text = environ.get("LDE_EMAIL_TIMEOUT", "").strip() or "10"
+    try:
+        timeout = float(timeout_text)
+    except ValueError:
+        timeout = 0.0
+    if not timeout > 0:
+        raise ValueError(f"LDE_EMAIL_TIMEOUT must be a number of seconds, not {timeout_text!r}")
+    user = environ.get("LDE_EMAIL_HOST_USER", "")
+    password = environ.get("LDE_EMAIL_HOST_PASSWORD", "")
+    if user and not password:
+        raise ValueError("LDE_EMAIL_HOST_USER is set without LDE_EMAIL_HOST_PASSWORD")
+    return {
+        "EMAIL_BACKEND": backend,
+        "EMAIL_HOST": host or "localhost",
+        "EMAIL_PORT": int(port_text),
+        "EMAIL_HOST_USER": user,
+        "EMAIL_HOST_PASSWORD": password,
+        "EMAIL_USE_TLS": use_tls,
+        "EMAIL_USE_SSL": use_ssl,
+        # Without a time-out a relay that stops answering holds a worker forever.
+        "EMAIL_TIMEOUT": timeout,
+    }
+
+
+def env_bool_in(environ: Mapping[str, str], name: str) -> bool:
+    return environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+EMAIL = email_config(os.environ)
+EMAIL_BACKEND = str(EMAIL["EMAIL_BACKEND"])
+EMAIL_HOST = str(EMAIL["EMAIL_HOST"])
 DEFAULT_FROM_EMAIL = env_str("LDE_FROM_EMAIL", "Prevent LDE <no-reply@prevent-lde.invalid>")
 
 
