@@ -25,7 +25,6 @@ import time
 import uuid
 from collections import deque
 from dataclasses import dataclass
-from importlib import import_module
 from typing import Any, Protocol
 
 from django.conf import settings
@@ -33,6 +32,7 @@ from django.utils.module_loading import import_string
 
 # Notify's limit: 3,000 messages a minute for a service (its API documentation, "Rate limits").
 RATE_PER_MINUTE = 3000
+NOTIFY_BASE_URL = "https://api.notifications.service.gov.uk"
 
 
 class ProviderError(Exception):
@@ -193,16 +193,33 @@ class FileNotify:
 
 
 class NotifyClientProvider:
-    """GOV.UK Notify through its own Python client, with one template whose only placeholder
-    is `((body))` (LDE_NOTIFY_TEXT_TEMPLATE_ID), and the key in LDE_NOTIFY_API_KEY."""
+    """GOV.UK Notify through its own Python client (`notifications-python-client`), with one
+    template whose only placeholder is `((body))` (LDE_NOTIFY_TEXT_TEMPLATE_ID), the key in
+    LDE_NOTIFY_API_KEY, and Notify's address in LDE_NOTIFY_BASE_URL (its own by default; the
+    tests point it at a local fake of the API). A refusal becomes `ProviderError` with Notify's
+    HTTP status; a time-out or a connection that failed, status None (tried again later)."""
 
     def __init__(self) -> None:
-        module = import_module("notifications_python_client.notifications")
-        self.client = module.NotificationsAPIClient(getattr(settings, "LDE_NOTIFY_API_KEY", ""))
-        self.template_id = getattr(settings, "LDE_NOTIFY_TEXT_TEMPLATE_ID", "")
+        from notifications_python_client.notifications import NotificationsAPIClient
+
+        self.client = NotificationsAPIClient(
+            str(getattr(settings, "LDE_NOTIFY_API_KEY", "")),
+            base_url=str(getattr(settings, "LDE_NOTIFY_BASE_URL", NOTIFY_BASE_URL)),
+            timeout=float(getattr(settings, "LDE_NOTIFY_TIMEOUT", 10)),
+        )
+        self.template_id = str(getattr(settings, "LDE_NOTIFY_TEXT_TEMPLATE_ID", ""))
+
+    @staticmethod
+    def _error(error: Exception) -> ProviderError:
+        from notifications_python_client.errors import HTTPError
+
+        response = getattr(error, "response", None)
+        if isinstance(error, HTTPError) and response is not None:
+            return ProviderError(response.status_code, str(error))
+        # No answer at all: the client reports it as a 503 with no response.
+        return ProviderError(None, f"{type(error).__name__}: {error}")
 
     def send_text(self, *, to: str, body: str, reference: str) -> str:
-        errors = import_module("notifications_python_client.errors")
         try:
             answer: dict[str, Any] = self.client.send_sms_notification(
                 phone_number=to,
@@ -210,14 +227,15 @@ class NotifyClientProvider:
                 personalisation={"body": body},
                 reference=reference,
             )
-        except errors.HTTPError as error:
-            raise ProviderError(error.status_code, str(error.message)) from error
-        except Exception as error:  # a time-out or a connection that failed: try again later
-            raise ProviderError(None, f"{type(error).__name__}: {error}") from error
+        except Exception as error:  # the client's HTTPError, or requests' own
+            raise self._error(error) from error
         return str(answer["id"])
 
     def find(self, *, reference: str) -> str | None:
-        found = self.client.get_all_notifications(reference=reference)
+        try:
+            found = self.client.get_all_notifications(reference=reference)
+        except Exception as error:
+            raise self._error(error) from error
         notifications = found.get("notifications", [])
         return str(notifications[0]["id"]) if notifications else None
 
