@@ -96,7 +96,8 @@ def extend(
         heavy_share=float(options["heavy_share"]),
         progress=progress,
     )
-    world.counts.update(made.rows)
+    for label, rows in made.rows.items():  # added to the national data's own (organisations)
+        world.counts[label] = world.counts.get(label, 0) + rows
     world.extensions[NAME] = made
 
 
@@ -219,9 +220,10 @@ def measure(world: NationalWorld, options: Mapping[str, Any], console: Console) 
         body = exports.feed_json(exports.awards())
         return body, len(json.loads(body)["grants"])
 
+    everything = sum(1 for _ in exports.awards())  # the awards and any small grants
+
     def sheet() -> tuple[bytes, int]:
-        body = exports.feed_xlsx(exports.awards())
-        return body, awards
+        return exports.feed_xlsx(exports.awards()), everything
 
     console.line("The 360Giving export of the whole register:")
     export_json = _export(feed)
