@@ -2,7 +2,7 @@
 money of a partnership and of an alliance, and the public register, for a partnership carrying
 ten times the projects, agreements and returns of another (written by the generator of `lde bench
 commissioning`, the data those pages are timed on), and the register before and after it grows
-past one page."""
+past one page; and the register pages its awards a hundred at a time, newest first."""
 
 from __future__ import annotations
 
@@ -109,3 +109,30 @@ def test_public_register_asks_as_many_queries_for_thousands_of_awards_as_for_a_f
     first_page = count(client, url)
     last_page = count(client, f"{url}?page=3")
     assert (few, first_page, last_page) == (3, 3, 3)
+
+
+def test_public_register_pages_its_awards_a_hundred_at_a_time(
+    worlds: tuple[NationalWorld, CommissioningWorld],
+) -> None:
+    world, made = worlds
+    _awards(world, made, random.Random(2), 2 * REGISTER_PAGE + 10, 0.5)
+    awards = Decision.objects.filter(outcome="award").count()  # 40 and 210: 250
+    url = reverse("commissioning:public-register")
+    client = Client()
+    first = client.get(url).content.decode()
+    assert first.count('id="award-') == REGISTER_PAGE
+    assert "Page 1 of 3" in first
+    assert 'href="?page=2" rel="next"' in first
+    assert 'rel="prev"' not in first
+    last = client.get(f"{url}?page=3").content.decode()
+    assert last.count('id="award-') == awards - 2 * REGISTER_PAGE == 50
+    assert "Page 3 of 3" in last
+    assert 'href="?page=2" rel="prev"' in last
+    assert 'rel="next"' not in last
+    # A page past the end, or not a number, is the nearest page there is.
+    assert "Page 3 of 3" in client.get(f"{url}?page=99").content.decode()
+    assert "Page 1 of 3" in client.get(f"{url}?page=last").content.decode()
+    # Newest first: the first page's first award was decided no earlier than the last page's.
+    newest = Decision.objects.filter(outcome="award").order_by("-decided_on", "-pk").first()
+    assert newest is not None
+    assert f'id="award-{newest.bid_id}"' in first
