@@ -12,16 +12,21 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from lde.accounts.selectors import acting_user
+from lde.action_plans.selectors import organisation_choices, owner_choices
 from lde.consequence_management import selectors, services
 from lde.consequence_management.models import (
     CascadeKind,
     CascadeMode,
     CascadeRecipient,
     ContactKind,
+    EntryKind,
+    Exercise,
     KeyContact,
+    ReadinessPlan,
 )
 from lde.consequence_management.policies import (
     cascade_policy,
+    exercise_policy,
     key_contact_policy,
     readiness_plan_policy,
 )
@@ -405,3 +410,446 @@ def call_record(
         actor=acting_user(request), cascade=cascade, recipient=recipient, outcome=payload.outcome
     )
     return cascade_out(selectors.cascade_get(user=request.user, cascade_id=cascade.pk))
+
+
+# --- Plans: writes ------------------------------------------------------------------------------
+
+
+class ReadinessPlanIn(Schema):
+    title: str = Field(..., min_length=1, max_length=200, pattern=FREE_TEXT)
+    before: str = Field(..., min_length=1, max_length=5000, pattern=FREE_TEXT)
+    during: str = Field(..., min_length=1, max_length=5000, pattern=FREE_TEXT)
+    after: str = Field(..., min_length=1, max_length=5000, pattern=FREE_TEXT)
+    communications_strategy: str = Field(..., min_length=1, max_length=5000, pattern=FREE_TEXT)
+    release_contingency: str = Field(..., min_length=1, max_length=5000, pattern=FREE_TEXT)
+    everyday_policing: str = Field(..., min_length=1, max_length=5000, pattern=FREE_TEXT)
+    review_on: date
+    advisory_group_id: Id | None = None
+    advisory_group_breadth: str = Field("", max_length=2000, pattern=FREE_TEXT)
+    spokesperson_id: Id | None = None
+    media_skills: str = Field("", max_length=2000, pattern=FREE_TEXT)
+    criteria: list[str] = Field(
+        default_factory=list,
+        max_length=100,
+        description="Identifiers of the readiness framework's criteria the plan answers.",
+    )
+
+
+def _plan_fields(request: HttpRequest, partnership: Any, payload: ReadinessPlanIn) -> Any:
+    return services.PlanFields(
+        title=payload.title,
+        before=payload.before,
+        during=payload.during,
+        after=payload.after,
+        communications_strategy=payload.communications_strategy,
+        release_contingency=payload.release_contingency,
+        everyday_policing=payload.everyday_policing,
+        review_on=payload.review_on,
+        advisory_group=chosen(
+            selectors.advisory_groups(user=request.user, partnership=partnership),
+            payload.advisory_group_id,
+            "advisory_group_id",
+            what="an independent advisory group of the partnership",
+        ),
+        advisory_group_breadth=payload.advisory_group_breadth,
+        spokesperson=chosen(
+            selectors.spokespeople(partnership=partnership),
+            payload.spokesperson_id,
+            "spokesperson_id",
+            what="a spokesperson of the partnership",
+        ),
+        media_skills=payload.media_skills,
+        criteria=chosen_many(
+            selectors.readiness_criteria(),
+            payload.criteria,
+            "criteria",
+            what="a criterion of the readiness framework",
+            key="identifier",
+        ),
+    )
+
+
+@router.post(
+    "/partnerships/{partnership_id}/plans",
+    response={201: ReadinessPlanOut, **ERRORS},
+    summary="Add a readiness plan (coordinators)",
+)
+def plan_create(
+    request: HttpRequest, partnership_id: ObjectId, payload: ReadinessPlanIn
+) -> Status[ReadinessPlanOut]:
+    partnership = _partnership(request, partnership_id, readiness_plan_policy, "add")
+    plan = services.plan_create(
+        actor=acting_user(request),
+        partnership=partnership,
+        fields=_plan_fields(request, partnership, payload),
+    )
+    return Status(201, plan_get(request, plan.pk))
+
+
+@router.put(
+    "/plans/{readiness_plan_id}",
+    response={200: ReadinessPlanOut, **ERRORS},
+    summary="Change a readiness plan (coordinators): the whole plan, as on its form",
+)
+def plan_update(
+    request: HttpRequest, readiness_plan_id: ObjectId, payload: ReadinessPlanIn
+) -> ReadinessPlanOut:
+    plan: ReadinessPlan = selectors.plan_get(user=request.user, plan_id=readiness_plan_id)
+    readiness_plan_policy.require(request.user, "edit", plan)
+    services.plan_update(
+        actor=acting_user(request),
+        plan=plan,
+        fields=_plan_fields(request, plan.partnership, payload),
+    )
+    return plan_get(request, plan.pk)
+
+
+# --- Exercises ----------------------------------------------------------------------------------
+
+
+class ExerciseSummaryOut(Schema):
+    id: int
+    title: str
+    held_on: date
+    status: str
+    lessons: int
+
+
+class ExerciseParticipantOut(Schema):
+    organisation_id: int
+    organisation: str
+    role: str
+
+
+class ExerciseEntryOut(Schema):
+    kind: str
+    at: datetime
+    text: str
+
+
+class LessonOut(Schema):
+    id: int
+    lesson: str
+    action_id: int
+    action_title: str
+    action_status: str
+    action_due_on: date
+
+
+class UnansweredOut(Schema):
+    role: str
+    organisation: str
+    level: str
+    escalated: bool
+
+
+class AfterActionOut(Schema):
+    """A cascade's after-action figures; people by role and organisation, never by name."""
+
+    cascade_id: int
+    called: int
+    first_message_seconds: float | None
+    key_roles: int
+    key_roles_acknowledged_within_15_minutes: int
+    acknowledged: int
+    escalations: int
+    never_answered: list[UnansweredOut]
+
+
+class ExerciseOut(ExerciseSummaryOut):
+    scenario: str
+    plan_id: int | None
+    cascade_id: int | None
+    started_at: datetime | None
+    closed_at: datetime | None
+    criteria: list[str]
+    participants: list[ExerciseParticipantOut]
+    entries: list[ExerciseEntryOut]
+    lesson_actions: list[LessonOut]
+    after_action: AfterActionOut | None
+
+
+class ExerciseIn(Schema):
+    title: str = Field(..., min_length=1, max_length=200, pattern=FREE_TEXT)
+    scenario: str = Field(..., min_length=1, max_length=5000, pattern=FREE_TEXT)
+    held_on: date
+    plan_id: Id | None = None
+    cascade_id: Id | None = None
+    criteria: list[str] = Field(
+        default_factory=list,
+        max_length=100,
+        description="Identifiers of the readiness framework's criteria the exercise tests.",
+    )
+
+
+class ExerciseParticipantIn(Schema):
+    organisation_id: Id
+    role: str = Field(..., min_length=1, max_length=200, pattern=FREE_TEXT)
+
+
+class ExerciseEntryIn(Schema):
+    kind: EntryKind
+    at: datetime
+    text: str = Field(..., min_length=1, max_length=2000, pattern=FREE_TEXT)
+
+
+class LessonIn(Schema):
+    lesson: str = Field(..., min_length=1, max_length=2000, pattern=FREE_TEXT)
+    title: str = Field(..., min_length=1, max_length=200, pattern=FREE_TEXT)
+    description: str = Field(..., min_length=1, max_length=20000, pattern=FREE_TEXT)
+    owner_id: Id
+    owner_organisation_id: Id
+    due_on: date
+
+
+def _after_action(review: Any) -> AfterActionOut:
+    return AfterActionOut(
+        cascade_id=review.cascade.pk,
+        called=review.called,
+        first_message_seconds=review.first_message_seconds,
+        key_roles=review.key_roles,
+        key_roles_acknowledged_within_15_minutes=review.key_roles_acknowledged_in_time,
+        acknowledged=review.acknowledged,
+        escalations=review.escalations,
+        never_answered=[
+            UnansweredOut(
+                role=u.role, organisation=u.organisation, level=u.level, escalated=u.escalated
+            )
+            for u in review.unanswered
+        ],
+    )
+
+
+def exercise_out(request: HttpRequest, exercise: Exercise) -> ExerciseOut:
+    review = selectors.exercise_review(user=request.user, exercise=exercise)
+    return ExerciseOut(
+        id=exercise.pk,
+        title=exercise.title,
+        held_on=exercise.held_on,
+        status=exercise.status,
+        lessons=len(review.lessons),
+        scenario=exercise.scenario,
+        plan_id=exercise.plan_id,
+        cascade_id=exercise.cascade_id,
+        started_at=exercise.started_at,
+        closed_at=exercise.closed_at,
+        criteria=[c.identifier for c in review.criteria],
+        participants=[
+            ExerciseParticipantOut(
+                organisation_id=p.organisation_id, organisation=p.organisation.name, role=p.role
+            )
+            for p in review.participants
+        ],
+        entries=[
+            ExerciseEntryOut(kind=e.kind, at=e.at, text=e.text)
+            for e in sorted([*review.timeline, *review.observations], key=lambda e: (e.at, e.pk))
+        ],
+        lesson_actions=[
+            LessonOut(
+                id=lesson.pk,
+                lesson=lesson.lesson,
+                action_id=lesson.action_id,
+                action_title=lesson.action.title,
+                action_status=lesson.action.status,
+                action_due_on=lesson.action.due_on,
+            )
+            for lesson in review.lessons
+        ],
+        after_action=_after_action(review.cascade) if review.cascade is not None else None,
+    )
+
+
+def _exercise_fields(request: HttpRequest, partnership: Any, payload: ExerciseIn) -> Any:
+    return services.ExerciseFields(
+        title=payload.title,
+        scenario=payload.scenario,
+        held_on=payload.held_on,
+        plan=chosen(
+            selectors.plan_list(user=request.user, partnership=partnership),
+            payload.plan_id,
+            "plan_id",
+            what="a readiness plan of the partnership",
+        ),
+        cascade=chosen(
+            selectors.exercise_cascades(user=request.user, partnership=partnership),
+            payload.cascade_id,
+            "cascade_id",
+            what="an exercise cascade of the partnership",
+        ),
+        criteria=chosen_many(
+            selectors.readiness_criteria(),
+            payload.criteria,
+            "criteria",
+            what="a criterion of the readiness framework",
+            key="identifier",
+        ),
+    )
+
+
+@router.get(
+    "/partnerships/{partnership_id}/exercises",
+    response={200: list[ExerciseSummaryOut], **READ_ERRORS, 403: ErrorOut},
+    summary="The partnership's exercises (table-top role plays, ¶161)",
+)
+def exercise_list(request: HttpRequest, partnership_id: ObjectId) -> list[ExerciseSummaryOut]:
+    partnership = _partnership(request, partnership_id, exercise_policy, "list")
+    return [
+        ExerciseSummaryOut(
+            id=e.pk,
+            title=e.title,
+            held_on=e.held_on,
+            status=e.status,
+            lessons=getattr(e, "lesson_count", 0),
+        )
+        for e in selectors.exercise_list(user=request.user, partnership=partnership)
+    ]
+
+
+@router.post(
+    "/partnerships/{partnership_id}/exercises",
+    response={201: ExerciseOut, **ERRORS},
+    summary="Plan an exercise (coordinators)",
+)
+def exercise_create(
+    request: HttpRequest, partnership_id: ObjectId, payload: ExerciseIn
+) -> Status[ExerciseOut]:
+    partnership = _partnership(request, partnership_id, exercise_policy, "add")
+    exercise = services.exercise_create(
+        actor=acting_user(request),
+        partnership=partnership,
+        fields=_exercise_fields(request, partnership, payload),
+    )
+    return Status(201, exercise_get(request, exercise.pk))
+
+
+@router.get(
+    "/exercises/{exercise_id}",
+    response={200: ExerciseOut, **READ_ERRORS},
+    summary="An exercise: participants, timeline, observations, lessons and their actions, and "
+    "its cascade's after-action figures for those who may see the cascade",
+)
+def exercise_get(request: HttpRequest, exercise_id: ObjectId) -> ExerciseOut:
+    return exercise_out(request, selectors.exercise_get(user=request.user, exercise_id=exercise_id))
+
+
+def _exercise_for(request: HttpRequest, exercise_id: int, action: str) -> Exercise:
+    exercise = selectors.exercise_get(user=request.user, exercise_id=exercise_id)
+    exercise_policy.require(request.user, action, exercise)
+    return exercise
+
+
+@router.post(
+    "/exercises/{exercise_id}/participants",
+    response={201: ExerciseOut, **ERRORS},
+    summary="Add a participant, by organisation and role (coordinators, until it is closed)",
+)
+def participant_add(
+    request: HttpRequest, exercise_id: ObjectId, payload: ExerciseParticipantIn
+) -> Status[ExerciseOut]:
+    exercise = _exercise_for(request, exercise_id, "edit")
+    organisation = chosen(
+        selectors.partnership_organisations(partnership=exercise.partnership),
+        payload.organisation_id,
+        "organisation_id",
+        what="an organisation",
+    )
+    services.participant_add(
+        actor=acting_user(request), exercise=exercise, organisation=organisation, role=payload.role
+    )
+    return Status(201, exercise_get(request, exercise.pk))
+
+
+@router.post(
+    "/exercises/{exercise_id}/entries",
+    response={201: ExerciseOut, **ERRORS},
+    summary="Add a line to the timeline or an observation (coordinators, until it is closed)",
+)
+def entry_add(
+    request: HttpRequest, exercise_id: ObjectId, payload: ExerciseEntryIn
+) -> Status[ExerciseOut]:
+    exercise = _exercise_for(request, exercise_id, "edit")
+    services.entry_add(
+        actor=acting_user(request),
+        exercise=exercise,
+        kind=payload.kind,
+        at=payload.at,
+        text=payload.text,
+    )
+    return Status(201, exercise_get(request, exercise.pk))
+
+
+@router.post(
+    "/exercises/{exercise_id}/start",
+    response={200: ExerciseOut, **ERRORS},
+    summary="Start a planned exercise (coordinators)",
+)
+def exercise_start(request: HttpRequest, exercise_id: ObjectId) -> ExerciseOut:
+    exercise = _exercise_for(request, exercise_id, "start")
+    services.exercise_start(actor=acting_user(request), exercise=exercise)
+    return exercise_get(request, exercise.pk)
+
+
+@router.post(
+    "/exercises/{exercise_id}/close",
+    response={200: ExerciseOut, **ERRORS},
+    summary="Close a running exercise (coordinators); it cannot be opened again",
+)
+def exercise_close(request: HttpRequest, exercise_id: ObjectId) -> ExerciseOut:
+    exercise = _exercise_for(request, exercise_id, "close")
+    services.exercise_close(actor=acting_user(request), exercise=exercise)
+    return exercise_get(request, exercise.pk)
+
+
+@router.post(
+    "/exercises/{exercise_id}/lessons",
+    response={201: LessonOut, **WRITE_ERRORS},
+    summary="Record a lesson of a closed exercise and raise its action in the action plan "
+    "(coordinators); the same lesson twice is a conflict",
+)
+def lesson_record(
+    request: HttpRequest, exercise_id: ObjectId, payload: LessonIn
+) -> Status[LessonOut]:
+    exercise = _exercise_for(request, exercise_id, "learn")
+    partnership = exercise.partnership
+    lesson = services.lesson_record(
+        actor=acting_user(request),
+        exercise=exercise,
+        lesson=payload.lesson,
+        title=payload.title,
+        description=payload.description,
+        owner=chosen(
+            owner_choices(partnership=partnership),
+            payload.owner_id,
+            "owner_id",
+            what="a member of the partnership",
+        ),
+        owner_organisation=chosen(
+            organisation_choices(partnership=partnership),
+            payload.owner_organisation_id,
+            "owner_organisation_id",
+            what="a partner organisation",
+        ),
+        due_on=payload.due_on,
+    )
+    return Status(
+        201,
+        LessonOut(
+            id=lesson.pk,
+            lesson=lesson.lesson,
+            action_id=lesson.action_id,
+            action_title=lesson.action.title,
+            action_status=lesson.action.status,
+            action_due_on=lesson.action.due_on,
+        ),
+    )
+
+
+@router.get(
+    "/cascades/{cascade_id}/after-action",
+    response={200: AfterActionOut, **READ_ERRORS},
+    summary="A cascade's after-action figures: time to the first message, key roles "
+    "acknowledged within 15 minutes, who never answered (by role)",
+)
+def cascade_after_action(request: HttpRequest, cascade_id: ObjectId) -> AfterActionOut:
+    cascade = selectors.cascade_get(user=request.user, cascade_id=cascade_id)
+    return _after_action(selectors.cascade_review(cascade=cascade))

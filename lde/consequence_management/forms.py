@@ -8,12 +8,18 @@ from typing import Any
 
 from django import forms
 
+from lde.action_plans.forms import ActionForm
 from lde.consequence_management.models import (
     CallOutcome,
     CascadeKind,
     CascadeMode,
     ContactKind,
+    EntryKind,
+    Exercise,
+    ExerciseEntry,
+    ExerciseParticipant,
     KeyContact,
+    Lesson,
     ReadinessPlan,
     Rumour,
 )
@@ -258,3 +264,95 @@ class CallForm(GovukForm):
     outcome = forms.ChoiceField(
         label="What came of the call", choices=CallOutcome.choices, widget=widgets.RadioSelect()
     )
+
+
+# --- Exercises --------------------------------------------------------------------------------
+
+
+class ExerciseForm(GovukForm):
+    title = _line("Title", Exercise, "title", hint="For example “Exercise Harbour”.")
+    scenario = _text(
+        "Scenario",
+        Exercise,
+        "scenario",
+        hint="What the role play supposes is happening (¶161). Invent it: no real member of "
+        "the public, operation or place's people.",
+    )
+    held_on = DateField(label="Held on", subject="The day of the exercise")
+    plan = forms.ModelChoiceField(
+        queryset=_NONE,
+        required=False,
+        label="Readiness plan it tests (optional)",
+        widget=widgets.Select(),
+    )
+    cascade = forms.ModelChoiceField(
+        queryset=_NONE,
+        required=False,
+        label="Exercise cascade it called (optional)",
+        help_text="Its roll-call goes into the after-action report.",
+        widget=widgets.Select(),
+    )
+    criteria = forms.ModelMultipleChoiceField(
+        queryset=_NONE,
+        required=False,
+        label="Readiness criteria it tests (optional)",
+        widget=widgets.CheckboxSelectMultiple(),
+    )
+
+    def __init__(self, *args: Any, plans: Any, cascades: Any, criteria: Any, **kw: Any):
+        super().__init__(*args, **kw)
+        _choose(self, "plan", plans)
+        _choose(self, "cascade", cascades)
+        _choose(self, "criteria", criteria)
+        _label(self, "criteria", lambda c: f"{c.identifier} {c.title}")
+
+
+class ParticipantForm(GovukForm):
+    organisation = forms.ModelChoiceField(
+        queryset=_NONE, label="Organisation", widget=widgets.Select()
+    )
+    role = _line(
+        "Role played for it",
+        ExerciseParticipant,
+        "role",
+        hint="For example “Gold commander” or “Chair of the mosque committee”: a role, never a "
+        "name.",
+    )
+
+    def __init__(self, *args: Any, organisations: Any, **kw: Any):
+        super().__init__(*args, **kw)
+        _choose(self, "organisation", organisations)
+
+
+class EntryForm(GovukForm):
+    kind = forms.ChoiceField(
+        choices=EntryKind.choices, label="Timeline or observation", widget=widgets.RadioSelect()
+    )
+    time = forms.TimeField(
+        label="Time in the exercise",
+        input_formats=["%H:%M"],
+        help_text="On the day of the exercise, as 24-hour HH:MM, for example 09:45.",
+        error_messages={"invalid": "Enter the time as HH:MM, for example 09:45"},
+        widget=widgets.TextInput(),
+    )
+    text = _text(
+        "What happened, or what was observed",
+        ExerciseEntry,
+        "text",
+        hint="About how the partners did; never about a member of the public.",
+    )
+
+
+class LessonForm(ActionForm):
+    """A lesson, and the action in the action plan that carries it out."""
+
+    lesson = _text(
+        "The lesson learned",
+        Lesson,
+        "lesson",
+        hint="What the exercise showed the partnership must do differently.",
+    )
+    field_order = ["lesson", "title", "description", "owner", "owner_organisation", "due_on"]
+
+    def __init__(self, *args: Any, **kw: Any) -> None:
+        super().__init__(*args, with_criteria=False, **kw)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hmac
 import json
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -18,22 +19,34 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from lde.accounts.selectors import acting_user as _actor
+from lde.action_plans.policies import action_policy
+from lde.action_plans.selectors import organisation_choices, owner_choices
 from lde.consequence_management import forms as f
 from lde.consequence_management import selectors, services
-from lde.consequence_management.models import CascadeRecipient, KeyContact, ReadinessPlan
+from lde.consequence_management.models import (
+    CascadeRecipient,
+    Exercise,
+    KeyContact,
+    ReadinessPlan,
+)
 from lde.consequence_management.policies import (
     cascade_policy,
+    exercise_policy,
     key_contact_policy,
     readiness_plan_policy,
 )
 from lde.core.access.facts import facts_for
 from lde.core.confirm import Confirmation, confirmation_page, confirmed
+from lde.core.files import file_download
 from lde.core.govuk.forms import add_service_errors
+from lde.core.pdf import pdf_from_html
 from lde.partnerships import selectors as partnership_selectors
 from lde.partnerships.models import Partnership
 
@@ -78,6 +91,8 @@ def overview(request: HttpRequest, partnership_id: int) -> HttpResponse:
             "can_list": can_list,
             "can_add_plan": readiness_plan_policy.user_can_in(user, "add", partnership.pk),
             "can_start": cascade_policy.user_can_in(user, "add", partnership.pk),
+            "exercises": list(selectors.exercise_list(user=user, partnership=partnership)),
+            "can_plan_exercise": exercise_policy.user_can_in(user, "add", partnership.pk),
             "today": facts_for(user).today,
             "here_is_overview": True,
         },
@@ -522,3 +537,263 @@ def notify_receipts(request: HttpRequest) -> HttpResponse:
         return JsonResponse({"error": "reference is required"}, status=400)
     services.receipt_record(reference=body["reference"][:100], status=str(body.get("status")))
     return HttpResponse(status=204)
+
+
+# --- After-action reports (PDF) ---------------------------------------------------------------
+
+
+def _report_pdf(request: HttpRequest, context: dict[str, Any], file_name: str) -> HttpResponse:
+    html = render_to_string("consequence_management/after_action_pdf.html", context)
+    return file_download(pdf_from_html(html), file_name=file_name, content_type="application/pdf")
+
+
+@login_required
+@require_safe
+def cascade_report(request: HttpRequest, cascade_id: int) -> HttpResponse:
+    """A cascade's after-action report: timeline, time to the first message, key roles
+    acknowledged within 15 minutes, who never answered (by role)."""
+    cascade = selectors.cascade_get(user=request.user, cascade_id=cascade_id)
+    return _report_pdf(
+        request,
+        {
+            "title": f"After-action report: {cascade.title}",
+            "partnership": cascade.partnership,
+            "review": selectors.cascade_review(cascade=cascade),
+        },
+        f"after-action-cascade-{cascade.pk}.pdf",
+    )
+
+
+# --- Exercises (¶161) -------------------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def exercise_list(request: HttpRequest, partnership_id: int) -> HttpResponse:
+    partnership = _partnership(request, partnership_id, exercise_policy, "list")
+    return render(
+        request,
+        "consequence_management/exercise_list.html",
+        {
+            "partnership": partnership,
+            "exercises": list(selectors.exercise_list(user=request.user, partnership=partnership)),
+            "can_add": exercise_policy.user_can_in(request.user, "add", partnership.pk),
+        },
+    )
+
+
+def _exercise_form(
+    request: HttpRequest, partnership: Partnership, exercise: Exercise | None
+) -> Any:
+    initial: dict[str, Any] = {}
+    if exercise is not None:
+        initial = {
+            "title": exercise.title,
+            "scenario": exercise.scenario,
+            "held_on": exercise.held_on,
+            "plan": exercise.plan_id,
+            "cascade": exercise.cascade_id,
+            "criteria": list(exercise.criteria.values_list("pk", flat=True)),
+        }
+    return f.ExerciseForm(
+        request.POST or None,
+        initial=initial,
+        plans=selectors.plan_list(user=request.user, partnership=partnership),
+        cascades=selectors.exercise_cascades(user=request.user, partnership=partnership),
+        criteria=selectors.readiness_criteria(),
+    )
+
+
+def _exercise_fields(data: dict[str, Any]) -> services.ExerciseFields:
+    return services.ExerciseFields(**{**data, "criteria": list(data.get("criteria") or [])})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def exercise_create(request: HttpRequest, partnership_id: int) -> HttpResponse:
+    partnership = _partnership(request, partnership_id, exercise_policy, "add")
+    form = _exercise_form(request, partnership, None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            exercise = services.exercise_create(
+                actor=_actor(request),
+                partnership=partnership,
+                fields=_exercise_fields(form.cleaned_data),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "The exercise is planned.")
+            return redirect("consequence_management:exercise-detail", exercise.pk)
+    back = reverse("consequence_management:exercise-list", args=[partnership.pk])
+    return _form_page(request, form, partnership, "Plan an exercise", back)
+
+
+@login_required
+@require_safe
+def exercise_detail(request: HttpRequest, exercise_id: int) -> HttpResponse:
+    exercise = selectors.exercise_get(user=request.user, exercise_id=exercise_id)
+    user = request.user
+    return render(
+        request,
+        "consequence_management/exercise_detail.html",
+        {
+            "exercise": exercise,
+            "partnership": exercise.partnership,
+            "review": selectors.exercise_review(user=user, exercise=exercise),
+            "can_edit": exercise_policy.user_can(user, "edit", exercise),
+            "can_start": exercise_policy.user_can(user, "start", exercise),
+            "can_close": exercise_policy.user_can(user, "close", exercise),
+            "can_learn": exercise_policy.user_can(user, "learn", exercise),
+        },
+    )
+
+
+def _exercise_part(request: HttpRequest, exercise_id: int, action: str = "edit") -> Exercise:
+    exercise = selectors.exercise_get(user=request.user, exercise_id=exercise_id)
+    exercise_policy.require(request.user, action, exercise)
+    return exercise
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def exercise_update(request: HttpRequest, exercise_id: int) -> HttpResponse:
+    exercise = _exercise_part(request, exercise_id)
+    form = _exercise_form(request, exercise.partnership, exercise)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.exercise_update(
+                actor=_actor(request), exercise=exercise, fields=_exercise_fields(form.cleaned_data)
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "The exercise is saved.")
+            return redirect("consequence_management:exercise-detail", exercise.pk)
+    back = reverse("consequence_management:exercise-detail", args=[exercise.pk])
+    return _form_page(request, form, exercise.partnership, f"Change {exercise.title}", back)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def participant_add(request: HttpRequest, exercise_id: int) -> HttpResponse:
+    exercise = _exercise_part(request, exercise_id)
+    form = f.ParticipantForm(
+        request.POST or None,
+        organisations=selectors.partnership_organisations(partnership=exercise.partnership),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.participant_add(actor=_actor(request), exercise=exercise, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect("consequence_management:exercise-detail", exercise.pk)
+    back = reverse("consequence_management:exercise-detail", args=[exercise.pk])
+    return _form_page(request, form, exercise.partnership, "Add a participant", back)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def entry_add(request: HttpRequest, exercise_id: int) -> HttpResponse:
+    exercise = _exercise_part(request, exercise_id)
+    form = f.EntryForm(request.POST or None, initial={"kind": "timeline"})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        at = timezone.make_aware(datetime.combine(exercise.held_on, data["time"]))
+        try:
+            services.entry_add(
+                actor=_actor(request),
+                exercise=exercise,
+                kind=data["kind"],
+                at=at,
+                text=data["text"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect("consequence_management:exercise-detail", exercise.pk)
+    back = reverse("consequence_management:exercise-detail", args=[exercise.pk])
+    heading = "Add to the timeline or the observations"
+    return _form_page(request, form, exercise.partnership, heading, back)
+
+
+@login_required
+@require_POST
+def exercise_start(request: HttpRequest, exercise_id: int) -> HttpResponse:
+    exercise = _exercise_part(request, exercise_id, "start")
+    services.exercise_start(actor=_actor(request), exercise=exercise)
+    messages.success(request, "The exercise is running.")
+    return redirect("consequence_management:exercise-detail", exercise.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def exercise_close(request: HttpRequest, exercise_id: int) -> HttpResponse:
+    exercise = _exercise_part(request, exercise_id, "close")
+    if not confirmed(request):
+        return confirmation_page(
+            request,
+            Confirmation(
+                title=f"Close {exercise.title}",
+                caption=exercise.partnership.name,
+                button="Close this exercise",
+                cancel_url=reverse("consequence_management:exercise-detail", args=[exercise.pk]),
+                happens=[
+                    "Its participants, timeline and observations can no longer be changed.",
+                    "Its lessons can then be recorded, each becoming an action in the action plan.",
+                ],
+                seen_by="The partnership's coordinators, board members, contributors and viewers, "
+                "and its inspectors.",
+                cannot_undo="A closed exercise cannot be opened again: plan a new one.",
+                destructive=True,
+            ),
+        )
+    services.exercise_close(actor=_actor(request), exercise=exercise)
+    messages.success(request, "The exercise is closed: record its lessons.")
+    return redirect("consequence_management:exercise-detail", exercise.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def lesson_add(request: HttpRequest, exercise_id: int) -> HttpResponse:
+    """A lesson, raised in the same write as its action in the action plan (ADR 0017)."""
+    exercise = _exercise_part(request, exercise_id, "learn")
+    partnership = exercise.partnership
+    action_policy.require_in(request.user, "raise", partnership.pk)
+    choices: dict[str, Any] = {
+        "owners": owner_choices(partnership=partnership),
+        "organisations": organisation_choices(partnership=partnership),
+    }
+    form = f.LessonForm(request.POST or None, **choices)
+    if request.method == "POST" and form.is_valid():
+        try:
+            lesson = services.lesson_record(
+                actor=_actor(request), exercise=exercise, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Lesson recorded; action raised: {lesson.action.title}.")
+            return redirect("consequence_management:exercise-detail", exercise.pk)
+    back = reverse("consequence_management:exercise-detail", args=[exercise.pk])
+    return _form_page(request, form, partnership, "Record a lesson and its action", back)
+
+
+@login_required
+@require_safe
+def exercise_report(request: HttpRequest, exercise_id: int) -> HttpResponse:
+    """An exercise's after-action report: its timeline and observations, its cascade's figures
+    (for those who may see the cascade), and its lessons with their actions' status."""
+    exercise = selectors.exercise_get(user=request.user, exercise_id=exercise_id)
+    review = selectors.exercise_review(user=request.user, exercise=exercise)
+    return _report_pdf(
+        request,
+        {
+            "title": f"After-action report: {exercise.title}",
+            "partnership": exercise.partnership,
+            "exercise_review": review,
+            "review": review.cascade,
+        },
+        f"after-action-exercise-{exercise.pk}.pdf",
+    )

@@ -1781,6 +1781,66 @@ ARGUMENTS.update(
 )
 
 
+def _exercise(w: World, status: str = "planned") -> dict[str, Any]:
+    """An exercise of the world's partnership in `status`, made through the services."""
+    from lde.consequence_management import services
+
+    exercise = services.exercise_create(
+        actor=w.coordinator,
+        partnership=w.g.partnership,
+        fields=_exercise_fields(),
+    )
+    if status != "planned":
+        services.exercise_start(actor=w.coordinator, exercise=exercise)
+    if status == "closed":
+        services.exercise_close(actor=w.coordinator, exercise=exercise)
+    return {"actor": w.coordinator, "exercise": exercise}
+
+
+def _exercise_fields() -> Any:
+    from lde.consequence_management.services import ExerciseFields
+
+    return ExerciseFields(
+        title="All or nothing exercise",
+        scenario="Arrests at dawn.",
+        held_on=timezone.localdate(),
+    )
+
+
+ARGUMENTS.update(
+    {
+        f"{CM}.exercise_create": lambda w: {
+            "actor": w.coordinator,
+            "partnership": w.g.partnership,
+            "fields": _exercise_fields(),
+        },
+        f"{CM}.exercise_update": lambda w: {**_exercise(w), "fields": _exercise_fields()},
+        f"{CM}.participant_add": lambda w: {
+            **_exercise(w),
+            "organisation": w.g.partnership.lead_council,
+            "role": "Tactical lead",
+        },
+        f"{CM}.entry_add": lambda w: {
+            **_exercise(w, "running"),
+            "kind": "timeline",
+            "at": timezone.now(),
+            "text": "The group convened.",
+        },
+        f"{CM}.exercise_start": lambda w: _exercise(w),
+        f"{CM}.exercise_close": lambda w: _exercise(w, "running"),
+        f"{CM}.lesson_record": lambda w: {
+            **_exercise(w, "closed"),
+            "lesson": "The press called before the line was agreed.",
+            "title": "Agree a holding line in advance",
+            "description": "The communications lead drafts it.",
+            "owner": w.coordinator,
+            "owner_organisation": w.g.partnership.lead_council,
+            "due_on": timezone.localdate() + timedelta(days=30),
+        },
+    }
+)
+
+
 # --- The tests -----------------------------------------------------------------------------
 
 
