@@ -12,13 +12,16 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
+from ninja.files import UploadedFile
+from ninja.params import File
 from pydantic import Field
 
 from lde.accounts.selectors import acting_user
 from lde.core.api_schemas import READ_ERRORS, WRITE_ERRORS, ErrorOut, ObjectId
 from lde.core.limits import limit_of
-from lde.monitoring import selectors, services
+from lde.monitoring import imports, selectors, services
 from lde.monitoring.models import Agreement, Return
+from lde.programme.imports import MAX_BYTES, ImportRefused
 
 router = Router(tags=["monitoring"])
 FREE_TEXT = r"^[^\x00]*$"
@@ -95,6 +98,24 @@ class ReturnIn(Schema):
 class ReviewIn(Schema):
     outcome: str = Field(max_length=10, description="accept or send_back")
     reasons: str = Field("", max_length=limit_of(Return, "review_reasons"), pattern=FREE_TEXT)
+
+
+class SpendProblemOut(Schema):
+    row: int | None
+    column: str
+    message: str
+
+
+class SpendRejectedOut(Schema):
+    detail: str
+    errors: list[SpendProblemOut]
+
+
+class SpendImportedOut(Schema):
+    id: int
+    rows: int
+    total: Decimal
+    beyond_tolerance: list[str]
 
 
 class MonitoringDoneOut(Schema):
@@ -235,3 +256,59 @@ def return_review(request: HttpRequest, return_id: ObjectId, payload: ReviewIn) 
         reasons=payload.reasons,
     )
     return Status(201, MonitoringDoneOut(id=done.pk, status=done.status))
+
+
+@router.post(
+    "/returns/{return_id}/spend-import",
+    response={
+        201: SpendImportedOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        422: SpendRejectedOut,
+    },
+    summary="Fill a return's spend from a spend list (CSV or XLSX): all of it, or none of it",
+)
+def spend_import(
+    request: HttpRequest, return_id: ObjectId, file: File[UploadedFile | None] = None
+) -> Answer:
+    """Send the file as the multipart field `file`, with the columns budget_line and amount.
+    Every row is checked first; if any has a problem nothing is saved and the answer is 422 with
+    each problem's row and column. Spend beyond a line's tolerance is saved and listed in
+    `beyond_tolerance`: the return is not submitted until the variance is explained."""
+    row = selectors.return_get(user=request.user, return_id=return_id)
+    services.return_may_make(actor=acting_user(request), return_made=row)
+    if file is None:
+        return Status(
+            422,
+            SpendRejectedOut(
+                detail="No file was sent.",
+                errors=[SpendProblemOut(row=None, column="file", message="Send it as `file`.")],
+            ),
+        )
+    try:
+        result = imports.spend_import(
+            actor=acting_user(request),
+            return_made=row,
+            data=file.read(MAX_BYTES + 1),
+            name=file.name or "",
+        )
+    except ImportRefused as refused:
+        return Status(
+            422,
+            SpendRejectedOut(
+                detail=f"The file has {len(refused.problems)} problem(s); nothing was saved.",
+                errors=[SpendProblemOut(**p.as_dict()) for p in refused.problems],
+            ),
+        )
+    return Status(
+        201,
+        SpendImportedOut(
+            id=row.pk,
+            rows=result.rows,
+            total=result.total,
+            beyond_tolerance=result.beyond_tolerance,
+        ),
+    )

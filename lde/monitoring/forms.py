@@ -223,3 +223,12 @@ class EvidenceForm(GovukForm):
         help_text="A PDF, Word, Excel, PowerPoint, CSV, text, PNG or JPEG file, under 20 MB.",
         widget=widgets.FileInput(),
     )
+
+
+class SpendImportForm(GovukForm):
+    file = forms.FileField(
+        label="Upload a CSV file or an Excel workbook",
+        help_text="One row per budget line: budget_line (its heading as on the agreement) and "
+        "amount (pounds and pence, like 1250.50). Under 5 MB.",
+        widget=widgets.FileInput(),
+    )

@@ -470,6 +470,20 @@ def _may_make(actor: User, return_made: Return) -> None:
         return_policy.require(actor, "make", return_made)
 
 
+def return_may_make(*, actor: User, return_made: Return) -> None:
+    """Refuse (409 for a closed agreement, 403 otherwise) unless `actor` may make the return:
+    asked before an upload is looked at, so that who may not is told so first."""
+    _may_make(actor, return_made)
+
+
+def return_lock_to_make(*, actor: User, return_made: Return) -> Return:
+    """The return, locked for the caller's transaction, once `actor` may make it: asked before
+    a spend list is even read, as the return's page asks before its form is shown."""
+    row = _lock_return(return_made)
+    _may_make(actor, row)
+    return row
+
+
 @transaction.atomic
 def return_save(
     *,

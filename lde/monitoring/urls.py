@@ -32,6 +32,7 @@ urlpatterns = [
     path("returns/<int:return_id>/submit/", views.return_submit, name="return-submit"),
     path("returns/<int:return_id>/accept/", views.return_accept, name="return-accept"),
     path("returns/<int:return_id>/send-back/", views.return_send_back, name="return-send-back"),
+    path("returns/<int:return_id>/spend/import/", views.spend_import, name="spend-import"),
     path("returns/<int:return_id>/evidence/new/", views.evidence_add, name="evidence-add"),
     path("evidence/<int:return_evidence_id>/", views.evidence_download, name="evidence-download"),
     path("<int:partnership_id>/value-for-money/", views.value_for_money, name="value-for-money"),

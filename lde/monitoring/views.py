@@ -28,11 +28,12 @@ from django.views.decorators.http import require_http_methods, require_safe
 from lde.accounts.models import Organisation
 from lde.accounts.selectors import acting_user as _actor
 from lde.commissioning.models import Decision, Outcome
+from lde.commissioning.policies import applicant_bid_policy, bid_policy
 from lde.core.confirm import confirmation_page, confirmed
 from lde.core.files import file_download
 from lde.core.govuk.forms import add_service_errors
 from lde.core.pdf import pdf_from_html
-from lde.monitoring import confirmations, selectors, services, value
+from lde.monitoring import confirmations, imports, selectors, services, value
 from lde.monitoring import forms as f
 from lde.monitoring.models import Agreement, Return, ReturnEvidence, ReturnFrequency
 from lde.monitoring.policies import (
@@ -41,6 +42,8 @@ from lde.monitoring.policies import (
     return_policy,
 )
 from lde.partnerships.models import Alliance
+from lde.programme.imports import MAX_BYTES as MAX_IMPORT_BYTES
+from lde.programme.imports import ImportProblem, ImportRefused
 from lde.programme.models import Project
 
 
@@ -227,11 +230,18 @@ def agreement_detail(request: HttpRequest, agreement_id: int) -> HttpResponse:
     rules = services.rules_for(agreement.partnership_id)
     lines = list(agreement.lines.all())
     administration = sum((x.amount for x in lines if x.kind == "administration"), start=0)
+    bid = agreement.decision.bid if agreement.decision is not None else None
     return render(
         request,
         "monitoring/agreement_detail.html",
         {
             "agreement": agreement,
+            # The award's bid and decision, linked only for whoever may read the bid.
+            "bid_readable": bid is not None
+            and (
+                bid_policy.user_can(user, "view", bid)
+                or applicant_bid_policy.user_can(user, "view", bid)
+            ),
             "partnership_side": agreement_policy.user_can(user, "view", agreement),
             "partnership": agreement.partnership,
             "rules": rules,
@@ -504,6 +514,53 @@ def evidence_add(request: HttpRequest, return_id: int) -> HttpResponse:
             "back": f"/monitoring/returns/{row.pk}/",
             "multipart": True,
         },
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def spend_import(request: HttpRequest, return_id: int) -> HttpResponse:
+    """Fill the return's spend from a spend list (CSV or XLSX), all or nothing, each problem
+    listed with its row and column above the form."""
+    row = _return(request, return_id)
+    _require_make(request, row)
+    form = f.SpendImportForm(_data(request), request.FILES if request.method == "POST" else None)
+    problems: list[ImportProblem] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = imports.spend_import(
+                actor=_actor(request),
+                return_made=row,
+                data=upload.read(MAX_IMPORT_BYTES + 1),
+                name=upload.name or "",
+            )
+        except ImportRefused as refused:
+            problems = refused.problems
+            form.add_error(
+                "file",
+                f"The file has {len(problems)} problem{'s' if len(problems) != 1 else ''}; "
+                "nothing was saved. "
+                + "; ".join(str(p) for p in problems[:5])
+                + ("; …" if len(problems) > 5 else ""),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            done = f"Spend saved from {result.rows} row{'s' if result.rows != 1 else ''}."
+            if result.beyond_tolerance:
+                done += (
+                    " Spend is beyond the tolerance on "
+                    + "; ".join(result.beyond_tolerance)
+                    + ": explain the variance before submitting."
+                )
+            messages.success(request, done)
+            return redirect("monitoring:return-detail", return_id=row.pk)
+    return render(
+        request,
+        "monitoring/spend_import.html",
+        {"row": row, "agreement": row.agreement, "form": form, "problems": problems},
         status=400 if form.is_bound and form.errors else 200,
     )
 

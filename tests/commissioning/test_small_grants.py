@@ -119,7 +119,7 @@ def test_the_holder_records_a_grant_and_its_outcome_on_the_pages(
     pot = _pot(cworld)
     sign_in(client, cworld["commissioning_pot_holder"])
     page = client.get(reverse("commissioning:pot-detail", args=[pot.pk])).content.decode()
-    assert "£1800.00 left" in page and "Record a small grant" in page
+    assert "£1,800 left" in page and "Record a small grant" in page
     url = reverse("commissioning:grant-record", args=[pot.pk])
     group = Organisation.objects.get(name="Matrix Youth Trust")
     form = {

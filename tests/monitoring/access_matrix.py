@@ -82,6 +82,7 @@ CASES: dict[str, Case] = {
     "monitoring:return-edit": Case("GET", ("return_id",), on_return(MAKING, 200)),
     "monitoring:return-submit": Case("GET", ("return_id",), on_return(MAKING, 200)),
     "monitoring:evidence-add": Case("GET", ("return_id",), on_return(MAKING, 200)),
+    "monitoring:spend-import": Case("GET", ("return_id",), on_return(MAKING, 200)),
     "monitoring:return-accept": Case("GET", ("return_id",), on_return(REVIEWING, 200)),
     "monitoring:return-send-back": Case("GET", ("return_id",), on_return(REVIEWING, 200)),
     "monitoring:evidence-download": Case("GET", ("return_evidence_id",), only(200, READ, 404)),
@@ -132,6 +133,9 @@ API_CASES_IN_EVERY_STATE: dict[tuple[str, str], InEvery] = {
     ("POST", f"{M}/returns/{{return_id}}"): _closed_refused(MAKING, 200),
     ("POST", f"{M}/returns/{{return_id}}/submission"): _closed_refused(MAKING, 201),
     ("POST", f"{M}/returns/{{return_id}}/review"): on_return(REVIEWING, 201),
+    # Sent without a file: whoever may make the return is told to send one (422), before which
+    # who may not is refused and a closed agreement answered 409.
+    ("POST", f"{M}/returns/{{return_id}}/spend-import"): _closed_refused(MAKING, 422),
 }
 
 API_BODIES: dict[tuple[str, str], dict[str, Any]] = {
