@@ -230,5 +230,6 @@ LDE_DEMO_BUILDERS: list[str] = [
     "lde.capacity.demo.demo_build",
     "lde.programme.demo.demo_build",
     "lde.monitoring.demo.demo_build",
+    "lde.consequence_management.demo.demo_build",
     "lde.rollups.demo.demo_build",
 ]

@@ -1,0 +1,342 @@
+"""The consequence-management demo, for Harrowfield, with every state the pages show:
+
+- two readiness plans, one past its review date (it shows on the coordinator's home page) and
+  one within it;
+- a key-individual directory: the council's strategic, tactical and delivery leads by post, the
+  faith forum's chair with a deputy, its caretaker reachable by phone only (the "fewer than two
+  channels" warning) and the youth trust's lead not verified for 120 days (the 90-day warning);
+- a finished exercise ("Exercise Harbour", closed) that called a closed exercise cascade, with
+  participants, a timeline, observations and two lessons, each an action in the action plan (one
+  in progress); a running exercise and a planned one;
+- a running exercise cascade ("Exercise Beacon"), so that acknowledging from the local mail
+  outbox and watching the roll-call can be tried;
+- a readiness self-assessment started against the `consequence-management-readiness` framework
+  through the ordinary assessment cycle (a draft, for the partnership to rate).
+
+Every name is invented. Everything is written through the audited services by the coordinator;
+running it again finds the exercise it made and makes nothing twice. Sending goes through the
+provider chosen in settings (the local fake of Notify by default) and the local mail outbox.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.utils import timezone
+
+from lde.accounts import services as account_services
+from lde.accounts.models import Organisation, Post, PostKind, PostLevel, User
+from lde.action_plans import services as action_services
+from lde.action_plans.models import ActionStatus
+from lde.assessments import services as assessment_services
+from lde.assessments.models import Assessment, AssessmentKind
+from lde.consequence_management import selectors, services
+from lde.consequence_management.models import Cascade, CascadeRecipient, Exercise, KeyContact
+from lde.frameworks.models import FrameworkVersion
+from lde.partnerships.models import Membership, Partnership, Role
+
+TEMPLATE = (
+    "{partnership}: this is an EXERCISE call-out for {role}, {organisation}. "
+    "Please acknowledge: {ack_link}"
+)
+
+
+def _post(organisation: Organisation, title: str, level: str) -> Post:
+    post = Post.objects.filter(organisation=organisation, title=title).first()
+    if post is None:
+        post = account_services.post_create(
+            actor=None, organisation=organisation, kind=PostKind.OTHER, title=title, level=level
+        )
+    return post
+
+
+def _contact(
+    coordinator: User,
+    partnership: Partnership,
+    organisation: Organisation,
+    role: str,
+    *,
+    post: Post | None = None,
+    deputy: KeyContact | None = None,
+    email: str = "",
+    mobile: str = "",
+    phone: str = "",
+    verified_days_ago: int = 20,
+) -> KeyContact:
+    day = timezone.localdate()
+    return services.contact_create(
+        actor=coordinator,
+        partnership=partnership,
+        fields=services.ContactFields(
+            kind="staff" if post else "community",
+            organisation=organisation,
+            post=post,
+            role=role,
+            email=email,
+            mobile=mobile,
+            phone=phone,
+            deputy=deputy,
+            consented_on=day - timedelta(days=300),
+            verified_on=day - timedelta(days=verified_days_ago),
+        ),
+    )
+
+
+def _plan(coordinator: User, partnership: Partnership, title: str, review_on: date) -> None:
+    services.plan_create(
+        actor=coordinator,
+        partnership=partnership,
+        fields=services.PlanFields(
+            title=title,
+            before="Brief the key individuals where disclosure allows (¶84–85).",
+            during="The consequence-management group meets within the hour; the agreed "
+            "spokesperson gives the agreed messages.",
+            after="Reassurance visits, the advisory group consulted, a debrief within a week.",
+            communications_strategy="One agreed voice; key messages in the community languages.",
+            release_contingency="If people are released without charge, brief the forums the "
+            "same day.",
+            everyday_policing="Neighbourhood teams keep their patrols and surgeries.",
+            review_on=review_on,
+            criteria=list(selectors.readiness_criteria()[:3]),
+        ),
+    )
+
+
+def _cascade(
+    coordinator: User, partnership: Partnership, title: str, contacts: list[KeyContact]
+) -> Cascade:
+    cascade = services.cascade_start(
+        actor=coordinator,
+        partnership=partnership,
+        fields=services.CascadeFields(
+            title=title,
+            kind="exercise",
+            mode="broadcast",
+            template=TEMPLATE,
+            start_key=f"demo-{partnership.pk}-{title.lower().replace(' ', '-')}"[:64],
+            contacts=contacts,
+        ),
+    )
+    services.send_due(cascade_id=cascade.pk)
+    return cascade
+
+
+def demo_build() -> None:
+    partnership = Partnership.objects.filter(name="Harrowfield Prevent Partnership").first()
+    if partnership is None or Exercise.objects.filter(partnership=partnership).exists():
+        return
+    membership = (
+        Membership.objects.filter(partnership=partnership, role=Role.COORDINATOR)
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    council = partnership.lead_council
+    if membership is None or council is None:
+        return
+    coordinator = membership.user
+    day = timezone.localdate()
+    forum = Organisation.objects.filter(name="Harrowfield Faith Forum").first() or council
+    youth = Organisation.objects.filter(name="Harrowfield Youth Trust").first() or council
+
+    _plan(coordinator, partnership, "Operation readiness plan", day - timedelta(days=20))
+    _plan(coordinator, partnership, "Town centre events readiness plan", day + timedelta(days=150))
+
+    strategic = _contact(
+        coordinator,
+        partnership,
+        council,
+        "Strategic lead",
+        post=_post(council, "Chief Executive", PostLevel.STRATEGIC),
+        email="strategic.lead@harrowfield.example.test",
+        mobile="07700 900201",
+    )
+    tactical = _contact(
+        coordinator,
+        partnership,
+        council,
+        "Tactical lead",
+        post=_post(council, "Head of Community Safety", PostLevel.TACTICAL),
+        email="tactical.lead@harrowfield.example.test",
+        mobile="07700 900202",
+        phone="020 7946 0202",
+    )
+    delivery = _contact(
+        coordinator,
+        partnership,
+        council,
+        "Delivery lead",
+        post=_post(council, "Community Cohesion Officer", PostLevel.DELIVERY),
+        email="delivery.lead@harrowfield.example.test",
+        mobile="07700 900203",
+    )
+    vice = _contact(
+        coordinator,
+        partnership,
+        forum,
+        "Vice-chair",
+        email="vice-chair@faith-forum.example.test",
+        mobile="07700 900204",
+    )
+    chair = _contact(
+        coordinator,
+        partnership,
+        forum,
+        "Chair",
+        deputy=vice,
+        email="chair@faith-forum.example.test",
+        mobile="07700 900205",
+    )
+    caretaker = _contact(coordinator, partnership, forum, "Caretaker", phone="020 7946 0206")
+    youth_lead = _contact(
+        coordinator,
+        partnership,
+        youth,
+        "Youth work lead",
+        email="lead@youth-trust.example.test",
+        mobile="07700 900207",
+        verified_days_ago=120,
+    )
+
+    # The finished exercise: its cascade acknowledged in part, closed; the exercise closed with
+    # two lessons, each an action in the action plan.
+    harbour = _cascade(
+        coordinator,
+        partnership,
+        "Exercise Harbour call-out",
+        [strategic, tactical, chair, caretaker, youth_lead],
+    )
+    for contact in (strategic, tactical):
+        recipient = CascadeRecipient.objects.get(cascade=harbour, contact=contact)
+        services.call_record(
+            actor=coordinator, cascade=harbour, recipient=recipient, outcome="acknowledged"
+        )
+    services.call_record(
+        actor=coordinator,
+        cascade=harbour,
+        recipient=CascadeRecipient.objects.get(cascade=harbour, contact=caretaker),
+        outcome="no_answer",
+    )
+    services.cascade_close(actor=coordinator, cascade=harbour)
+    exercise = services.exercise_create(
+        actor=coordinator,
+        partnership=partnership,
+        fields=services.ExerciseFields(
+            title="Exercise Harbour",
+            scenario="Arrests at dawn in two streets near the town centre; by nine a rumour "
+            "online says a place of worship is to be closed.",
+            held_on=day - timedelta(days=14),
+            cascade=harbour,
+            criteria=list(selectors.readiness_criteria()[:2]),
+        ),
+    )
+    for organisation, role in (
+        (council, "Tactical lead"),
+        (council, "Communications officer"),
+        (forum, "Chair of the faith forum"),
+        (youth, "Youth work lead"),
+    ):
+        services.participant_add(
+            actor=coordinator, exercise=exercise, organisation=organisation, role=role
+        )
+    services.exercise_start(actor=coordinator, exercise=exercise)
+    start = timezone.now() - timedelta(days=14)
+    for minutes, kind, text in (
+        (0, "timeline", "The police brief the strategic lead: an operation is under way."),
+        (12, "timeline", "The call-out cascade starts."),
+        (40, "timeline", "The consequence-management group meets."),
+        (75, "timeline", "The rumour is heard; the agreed response is given."),
+        (45, "observation", "The press called before the holding line was agreed."),
+        (80, "observation", "The ring-round had no out-of-hours number for the faith centres."),
+    ):
+        services.entry_add(
+            actor=coordinator,
+            exercise=exercise,
+            kind=kind,
+            at=start + timedelta(minutes=minutes),
+            text=text,
+        )
+    services.exercise_close(actor=coordinator, exercise=exercise)
+    first = services.lesson_record(
+        actor=coordinator,
+        exercise=exercise,
+        lesson="The press called before the holding line was agreed.",
+        title="Agree a holding line for the press in advance",
+        description="The communications officer drafts it with the police and the forum.",
+        owner=coordinator,
+        owner_organisation=council,
+        due_on=day + timedelta(days=30),
+    )
+    services.lesson_record(
+        actor=coordinator,
+        exercise=exercise,
+        lesson="The ring-round had no out-of-hours numbers for the faith centres.",
+        title="Collect out-of-hours numbers for every faith centre",
+        description="Ask each centre for a second channel and verify it in the directory.",
+        owner=coordinator,
+        owner_organisation=council,
+        due_on=day + timedelta(days=45),
+    )
+    action_services.progress_record(
+        actor=coordinator,
+        action=first.action,
+        text="A first draft is with the police press office.",
+        status=ActionStatus.IN_PROGRESS,
+    )
+
+    # A running exercise and a planned one; a running cascade to try acknowledging.
+    running = services.exercise_create(
+        actor=coordinator,
+        partnership=partnership,
+        fields=services.ExerciseFields(
+            title="Exercise Beacon",
+            scenario="A warrant executed overnight; families ask the council for help.",
+            held_on=day,
+        ),
+    )
+    services.exercise_start(actor=coordinator, exercise=running)
+    services.exercise_create(
+        actor=coordinator,
+        partnership=partnership,
+        fields=services.ExerciseFields(
+            title="Exercise Lantern",
+            scenario="Release without charge of people arrested the week before.",
+            held_on=day + timedelta(days=60),
+        ),
+    )
+    beacon = _cascade(
+        coordinator,
+        partnership,
+        "Exercise Beacon call-out",
+        [strategic, tactical, delivery, chair, caretaker],
+    )
+    services.exercise_update(
+        actor=coordinator,
+        exercise=running,
+        fields=services.ExerciseFields(
+            title=running.title, scenario=running.scenario, held_on=day, cascade=beacon
+        ),
+    )
+
+    _readiness_assessment(coordinator, partnership, day)
+
+
+def _readiness_assessment(coordinator: User, partnership: Partnership, day: date) -> None:
+    """A self-assessment of readiness, started through the ordinary assessment cycle."""
+    version = (
+        FrameworkVersion.objects.filter(framework__identifier=services.READINESS_FRAMEWORK)
+        .order_by("-pk")
+        .first()
+    )
+    title = f"Consequence-management readiness {day.year}"
+    if version is None or Assessment.objects.filter(partnership=partnership, title=title).exists():
+        return
+    assessment_services.assessment_start(
+        actor=coordinator,
+        partnership=partnership,
+        kind=AssessmentKind.SELF,
+        framework_version=version,
+        title=title,
+        period_start=day.replace(month=4, day=1) if day.month >= 4 else date(day.year - 1, 4, 1),
+        period_end=date(day.year + (1 if day.month >= 4 else 0), 3, 31),
+    )
