@@ -22,7 +22,7 @@ from typing import Any
 
 from django.db import transaction
 
-from lde.accounts.models import Organisation, User
+from lde.accounts.models import Organisation, Post, PostHolding, PostKind, User
 from lde.commissioning import services
 from lde.commissioning.models import Applicant, Call
 from lde.core.access.facts import today
@@ -258,4 +258,70 @@ def demo_build() -> None:
         opens_on=day + timedelta(days=60),
         closes_on=day + timedelta(days=120),
         also_for=[kestlebury] if kestlebury is not None else [],
+    )
+
+    # A devolved pot (¶46): delegated to the council's youth service, held by its team leader,
+    # £250 a grant; three grants to local groups, one with what came of it.
+    _devolved_pot(coordinator, partnership, day, [riverside, northgate])
+
+
+def _devolved_pot(
+    coordinator: User, partnership: Partnership, day: Any, groups: list[Organisation]
+) -> None:
+    from lde.partnerships.demo import DEMO_PASSWORD
+
+    team, _ = Organisation.objects.get_or_create(
+        name="Harrowfield Youth Service", defaults={"type": "council"}
+    )
+    post, _ = Post.objects.get_or_create(
+        organisation=team, title="Youth team leader", defaults={"kind": PostKind.OTHER}
+    )
+    holder = User.objects.filter(email=f"youth.lead@harrowfield.{DOMAIN}").first()
+    if holder is None:
+        holder = User.objects.create_user(
+            f"youth.lead@harrowfield.{DOMAIN}",
+            DEMO_PASSWORD,
+            full_name="Alex Mensah",
+            organisation=team,
+        )
+        PostHolding.objects.create(post=post, user=holder, started_on=day - timedelta(days=200))
+    pot = services.devolved_pot_add(
+        actor=coordinator,
+        partnership=partnership,
+        name="Youth service small grants 2026-27",
+        amount="3000",
+        per_grant_limit="250",
+        team=team,
+        holder_post=post,
+        starts_on=day - timedelta(days=60),
+        ends_on=day + timedelta(days=300),
+    )
+    first = services.small_grant_record(
+        actor=holder,
+        pot=pot,
+        recipient=groups[0],
+        amount="250",
+        purpose="Transport for a youth forum's visit to the town hall.",
+        awarded_on=day - timedelta(days=40),
+    )
+    services.small_grant_outcome_set(
+        actor=holder,
+        grant=first,
+        outcome="Fourteen young people met councillors and put three questions to them.",
+    )
+    services.small_grant_record(
+        actor=holder,
+        pot=pot,
+        recipient=groups[1],
+        amount="180",
+        purpose="Refreshments for an open afternoon with neighbours.",
+        awarded_on=day - timedelta(days=20),
+    )
+    services.small_grant_record(
+        actor=holder,
+        pot=pot,
+        recipient=groups[0],
+        amount="95.50",
+        purpose="Art materials for a mural workshop.",
+        awarded_on=day - timedelta(days=5),
     )

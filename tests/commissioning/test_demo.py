@@ -74,3 +74,18 @@ def test_the_home_page_asks_the_coordinator_to_moderate(demo: None) -> None:
     mine = sign_in(Client(), applicant, verified=False).get("/commissioning/applicant/")
     assert "Peer mentors" in mine.content.decode()
     assert Bid.objects.filter(organisation__name="Riverside Youth Project").count() == 3
+
+
+def test_a_devolved_pot_is_held_by_a_named_front_line_team_with_grants(demo: None) -> None:
+    from lde.commissioning.models import DevolvedPot
+
+    pot = DevolvedPot.objects.get(name="Youth service small grants 2026-27")
+    assert (pot.team.name, pot.holder_post.title) == (
+        "Harrowfield Youth Service",
+        "Youth team leader",
+    )
+    grants = list(pot.grants.order_by("awarded_on"))
+    assert [str(g.amount) for g in grants] == ["250.00", "180.00", "95.50"]
+    assert [bool(g.outcome) for g in grants] == [True, False, False]
+    commissioning_demo.demo_build()
+    assert DevolvedPot.objects.filter(name=pot.name).count() == 1
