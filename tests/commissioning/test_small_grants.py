@@ -157,3 +157,13 @@ def test_small_grants_are_in_the_register_and_the_feed_which_validates(
     assert len(small) == 1 and small[0]["amountAwarded"] == 200.0
     assert small[0]["recipientOrganization"][0]["id"] == "GB-CHC-1234567"
     assert small[0]["fromOpenCall"] == "No"
+
+
+def test_the_pot_holder_s_home_page_names_the_pot_what_is_left_and_grants_without_outcome(
+    cworld: dict[str, Any], client: Client
+) -> None:
+    pot = DevolvedPot.objects.get(pk=cworld["commissioning_pot_id"])
+    sign_in(client, cworld["commissioning_pot_holder"], verified=True)
+    home = client.get("/").content.decode()
+    assert f'href="/commissioning/pots/{pot.pk}/"' in home
+    assert "£1,800 left of £2,000, up to £250 a grant; 1 grant without an outcome yet" in home
