@@ -316,3 +316,49 @@ def test_the_cascade_after_action_report_is_a_pdf(client: Client, cast: dict[str
     sign_in(client, coordinator)
     report = client.get(reverse("consequence_management:cascade-report", args=[cascade.pk]))
     assert report.status_code == 200 and report.content[:4] == b"%PDF"
+
+
+def test_the_exercise_page_asks_the_same_number_of_queries_whatever_its_size(
+    client: Client, cast: dict[str, Any]
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    coordinator = cast["coordinator"]
+    contacts = directory_make(coordinator=coordinator, partnership=cast["partnership"])
+    sign_in(client, coordinator)
+
+    def measured(title: str, size: int) -> int:
+        cascade = cascade_make(
+            coordinator=coordinator,
+            partnership=cast["partnership"],
+            contacts=list(contacts.values())[: size + 1],
+            key=f"size-{size}-start-key",
+            title=f"{title} call-out",
+        )
+        exercise = exercise_make(cast, title=title, cascade=cascade)
+        services.exercise_start(actor=coordinator, exercise=exercise)
+        for i in range(size):
+            services.participant_add(
+                actor=coordinator, exercise=exercise, organisation=cast["council"], role=f"Role {i}"
+            )
+            services.entry_add(
+                actor=coordinator,
+                exercise=exercise,
+                kind="timeline",
+                at=timezone.now(),
+                text=f"Step {i}",
+            )
+        services.exercise_close(actor=coordinator, exercise=exercise)
+        for i in range(size):
+            services.lesson_record(
+                actor=coordinator,
+                exercise=exercise,
+                **lesson_args(cast, lesson=f"Lesson {i}", title=f"Action {i}"),
+            )
+        url = reverse("consequence_management:exercise-detail", args=[exercise.pk])
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    assert measured("Exercise Small", 1) == measured("Exercise Large", 4)
