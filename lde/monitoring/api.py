@@ -21,6 +21,7 @@ from lde.core.api_schemas import READ_ERRORS, WRITE_ERRORS, ErrorOut, ObjectId
 from lde.core.limits import limit_of
 from lde.monitoring import imports, selectors, services
 from lde.monitoring.models import Agreement, Return
+from lde.monitoring.policies import require_may_make
 from lde.programme.imports import MAX_BYTES, ImportRefused
 
 router = Router(tags=["monitoring"])
@@ -279,7 +280,7 @@ def spend_import(
     each problem's row and column. Spend beyond a line's tolerance is saved and listed in
     `beyond_tolerance`: the return is not submitted until the variance is explained."""
     row = selectors.return_get(user=request.user, return_id=return_id)
-    services.return_may_make(actor=acting_user(request), return_made=row)
+    require_may_make(acting_user(request), row)
     if file is None:
         return Status(
             422,

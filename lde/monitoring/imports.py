@@ -26,6 +26,7 @@ from lde.core.audit.chain import audit_record
 from lde.core.audit.models import AuditScope
 from lde.monitoring import services
 from lde.monitoring.models import Return
+from lde.monitoring.policies import require_may_make
 from lde.programme.imports import ImportProblem, ImportRefused, read_rows
 
 COLUMNS = ("budget_line", "amount")
@@ -48,7 +49,8 @@ def spend_import(*, actor: User, return_made: Return, data: bytes, name: str) ->
     """Save the file's spend on the return, all or nothing. Raises ImportRefused naming every
     problem by row and column; PermissionDenied or Conflict (a closed agreement) as the
     return's page would, before the file is read."""
-    row = services.return_lock_to_make(actor=actor, return_made=return_made)
+    require_may_make(actor, return_made)
+    row = return_made
     rows = read_rows(data, name)
     if not rows:
         raise _refused(None, "file", "The file is empty")

@@ -32,8 +32,9 @@ from django.db.models import Exists, OuterRef, Q
 
 from lde.commissioning.models import Applicant
 from lde.commissioning.policies import applicant_organisation
-from lde.core.access.facts import UserFacts
+from lde.core.access.facts import AnyUser, UserFacts
 from lde.core.access.policy import Policy
+from lde.core.refusals import Conflict
 from lde.monitoring.models import Agreement, AgreementStatus, Return, ReturnStatus
 from lde.partnerships.models import Role
 from lde.partnerships.reach import READER_ROLES, reach_q, reached
@@ -211,3 +212,24 @@ class ApplicantReturnPolicy(Policy[Return]):
 
 
 applicant_return_policy = ApplicantReturnPolicy()
+
+
+CLOSED_REFUSAL = "The agreement is closed: no return is taken on it"
+
+
+def require_may_make(actor: AnyUser, return_made: Return) -> None:
+    """Refuse (409 for a closed agreement, said before anything else to whoever may see the
+    return; 403 otherwise) unless `actor` may make the return: the organisation's applicants,
+    or a coordinator on their behalf. Asked by every service that changes a return, and by
+    the spend import before it reads a file, so that who may not is told so first."""
+    if return_made.agreement.status == AgreementStatus.CLOSED:
+        seen = return_policy.user_can(
+            actor, "view", return_made
+        ) or applicant_return_policy.user_can(actor, "view", return_made)
+        if seen:
+            raise Conflict({"__all__": CLOSED_REFUSAL})
+    if not (
+        return_policy.user_can(actor, "make", return_made)
+        or applicant_return_policy.user_can(actor, "make", return_made)
+    ):
+        return_policy.require(actor, "make", return_made)

@@ -62,7 +62,7 @@ from lde.monitoring.models import (
 )
 from lde.monitoring.policies import (
     agreement_policy,
-    applicant_return_policy,
+    require_may_make,
     return_policy,
 )
 from lde.partnerships.models import Partnership
@@ -81,7 +81,6 @@ RETURN_TRANSITIONS: dict[tuple[str, str], str] = {
 # A return is due this many days after the end of its period.
 DAYS_TO_RETURN = 30
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
-CLOSED_REFUSAL = "The agreement is closed: no return is taken on it"
 
 
 def pounds(amount: Decimal) -> str:
@@ -454,36 +453,6 @@ def _lock_return(return_made: Return) -> Return:
     return row
 
 
-def _may_make(actor: User, return_made: Return) -> None:
-    """A closed agreement takes no return (409, said before anything else); otherwise the
-    organisation's applicants or a coordinator on their behalf."""
-    if return_made.agreement.status == AgreementStatus.CLOSED:
-        seen = return_policy.user_can(
-            actor, "view", return_made
-        ) or applicant_return_policy.user_can(actor, "view", return_made)
-        if seen:
-            raise Conflict({"__all__": CLOSED_REFUSAL})
-    if not (
-        return_policy.user_can(actor, "make", return_made)
-        or applicant_return_policy.user_can(actor, "make", return_made)
-    ):
-        return_policy.require(actor, "make", return_made)
-
-
-def return_may_make(*, actor: User, return_made: Return) -> None:
-    """Refuse (409 for a closed agreement, 403 otherwise) unless `actor` may make the return:
-    asked before an upload is looked at, so that who may not is told so first."""
-    _may_make(actor, return_made)
-
-
-def return_lock_to_make(*, actor: User, return_made: Return) -> Return:
-    """The return, locked for the caller's transaction, once `actor` may make it: asked before
-    a spend list is even read, as the return's page asks before its form is shown."""
-    row = _lock_return(return_made)
-    _may_make(actor, row)
-    return row
-
-
 @transaction.atomic
 def return_save(
     *,
@@ -498,7 +467,7 @@ def return_save(
     """Save what the return says so far (spend by budget line id, outputs by target id,
     milestone states by milestone id, the narrative): refused whole if any value is wrong."""
     row = _lock_return(return_made)
-    _may_make(actor, row)
+    require_may_make(actor, row)
     agreement = row.agreement
     lines = {line.pk: line for line in agreement.lines.all()}
     targets = {t.pk: t for t in agreement.targets.all()}
@@ -638,7 +607,7 @@ def _move_return(actor: User, row: Return, to_status: str, *, reason: str = "") 
 @transaction.atomic
 def return_submit(*, actor: User, return_made: Return) -> Return:
     row = _lock_return(return_made)
-    _may_make(actor, row)
+    require_may_make(actor, row)
     _guard(
         [(row.narrative, "narrative"), (row.variance_explanation, "variance explanation")],
         "narrative",
@@ -703,7 +672,7 @@ def evidence_add(
     """A file backing the return, judged by its content (`lde.core.uploads`), stored outside
     the web root under a random name with a hash of its content, all or nothing."""
     row = Return.objects.select_related("agreement").get(pk=return_made.pk)
-    _may_make(actor, row)
+    require_may_make(actor, row)
     if upload.size is None or upload.size > MAX_EVIDENCE_BYTES:
         raise ValidationError({"file": "The file must be smaller than 20 MB"})
     data = b"".join(upload.chunks())
