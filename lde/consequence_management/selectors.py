@@ -7,7 +7,16 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    prefetch_related_objects,
+)
 
 from lde.accounts.models import Organisation, Post, PostHolding
 from lde.consequence_management.models import (
@@ -260,6 +269,111 @@ def roll_call(*, cascade: Cascade) -> RollCall:
             for r in recipients
             if r.contact.phone and r.acknowledged_at is None and r.level <= cascade.level_reached
         ],
+    )
+
+
+ROLL_CALL_PAGE_SIZE = 100
+
+
+class RollCallShow:
+    """Which recipients the roll-call page lists: those not yet acknowledged first, because
+    they are who a coordinator chases; the acknowledged on their own tab."""
+
+    NOT_YET = "not-yet"
+    ACKNOWLEDGED = "acknowledged"
+    CHOICES = (NOT_YET, ACKNOWLEDGED)
+
+
+@dataclass(frozen=True)
+class RollCallCounts:
+    called: int
+    reached: int
+    acknowledged: int
+    not_yet: int
+    escalated: int
+    failed: int
+
+
+@dataclass(frozen=True)
+class RollCallPage:
+    """The roll-call as the page shows it at any size: the counts, worked out in the database,
+    and one page of rows (a page of 100 whether the cascade called ten people or 10,000)."""
+
+    counts: RollCallCounts
+    show: str
+    page: Page[CascadeRecipient]
+    rows: list[RollCallRow]
+    level_reached: int
+
+
+def roll_call_counts(*, cascade: Cascade) -> RollCallCounts:
+    """Called, reached, acknowledged, not yet, escalated and failed, in one aggregate query."""
+    messages = OutboxMessage.objects.filter(recipient=OuterRef("pk"))
+    totals = (
+        CascadeRecipient.objects.filter(cascade=cascade)
+        .annotate(
+            is_reached=Exists(messages.filter(status__in=REACHED)),
+            has_failed=Exists(messages.filter(status=MessageStatus.FAILED)),
+        )
+        .aggregate(
+            called=Count("pk"),
+            reached=Count("pk", filter=Q(is_reached=True)),
+            acknowledged=Count("pk", filter=Q(acknowledged_at__isnull=False)),
+            escalated=Count("pk", filter=Q(escalated_at__isnull=False)),
+            failed=Count("pk", filter=Q(has_failed=True)),
+        )
+    )
+    return RollCallCounts(
+        called=totals["called"],
+        reached=totals["reached"],
+        acknowledged=totals["acknowledged"],
+        not_yet=totals["called"] - totals["acknowledged"],
+        escalated=totals["escalated"],
+        failed=totals["failed"],
+    )
+
+
+def roll_call_page(*, cascade: Cascade, show: str | None, page: Any) -> RollCallPage:
+    """The counts and one page of the recipients `show` names (not yet acknowledged unless it
+    says "acknowledged"), in a number of queries that does not grow with the cascade."""
+    if show not in RollCallShow.CHOICES:
+        show = RollCallShow.NOT_YET
+    recipients = (
+        CascadeRecipient.objects.filter(
+            cascade=cascade, acknowledged_at__isnull=(show == RollCallShow.NOT_YET)
+        )
+        .select_related("contact__organisation", "contact__post", "deputy_for__contact")
+        .order_by("level", "pk")
+    )
+    one_page = Paginator(recipients, ROLL_CALL_PAGE_SIZE).get_page(page)
+    on_page = list(one_page.object_list)
+    prefetch_related_objects(
+        on_page,
+        Prefetch("messages", queryset=OutboxMessage.objects.order_by("channel")),
+        Prefetch(
+            "contact__post__holdings",
+            queryset=PostHolding.objects.filter(ended_on__isnull=True).select_related("user"),
+            to_attr="current",
+        ),
+    )
+    rows = []
+    for r in on_page:
+        messages = list(r.messages.all())
+        holders = getattr(r.contact.post, "current", []) if r.contact.post else []
+        rows.append(
+            RollCallRow(
+                recipient=r,
+                reached=any(m.status in REACHED for m in messages),
+                messages=messages,
+                holder=holders[0].user.get_full_name() if holders else "",
+            )
+        )
+    return RollCallPage(
+        counts=roll_call_counts(cascade=cascade),
+        show=show,
+        page=one_page,
+        rows=rows,
+        level_reached=cascade.level_reached,
     )
 
 

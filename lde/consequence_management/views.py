@@ -12,6 +12,7 @@ import hmac
 import json
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -379,10 +380,17 @@ def cascade_start(request: HttpRequest, partnership_id: int) -> HttpResponse:
 
 def _roll_call_context(request: HttpRequest, cascade_id: int) -> dict[str, Any]:
     cascade = selectors.cascade_get(user=request.user, cascade_id=cascade_id)
+    roll = selectors.roll_call_page(
+        cascade=cascade, show=request.GET.get("show"), page=request.GET.get("page")
+    )
+    # The tab and page being looked at travel with the refresh button and the script's fetch, so
+    # a refresh shows the same rows rather than jumping back to the first page.
+    here = urlencode({"show": roll.show, "page": roll.page.number})
     return {
         "cascade": cascade,
         "partnership": cascade.partnership,
-        "roll": selectors.roll_call(cascade=cascade),
+        "roll": roll,
+        "here": here,
         "can_call": cascade_policy.user_can(request.user, "record_call", cascade),
         "can_close": cascade_policy.user_can(request.user, "close", cascade),
     }
