@@ -9,19 +9,21 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field
 
 from lde.accounts.selectors import acting_user
 from lde.commissioning import selectors, services
-from lde.commissioning.models import Bid, Call, Criterion, Decision, Score
+from lde.commissioning.models import Bid, Call, Criterion, Decision, DevolvedPot, Score, SmallGrant
 from lde.core.api_schemas import READ_ERRORS, WRITE_ERRORS, ErrorOut, ObjectId
 from lde.core.limits import limit_of
 
 router = Router(tags=["commissioning"])
 FREE_TEXT = r"^[^\x00]*$"
 Answer = Status[Any]
+PENNY = Decimal("0.01")
 
 
 class CallCriterionOut(Schema):
@@ -272,8 +274,6 @@ def declare(request: HttpRequest, call_id: ObjectId, payload: DeclarationIn) -> 
     call = selectors.call_get(user=request.user, call_id=call_id)
     bids = list(call.bids.filter(pk__in=payload.recused_from_bid_ids))
     if len(bids) != len(set(payload.recused_from_bid_ids)):
-        from django.core.exceptions import ValidationError
-
         raise ValidationError({"recused_from_bid_ids": "Choose bids of this call"})
     member = services.interests_declare(
         actor=acting_user(request), call=call, conflicts=[(b, payload.nature) for b in bids]
@@ -291,8 +291,6 @@ def score(request: HttpRequest, call_id: ObjectId, payload: ScoreIn) -> Answer:
     bid = call.bids.filter(pk=payload.bid_id).select_related("call").first()
     criterion = call.criteria.filter(pk=payload.criterion_id).first()
     if bid is None or criterion is None:
-        from django.core.exceptions import ValidationError
-
         field = "bid_id" if bid is None else "criterion_id"
         raise ValidationError({field: "Choose a bid and a criterion of this call"})
     row = services.score_record(
@@ -314,3 +312,186 @@ def decide(request: HttpRequest, bid_id: ObjectId, payload: DecisionIn) -> Answe
     bid = selectors.bid_get(user=request.user, bid_id=bid_id)
     decision = services.bid_decide(actor=acting_user(request), bid=bid, **payload.dict())
     return Status(201, CommissioningCreatedOut(id=decision.pk))
+
+
+# --- Devolved small grants (¶46) ---------------------------------------------------------------
+
+
+class SmallGrantOut(Schema):
+    id: int
+    pot_id: int
+    recipient_id: int
+    recipient: str
+    amount: Decimal
+    purpose: str
+    awarded_on: date
+    outcome: str
+
+
+class DevolvedPotOut(Schema):
+    id: int
+    partnership_id: int
+    name: str
+    amount: Decimal
+    per_grant_limit: Decimal
+    given: Decimal
+    left: Decimal
+    team_id: int
+    team: str
+    holder_post_id: int
+    holder_post: str
+    starts_on: date
+    ends_on: date
+
+
+class DevolvedPotDetailOut(DevolvedPotOut):
+    grants: list[SmallGrantOut]
+
+
+class DevolvedPotIn(Schema):
+    name: str = _text(DevolvedPot, "name")
+    amount: str = MONEY
+    per_grant_limit: str = MONEY
+    team_id: ObjectId = Field(description="One of the partnership's partner organisations.")
+    holder_post_id: ObjectId = Field(description="A post of that organisation: its holder records.")
+    starts_on: date
+    ends_on: date
+
+
+class SmallGrantIn(Schema):
+    recipient_id: ObjectId = Field(
+        description="A community, voluntary or faith organisation: never a person."
+    )
+    amount: str = MONEY
+    purpose: str = _text(SmallGrant, "purpose")
+    awarded_on: date
+    outcome: str = _text(SmallGrant, "outcome", required=False)
+    to_individual: bool = Field(
+        False, description="Refused if true: grants to individuals are not made here."
+    )
+
+
+class SmallGrantOutcomeIn(Schema):
+    outcome: str = _text(SmallGrant, "outcome")
+
+
+def _grant_out(grant: SmallGrant) -> dict[str, Any]:
+    return {
+        "id": grant.pk,
+        "pot_id": grant.pot_id,
+        "recipient_id": grant.recipient_id,
+        "recipient": grant.recipient.name,
+        "amount": grant.amount,
+        "purpose": grant.purpose,
+        "awarded_on": grant.awarded_on,
+        "outcome": grant.outcome,
+    }
+
+
+def _pot_out(pot: DevolvedPot) -> dict[str, Any]:
+    # A sum comes back from SQLite without its pence ("320"): give it as the amounts are given.
+    given = Decimal(pot.given).quantize(PENNY)  # type: ignore[attr-defined]
+    return {
+        "id": pot.pk,
+        "partnership_id": pot.partnership_id,
+        "name": pot.name,
+        "amount": pot.amount,
+        "per_grant_limit": pot.per_grant_limit,
+        "given": given,
+        "left": pot.amount - given,
+        "team_id": pot.team_id,
+        "team": pot.team.name,
+        "holder_post_id": pot.holder_post_id,
+        "holder_post": pot.holder_post.title,
+        "starts_on": pot.starts_on,
+        "ends_on": pot.ends_on,
+    }
+
+
+def _pot_detail(request: HttpRequest, pot_id: int) -> dict[str, Any]:
+    pot = selectors.pot_get(user=request.user, pot_id=pot_id)
+    return {**_pot_out(pot), "grants": [_grant_out(g) for g in selectors.pot_grants(pot)]}
+
+
+def _chosen(queryset: Any, pk: int, field: str, message: str) -> Any:
+    """One of the choices the page would offer, or the field refused (400) as the page would."""
+    found = queryset.filter(pk=pk).first()
+    if found is None:
+        raise ValidationError({field: message})
+    return found
+
+
+@router.get(
+    "/partnerships/{partnership_id}/pots",
+    response={200: list[DevolvedPotOut], **READ_ERRORS, 403: ErrorOut},
+    summary="A partnership's devolved small-grant pots, each with what it has given",
+)
+def pot_list(request: HttpRequest, partnership_id: ObjectId) -> list[dict[str, Any]]:
+    partnership = selectors.commissioning_partnership(
+        user=request.user, partnership_id=partnership_id
+    )
+    return [_pot_out(p) for p in selectors.pot_list(user=request.user, partnership=partnership)]
+
+
+@router.post(
+    "/partnerships/{partnership_id}/pots",
+    response={201: DevolvedPotDetailOut, **WRITE_ERRORS},
+    summary="Delegate a pot to a front-line team, with a per-grant limit (coordinators)",
+)
+def pot_create(request: HttpRequest, partnership_id: ObjectId, payload: DevolvedPotIn) -> Answer:
+    partnership = selectors.commissioning_partnership(
+        user=request.user, partnership_id=partnership_id
+    )
+    teams, posts = selectors.pot_team_choices(partnership)
+    data = payload.dict()
+    team = _chosen(
+        teams, data.pop("team_id"), "team_id", "Choose one of the partnership's partners"
+    )
+    post = _chosen(posts, data.pop("holder_post_id"), "holder_post_id", "Choose a partner's post")
+    pot = services.devolved_pot_add(
+        actor=acting_user(request), partnership=partnership, team=team, holder_post=post, **data
+    )
+    return Status(201, _pot_detail(request, pot.pk))
+
+
+@router.get(
+    "/pots/{pot_id}",
+    response={200: DevolvedPotDetailOut, **READ_ERRORS},
+    summary="A devolved pot with its small grants",
+)
+def pot_get(request: HttpRequest, pot_id: ObjectId) -> dict[str, Any]:
+    return _pot_detail(request, pot_id)
+
+
+@router.post(
+    "/pots/{pot_id}/grants",
+    response={201: SmallGrantOut, **WRITE_ERRORS},
+    summary="Record a small grant from a pot, to an organisation, within its limit and what is "
+    "left (the holder of the pot's post, and coordinators)",
+)
+def grant_record(request: HttpRequest, pot_id: ObjectId, payload: SmallGrantIn) -> Answer:
+    pot = selectors.pot_get(user=request.user, pot_id=pot_id)
+    data = payload.dict()
+    recipient = _chosen(
+        selectors.grant_recipients(),
+        data.pop("recipient_id"),
+        "recipient_id",
+        "Choose a community, voluntary or faith organisation",
+    )
+    grant = services.small_grant_record(
+        actor=acting_user(request), pot=pot, recipient=recipient, **data
+    )
+    return Status(201, _grant_out(selectors.grant_get(user=request.user, grant_id=grant.pk)))
+
+
+@router.put(
+    "/small-grants/{grant_id}/outcome",
+    response={200: SmallGrantOut, **WRITE_ERRORS},
+    summary="Record what came of a small grant (the holder of the pot's post, and coordinators)",
+)
+def grant_outcome(request: HttpRequest, grant_id: ObjectId, payload: SmallGrantOutcomeIn) -> Answer:
+    grant = selectors.grant_get(user=request.user, grant_id=grant_id)
+    services.small_grant_outcome_set(
+        actor=acting_user(request), grant=grant, outcome=payload.outcome
+    )
+    return Status(200, _grant_out(selectors.grant_get(user=request.user, grant_id=grant.pk)))

@@ -230,11 +230,12 @@ def test_api_conforms_to_its_document(api_schema: Any, reach: Reach) -> None:
     # The last 1: the national analyst's aggregate of briefing coverage, by region (¶59).
     # And 1: the API's own index of links. Then the capabilities built on them: the local
     # narrative 10, capacity 13 (a board decision raising its action among them), engagement
-    # 33, programme 15, commissioning 13 (calls and bids made and changed through the API too),
+    # 33, programme 15, commissioning 18 (calls and bids made and changed through the API too,
+    # and devolved small-grant pots and their grants),
     # monitoring 8 (a spend list imported among them) and consequence management 18
     # (readiness plans written, exercises and their lessons, a cascade's after-action figures).
     assert len(operations) == (
-        18 + 7 + 3 + 1 + 28 + 2 + 1 + 4 + 1 + 1 + 10 + 13 + 33 + 15 + 13 + 8 + 18
+        18 + 7 + 3 + 1 + 28 + 2 + 1 + 4 + 1 + 1 + 10 + 13 + 33 + 15 + 18 + 8 + 18
     )
     real = {"assessment_id": reach.assessment_id, "response_id": reach.response_id}
     # A comparison aims at the draft and the published cycle it was carried from.

@@ -15,7 +15,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from lde.accounts.models import Organisation, User
+from django.utils import timezone
+
+from lde.accounts.models import Organisation, Post, PostKind, User
+from lde.commissioning.models import SmallGrant
+from lde.commissioning.selectors import pot_team_choices
 from lde.partnerships.models import Partnership
 from tests.access_vocabulary import (
     CONFIRMED,
@@ -168,6 +172,19 @@ API_CASES: dict[tuple[str, str], dict[str, Any]] = {
         **only(403, READ, 404),
         "board_member": 201,
     },
+    # Devolved small grants, as their pages: readers read; coordinators (and the holder of the
+    # pot's post, tests/commissioning/test_small_grants_api.py) delegate and record.
+    ("GET", f"{C}/partnerships/{{partnership_id}}/pots"): partnership_page(READ),
+    ("POST", f"{C}/partnerships/{{partnership_id}}/pots"): {
+        **partnership_page([]),
+        "coordinator": 201,
+    },
+    ("GET", f"{C}/pots/{{devolved_pot_id}}"): only(200, READ, 404),
+    ("POST", f"{C}/pots/{{devolved_pot_id}}/grants"): {**only(403, READ, 404), "coordinator": 201},
+    ("PUT", f"{C}/small-grants/{{small_grant_id}}/outcome"): {
+        **only(403, READ, 404),
+        "coordinator": 200,
+    },
 }
 
 API_CASES_IN_EVERY_STATE: dict[tuple[str, str], InEvery] = {
@@ -213,6 +230,22 @@ API_BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", f"{C}/calls/{{call_id}}/criteria"): {"title": "Reach", "weight": 10},
     ("POST", f"{C}/calls/{{call_id}}/bids"): BID_BODY,
     ("PUT", f"{C}/bids/{{bid_id}}"): BID_BODY,
+    ("POST", f"{C}/partnerships/{{partnership_id}}/pots"): {
+        "name": "Matrix pot",
+        "amount": "1000",
+        "per_grant_limit": "100",
+        "team_id": "{commissioning_partner_id}",
+        "holder_post_id": "{commissioning_partner_post_id}",
+        "starts_on": "2030-04-01",
+        "ends_on": "2031-03-31",
+    },
+    ("POST", f"{C}/pots/{{devolved_pot_id}}/grants"): {
+        "recipient_id": "{commissioning_recipient_id}",
+        "amount": "10",
+        "purpose": "Room hire for a parents' evening.",
+        "awarded_on": "{commissioning_grant_day}",
+    },
+    ("PUT", f"{C}/small-grants/{{small_grant_id}}/outcome"): {"outcome": "Forty came."},
 }
 
 
@@ -232,8 +265,19 @@ def build(world: dict[str, Any]) -> dict[str, Any]:
         "commissioning_pot_holder",
     ):
         built.pop(name)
+    partnership = Partnership.objects.get(pk=world["partnership_id"])
+    teams, posts = pot_team_choices(partnership)
+    post = posts.first() or Post.objects.create(
+        organisation=teams.first(), kind=PostKind.OTHER, title="Matrix team leader"
+    )
     return {
         **built,
+        "commissioning_partner_id": post.organisation_id,
+        "commissioning_partner_post_id": post.pk,
+        "commissioning_recipient_id": SmallGrant.objects.get(
+            pk=built["commissioning_small_grant_id"]
+        ).recipient_id,
+        "commissioning_grant_day": timezone.localdate().isoformat(),
         "call_id": built["commissioning_closed_call_id"],
         "bid_id": built["commissioning_bid_id"],
         "signed": "not-a-token",
