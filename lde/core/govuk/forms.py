@@ -143,15 +143,16 @@ def govuk_messages(form: forms.BaseForm) -> None:
     for field in form.fields.values():
         name = _name(field)
         label = _lower_first(name)
+        the_label = _the(label)
         choosing = isinstance(field, forms.ChoiceField | forms.ModelChoiceField) or isinstance(
             field.widget, forms.CheckboxInput | forms.FileInput
         )
         set_default = field.error_messages
         if _is_default(field, "required"):
             if isinstance(field, forms.FileField):
-                set_default["required"] = f"Select the {label}"
+                set_default["required"] = f"Select {the_label}"
             else:
-                set_default["required"] = f"{'Select' if choosing else 'Enter'} the {label}"
+                set_default["required"] = f"{'Select' if choosing else 'Enter'} {the_label}"
         if isinstance(field, forms.CharField) and not field.widget.is_hidden:
             if field.max_length is None:
                 field.max_length = (
@@ -176,12 +177,12 @@ def govuk_messages(form: forms.BaseForm) -> None:
             elif isinstance(field, forms.FileField):
                 message = f"The {label} must be a file"
             else:
-                message = f"Enter the {label} in the right format"
+                message = f"Enter {the_label} in the right format"
             set_default["invalid"] = message
         if isinstance(field, forms.IntegerField):
             for code in ("max_value", "min_value"):
                 if _is_default(field, code):
-                    set_default[code] = f"Enter the {label} again: it is out of range"
+                    set_default[code] = f"Enter {the_label} again: it is out of range"
         if isinstance(field, forms.FileField):
             defaults = {
                 "empty": f"The {label} is empty",
@@ -200,6 +201,17 @@ specific_required_messages = govuk_messages
 
 def _lower_first(text: str) -> str:
     return text[0].lower() + text[1:] if text[1:2].islower() else text
+
+
+# A label put as a clause ("What the grant is for") takes no article: "Enter what the grant is
+# for", not "Enter the what the grant is for".
+CLAUSE_WORDS = frozenset({"what", "how", "why", "when", "where", "who", "whom", "which", "whether"})
+
+
+def _the(label: str) -> str:
+    """`label` as the object of "Enter" or "Select": with "the" unless it is a clause."""
+    first = label.split(" ", 1)[0].lower()
+    return label if first in CLAUSE_WORDS else f"the {label}"
 
 
 class DateField(forms.Field):
@@ -221,7 +233,7 @@ class DateField(forms.Field):
         label = str(self.label or "Date").removesuffix(" (optional)")
         self.subject = subject or label
         if "required" not in (kwargs.get("error_messages") or {}):
-            self.error_messages["required"] = f"Enter the {_lower_first(self.subject)}"
+            self.error_messages["required"] = f"Enter {_the(_lower_first(self.subject))}"
 
     def to_python(self, value: Any) -> date | None:
         if value in self.empty_values:
