@@ -455,22 +455,22 @@ def pot_create(request: HttpRequest, partnership_id: ObjectId, payload: Devolved
 
 
 @router.get(
-    "/pots/{pot_id}",
+    "/pots/{devolved_pot_id}",
     response={200: DevolvedPotDetailOut, **READ_ERRORS},
     summary="A devolved pot with its small grants",
 )
-def pot_get(request: HttpRequest, pot_id: ObjectId) -> dict[str, Any]:
-    return _pot_detail(request, pot_id)
+def pot_get(request: HttpRequest, devolved_pot_id: ObjectId) -> dict[str, Any]:
+    return _pot_detail(request, devolved_pot_id)
 
 
 @router.post(
-    "/pots/{pot_id}/grants",
+    "/pots/{devolved_pot_id}/grants",
     response={201: SmallGrantOut, **WRITE_ERRORS},
     summary="Record a small grant from a pot, to an organisation, within its limit and what is "
     "left (the holder of the pot's post, and coordinators)",
 )
-def grant_record(request: HttpRequest, pot_id: ObjectId, payload: SmallGrantIn) -> Answer:
-    pot = selectors.pot_get(user=request.user, pot_id=pot_id)
+def grant_record(request: HttpRequest, devolved_pot_id: ObjectId, payload: SmallGrantIn) -> Answer:
+    pot = selectors.pot_get(user=request.user, pot_id=devolved_pot_id)
     data = payload.dict()
     recipient = _chosen(
         selectors.grant_recipients(),
@@ -485,12 +485,14 @@ def grant_record(request: HttpRequest, pot_id: ObjectId, payload: SmallGrantIn) 
 
 
 @router.put(
-    "/small-grants/{grant_id}/outcome",
+    "/small-grants/{small_grant_id}/outcome",
     response={200: SmallGrantOut, **WRITE_ERRORS},
     summary="Record what came of a small grant (the holder of the pot's post, and coordinators)",
 )
-def grant_outcome(request: HttpRequest, grant_id: ObjectId, payload: SmallGrantOutcomeIn) -> Answer:
-    grant = selectors.grant_get(user=request.user, grant_id=grant_id)
+def grant_outcome(
+    request: HttpRequest, small_grant_id: ObjectId, payload: SmallGrantOutcomeIn
+) -> Answer:
+    grant = selectors.grant_get(user=request.user, grant_id=small_grant_id)
     services.small_grant_outcome_set(
         actor=acting_user(request), grant=grant, outcome=payload.outcome
     )
