@@ -232,19 +232,17 @@ class RollCall:
 REACHED = (MessageStatus.SENT, MessageStatus.DELIVERED)
 
 
-def roll_call(*, cascade: Cascade) -> RollCall:
-    """Who has been reached and who has acknowledged, in a constant number of queries."""
-    recipients = list(
-        CascadeRecipient.objects.filter(cascade=cascade)
-        .select_related("contact__organisation", "contact__post", "deputy_for__contact")
-        .prefetch_related(
-            Prefetch("messages", queryset=OutboxMessage.objects.order_by("channel")),
-            Prefetch(
-                "contact__post__holdings",
-                queryset=PostHolding.objects.filter(ended_on__isnull=True).select_related("user"),
-                to_attr="current",
-            ),
-        )
+def _roll_call_rows(recipients: list[CascadeRecipient]) -> list[RollCallRow]:
+    """Each recipient's row: its messages and its post's holder today, fetched for all of them
+    in two queries, whether they are the whole cascade or one page of it."""
+    prefetch_related_objects(
+        recipients,
+        Prefetch("messages", queryset=OutboxMessage.objects.order_by("channel")),
+        Prefetch(
+            "contact__post__holdings",
+            queryset=PostHolding.objects.filter(ended_on__isnull=True).select_related("user"),
+            to_attr="current",
+        ),
     )
     rows = []
     for r in recipients:
@@ -258,6 +256,17 @@ def roll_call(*, cascade: Cascade) -> RollCall:
                 holder=holders[0].user.get_full_name() if holders else "",
             )
         )
+    return rows
+
+
+def roll_call(*, cascade: Cascade) -> RollCall:
+    """Who has been reached and who has acknowledged, in a constant number of queries."""
+    recipients = list(
+        CascadeRecipient.objects.filter(cascade=cascade).select_related(
+            "contact__organisation", "contact__post", "deputy_for__contact"
+        )
+    )
+    rows = _roll_call_rows(recipients)
     return RollCall(
         rows=rows,
         called=len(rows),
@@ -346,28 +355,7 @@ def roll_call_page(*, cascade: Cascade, show: str | None, page: Any) -> RollCall
         .order_by("level", "pk")
     )
     one_page = Paginator(recipients, ROLL_CALL_PAGE_SIZE).get_page(page)
-    on_page = list(one_page.object_list)
-    prefetch_related_objects(
-        on_page,
-        Prefetch("messages", queryset=OutboxMessage.objects.order_by("channel")),
-        Prefetch(
-            "contact__post__holdings",
-            queryset=PostHolding.objects.filter(ended_on__isnull=True).select_related("user"),
-            to_attr="current",
-        ),
-    )
-    rows = []
-    for r in on_page:
-        messages = list(r.messages.all())
-        holders = getattr(r.contact.post, "current", []) if r.contact.post else []
-        rows.append(
-            RollCallRow(
-                recipient=r,
-                reached=any(m.status in REACHED for m in messages),
-                messages=messages,
-                holder=holders[0].user.get_full_name() if holders else "",
-            )
-        )
+    rows = _roll_call_rows(list(one_page.object_list))
     return RollCallPage(
         counts=roll_call_counts(cascade=cascade),
         show=show,
