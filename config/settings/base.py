@@ -64,6 +64,9 @@ INSTALLED_APPS = [
     "lde.consequence_management",
     "lde.programme",
     "lde.monitoring",
+    "lde.indicators",
+    "lde.surveys",
+    "lde.what_works",
     "lde.api",
     "benchmarks",
 ]
