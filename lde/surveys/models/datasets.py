@@ -1,0 +1,1 @@
+"""Public survey data sets uploaded with their design (see lde/surveys/datasets)."""

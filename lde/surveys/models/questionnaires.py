@@ -1,0 +1,1 @@
+"""Questionnaires, their questions, collections and answers (see lde/surveys/questionnaires)."""
