@@ -238,6 +238,17 @@ VERB_PHRASES: dict[str, str] = {
     "RETURN_SENT_BACK": "sent a monitoring return back",
     "RETURN_EVIDENCE_ADDED": "added evidence to a monitoring return",
     "RETURN_EVIDENCE_DOWNLOADED": "downloaded evidence of a monitoring return",
+    # Indicators
+    "INDICATOR_DEFINED": "defined an indicator",
+    "INDICATOR_CHANGED": "changed an indicator's definition",
+    "INDICATOR_PUBLISHED": "published an indicator",
+    "INDICATOR_WITHDRAWN": "withdrew an indicator from publication",
+    "INDICATOR_BASELINE_SET": "set an indicator's baseline",
+    "INDICATOR_TARGET_SET": "set an indicator's target",
+    "INDICATOR_OBSERVATION_RECORDED": "recorded an indicator's figure",
+    "INDICATOR_OBSERVATIONS_IMPORTED": "imported an indicator's figures from a file",
+    "INDICATOR_REFERRAL_COUNTS_RECORDED": "recorded a referral scheme's counts",
+    "INDICATOR_EVIDENCE_ATTACHED": "attached an indicator's figure as evidence",
     # Consequence management
     "READINESS_PLAN_CREATED": "added a readiness plan",
     "READINESS_PLAN_UPDATED": "changed a readiness plan",
