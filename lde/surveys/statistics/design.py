@@ -481,8 +481,13 @@ class Design:
             psu_stratum, weights=np.where(in_subset, totals, 0.0), minlength=n_strata
         )
         mean = sums / n_psu
-        deviation = np.where(in_subset, totals - mean[psu_stratum], 0.0)
+        # A second pass, as R's colMeans gets from its long double sum: identical cluster
+        # totals (a stratum fixed by design) then centre to exactly zero.
         n_sub = np.bincount(psu_stratum, weights=in_subset.astype(float), minlength=n_strata)
+        residue = np.where(in_subset, totals - mean[psu_stratum], 0.0)
+        residue_sum = np.bincount(psu_stratum, weights=residue, minlength=n_strata)
+        mean = mean + (residue_sum - (n_psu - n_sub) * mean) / n_psu
+        deviation = np.where(in_subset, totals - mean[psu_stratum], 0.0)
         squares = np.bincount(psu_stratum, weights=deviation * deviation, minlength=n_strata)
         squares = squares + (n_psu - n_sub) * mean * mean
         lonely = n_psu == 1

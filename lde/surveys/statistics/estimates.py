@@ -70,8 +70,8 @@ def _t(df: float) -> float:
 
 
 def _ld_sum(values: np.ndarray) -> float:
-    """A sum accumulated in extended precision, in order, as R's sum() does."""
-    return float(np.add.accumulate(values.astype(np.longdouble))[-1]) if values.size else 0.0
+    """A sum accumulated in extended precision, as R's sum() and colSums() do."""
+    return float(np.sum(values, dtype=np.longdouble))
 
 
 def _weighted_mean(
@@ -79,8 +79,14 @@ def _weighted_mean(
 ) -> tuple[float, float, np.ndarray]:
     """R's svymean: the estimate, its variance, and the centred values (for deff)."""
     pw = np.where(domain, design.weights, 0.0)
-    psum = float(pw.sum())
-    average = float(np.sum(np.where(domain, y, 0.0) * pw / psum))
+    psum = _ld_sum(pw)
+    # R's colSums accumulates in long double: an all-ones column averages to exactly 1.
+    average = float(np.sum(np.where(domain, y, 0.0) * pw / psum, dtype=np.longdouble))
+    values = y[domain]
+    if values.size and values.min() == values.max():
+        # Every response the same (a proportion of 0 or 1 in a domain): the mean is that value
+        # exactly, with no variance, whatever the rounding of the weights' sum.
+        average = float(values[0])
     centred = np.where(domain, y - average, 0.0)
     variance = design.variance(centred * pw / psum, domain)
     return average, variance, centred
@@ -90,16 +96,18 @@ def _srs_variance(design: Design, x: np.ndarray, domain: np.ndarray) -> float:
     """R's svyvar point estimate for one variable in the domain: the weighted variance with
     the n/(n-1) factor."""
     pw = np.where(domain, design.weights, 0.0)
-    psum = float(pw.sum())
+    psum = _ld_sum(pw)
     n = int(domain.sum())
-    xbar = float(np.sum(x * pw / psum))
+    xbar = float(np.sum(x * pw / psum, dtype=np.longdouble))
     d = np.where(domain, x - xbar, 0.0)
-    return float(np.sum(d * d * n / (n - 1) * pw / psum)) if n > 1 else math.nan
+    return (
+        float(np.sum(d * d * n / (n - 1) * pw / psum, dtype=np.longdouble)) if n > 1 else math.nan
+    )
 
 
 def _mean(design: Design, y: np.ndarray, domain: np.ndarray) -> tuple[float, float, float | None]:
     average, variance, centred = _weighted_mean(design, y, domain)
-    psum = float(np.sum(design.weights[domain]))
+    psum = _ld_sum(design.weights[domain])
     nobs = int(domain.sum())
     if psum < nobs:
         deff: float | None = math.nan
@@ -112,9 +120,9 @@ def _mean(design: Design, y: np.ndarray, domain: np.ndarray) -> tuple[float, flo
 def _total(design: Design, y: np.ndarray, domain: np.ndarray) -> tuple[float, float, float | None]:
     pw = np.where(domain, design.weights, 0.0)
     x = np.where(domain, y, 0.0)
-    total = float(np.sum(x * pw))
+    total = _ld_sum(x * pw)
     variance = design.variance(x * pw, domain)
-    psum = float(pw.sum())
+    psum = _ld_sum(pw)
     nobs = int(domain.sum())
     vsrs = _srs_variance(design, x, domain) * psum * psum * (psum - nobs) / (psum * nobs)
     deff = variance / vsrs if vsrs else math.nan
@@ -257,7 +265,7 @@ def _one(
     df = design.degrees_of_freedom(domain)
     crit = _t(df)
     n = int(domain.sum())
-    weighted_n = float(np.sum(design.weights[domain]))
+    weighted_n = _ld_sum(design.weights[domain])
     deff: float | None
     if statistic == "median":
         point, se, low, high = _quantile(design, y, domain, quantile, df)
@@ -273,7 +281,7 @@ def _one(
             df = design.degrees_of_freedom(group)
             crit = _t(df)
             low, high = proportions.interval(
-                design, y, domain, point, variance, df, group_rows, ci_method
+                design, y, group, domain, point, variance, df, group_rows, ci_method
             )
     cv = se / point if point else math.nan
     warnings = []
