@@ -27,7 +27,7 @@ from lde.what_works.models import (
     Strand,
 )
 from lde.what_works.policies import READ, entry_policy
-from lde.what_works.search import matching_ids, search_words, snippet
+from lde.what_works.search import highlight, matching_ids, search_words, snippet
 
 PAGE_SIZE = 50
 
@@ -80,12 +80,14 @@ class Results:
 
 
 def _base() -> QuerySet[Entry]:
-    return Entry.objects.select_related("partnership", "project")
+    return Entry.objects.select_related("partnership", "project", "rated_by")
 
 
 def entry_list(*, user: AnyUser, filters: Filters | None = None) -> QuerySet[Entry]:
     """The entries the user may see, narrowed by the filters other than the words."""
-    found = entry_policy.visible_to(user, "view").select_related("partnership", "project")
+    found = entry_policy.visible_to(user, "view").select_related(
+        "partnership", "project", "rated_by"
+    )
     f = filters or Filters()
     if f.kind:
         found = found.filter(kind=f.kind)
@@ -121,7 +123,7 @@ def entry_search(*, user: AnyUser, filters: Filters, limit: int = PAGE_SIZE) -> 
             Hit(
                 entry=e,
                 level=scales.maryland_level(e.design),
-                title=snippet(e.title, words, length=len(e.title) + 1),
+                title=highlight(e.title, words),
                 snippet=snippet(e.summary, words),
             )
             for e in entries
