@@ -59,5 +59,9 @@ test-browser: install assets
 bench: install assets
 	$(BIN)/lde bench pages
 
+## make survey-fixtures: R's answers for tests/surveys/statistics (needs Rscript, r-cran-survey)
+survey-fixtures:
+	Rscript scripts/r/survey_fixtures.R tests/surveys/statistics/fixtures
+
 clean:
 	rm -rf $(VENV) node_modules lde/static/css lde/static/govuk var

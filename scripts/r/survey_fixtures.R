@@ -158,7 +158,7 @@ for (ld in lonely_designs) {
                    list(statistic = "total", column = "enroll"),
                    list(statistic = "mean", column = "api00", by = "sch.wide"),
                    list(statistic = "proportion", column = "awards", value = "Yes", ci_method = "beta"))) {
-      spec <- c(ld, q, list(design = paste0("lonely_", ld$data), lonely_psu = option))
+      spec <- c(ld, q, list(design = paste0("lonely_", ld$data, if (length(ld$fpc)) "_fpc" else ""), lonely_psu = option))
       cases[[length(cases) + 1]] <- answer(spec)
     }
   }

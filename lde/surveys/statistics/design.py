@@ -501,9 +501,11 @@ class Design:
             if option == "fail":
                 h = int(np.argmax(troubled))
                 label = self._stratum_label(stage_number, h)
+                row = int(np.argmax(stage.strata == h)) + 2
                 raise DesignError(
                     f"stratum {label!r} has only one PSU at stage {stage_number + 1}: choose "
                     "how to treat a lonely PSU (adjust, certainty or average)",
+                    row=row,
                     column=(self.description.get("strata") if stage_number == 0 else None),  # type: ignore[arg-type]
                 )
             if option in ("certainty", "remove"):

@@ -93,7 +93,7 @@ def _wilcoxon(d: np.ndarray) -> tuple[float, float, bool]:
     return v, p, False
 
 
-def prepost(before: Sequence[float], after: Sequence[float]) -> PrePost:
+def prepost(before: Sequence[float | None], after: Sequence[float | None]) -> PrePost:
     """Paired change from ``before`` to ``after`` (same participants, same order). Pairs
     with either value missing (None or NaN) are left out, as R's complete.cases does."""
     if len(before) != len(after):
