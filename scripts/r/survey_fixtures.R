@@ -34,6 +34,15 @@ lonely_clus <- apiclus1[apiclus1$dnum != 637 | !duplicated(apiclus1$dnum), ]
 lonely_clus$region <- ifelse(lonely_clus$dnum == 637, "solo", ifelse(lonely_clus$dnum < 400, "west", "east"))
 apiclus1_lonely <- write_data(lonely_clus, "apiclus1_lonely")
 
+# A stratified two-stage design: districts in two strata, schools within districts, with the
+# district ids restarting in each stratum (so R needs nest=TRUE).
+apiclus2_strat <- apiclus2
+apiclus2_strat$half <- ifelse(apiclus2$dnum %% 2 == 0, "even", "odd")
+apiclus2_strat$fpc1 <- ifelse(apiclus2_strat$half == "even", 380, 377)
+apiclus2_strat$district <- as.integer(factor(apiclus2_strat$dnum))
+apiclus2_strat$district <- ave(apiclus2_strat$district, apiclus2_strat$half, FUN = function(v) as.integer(factor(v)))
+apiclus2_strat <- write_data(apiclus2_strat, "apiclus2_strat")
+
 stype_totals <- data.frame(stype = c("E", "H", "M"), Freq = c(4421, 755, 1018))
 write.csv(stype_totals, file.path(out, "stype_totals.csv"), row.names = FALSE)
 sch_wide_totals <- data.frame(sch.wide = c("No", "Yes"), Freq = c(1065, 5129))
@@ -46,6 +55,7 @@ design_for <- function(spec) {
   if (!is.null(spec$weights)) args$weights <- as.formula(paste("~", spec$weights))
   if (!is.null(spec$strata)) args$strata <- as.formula(paste("~", spec$strata))
   if (length(spec$fpc)) args$fpc <- as.formula(paste("~", paste(spec$fpc, collapse = "+")))
+  if (isTRUE(spec$nest)) args$nest <- TRUE
   d <- suppressWarnings(do.call(svydesign, args))
   if (!is.null(spec$poststratify)) {
     d <- postStratify(d, as.formula(paste("~", spec$poststratify)), get(paste0(gsub("\\.", "_", spec$poststratify), "_totals")))
@@ -115,6 +125,9 @@ designs <- list(
   clus1_nofpc = list(data = "apiclus1", weights = "pw", clusters = list("dnum")),
   clus2 = list(data = "apiclus2", clusters = list("dnum", "snum"), fpc = list("fpc1", "fpc2")),
   clus2_weights = list(data = "apiclus2", weights = "pw", clusters = list("dnum", "snum")),
+  clus2_weights_fpc = list(data = "apiclus2", weights = "pw", clusters = list("dnum", "snum"), fpc = list("fpc1", "fpc2")),
+  clus2_strat = list(data = "apiclus2_strat", strata = "half", clusters = list("district", "snum"), fpc = list("fpc1", "fpc2"), nest = TRUE),
+  clus1_fpc_weights = list(data = "apiclus1", clusters = list("dnum"), fpc = list("fpc")),
   poststrat = list(data = "apiclus1", weights = "pw", clusters = list("dnum"), fpc = list("fpc"), poststratify = "stype"),
   poststrat_srs = list(data = "apisrs", weights = "pw", poststratify = "stype"),
   raked = list(data = "apiclus1", weights = "pw", clusters = list("dnum"), fpc = list("fpc"), rake = list("stype", "sch.wide")),

@@ -149,6 +149,11 @@ class Design:
             stratum_codes, stratum_labels = np.zeros(n, dtype=np.int64), ["1"]
         if clusters:
             psu_codes, _ = _codes(ids(clusters[0], "cluster id"))
+            if strata is not None:
+                # Cluster ids are read within their stratum, as R's nest=TRUE does: where ids
+                # are unique across strata this changes nothing (R's default then gives the
+                # same answer), and where they restart in each stratum R's default refuses.
+                psu_codes = _pair_codes(stratum_codes, psu_codes)
         else:
             psu_codes = np.arange(n, dtype=np.int64)
         n_psu = int(psu_codes.max()) + 1
@@ -157,18 +162,8 @@ class Design:
                 "the design has only one primary sampling unit",
                 column=clusters[0] if clusters else None,
             )
-        # A PSU in two strata: R refuses ("Clusters not nested in strata at top level").
-        psu_stratum = np.full(n_psu, -1, dtype=np.int64)
+        psu_stratum = np.zeros(n_psu, dtype=np.int64)
         psu_stratum[psu_codes] = stratum_codes
-        crossing = np.nonzero(psu_stratum[psu_codes] != stratum_codes)[0]
-        if crossing.size:
-            row = int(crossing[0])
-            raise DesignError(
-                f"cluster {table.columns[clusters[0]][row]!r} is in more than one stratum: "
-                "clusters must be nested in strata",
-                row=row + 2,
-                column=clusters[0],
-            )
         stages = [
             _Stage(
                 strata=stratum_codes,
