@@ -222,8 +222,7 @@ def audit_checkpoint_write() -> dict[str, Any]:
     return entry
 
 
-def _last_checkpoint(report: VerifyReport) -> dict[str, Any] | None:
-    path = checkpoint_path()
+def _last_checkpoint(report: VerifyReport, path: Path) -> dict[str, Any] | None:
     if not path.exists():
         return None
     lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -254,13 +253,15 @@ def _payload_value(body: dict[str, Any], name: str) -> Any:
     return value
 
 
-def audit_verify(*, batch_size: int = 2000) -> VerifyReport:
-    """Recompute the whole chain and compare its end with the head row and the last checkpoint."""
+def audit_verify(*, batch_size: int = 2000, checkpoints: Path | None = None) -> VerifyReport:
+    """Recompute the whole chain and compare its end with the head row and the last checkpoint
+    (of the instance's checkpoint file, or of `checkpoints`: a restore checks the records it
+    loaded against the checkpoints in the archive before putting them in place)."""
     report = VerifyReport()
     previous_hash = GENESIS_HASH
     expected_sequence = 1
     hashes_by_sequence: dict[int, str] = {}
-    checkpoint = _last_checkpoint(report)
+    checkpoint = _last_checkpoint(report, checkpoints or checkpoint_path())
     wanted = checkpoint["sequence"] if checkpoint else None
     for event in AuditEvent.objects.order_by("sequence").iterator(chunk_size=batch_size):
         report.events += 1
