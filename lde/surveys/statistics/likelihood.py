@@ -250,6 +250,9 @@ def profile_interval(
     design: Design, y: np.ndarray, group: np.ndarray, domain: np.ndarray, df: float
 ) -> tuple[float, float]:
     fit, yy, w = _fit(design, y, group, domain)
+    if not (math.isfinite(fit.se) and fit.se > 0 and math.isfinite(fit.dispersion) and df > 0):
+        # No profile to walk (R stops with an error here): no interval.
+        return math.nan, math.nan
     lam = fit.se**2 / fit.naive_variance
     alpha = float(stats.norm.cdf(stats.t.ppf(0.025, df) * math.sqrt(lam))) / 2
     # R's qf(alpha, 1, n - 1, lower.tail=FALSE), through qbeta as R computes it, which stays
