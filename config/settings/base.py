@@ -213,6 +213,7 @@ LDE_HOME_PANELS = [
     "lde.consequence_management.panels.readiness_panel",
     "lde.programme.panels.programme_panel",
     "lde.monitoring.panels.monitoring_panel",
+    "lde.indicators.panels.indicators_panel",
     "lde.narratives.panels.narratives_due_panel",
     "lde.sharing.panels.sharing_panel",
     "lde.engagement.panels.engagement_panel",
@@ -233,6 +234,7 @@ LDE_DEMO_BUILDERS: list[str] = [
     "lde.capacity.demo.demo_build",
     "lde.programme.demo.demo_build",
     "lde.monitoring.demo.demo_build",
+    "lde.indicators.demo.demo_build",
     "lde.consequence_management.demo.demo_build",
     "lde.rollups.demo.demo_build",
 ]

@@ -223,7 +223,10 @@ def indicator_publish(*, actor: User, indicator: Indicator, published: bool) -> 
         )
     indicator.published = published
     indicator.save(update_fields=["published", "updated_at"])
-    _audit(actor, "INDICATOR_PUBLISHED" if published else "INDICATOR_WITHDRAWN", indicator)
+    if published:
+        _audit(actor, "INDICATOR_PUBLISHED", indicator)
+    else:
+        _audit(actor, "INDICATOR_WITHDRAWN", indicator)
     return indicator
 
 
@@ -552,3 +555,8 @@ def evidence_attach(
         period=period_code(latest.period_start, indicator.period_type),
     )
     return evidence
+
+
+def audit_import(actor: User, indicator: Indicator, *, rows: int, created: int) -> None:
+    """The import's one audit event (lde.indicators.imports writes the rows)."""
+    _audit(actor, "INDICATOR_OBSERVATIONS_IMPORTED", indicator, rows=rows, created=created)
