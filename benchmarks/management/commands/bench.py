@@ -32,6 +32,7 @@ from benchmarks.narratives import BENCHMARK as NARRATIVES
 from benchmarks.pages import BENCHMARK as PAGES
 from benchmarks.programme import BENCHMARK as PROGRAMME
 from benchmarks.sharing import BENCHMARK as SHARING
+from benchmarks.surveys import BENCHMARK as SURVEYS
 
 BENCHMARKS: dict[str, Benchmark] = {
     PAGES.name: PAGES,
@@ -43,6 +44,7 @@ BENCHMARKS: dict[str, Benchmark] = {
     NARRATIVES.name: NARRATIVES,
     PROGRAMME.name: PROGRAMME,
     CASCADES.name: CASCADES,
+    SURVEYS.name: SURVEYS,
 }
 
 

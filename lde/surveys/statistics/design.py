@@ -17,21 +17,43 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from lde.surveys.statistics.errors import DesignError
-from lde.surveys.statistics.tables import MISSING, Table
+from lde.surveys.statistics.tables import Table
 
 LONELY_PSU_OPTIONS = ("fail", "adjust", "certainty", "average", "remove")
 
 
-def _codes(labels: Sequence[str]) -> tuple[np.ndarray, list[str]]:
-    """Integer codes 0..k-1 for the labels, in order of first appearance, and the labels."""
-    index: dict[str, int] = {}
-    codes = np.empty(len(labels), dtype=np.int64)
-    for i, label in enumerate(labels):
-        code = index.get(label)
-        if code is None:
-            code = index[label] = len(index)
-        codes[i] = code
-    return codes, list(index)
+def _compact(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Codes 0..k-1 in the values' sorted order, and the first row holding each code."""
+    n = values.size
+    if values.dtype.kind == "f" and n and bool(np.all(values == np.round(values))):
+        low = float(values.min())
+        span = float(values.max()) - low
+        if span < 4 * n + 1024:
+            # Whole-number ids in a modest range: a lookup table, without sorting.
+            offsets = (values - low).astype(np.int64)
+            present = np.zeros(int(span) + 1, dtype=bool)
+            present[offsets] = True
+            codes = (np.cumsum(present) - 1)[offsets]
+            first = np.full(int(present.sum()), n, dtype=np.int64)
+            np.minimum.at(first, codes, np.arange(n))
+            return codes, first
+    _, first, codes = np.unique(values, return_index=True, return_inverse=True)
+    return codes.astype(np.int64).reshape(-1), first
+
+
+def _column_codes(table: Table, column: str, what: str) -> tuple[np.ndarray, list[str]]:
+    """Codes for a column of ids (numbers compared as numbers, as R reads a numeric column),
+    refusing a missing one, and each code's label as written."""
+    if table.is_numeric(column):
+        values, missing = table.numbers(column)
+    else:
+        values = table.text(column)
+        missing = table.missing_text(column)
+    if missing.any():
+        raise DesignError(f"the {what} is missing", row=int(np.argmax(missing)) + 2, column=column)
+    codes, first = _compact(values)
+    cells = table.column(column)
+    return codes, [cells[i].strip() for i in first]
 
 
 def _pair_codes(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -136,19 +158,12 @@ class Design:
             )
         n = table.n_rows
 
-        def ids(column: str, what: str) -> list[str]:
-            cells = table.column(column)
-            for i, cell in enumerate(cells):
-                if cell.strip() in MISSING:
-                    raise DesignError(f"the {what} is missing", row=i + 2, column=column)
-            return [c.strip() for c in cells]
-
         if strata is not None:
-            stratum_codes, stratum_labels = _codes(ids(strata, "stratum"))
+            stratum_codes, stratum_labels = _column_codes(table, strata, "stratum")
         else:
             stratum_codes, stratum_labels = np.zeros(n, dtype=np.int64), ["1"]
         if clusters:
-            psu_codes, _ = _codes(ids(clusters[0], "cluster id"))
+            psu_codes, _ = _column_codes(table, clusters[0], "cluster id")
             if strata is not None:
                 # Cluster ids are read within their stratum, as R's nest=TRUE does: where ids
                 # are unique across strata this changes nothing (R's default then gives the
@@ -176,7 +191,7 @@ class Design:
             )
         ]
         if len(clusters) == 2:
-            ssu_raw, _ = _codes(ids(clusters[1], "second-stage cluster id"))
+            ssu_raw, _ = _column_codes(table, clusters[1], "second-stage cluster id")
             ssu_codes = _pair_codes(psu_codes, ssu_raw)
             n_ssu = int(ssu_codes.max()) + 1
             ssu_stratum = np.empty(n_ssu, dtype=np.int64)

@@ -4,7 +4,6 @@ svyquantile (the "math" rule, Woodruff interval), each for the whole sample or b
 
 from __future__ import annotations
 
-import contextlib
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,9 +12,8 @@ import numpy as np
 from scipy import stats
 
 from lde.surveys.statistics import proportions
-from lde.surveys.statistics.design import Design
+from lde.surveys.statistics.design import Design, _compact
 from lde.surveys.statistics.errors import DesignError
-from lde.surveys.statistics.tables import MISSING
 
 STATISTICS = ("mean", "total", "proportion", "median")
 CI_METHODS = proportions.METHODS
@@ -174,19 +172,18 @@ def _outcome(
             raise DesignError(
                 "a proportion needs the value it counts (COLUMN=VALUE)", column=column
             )
-        cells = design.table.column(column)
-        text = [c.strip() for c in cells]
-        missing = np.array([c in MISSING for c in text])
+        table = design.table
         target = value.strip()
         try:
-            number = float(target)
+            number: float | None = float(target)
         except ValueError:
             number = None
-        if number is not None and design.table.is_numeric(column):
-            values, _ = design.table.numbers(column)
+        if number is not None and table.is_numeric(column):
+            values, missing = table.numbers(column)
             hit = (values == number) & ~missing
         else:
-            hit = np.array([c == target for c in text])
+            missing = table.missing_text(column)
+            hit = table.text(column) == target
         return hit.astype(float), ~missing
     values, missing = design.table.numbers(column)
     return values, ~missing
@@ -195,13 +192,19 @@ def _outcome(
 def _domains(design: Design, by: str) -> list[tuple[str, np.ndarray]]:
     """The by-column's values in R's order (numeric if every value is a number), each with its
     rows; rows with no value are in no domain, as svyby drops them."""
-    cells = [c.strip() for c in design.table.column(by)]
-    labels = sorted({c for c in cells if c not in MISSING})
-    with contextlib.suppress(ValueError):
-        labels.sort(key=float)
-    codes = {label: i for i, label in enumerate(labels)}
-    index = np.array([codes.get(c, -1) for c in cells])
-    return [(label, index == i) for i, label in enumerate(labels)]
+    table = design.table
+    if table.is_numeric(by):
+        values, missing = table.numbers(by)
+    else:
+        values, missing = table.text(by), table.missing_text(by)
+    rows = np.nonzero(~missing)[0]
+    if not rows.size:
+        return []
+    codes, first = _compact(values[rows])
+    cells = table.column(by)
+    index = np.full(design.n_rows, -1, dtype=np.int64)
+    index[rows] = codes
+    return [(cells[rows[f]].strip(), index == i) for i, f in enumerate(first)]
 
 
 def estimate(

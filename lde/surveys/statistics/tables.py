@@ -27,6 +27,8 @@ class Table:
     columns: dict[str, list[str]]
     name: str = "data"
     _numeric: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, repr=False)
+    _not_numeric: dict[str, DesignError] = field(default_factory=dict, repr=False)
+    _text: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
     @property
     def n_rows(self) -> int:
@@ -43,25 +45,43 @@ class Table:
 
     def numbers(self, name: str) -> tuple[np.ndarray, np.ndarray]:
         """The column as floats and a mask of missing cells; any other text is refused."""
+        if name in self._not_numeric:
+            raise self._not_numeric[name]
         if name not in self._numeric:
             cells = self.column(name)
-            values = np.empty(len(cells))
-            missing = np.zeros(len(cells), dtype=bool)
-            for i, cell in enumerate(cells):
-                text = cell.strip()
-                if text in MISSING:
-                    missing[i] = True
-                    values[i] = 0.0
-                    continue
+            try:
+                # The common case, every cell a finite number, parsed in one pass.
+                values = np.fromiter(map(float, cells), dtype=float, count=len(cells))
+                if not np.isfinite(values).all():
+                    raise ValueError
+                missing = np.zeros(len(cells), dtype=bool)
+            except ValueError:
                 try:
-                    number = float(text)
-                except ValueError:
-                    raise DesignError(f"{cell!r} is not a number", row=i + 2, column=name) from None
-                if not math.isfinite(number):
-                    raise DesignError(f"{cell!r} is not a finite number", row=i + 2, column=name)
-                values[i] = number
+                    values, missing = self._parse(name, cells)
+                except DesignError as error:
+                    self._not_numeric[name] = error
+                    raise
             self._numeric[name] = (values, missing)
         return self._numeric[name]
+
+    @staticmethod
+    def _parse(name: str, cells: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        values = np.empty(len(cells))
+        missing = np.zeros(len(cells), dtype=bool)
+        for i, cell in enumerate(cells):
+            text = cell.strip()
+            if text in MISSING:
+                missing[i] = True
+                values[i] = 0.0
+                continue
+            try:
+                number = float(text)
+            except ValueError:
+                raise DesignError(f"{cell!r} is not a number", row=i + 2, column=name) from None
+            if not math.isfinite(number):
+                raise DesignError(f"{cell!r} is not a finite number", row=i + 2, column=name)
+            values[i] = number
+        return values, missing
 
     def is_numeric(self, name: str) -> bool:
         try:
@@ -69,6 +89,17 @@ class Table:
         except DesignError:
             return False
         return True
+
+    def text(self, name: str) -> np.ndarray:
+        """The column's cells, stripped of surrounding spaces, as a numpy string array."""
+        if name not in self._text:
+            self._text[name] = np.strings.strip(np.asarray(self.column(name), dtype=str))
+        return self._text[name]
+
+    def missing_text(self, name: str) -> np.ndarray:
+        """Which cells are empty (or NA, as R reads a CSV)."""
+        text = self.text(name)
+        return (text == "") | (text == "NA")
 
 
 def _from_rows(rows: list[list[str]], name: str) -> Table:
