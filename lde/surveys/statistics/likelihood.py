@@ -79,21 +79,41 @@ def _fit(
     eta = np.log(mu / (1 - mu))
     mu = _linkinv(eta)
     devold = _deviance(yy, mu, w)
-    good = w > 0
+    # After the first step the linear predictor is one number (an intercept), so for a 0/1
+    # outcome each step needs only the weight totals of the ones and the zeros: the same
+    # arithmetic as R's, summed in another order (differences near 1e-16).
+    positive = w > 0
+    s1 = float(np.sum(w[positive & (yy == 1)]))
+    s0 = float(np.sum(w[positive & (yy == 0)]))
+    binary = bool(np.all((yy == 0) | (yy == 1)))
     beta = 0.0
     working = np.zeros_like(w)
     dev = devold
+    constant = False
     for _ in range(25):
-        mu_eta = _mu_eta(eta)
-        good = (w > 0) & (mu_eta != 0)
-        z = eta[good] + (yy - mu)[good] / mu_eta[good]
-        ww = w[good] * mu_eta[good] ** 2 / (mu[good] * (1 - mu[good]))
-        beta = _ld_sum(ww * z) / _ld_sum(ww)
-        working = np.zeros_like(w)
-        working[good] = ww
-        eta = np.full_like(w, beta)
-        mu = _linkinv(eta)
-        dev = _deviance(yy, mu, w)
+        if constant and binary:
+            eta0 = float(eta[0])
+            mu0 = float(mu[0])
+            me = float(_mu_eta(eta[:1])[0])
+            total = s1 + s0
+            beta = eta0 + (s1 - mu0 * total) / (me * total)
+            working = np.where(positive, w * (me * me / (mu0 * (1 - mu0))), 0.0)
+            eta = np.full_like(w, beta)
+            mu = _linkinv(eta[:1]).repeat(w.size)
+            m = float(mu[0])
+            dev = 2 * (s1 * math.log(1 / m) + s0 * math.log(1 / (1 - m)))
+        else:
+            mu_eta = _mu_eta(eta)
+            good = (w > 0) & (mu_eta != 0)
+            z = eta[good] + (yy - mu)[good] / mu_eta[good]
+            ww = w[good] * mu_eta[good] ** 2 / (mu[good] * (1 - mu[good]))
+            beta = _ld_sum(ww * z) / _ld_sum(ww)
+            working = np.zeros_like(w)
+            working[good] = ww
+            eta = np.full_like(w, beta)
+            mu = _linkinv(eta)
+            dev = _deviance(yy, mu, w)
+            constant = True
         if abs(dev - devold) / (abs(dev) + 0.1) < 1e-8:
             break
         devold = dev
@@ -272,8 +292,8 @@ def profile_interval(
             if not (step < 10 and abs(z) < zmax):
                 break
             bi = fit.beta + sign * step * delta * fit.se
-            mu = _linkinv(np.full_like(w, bi))
-            zz = (_deviance(yy, mu, w) - fit.deviance) / fit.dispersion
+            mu = _linkinv(np.full(1, bi))
+            zz = (_deviance(yy, mu.repeat(w.size), w) - fit.deviance) / fit.dispersion
             zz = max(zz, 0.0)
             z = sign * math.sqrt(zz)
             zs.append(z)
