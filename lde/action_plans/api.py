@@ -35,6 +35,7 @@ from lde.core.api_schemas import (
     Page,
     PageParams,
     api_field_names,
+    revision_sent,
 )
 from lde.core.limits import limit_of
 from lde.partnerships.models import Partnership
@@ -44,11 +45,13 @@ router = Router(tags=["action plans"])
 BIGINT = 9_223_372_036_854_775_807
 # Free text as the pages accept it: anything but the NUL character, which no database stores.
 FREE_TEXT = r"^[^\x00]*$"
-# Writes never conflict: the write errors less 409, with the service's refusals as 400.
+# Writes other than a change to the action never conflict: the write errors less 409, with the
+# service's refusals as 400. A change may meet someone else's (409: lde/core/concurrency.py).
 ACTION_WRITE_ERRORS: dict[int, type[Schema]] = {
     **{status: shape for status, shape in WRITE_ERRORS.items() if status != 409},
     400: FieldErrorsOut,
 }
+ACTION_CHANGE_ERRORS: dict[int, type[Schema]] = {**ACTION_WRITE_ERRORS, 409: FieldErrorsOut}
 # The services name the fields as the pages do; the API names them as its bodies do.
 FIELD_NAMES = {
     "criteria": "criterion_ids",
@@ -173,6 +176,7 @@ class ActionTransitionOut(Schema):
 
 
 class ActionDetailOut(ActionOut):
+    revision: int = Field(description="Raised by one on every change: send it back with a change.")
     next_assessment: ActionAssessmentRef | None = Field(
         description="The partnership's next published self-assessment, where the criteria were "
         "rated again."
@@ -208,6 +212,10 @@ class ActionChangeIn(Schema):
     owner_id: Id = Field(description="A member of the partnership.")
     owner_organisation_id: Id = Field(description="A partner organisation of the partnership.")
     due_on: date = Field(description="Today or later when it is set or changed.")
+
+
+class ActionUpdateIn(ActionChangeIn):
+    revision: int | None = revision_sent()
 
 
 class ActionIn(ActionChangeIn):
@@ -274,6 +282,7 @@ def _detail(request: HttpRequest, action: Action) -> ActionDetailOut:
     outcome = selectors.action_outcomes(user=request.user, actions=[action])[action.pk]
     return ActionDetailOut(
         **_summary(action, facts_for(request.user).today),
+        revision=action.revision,
         next_assessment=_ref(outcome.next_assessment),
         outcomes=[
             OutcomeOut(
@@ -420,11 +429,11 @@ def action_create(
 
 @router.put(
     "/{action_id}",
-    response={200: ActionDetailOut, **ACTION_WRITE_ERRORS},
+    response={200: ActionDetailOut, **ACTION_CHANGE_ERRORS},
     summary="Change an open action (coordinators and board members)",
 )
 def action_update(
-    request: HttpRequest, action_id: ObjectId, payload: ActionChangeIn
+    request: HttpRequest, action_id: ObjectId, payload: ActionUpdateIn
 ) -> Status[ActionDetailOut | FieldErrorsOut | ErrorOut]:
     action = selectors.action_get(user=request.user, action_id=action_id)
     action_policy.require(request.user, "edit", action)
@@ -432,7 +441,9 @@ def action_update(
     if problems:
         raise DjangoValidationError(problems)
     with api_field_names(FIELD_NAMES):
-        services.action_update(actor=acting_user(request), action=action, **found)
+        services.action_update(
+            actor=acting_user(request), action=action, seen_revision=payload.revision, **found
+        )
     saved = selectors.action_get(user=request.user, action_id=action.pk)
     return Status(200, _detail(request, saved))
 

@@ -34,6 +34,8 @@ class CriteriaCheckboxes(widgets.CheckboxSelectMultiple):
 
 
 class ActionForm(GovukForm):
+    # The revision the page showed, so a save over someone else's is refused (concurrency.py).
+    revision = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput())
     criteria = forms.ModelMultipleChoiceField(
         label="Criteria whose gap the action addresses",
         queryset=Criterion.objects.none(),

@@ -78,6 +78,9 @@ class Action(BaseModel):
     )
     title = models.CharField(max_length=200)
     description = limited_text(limits.LONG_TEXT)
+    # Raised by one on every change, so that two people editing the action cannot overwrite
+    # each other unseen (lde/core/concurrency.py).
+    revision = models.PositiveIntegerField(default=1)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

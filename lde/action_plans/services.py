@@ -34,6 +34,7 @@ from lde.core.access.facts import today
 from lde.core.access.policy import PermissionDenied403
 from lde.core.audit.chain import audit_record
 from lde.core.audit.models import AuditScope
+from lde.core.concurrency import next_revision, require_unchanged
 from lde.core.mail import email_queue
 from lde.core.workflow import transition
 from lde.frameworks.models import Criterion, FrameworkVersion
@@ -292,11 +293,27 @@ def action_update(
     owner: User | None,
     owner_organisation: Organisation | None,
     due_on: date | None,
+    seen_revision: int | None = None,
 ) -> Action:
     """Change an open action. A new due date must be today or later, and earns its own
-    reminder."""
+    reminder. Refused, with both versions, if someone saved it after the revision the editor
+    saw."""
     action = Action.objects.select_for_update().get(pk=action.pk)
     _require(actor, "edit", action)
+    criteria = list(criteria)
+    require_unchanged(
+        record=action,
+        seen_revision=seen_revision,
+        noun="action",
+        fields=[
+            ("Criteria", [str(c) for c in action.criteria.all()], [str(c) for c in criteria]),
+            ("Title", action.title, title.strip()),
+            ("Description", action.description, description.strip()),
+            ("Owner", action.owner, owner),
+            ("Owner's organisation", action.owner_organisation, owner_organisation),
+            ("Due", action.due_on, due_on),
+        ],
+    )
     if action.status not in OPEN_STATUSES:
         raise ValidationError({"status": "Reopen the action before changing it."})
     # Criteria belong only to an action raised on an assessment's gaps.
@@ -333,6 +350,7 @@ def action_update(
     for name, value in changed.items():
         setattr(action, name, value)
     action.save()
+    next_revision(action)
     if sorted(after_criteria) != before_criteria:
         action.criteria.set(chosen)
         changed["criteria"] = after_criteria

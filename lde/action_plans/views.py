@@ -27,6 +27,7 @@ from lde.assessments.models import Assessment, AssessmentKind, AssessmentStatus
 from lde.assessments.policies import assessment_policy
 from lde.core.access.facts import facts_for
 from lde.core.access.policy import PermissionDenied403
+from lde.core.concurrency import EditConflict, posted_again
 from lde.core.confirm import confirmation_page, confirmed
 from lde.core.govuk.forms import add_service_errors
 from lde.partnerships import selectors as partnership_selectors
@@ -194,6 +195,7 @@ def action_create(request: HttpRequest, assessment_id: int) -> HttpResponse:
 def action_update(request: HttpRequest, action_id: int) -> HttpResponse:
     action = _action(request, action_id, "edit")
     kwargs = _form_kwargs(action.assessment, action.partnership)
+    conflict: EditConflict | None = None
     if request.method == "POST":
         form = ActionForm(request.POST, **kwargs)
         if form.is_valid():
@@ -208,7 +210,12 @@ def action_update(request: HttpRequest, action_id: int) -> HttpResponse:
                     owner=data["owner"],
                     owner_organisation=data["owner_organisation"],
                     due_on=data["due_on"],
+                    seen_revision=data["revision"],
                 )
+            except EditConflict as edit_conflict:
+                conflict = edit_conflict
+                form = ActionForm(posted_again(request.POST, conflict), **kwargs)
+                form.is_valid()
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
@@ -223,6 +230,7 @@ def action_update(request: HttpRequest, action_id: int) -> HttpResponse:
                 "owner": action.owner_id,
                 "owner_organisation": action.owner_organisation_id,
                 "due_on": action.due_on,
+                "revision": action.revision,
             },
             **kwargs,
         )
@@ -234,8 +242,9 @@ def action_update(request: HttpRequest, action_id: int) -> HttpResponse:
             "action": action,
             "assessment": action.assessment,
             "partnership": action.partnership,
+            "conflict": conflict,
         },
-        status=400 if form.is_bound and form.errors else 200,
+        status=409 if conflict else 400 if form.is_bound and form.errors else 200,
     )
 
 

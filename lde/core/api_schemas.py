@@ -125,3 +125,17 @@ def chosen_many(
         listed = ", ".join(str(value) for value in missing)
         raise DjangoValidationError({field: [f"{listed}: not {what} you may choose."]})
     return [found[value] for value in wanted]
+
+
+def revision_sent() -> Any:
+    """A change's `revision`: the one the client last read (lde/core/concurrency.py)."""
+    return Field(
+        default=None,
+        ge=1,
+        le=2_147_483_647,
+        description=(
+            "The revision you last read (its detail's `revision`). If someone saved it since, "
+            "the change is refused with 409 naming what differs, and nothing is overwritten; "
+            "send the current revision to save over it. Leave it out to save without the check."
+        ),
+    )

@@ -53,6 +53,8 @@ def _date(label: str, help_text: str = "For example, 31 3 2026.") -> DateField:
 
 
 class ProtocolForm(GovukForm):
+    # The revision the page showed, so a save over someone else's is refused (concurrency.py).
+    revision = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput())
     title = forms.CharField(label="Title", max_length=200, widget=widgets.TextInput())
     reference = forms.CharField(
         label="Reference (optional)",
@@ -185,6 +187,8 @@ class GssCodesField(forms.CharField):
 
 
 class ProductForm(GovukForm):
+    # The revision the page showed, so a save over someone else's is refused (concurrency.py).
+    revision = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput())
     title = forms.CharField(
         label="Title",
         max_length=200,

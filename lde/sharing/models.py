@@ -78,6 +78,9 @@ class Protocol(BaseModel):
         "this many days after release.",
     )
     review_on = models.DateField("review date")
+    # Raised by one on every change, so that two people editing the protocol cannot overwrite
+    # each other unseen (lde/core/concurrency.py).
+    revision = models.PositiveIntegerField(default=1)
     review_reminder_sent_for = models.DateField(
         null=True,
         blank=True,
@@ -203,6 +206,9 @@ class BriefingProduct(BaseModel):
     how_to_ask = limited_text(limits.SHORT_TEXT, blank=True)
     # The SHA-256 of the version as last saved (see versions.py); release recomputes it.
     version_hash = models.CharField(max_length=64, blank=True)
+    # Raised by one on every save through the edit page or API, so that two people editing the
+    # same draft cannot overwrite each other unseen (lde/core/concurrency.py).
+    revision = models.PositiveIntegerField(default=1)
     personal_data_declared_hash = models.CharField(max_length=64, blank=True)
     personal_data_declared_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -17,7 +17,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from lde.accounts.selectors import acting_user as _actor
 from lde.core.access.facts import facts_for
 from lde.core.access.policy import PermissionDenied403
+from lde.core.concurrency import EditConflict, posted_again
 from lde.core.confirm import Confirmation, carried_from, confirmation_page, confirmed
 from lde.core.files import file_download
 from lde.core.govuk.forms import add_service_errors
@@ -204,12 +205,14 @@ def protocol_update(request: HttpRequest, protocol_id: int) -> HttpResponse:
         **{name: getattr(protocol, name) for name in _protocol_fields(vars(protocol))},
         "parties": list(protocol.parties.all()),
         "controllers": list(protocol.controllers.all()),
+        "revision": protocol.revision,
     }
     form = ProtocolForm(
         request.POST if request.method == "POST" else None,
         organisations=selectors.organisation_choices(),
         initial=initial,
     )
+    conflict: EditConflict | None = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -218,8 +221,17 @@ def protocol_update(request: HttpRequest, protocol_id: int) -> HttpResponse:
                 protocol=protocol,
                 parties=data["parties"],
                 controllers=data["controllers"],
+                seen_revision=data["revision"],
                 **_protocol_fields(data),
             )
+        except EditConflict as edit_conflict:
+            conflict = edit_conflict
+            form = ProtocolForm(
+                posted_again(request.POST, conflict),
+                organisations=selectors.organisation_choices(),
+                initial=initial,
+            )
+            form.is_valid()
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -228,8 +240,8 @@ def protocol_update(request: HttpRequest, protocol_id: int) -> HttpResponse:
     return render(
         request,
         "sharing/protocol_form.html",
-        {"form": form, "protocol": protocol},
-        status=_status(form),
+        {"form": form, "protocol": protocol, "conflict": conflict},
+        status=409 if conflict else _status(form),
     )
 
 
@@ -348,13 +360,16 @@ def product_list(request: HttpRequest) -> HttpResponse:
 
 
 def _product_form(
-    request: HttpRequest, product: BriefingProduct | None, **kwargs: Any
+    request: HttpRequest,
+    product: BriefingProduct | None,
+    data: QueryDict | None = None,
+    **kwargs: Any,
 ) -> ProductForm:
     organisation_id = (
         product.producing_organisation_id if product else _actor(request).organisation_id
     )
     return ProductForm(
-        request.POST if request.method == "POST" else None,
+        data if data is not None else request.POST if request.method == "POST" else None,
         markings=selectors.marking_choices(user=request.user),
         caveats=selectors.caveat_choices(user=request.user),
         organisations=selectors.organisation_choices(),
@@ -535,13 +550,24 @@ def product_update(request: HttpRequest, product_id: int) -> HttpResponse:
         "holder_post": product.holder_post,
         "how_to_ask": product.how_to_ask,
         "title_releasable_declared": product.title_releasable_declared,
+        "revision": product.revision,
     }
     form = _product_form(request, product, initial=initial)
+    conflict: EditConflict | None = None
     if request.method == "POST" and form.is_valid():
         try:
             services.product_update(
-                actor=_actor(request), product=product, **_product_values(form.cleaned_data)
+                actor=_actor(request),
+                product=product,
+                seen_revision=form.cleaned_data["revision"],
+                **_product_values(form.cleaned_data),
             )
+        except EditConflict as edit_conflict:
+            conflict = edit_conflict
+            form = _product_form(
+                request, product, initial=initial, data=posted_again(request.POST, conflict)
+            )
+            form.is_valid()
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -551,8 +577,13 @@ def product_update(request: HttpRequest, product_id: int) -> HttpResponse:
         render(
             request,
             "sharing/product_form.html",
-            {"form": form, "product": product, "organisation": product.producing_organisation},
-            status=_status(form),
+            {
+                "form": form,
+                "product": product,
+                "organisation": product.producing_organisation,
+                "conflict": conflict,
+            },
+            status=409 if conflict else _status(form),
         )
     )
 

@@ -133,6 +133,7 @@ def product_detail(request: HttpRequest, product: BriefingProduct) -> ProductDet
     can_review = product_policy.user_can(request.user, "view_review", product)
     return ProductDetailOut(
         **product_out(product),
+        revision=product.revision,
         summary=product.summary,
         body=product.body,
         area_gss_codes=list(product.area_gss_codes or []),

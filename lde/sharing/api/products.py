@@ -39,6 +39,7 @@ from lde.sharing.api.schemas import (
     AttachmentOut,
     DisseminationListIn,
     PeopleIn,
+    ProductChangeIn,
     ProductDetailOut,
     ProductFilters,
     ProductIn,
@@ -210,15 +211,18 @@ def product_create(
 
 @router.put(
     "/products/{product_id}",
-    response={200: ProductDetailOut, **ACTION_ERRORS},
+    response={200: ProductDetailOut, **ACTION_ERRORS, 409: FieldErrorsOut},
     summary="Change a draft; any change clears the approvals",
 )
 def product_update(
-    request: HttpRequest, product_id: ObjectId, payload: ProductIn
+    request: HttpRequest, product_id: ObjectId, payload: ProductChangeIn
 ) -> Status[ProductDetailOut | FieldErrorsOut]:
     product = product_for(request, product_id, "edit")
     services.product_update(
-        actor=acting_user(request), product=product, **_product_values(request, payload, product)
+        actor=acting_user(request),
+        product=product,
+        seen_revision=payload.revision,
+        **_product_values(request, payload, product),
     )
     return Status(200, product_fresh(request, product))
 

@@ -22,6 +22,7 @@ from lde.core.api_schemas import (
 from lde.sharing import selectors, services
 from lde.sharing.api._common import ACTION_ERRORS, organisation_ref
 from lde.sharing.api.schemas import (
+    ProtocolChangeIn,
     ProtocolDetailOut,
     ProtocolIn,
     ProtocolOut,
@@ -50,6 +51,7 @@ def _protocol_out(protocol: Protocol) -> dict[str, Any]:
 def _protocol_detail(request: HttpRequest, protocol: Protocol) -> ProtocolDetailOut:
     return ProtocolDetailOut(
         **_protocol_out(protocol),
+        revision=protocol.revision,
         controllers=[organisation_ref(o) for o in protocol.controllers.all()],
         purpose=protocol.purpose,
         legal_basis=protocol.legal_basis,
@@ -71,7 +73,7 @@ def _protocol_detail(request: HttpRequest, protocol: Protocol) -> ProtocolDetail
     )
 
 
-def _protocol_values(payload: ProtocolIn) -> dict[str, Any]:
+def _protocol_values(payload: ProtocolIn | ProtocolChangeIn) -> dict[str, Any]:
     data = payload.model_dump()
     organisations = selectors.organisation_choices()
     parties = chosen_many(organisations, data.pop("party_ids"), "party_ids", what="an organisation")
@@ -125,16 +127,18 @@ def protocol_get(request: HttpRequest, protocol_id: ObjectId) -> ProtocolDetailO
 
 @router.put(
     "/protocols/{protocol_id}",
-    response={200: ProtocolDetailOut, **ACTION_ERRORS},
+    response={200: ProtocolDetailOut, **ACTION_ERRORS, 409: FieldErrorsOut},
     summary="Change a protocol (coordinators where a party)",
 )
 def protocol_update(
-    request: HttpRequest, protocol_id: ObjectId, payload: ProtocolIn
+    request: HttpRequest, protocol_id: ObjectId, payload: ProtocolChangeIn
 ) -> Status[ProtocolDetailOut | FieldErrorsOut]:
     protocol = selectors.protocol_get(user=request.user, protocol_id=protocol_id)
     protocol_policy.require(request.user, "manage", protocol)
+    values = _protocol_values(payload)
+    revision = values.pop("revision")
     services.protocol_update(
-        actor=acting_user(request), protocol=protocol, **_protocol_values(payload)
+        actor=acting_user(request), protocol=protocol, seen_revision=revision, **values
     )
     return Status(
         200,

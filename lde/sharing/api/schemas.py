@@ -9,7 +9,7 @@ from ninja import Schema
 from pydantic import ConfigDict, Field
 
 from lde.core import limits
-from lde.core.api_schemas import PageParams
+from lde.core.api_schemas import PageParams, revision_sent
 from lde.core.limits import limit_of
 from lde.partnerships.models import Role
 from lde.sharing.models import (
@@ -63,6 +63,7 @@ class ProtocolOut(Schema):
 
 
 class ProtocolDetailOut(ProtocolOut):
+    revision: int = Field(description="Raised by one on every change: send it back with a change.")
     controllers: list[OrganisationRef]
     purpose: str
     legal_basis: str
@@ -99,6 +100,10 @@ class ProtocolIn(Schema):
     retention_days: int = Field(ge=1, le=36_500)
     review_on: date
     external_url: str = Field("", max_length=500, pattern=ONE_LINE)
+
+
+class ProtocolChangeIn(ProtocolIn):
+    revision: int | None = revision_sent()
 
 
 class ProtocolStatusIn(Schema):
@@ -202,6 +207,7 @@ class ReviewOut(Schema):
 
 
 class ProductDetailOut(ProductOut):
+    revision: int = Field(description="Raised by one on every change: send it back with a change.")
     summary: str
     body: str
     area_gss_codes: list[str]
@@ -268,6 +274,10 @@ class ProductIn(Schema):
         "holder declares that the short title itself is releasable at the platform's ceiling. "
         "Such a record takes no summary, body or attachments.",
     )
+
+
+class ProductChangeIn(ProductIn):
+    revision: int | None = revision_sent()
 
 
 class PersonIn(Schema):

@@ -19,6 +19,7 @@ from lde.core import personal_data
 from lde.core.access.facts import facts_for
 from lde.core.access.markings import Marking, marking_ceiling, marking_is_storable, vetting_covers
 from lde.core.access.policy import PermissionDenied403
+from lde.core.concurrency import next_revision, require_unchanged
 from lde.core.files import safe_file_name
 from lde.core.uploads import DOCUMENTS, PDF, files_kept_only_on_success, upload_check
 from lde.partnerships.models import Partnership, Role
@@ -239,11 +240,44 @@ def product_update(
     holder_post: Post | None = None,
     how_to_ask: str = "",
     title_releasable_declared: bool = False,
+    seen_revision: int | None = None,
 ) -> BriefingProduct:
-    """Change a draft. Any change to what a reader receives clears the approvals."""
+    """Change a draft. Any change to what a reader receives clears the approvals. Refused, with
+    both versions, if someone saved it after the revision the editor saw."""
     product = lock_product(product)
     product_policy.require(actor, "edit", product)
     caveats, areas = list(caveats), [c.strip().upper() for c in area_gss_codes if c.strip()]
+    contributing_organisations, recipients = list(contributing_organisations), list(recipients)
+    require_unchanged(
+        record=product,
+        seen_revision=seen_revision,
+        noun="product",
+        fields=[
+            ("Title", product.title, title.strip()),
+            ("Marking", product.marking, marking),
+            ("Summary", product.summary, summary.strip()),
+            ("Body", product.body, body.strip()),
+            ("Caveats", [str(c) for c in product.caveats.all()], [str(c) for c in caveats]),
+            ("Areas", sorted(product.area_gss_codes), sorted(set(areas))),
+            (
+                "Contributing organisations",
+                [str(o) for o in product.contributing_organisations.all()],
+                [
+                    str(o)
+                    for o in contributing_organisations
+                    if o.pk != product.producing_organisation_id
+                ],
+            ),
+            (
+                "Recipients",
+                [str(p) for p in product.recipients.all()],
+                [str(p) for p in recipients],
+            ),
+            ("Protocol", product.protocol, protocol),
+            ("Post holding it", product.holder_post, holder_post),
+            ("How to ask for it", product.how_to_ask, how_to_ask.strip()),
+        ],
+    )
     held_elsewhere = _content_clean(
         actor=actor,
         producing_organisation_id=product.producing_organisation_id,
@@ -274,6 +308,7 @@ def product_update(
     product.holder_post = holder_post if held_elsewhere else None
     product.how_to_ask = how_to_ask.strip() if held_elsewhere else ""
     product.save()
+    next_revision(product)
     product.caveats.set(caveats)
     product.contributing_organisations.set(
         [o for o in contributing_organisations if o.pk != product.producing_organisation_id]

@@ -15,6 +15,7 @@ from lde.accounts.models import Organisation, User
 from lde.core.access.facts import facts_for, today
 from lde.core.audit.chain import audit_record
 from lde.core.audit.models import AuditScope
+from lde.core.concurrency import next_revision, require_unchanged
 from lde.core.workflow import transition
 from lde.sharing import selectors
 from lde.sharing.models import (
@@ -125,6 +126,11 @@ def protocol_create(
     return protocol
 
 
+def _label(name: str) -> str:
+    field = Protocol._meta.get_field(name)
+    return str(getattr(field, "verbose_name", name)).capitalize()
+
+
 @transaction.atomic
 def protocol_update(
     *,
@@ -132,13 +138,29 @@ def protocol_update(
     protocol: Protocol,
     parties: Iterable[Organisation],
     controllers: Iterable[Organisation] = (),
+    seen_revision: int | None = None,
     **fields: Any,
 ) -> Protocol:
     """Change a protocol. A new retention period moves the retention end of everything already
-    released under it."""
+    released under it. Refused, with both versions, if someone saved it after the revision the
+    editor saw."""
     protocol = Protocol.objects.select_for_update().get(pk=protocol.pk)
     protocol_policy.require(actor, "manage", protocol)
     parties, controllers = list(parties), list(controllers)
+    require_unchanged(
+        record=protocol,
+        seen_revision=seen_revision,
+        noun="protocol",
+        fields=[
+            *((_label(name), getattr(protocol, name), value) for name, value in fields.items()),
+            ("Parties", [str(o) for o in protocol.parties.all()], [str(o) for o in parties]),
+            (
+                "Data controllers",
+                [str(o) for o in protocol.controllers.all()],
+                [str(o) for o in controllers],
+            ),
+        ],
+    )
     _protocol_clean(actor=actor, fields=fields, parties=parties, controllers=controllers)
     # Who is a party is each party's own fact, agreed by signing: once signed and in force (or
     # suspended), one party cannot bring another in, or put one out, by editing the text.
@@ -156,6 +178,7 @@ def protocol_update(
         setattr(protocol, name, value)
     protocol.full_clean(exclude=["created_by"])
     protocol.save()
+    next_revision(protocol)
     before = {
         "parties": sorted(protocol.parties.values_list("pk", flat=True)),
         "controllers": sorted(protocol.controllers.values_list("pk", flat=True)),
