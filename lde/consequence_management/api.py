@@ -5,10 +5,10 @@ mobile that is not a UK mobile, a template's unknown placeholder) is a 400 namin
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from lde.accounts.selectors import acting_user
@@ -145,8 +145,24 @@ class CascadeOut(Schema):
     called: int
     reached: int
     acknowledged: int
+    not_yet: int
     escalated: int
+    failed: int
+    # One page of the roll-call, as the page lists it: `filter` "not-yet" (the default) or
+    # "acknowledged", `page_size` rows a page, in level order; `next` is the following page's
+    # number, null on the last.
+    filter: str
+    page: int
+    pages: int
+    page_size: int
+    listed: int
+    next: int | None
     roll_call: list[RollCallRowOut]
+
+
+class RollCallQuery(Schema):
+    page: int = Field(1, ge=1, le=10**9)
+    filter: Literal["not-yet", "acknowledged"] = "not-yet"
 
 
 class CallOutcomeIn(Schema):
@@ -171,8 +187,12 @@ def _contact(c: KeyContact, today: date) -> KeyContactOut:
     )
 
 
-def cascade_out(cascade: Any) -> CascadeOut:
-    roll = selectors.roll_call(cascade=cascade)
+def cascade_out(cascade: Any, query: RollCallQuery | None = None) -> CascadeOut:
+    """The cascade, its counts and one page of its roll-call, built as the page builds them
+    (`selectors.roll_call_page`): the same queries whatever the cascade's size."""
+    query = query or RollCallQuery(page=1, filter="not-yet")
+    roll = selectors.roll_call_page(cascade=cascade, show=query.filter, page=query.page)
+    one_page = roll.page
     return CascadeOut(
         id=cascade.pk,
         title=cascade.title,
@@ -182,10 +202,18 @@ def cascade_out(cascade: Any) -> CascadeOut:
         started_at=cascade.started_at,
         closed_at=cascade.closed_at,
         level_reached=cascade.level_reached,
-        called=roll.called,
-        reached=roll.reached,
-        acknowledged=roll.acknowledged,
-        escalated=roll.escalated,
+        called=roll.counts.called,
+        reached=roll.counts.reached,
+        acknowledged=roll.counts.acknowledged,
+        not_yet=roll.counts.not_yet,
+        escalated=roll.counts.escalated,
+        failed=roll.counts.failed,
+        filter=roll.show,
+        page=one_page.number,
+        pages=one_page.paginator.num_pages,
+        page_size=selectors.ROLL_CALL_PAGE_SIZE,
+        listed=one_page.paginator.count,
+        next=one_page.next_page_number() if one_page.has_next() else None,
         roll_call=[
             RollCallRowOut(
                 recipient_id=row.recipient.pk,
@@ -384,10 +412,13 @@ def cascade_start(
 @router.get(
     "/cascades/{cascade_id}",
     response={200: CascadeOut, **READ_ERRORS},
-    summary="A cascade and its roll-call: who has been reached and who has acknowledged",
+    summary="A cascade's counts and one page of its roll-call (?filter=not-yet|acknowledged"
+    "&page=N), as the roll-call page lists it",
 )
-def cascade_get(request: HttpRequest, cascade_id: ObjectId) -> CascadeOut:
-    return cascade_out(selectors.cascade_get(user=request.user, cascade_id=cascade_id))
+def cascade_get(
+    request: HttpRequest, cascade_id: ObjectId, query: Query[RollCallQuery]
+) -> CascadeOut:
+    return cascade_out(selectors.cascade_get(user=request.user, cascade_id=cascade_id), query)
 
 
 @router.post(

@@ -10,8 +10,9 @@
   in progress); a running exercise and a planned one;
 - a running exercise cascade ("Exercise Beacon"), so that acknowledging from the local mail
   outbox and watching the roll-call can be tried;
-- a readiness self-assessment started against the `consequence-management-readiness` framework
-  through the ordinary assessment cycle (a draft, for the partnership to rate).
+- a readiness self-assessment against the `consequence-management-readiness` framework, through
+  the ordinary assessment cycle to its end: every criterion rated with short evidence,
+  submitted, signed off by the board and published.
 
 Every name is invented. Everything is written through the audited services by the coordinator;
 running it again finds the exercise it made and makes nothing twice. Sending goes through the
@@ -345,8 +346,104 @@ def demo_build() -> None:
     _readiness_assessment(coordinator, partnership, day)
 
 
+# The demo partnership's own readiness picture, criterion by criterion (the framework's
+# `readiness` scale: 1 not in place, 2 partly in place, 3 in place and understood, 4 tested and
+# improving), with the short evidence a coordinator would write. Invented, as the rest of the
+# demo is; it is consistent with what the demo holds (the directory's warnings, Exercise
+# Harbour's lessons, the plan past its review date).
+READINESS_RATINGS: dict[str, tuple[int, str]] = {
+    "before-agreed-arrangements": (
+        3,
+        "The operation readiness plan names the police, the council and the faith forum's "
+        "roles; it is past its review date and is being reviewed.",
+    ),
+    "before-key-individual-directory": (
+        2,
+        "The directory holds the council's leads by post and the forum's contacts, but one "
+        "entry has a single channel and one has not been verified for 120 days.",
+    ),
+    "before-disclosure-decisions": (
+        2,
+        "Disclosure is decided by the police lead case by case; the partners have not yet "
+        "agreed the steps in writing.",
+    ),
+    "before-communications-plan": (
+        3,
+        "The communications strategy in the readiness plan sets one agreed voice and key "
+        "messages in the community languages.",
+    ),
+    "before-contingency-plans": (
+        3,
+        "The plan covers the release of arrested people without charge and keeping "
+        "neighbourhood patrols and surgeries going.",
+    ),
+    "before-advisory-group": (
+        2,
+        "The independent advisory group meets, but its membership does not yet reach the "
+        "town's younger residents.",
+    ),
+    "before-councillors-prepared": (
+        2,
+        "Cabinet members were briefed this year; ward councillors have not yet had the briefing.",
+    ),
+    "during-cascade": (
+        4,
+        "Exercise Harbour called the directory by email, text and ring-round, with "
+        "escalation to deputies; its after-action report gives the times.",
+    ),
+    "during-key-messages-spokesperson": (
+        3,
+        "A spokesperson is agreed and key messages are pre-agreed; Exercise Harbour found "
+        "the press called before the holding line was agreed (an action is open).",
+    ),
+    "during-shared-briefing": (
+        3,
+        "Police and council staff share one briefing pack, agreed by the strategic leads.",
+    ),
+    "during-reassurance": (
+        3,
+        "Reassurance visits are planned with neighbourhood teams and the faith forum.",
+    ),
+    "during-media": (
+        2,
+        "Media handling is coordinated by the council's press office; local media have not "
+        "been briefed on the arrangements.",
+    ),
+    "after-community-confidence": (
+        3,
+        "The plan sets reassurance visits and the advisory group's consultation after an "
+        "operation.",
+    ),
+    "after-debrief": (
+        4,
+        "Exercise Harbour was debriefed within a week; its two lessons are actions in the "
+        "action plan, one in progress.",
+    ),
+    "keeping-ready-reassessment": (
+        3,
+        "Readiness is assessed each year through this cycle; this is the first published "
+        "assessment.",
+    ),
+    "keeping-ready-exercises": (
+        3,
+        "One table-top exercise was held this year and two more are planned.",
+    ),
+    "keeping-ready-resilience": (
+        2,
+        "The arrangements are not yet joined to the local resilience forum's plans.",
+    ),
+    "keeping-ready-learning-elsewhere": (
+        2,
+        "The partnership has read other areas' debriefs but has not yet changed its plan "
+        "from them.",
+    ),
+}
+
+
 def _readiness_assessment(coordinator: User, partnership: Partnership, day: date) -> None:
-    """A self-assessment of readiness, started through the ordinary assessment cycle."""
+    """A self-assessment of readiness, through the ordinary assessment cycle to its end: every
+    criterion rated with its evidence, submitted, signed off by the board and published, so a
+    coordinator sees a real readiness picture."""
     version = (
         FrameworkVersion.objects.filter(framework__identifier=services.READINESS_FRAMEWORK)
         .order_by("-pk")
@@ -355,7 +452,7 @@ def _readiness_assessment(coordinator: User, partnership: Partnership, day: date
     title = f"Consequence-management readiness {day.year}"
     if version is None or Assessment.objects.filter(partnership=partnership, title=title).exists():
         return
-    assessment_services.assessment_start(
+    assessment = assessment_services.assessment_start(
         actor=coordinator,
         partnership=partnership,
         kind=AssessmentKind.SELF,
@@ -364,3 +461,29 @@ def _readiness_assessment(coordinator: User, partnership: Partnership, day: date
         period_start=day.replace(month=4, day=1) if day.month >= 4 else date(day.year - 1, 4, 1),
         period_end=date(day.year + (1 if day.month >= 4 else 0), 3, 31),
     )
+    for response in assessment.responses.select_related("criterion", "assessment"):
+        rating, evidence = READINESS_RATINGS.get(
+            response.criterion.identifier,
+            (2, "Partly in place: the partnership has not yet looked at this in depth."),
+        )
+        assessment_services.response_update(
+            actor=coordinator,
+            response=response,
+            seen_revision=response.revision,
+            rating=rating,
+            target=min(4, rating + 1),
+            commentary=evidence,
+        )
+    assessment = assessment_services.assessment_submit(
+        actor=coordinator, assessment=assessment, no_personal_data_declared=True
+    )
+    board = (
+        Membership.objects.filter(partnership=partnership, role=Role.BOARD_MEMBER)
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    if board is None:
+        return
+    assessment = assessment_services.board_sign_off(actor=board.user, assessment=assessment)
+    assessment_services.assessment_publish(actor=coordinator, assessment=assessment)

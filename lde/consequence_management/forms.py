@@ -251,6 +251,13 @@ class CascadeForm(GovukForm):
         initial=15,
         widget=widgets.TextInput(attrs={"inputmode": "numeric"}),
     )
+    deputies_on_escalation = forms.BooleanField(
+        label="Call deputies only when escalating",
+        required=False,
+        help_text="A directory entry named as someone's deputy is not called at first; it is "
+        "called if the person it stands in for has not acknowledged in time.",
+        widget=widgets.CheckboxInput(),
+    )
     start_key = forms.CharField(widget=forms.HiddenInput(), max_length=64)
 
     def __init__(self, *args: Any, plans: Any, products: Any, **kw: Any):

@@ -686,6 +686,10 @@ class CascadeFields:
     quorum_percent: int = 60
     escalate_after_minutes: int = 15
     contacts: Sequence[KeyContact] | None = None
+    # Held back from the first call, a deputy is called only when the person they stand in for
+    # has not acknowledged in time (an escalation chain's next step); otherwise the whole
+    # directory is called at once and an escalation finds the deputy already called.
+    deputies_on_escalation: bool = False
 
 
 def _cascade_checks(partnership: Partnership, fields: CascadeFields) -> list[KeyContact]:
@@ -714,8 +718,15 @@ def _cascade_checks(partnership: Partnership, fields: CascadeFields) -> list[Key
         )
     if problems:
         errors["template"] = problems
+    directory = KeyContact.objects.filter(partnership=partnership)
+    if fields.deputies_on_escalation:
+        directory = directory.exclude(
+            pk__in=KeyContact.objects.filter(partnership=partnership, deputy__isnull=False).values(
+                "deputy_id"
+            )
+        )
     contacts = list(
-        KeyContact.objects.filter(partnership=partnership).select_related("post", "organisation")
+        directory.select_related("post", "organisation")
         if fields.contacts is None
         else fields.contacts
     )

@@ -20,7 +20,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
@@ -30,8 +29,9 @@ from lde.accounts.selectors import acting_user as _actor
 from lde.action_plans.policies import action_policy
 from lde.action_plans.selectors import organisation_choices, owner_choices
 from lde.consequence_management import forms as f
-from lde.consequence_management import selectors, services
+from lde.consequence_management import reports, selectors, services
 from lde.consequence_management.models import (
+    CascadeKind,
     CascadeRecipient,
     Exercise,
     KeyContact,
@@ -44,10 +44,9 @@ from lde.consequence_management.policies import (
     readiness_plan_policy,
 )
 from lde.core.access.facts import facts_for
-from lde.core.confirm import Confirmation, confirmation_page, confirmed
+from lde.core.confirm import Confirmation, carried_from, confirmation_page, confirmed
 from lde.core.files import file_download
 from lde.core.govuk.forms import add_service_errors
-from lde.core.pdf import pdf_from_html
 from lde.partnerships import selectors as partnership_selectors
 from lde.partnerships.models import Partnership
 
@@ -363,19 +362,53 @@ def cascade_start(request: HttpRequest, partnership_id: int) -> HttpResponse:
         plans=selectors.plan_list(user=request.user, partnership=partnership),
         products=selectors.released_products(),
     )
+    back = reverse("consequence_management:overview", args=[partnership.pk])
     if request.method == "POST" and form.is_valid():
+        fields = services.CascadeFields(**form.cleaned_data)
+        # Messages once handed over cannot be called back: the form's answers are shown on a
+        # confirmation page first, and carried back with it (the start key too, so that a
+        # double click on either page still makes one cascade).
+        if not confirmed(request):
+            return _cascade_confirmation(request, partnership, fields, back)
         try:
             cascade = services.cascade_start(
-                actor=_actor(request),
-                partnership=partnership,
-                fields=services.CascadeFields(**form.cleaned_data),
+                actor=_actor(request), partnership=partnership, fields=fields
             )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             return redirect("consequence_management:cascade-detail", cascade.pk)
-    back = reverse("consequence_management:overview", args=[partnership.pk])
     return _form_page(request, form, partnership, "Start a cascade", back)
+
+
+def _cascade_confirmation(
+    request: HttpRequest, partnership: Partnership, fields: services.CascadeFields, back: str
+) -> HttpResponse:
+    live = fields.kind == CascadeKind.LIVE
+    return confirmation_page(
+        request,
+        Confirmation(
+            title=f"Start {fields.title}",
+            caption=partnership.name,
+            button="Start this cascade",
+            cancel_url=back,
+            happens=[
+                f"The {'live' if live else 'exercise'} call-out goes to the partnership's "
+                "key-individual directory by email and text message, "
+                + ("everyone at once." if fields.mode == "broadcast" else "level by level."),
+                "Deputies are called when someone has not acknowledged within "
+                f"{fields.escalate_after_minutes} minutes"
+                + (" (until then they are not called)." if fields.deputies_on_escalation else "."),
+                "Nobody is sent anything after they have acknowledged.",
+            ],
+            seen_by="The people called; the roll-call is seen by the partnership's "
+            "coordinators, board members and contributors.",
+            cannot_undo="A message once sent cannot be called back: closing the cascade stops "
+            "only what has not yet gone.",
+            facts=[("Message", fields.template)],
+            carried=carried_from(request.POST),
+        ),
+    )
 
 
 def _roll_call_context(request: HttpRequest, cascade_id: int) -> dict[str, Any]:
@@ -550,9 +583,8 @@ def notify_receipts(request: HttpRequest) -> HttpResponse:
 # --- After-action reports (PDF) ---------------------------------------------------------------
 
 
-def _report_pdf(request: HttpRequest, context: dict[str, Any], file_name: str) -> HttpResponse:
-    html = render_to_string("consequence_management/after_action_pdf.html", context)
-    return file_download(pdf_from_html(html), file_name=file_name, content_type="application/pdf")
+def _pdf(content: bytes, file_name: str) -> HttpResponse:
+    return file_download(content, file_name=file_name, content_type="application/pdf")
 
 
 @login_required
@@ -561,14 +593,8 @@ def cascade_report(request: HttpRequest, cascade_id: int) -> HttpResponse:
     """A cascade's after-action report: timeline, time to the first message, key roles
     acknowledged within 15 minutes, who never answered (by role)."""
     cascade = selectors.cascade_get(user=request.user, cascade_id=cascade_id)
-    return _report_pdf(
-        request,
-        {
-            "title": f"After-action report: {cascade.title}",
-            "partnership": cascade.partnership,
-            "review": selectors.cascade_review(cascade=cascade),
-        },
-        f"after-action-cascade-{cascade.pk}.pdf",
+    return _pdf(
+        reports.cascade_report_pdf(cascade=cascade), f"after-action-cascade-{cascade.pk}.pdf"
     )
 
 
@@ -794,14 +820,7 @@ def exercise_report(request: HttpRequest, exercise_id: int) -> HttpResponse:
     """An exercise's after-action report: its timeline and observations, its cascade's figures
     (for those who may see the cascade), and its lessons with their actions' status."""
     exercise = selectors.exercise_get(user=request.user, exercise_id=exercise_id)
-    review = selectors.exercise_review(user=request.user, exercise=exercise)
-    return _report_pdf(
-        request,
-        {
-            "title": f"After-action report: {exercise.title}",
-            "partnership": exercise.partnership,
-            "exercise_review": review,
-            "review": review.cascade,
-        },
-        f"after-action-exercise-{exercise.pk}.pdf",
+    return _pdf(
+        reports.exercise_report_pdf(user=request.user, exercise=exercise),
+        reports.exercise_report_file_name(exercise),
     )

@@ -104,8 +104,14 @@ def test_the_double_click_through_the_page_makes_one_cascade(
         "escalate_after_minutes": "15",
         "start_key": key,
     }
-    one = client.post(url, data)
-    two = client.post(url, data)
+    # The form first answers with its confirmation page, carrying the answers; nothing starts.
+    asked = client.post(url, data)
+    assert asked.status_code == 200
+    assert b"Start this cascade" in asked.content
+    assert Cascade.objects.count() == 0
+    confirmed = {**data, "confirmed": "yes"}
+    one = client.post(url, confirmed)
+    two = client.post(url, confirmed)
     assert one.status_code == two.status_code == 302
     assert one["Location"] == two["Location"]
     assert Cascade.objects.count() == 1
@@ -268,6 +274,24 @@ def test_escalation_to_the_deputy_after_the_wait_once(
     tasks_run()
     deputy = CascadeRecipient.objects.get(cascade=cascade, contact=directory["deputy"])
     assert deputy.first_sent_at is not None
+    assert [h.to for h in FakeNotify.handed].count("+447700900130") == 1
+
+
+def test_deputies_held_back_are_called_only_on_escalation(
+    cast: dict[str, Any], directory: dict[str, Any]
+) -> None:
+    # The whole directory but the chair's deputy, who is called only when the chair is not.
+    cascade = _start(cast, deputies_on_escalation=True, escalate_after_minutes=10)
+    called = set(CascadeRecipient.objects.filter(cascade=cascade).values_list("contact", flat=True))
+    assert directory["deputy"].pk not in called
+    assert called == {c.pk for k, c in directory.items() if k != "deputy"}
+    tasks_run()
+    assert "+447700900130" not in [h.to for h in FakeNotify.handed]
+    services.cascades_escalate_due(now=timezone.now() + timedelta(minutes=11))
+    tasks_run()
+    deputy = CascadeRecipient.objects.get(cascade=cascade, contact=directory["deputy"])
+    chair = CascadeRecipient.objects.get(cascade=cascade, contact=directory["chair"])
+    assert deputy.deputy_for_id == chair.pk
     assert [h.to for h in FakeNotify.handed].count("+447700900130") == 1
 
 

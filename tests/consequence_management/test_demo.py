@@ -14,7 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lde.action_plans.models import Action, ActionOrigin
-from lde.assessments.models import Assessment
+from lde.assessments.models import Assessment, AssessmentStatus
+from lde.assessments.services import rated_criteria
 from lde.consequence_management import demo as cm_demo
 from lde.consequence_management import services
 from lde.consequence_management.models import (
@@ -80,10 +81,18 @@ def test_the_demo_has_every_state(demo: None) -> None:
     lessons = list(finished.lessons.select_related("action"))
     assert len(lessons) == 2
     assert all(lesson.action.origin == ActionOrigin.EXERCISE_LESSON for lesson in lessons)
-    assert Assessment.objects.filter(
+    # The readiness self-assessment went through the ordinary cycle to its end: every
+    # criterion rated, with its evidence, and the whole published after the board's sign-off.
+    (readiness,) = Assessment.objects.filter(
         partnership=partnership,
         framework_version__framework__identifier=services.READINESS_FRAMEWORK,
-    ).exists()
+    )
+    assert readiness.status == AssessmentStatus.PUBLISHED
+    assert readiness.board_signed_off_at is not None
+    responses = list(readiness.responses.all())
+    assert len(responses) == len(rated_criteria(readiness.framework_version)) > 0
+    assert all(r.rating in (1, 2, 3, 4) and r.commentary.strip() for r in responses)
+    assert len({r.rating for r in responses}) > 1
     assert audit_verify().ok
 
 

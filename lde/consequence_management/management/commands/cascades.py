@@ -1,5 +1,6 @@
 """lde cascades start PARTNERSHIP_ID --as EMAIL --title T --template TEXT [...]
-lde cascades status CASCADE_ID --as EMAIL [--json]
+lde cascades status CASCADE_ID --as EMAIL [--filter not-yet|acknowledged] [--page N | --all]
+    [--json]
 lde cascades ack CASCADE_ID RECIPIENT_ID --as EMAIL [--outcome acknowledged]
 lde cascades review-directory
 
@@ -70,6 +71,19 @@ class Command(BaseCommand):
         status.add_argument("cascade_id")
         status.add_argument("--as", dest="actor", required=True)
         status.add_argument("--json", action="store_true")
+        status.add_argument(
+            "--filter",
+            choices=selectors.RollCallShow.CHOICES,
+            default=selectors.RollCallShow.NOT_YET,
+            help="Which recipients to list, as the roll-call page's tabs (default not-yet).",
+        )
+        which = status.add_mutually_exclusive_group()
+        which.add_argument(
+            "--page", default="1", help="The page of the roll-call to list (100 a page)."
+        )
+        which.add_argument(
+            "--all", action="store_true", help="Every page, one after another (streamed)."
+        )
         ack = sub.add_parser("ack", help="Record a ring-round call (coordinators, contributors).")
         ack.add_argument("cascade_id")
         ack.add_argument("recipient_id")
@@ -127,27 +141,77 @@ class Command(BaseCommand):
             ) from None
 
     def _status(self, *, cascade_id: str, actor: str, **o: Any) -> None:
+        """The counts and one page of the roll-call, as the page shows them, or with --all
+        every page in turn: each page is fetched and written before the next is asked for, so
+        10,000 recipients never sit in memory at once."""
         _user, cascade = self._cascade(cascade_id, actor)
-        roll = selectors.roll_call(cascade=cascade)
+        show = o.get("filter") or selectors.RollCallShow.NOT_YET
+        number = 1 if o.get("all") else _number(str(o.get("page") or "1"), "--page")
+        roll = selectors.roll_call_page(cascade=cascade, show=show, page=number)
+        if roll.page.number != number:
+            raise CommandError(
+                f"--page: page {number} does not exist; the roll-call has "
+                f"{roll.page.paginator.num_pages} page(s) of {show}"
+            )
+        c = roll.counts
         if o.get("json"):
-            self.stdout.write(_json_dumps(cascade, roll))
+            self._status_json(cascade, roll, every=bool(o.get("all")))
             return
         self.stdout.write(
             f"{cascade.title} ({cascade.get_kind_display()}, {cascade.get_status_display()}): "
-            f"{roll.called} called, {roll.reached} reached, {roll.acknowledged} acknowledged, "
-            f"{roll.escalated} escalated"
+            f"{c.called} called, {c.reached} reached, {c.acknowledged} acknowledged, "
+            f"{c.not_yet} not yet, {c.escalated} escalated, {c.failed} failed"
         )
-        for row in roll.rows:
-            r = row.recipient
-            answered = (
-                f"acknowledged {r.acknowledged_at:%H:%M} by {r.get_acknowledged_via_display()}"
-                if r.acknowledged_at
-                else "not acknowledged"
-            )
+        while True:
+            one_page = roll.page
             self.stdout.write(
-                f"  {r.pk}: {r.contact.role}, {r.contact.organisation.name} – "
-                f"{'reached' if row.reached else 'not reached'}, {answered}"
+                f"{show}, page {one_page.number} of {one_page.paginator.num_pages} "
+                f"({one_page.paginator.count} listed):"
             )
+            for row in roll.rows:
+                self.stdout.write(_line(row))
+            if not (o.get("all") and one_page.has_next()):
+                break
+            roll = selectors.roll_call_page(
+                cascade=cascade, show=show, page=one_page.next_page_number()
+            )
+        if not o.get("all") and roll.page.has_next():
+            self.stdout.write(
+                f"Next: lde cascades status {cascade.pk} --as {actor} --filter {show} "
+                f"--page {roll.page.next_page_number()}"
+            )
+
+    def _status_json(self, cascade: Any, roll: Any, *, every: bool) -> None:
+        """One JSON document: the counts, then the rows of this page (or of every page, each
+        written as it is fetched)."""
+        c = roll.counts
+        head = {
+            "id": cascade.pk,
+            "status": cascade.status,
+            "called": c.called,
+            "reached": c.reached,
+            "acknowledged": c.acknowledged,
+            "not_yet": c.not_yet,
+            "escalated": c.escalated,
+            "failed": c.failed,
+            "filter": roll.show,
+            "page": None if every else roll.page.number,
+            "pages": roll.page.paginator.num_pages,
+            "listed": roll.page.paginator.count,
+            "next": None if every or not roll.page.has_next() else roll.page.next_page_number(),
+        }
+        self.stdout.write(json.dumps(head)[:-1] + ', "recipients": [', ending="")
+        first = True
+        while True:
+            for row in roll.rows:
+                self.stdout.write(("" if first else ", ") + json.dumps(_row(row)), ending="")
+                first = False
+            if not (every and roll.page.has_next()):
+                break
+            roll = selectors.roll_call_page(
+                cascade=cascade, show=roll.show, page=roll.page.next_page_number()
+            )
+        self.stdout.write("]}")
 
     def _ack(
         self, *, cascade_id: str, recipient_id: str, actor: str, outcome: str, **_: Any
@@ -166,24 +230,30 @@ class Command(BaseCommand):
         self.stdout.write(f"Removed {removed} entries not re-confirmed within a year.")
 
 
-def _json_dumps(cascade: Any, roll: Any) -> str:
-    return json.dumps(
-        {
-            "id": cascade.pk,
-            "status": cascade.status,
-            "called": roll.called,
-            "reached": roll.reached,
-            "acknowledged": roll.acknowledged,
-            "escalated": roll.escalated,
-            "recipients": [
-                {
-                    "id": row.recipient.pk,
-                    "role": row.recipient.contact.role,
-                    "reached": row.reached,
-                    "acknowledged": row.recipient.acknowledged_at is not None,
-                }
-                for row in roll.rows
-            ],
-        },
-        indent=2,
+def _row(row: Any) -> dict[str, Any]:
+    r = row.recipient
+    return {
+        "id": r.pk,
+        "role": r.contact.role,
+        "organisation": r.contact.organisation.name,
+        "level": r.level,
+        "deputy_for": r.deputy_for_id,
+        "reached": row.reached,
+        "acknowledged": r.acknowledged_at is not None,
+        "escalated": r.escalated_at is not None,
+    }
+
+
+def _line(row: Any) -> str:
+    r = row.recipient
+    answered = (
+        f"acknowledged {r.acknowledged_at:%H:%M} by {r.get_acknowledged_via_display()}"
+        if r.acknowledged_at
+        else "not acknowledged"
+    )
+    deputy = f" (deputy for {r.deputy_for.contact.role})" if r.deputy_for_id else ""
+    escalated = ", escalated to deputy" if r.escalated_at else ""
+    return (
+        f"  {r.pk}: {r.contact.role}, {r.contact.organisation.name}{deputy} – "
+        f"{'reached' if row.reached else 'not reached'}, {answered}{escalated}"
     )
