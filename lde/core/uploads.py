@@ -26,6 +26,7 @@ wrote. `transaction.on_commit` cannot do this: a rolled-back transaction runs no
 
 from __future__ import annotations
 
+import errno
 import io
 import shutil
 import uuid
@@ -361,19 +362,41 @@ def upload_check(
 # --- Storing files, all or nothing ----------------------------------------------------------
 
 
+# A disk or quota that is full is the one storage failure the person can do something about
+# (wait, or tell whoever runs the service): it is a refusal with words, not a server error.
+FULL = frozenset({errno.ENOSPC, errno.EDQUOT})
+STORAGE_FULL = (
+    "The file could not be stored: the server has no space left for it. Nothing was saved. Try "
+    "again later, or tell your site administrator"
+)
+
+
+@contextmanager
+def _refused_when_full(field: str) -> Iterator[None]:
+    try:
+        yield
+    except OSError as error:
+        if error.errno in FULL:
+            raise ValidationError({field: STORAGE_FULL}) from error
+        raise
+
+
 class StoredFiles:
     """The files written in one `files_kept_only_on_success` block."""
 
-    def __init__(self) -> None:
+    def __init__(self, field: str = "file") -> None:
         self.paths: list[Path] = []
+        self.field = field
 
     def write(self, folder: Path, data: bytes) -> str:
-        """Write `data` under a new random name in `folder`; the name."""
+        """Write `data` under a new random name in `folder`; the name. A full disk is refused
+        with words, naming the upload's field; the block then removes what was half written."""
         stored_name = uuid.uuid4().hex
         path = folder / stored_name
         # Listed before it is written: a write that fails half-way is removed too.
         self.paths.append(path)
-        path.write_bytes(data)
+        with _refused_when_full(self.field):
+            path.write_bytes(data)
         return stored_name
 
     def copy(self, source: Path, folder: Path) -> str:
@@ -381,7 +404,8 @@ class StoredFiles:
         stored_name = uuid.uuid4().hex
         path = folder / stored_name
         self.paths.append(path)
-        shutil.copyfile(source, path)
+        with _refused_when_full(self.field):
+            shutil.copyfile(source, path)
         return stored_name
 
 
