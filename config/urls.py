@@ -23,8 +23,7 @@ urlpatterns = [
     path("commissioning/", include("lde.commissioning.urls")),
     path("consequence-management/", include("lde.consequence_management.urls")),
     path("monitoring/", include("lde.monitoring.urls")),
-    path("indicators/", include("lde.indicators.urls")),
-    path("what-works/", include("lde.what_works.urls")),
+    path("surveys/", include("lde.surveys.datasets.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -145,13 +145,13 @@ def _register() -> None:
     from lde.consequence_management.api import router as consequence_management_router
     from lde.engagement.api import router as engagement_router
     from lde.frameworks.api import router as frameworks_router
-    from lde.indicators.api import router as indicators_router
     from lde.monitoring.api import router as monitoring_router
     from lde.narratives.api import router as narratives_router
     from lde.partnerships.api import router as partnerships_router
     from lde.programme.api import router as programme_router
     from lde.rollups.api import router as rollups_router
     from lde.sharing.api import router as sharing_router
+    from lde.surveys.datasets.api import router as survey_data_router
     from lde.what_works.api import router as what_works_router
 
     api.add_router("/", accounts_router)
@@ -169,8 +169,8 @@ def _register() -> None:
     api.add_router("/commissioning", commissioning_router)
     api.add_router("/consequence-management", consequence_management_router)
     api.add_router("/monitoring", monitoring_router)
-    api.add_router("/indicators", indicators_router)
     api.add_router("/what-works", what_works_router)
+    api.add_router("/surveys", survey_data_router)
 
 
 _register()

@@ -34,7 +34,11 @@ from lde.core.api_schemas import (
 from lde.core.limits import limit_of
 from lde.partnerships import selectors as partnership_selectors
 from lde.surveys.datasets import selectors, services
-from lde.surveys.datasets.policies import saved_estimate_policy, sees_small_numbers
+from lde.surveys.datasets.policies import (
+    saved_estimate_policy,
+    sees_small_numbers,
+    survey_data_set_policy,
+)
 from lde.surveys.datasets.presentation import design_words, small
 from lde.surveys.models import (
     Calibration,
@@ -87,10 +91,11 @@ class DataSetOut(Schema):
 class DataSetIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    title: str = Field(min_length=1, max_length=limit_of(SurveyDataSet, "title"))
-    source: str = Field(min_length=1, max_length=limit_of(SurveyDataSet, "source"))
-    period_start: date
-    period_end: date
+    # Each may be left out, so that the service names every missing field at once (400).
+    title: str = Field("", max_length=limit_of(SurveyDataSet, "title"), pattern=FREE_TEXT)
+    source: str = Field("", max_length=limit_of(SurveyDataSet, "source"), pattern=FREE_TEXT)
+    period_start: date | None = None
+    period_end: date | None = None
     weights_column: str = COLUMN
     strata_column: str = COLUMN
     cluster_column: str = COLUMN
@@ -102,8 +107,9 @@ class DataSetIn(Schema):
 
 
 class QuestionIn(Schema):
-    statistic: Statistic
-    outcome: str = Field(min_length=1, max_length=COLUMN_NAME)
+    # Left out, the service names what is missing (400), as the page's form does.
+    statistic: Statistic | None = None
+    outcome: str = Field("", max_length=COLUMN_NAME)
     value: str = Field("", max_length=limit_of(SavedEstimate, "value"), pattern=FREE_TEXT)
     domain_column: str = Field("", max_length=COLUMN_NAME)
     ci_method: CiMethod | None = None
@@ -237,7 +243,7 @@ def _figures(results: list[dict[str, Any]], *, inside: bool) -> list[FigureOut]:
 
 def _question(payload: QuestionIn) -> dict[str, str]:
     return {
-        "statistic": payload.statistic.value,
+        "statistic": payload.statistic.value if payload.statistic else "",
         "outcome": payload.outcome,
         "value": payload.value,
         "domain_column": payload.domain_column,
@@ -270,7 +276,7 @@ def _saved(request: HttpRequest, estimate: SavedEstimate) -> SavedEstimateOut:
 
 @router.get(
     "/partnerships/{partnership_id}/data-sets",
-    response={200: Page[DataSetOut], **READ_ERRORS},
+    response={200: Page[DataSetOut], 403: ErrorOut, **READ_ERRORS},
     summary="A partnership's survey data sets, newest fieldwork first",
 )
 def data_set_list(
@@ -279,6 +285,7 @@ def data_set_list(
     partnership = partnership_selectors.partnership_get(
         user=request.user, partnership_id=partnership_id
     )
+    survey_data_set_policy.require_in(request.user, "view", partnership.pk)
     found = selectors.data_set_list(user=request.user, partnership=partnership)
     return Page[DataSetOut](count=found.count(), items=[_data_set(d) for d in found[page.window()]])
 
@@ -301,6 +308,7 @@ def data_set_upload(
     partnership = partnership_selectors.partnership_get(
         user=request.user, partnership_id=partnership_id
     )
+    survey_data_set_policy.require_in(request.user, "manage", partnership.pk)
     if file is None:
         raise DjangoValidationError({"file": ["Send the survey's responses as `file`."]})
     data_set = services.data_set_upload(

@@ -60,12 +60,15 @@ def attachable_responses(*, user: AnyUser, partnership_id: int) -> QuerySet[Crit
     """The criteria an estimate may be attached to by this user: those of the partnership's
     draft self-assessments against progress measures or desirable characteristics that the
     user may rate (the assessment's own rule for adding evidence)."""
-    assessments = assessment_policy.visible_to(user, "rate").filter(
+    drafts = assessment_policy.visible_to(user, "view").filter(
         partnership_id=partnership_id,
         kind=AssessmentKind.SELF,
         status=AssessmentStatus.DRAFT,
         framework_version__framework__identifier__in=EVIDENCE_FRAMEWORKS,
     )
+    # The assessment policy answers "rate" of one assessment, not as a filter; a partnership
+    # has a handful of draft cycles, so each is asked.
+    assessments = [a.pk for a in drafts if assessment_policy.user_can(user, "rate", a)]
     return (
         CriterionResponse.objects.filter(assessment__in=assessments)
         .select_related("criterion", "assessment")
