@@ -24,6 +24,7 @@ urlpatterns = [
     path("consequence-management/", include("lde.consequence_management.urls")),
     path("monitoring/", include("lde.monitoring.urls")),
     path("surveys/", include("lde.surveys.datasets.urls")),
+    path("surveys/", include("lde.surveys.questionnaires.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -26,7 +26,9 @@ __all__ = ["CODE", "ReadAnswers", "StoredAnswer", "code_new", "code_normal", "re
 # leaves out letters and digits people confuse (O and 0, I and 1), and no vowel, so that no
 # word, and so no name, can be spelt with it.
 CODE_ALPHABET = "BCDFGHJKLMNPQRSTVWXZ23456789"
-CODE = re.compile(r"^[A-Z0-9]{4}-[A-Z0-9]{4}$")
+# Only codes the platform could have given are accepted: a name or a date of birth cannot be
+# typed as one.
+CODE = re.compile(rf"^[{CODE_ALPHABET}]{{4}}-[{CODE_ALPHABET}]{{4}}$")
 
 
 def code_new() -> str:

@@ -32,7 +32,7 @@ MANAGERS = (Role.COORDINATOR,)
 class QuestionnairePolicy(Policy[Questionnaire]):
     model = Questionnaire
     actions = ("view", "analyse", "manage", "export")
-    scope_actions = ("create",)
+    scope_actions = ("create", "read")
     who_can: ClassVar[dict[str, str]] = {
         "view": "The partnership's coordinators, board members, contributors, viewers and "
         "inspectors read its questionnaires.",
@@ -42,6 +42,8 @@ class QuestionnairePolicy(Policy[Questionnaire]):
         "collections and issue participant links.",
         "export": "The partnership's coordinators export the answers by pseudonymous code.",
         "create": "The partnership's coordinators add questionnaires.",
+        "read": "The partnership's coordinators, board members, contributors, viewers and "
+        "inspectors read its questionnaires.",
     }
     _rules: ClassVar[dict[str, tuple[tuple[str, ...], bool]]] = {
         "view": (READER_ROLES, True),
@@ -49,6 +51,7 @@ class QuestionnairePolicy(Policy[Questionnaire]):
         "manage": (MANAGERS, False),
         "export": (MANAGERS, False),
         "create": (MANAGERS, False),
+        "read": (READER_ROLES, True),
     }
 
     def allows_in(self, facts: UserFacts, action: str, scope: int | None) -> bool:
