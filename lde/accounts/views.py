@@ -49,6 +49,13 @@ from lde.core.audit.chain import audit_record
 from lde.core.audit.models import AuditScope
 from lde.core.confirm import confirmation_page, confirmed
 from lde.core.govuk.forms import add_service_errors
+from lde.core.network import client_ip
+from lde.core.ratelimit import (
+    PASSWORD_RESET_PER_ADDRESS,
+    PASSWORD_RESET_PER_EMAIL,
+    rate_hit,
+    too_many,
+)
 
 
 class SignInView(auth_views.LoginView):
@@ -70,6 +77,19 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "accounts/email/password_set.txt"
     subject_template_name = "accounts/email/password_set_subject.txt"
     success_url = reverse_lazy("accounts:password-reset-sent")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        """Limited per address asked for and per internet address, whether or not an account
+        has that address, so the limit says nothing about who has one."""
+        email = str(form.cleaned_data["email"]).strip().lower()
+        for limit, key in (
+            (PASSWORD_RESET_PER_EMAIL, email),
+            (PASSWORD_RESET_PER_ADDRESS, client_ip(self.request) or "unknown"),
+        ):
+            verdict = rate_hit(limit, key)
+            if not verdict.allowed:
+                return too_many(self.request, verdict, what="A link to set a password")
+        return super().form_valid(form)
 
 
 class PasswordResetSentView(auth_views.PasswordResetDoneView):

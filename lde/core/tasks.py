@@ -8,6 +8,7 @@ from django_tasks import task
 
 from lde.core.audit.chain import audit_checkpoint_write
 from lde.core.mail import email_attempt
+from lde.core.ratelimit import rate_counts_clear
 from lde.core.scheduler import schedule
 
 
@@ -16,6 +17,12 @@ def audit_checkpoint_hourly() -> None:
     """Copy the audit chain's head outside the database every hour. Appends also checkpoint
     after every hundredth event; this bounds the unprotected tail in time on a quiet site."""
     audit_checkpoint_write()
+
+
+@schedule("rate-counts-clear", every=timedelta(hours=1))
+def rate_counts_clear_hourly() -> None:
+    """Remove the rate limits' counts of windows that have ended."""
+    rate_counts_clear()
 
 
 @task()

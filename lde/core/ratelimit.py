@@ -1,0 +1,133 @@
+"""Rate limits: how many times one key (an email address asking for a password reset, an address
+on the internet, an API token, a participant link) may do one thing in a window of time.
+
+Counts are rows in the database, not a per-process cache, so that two web instances behind a load
+balancer share them (issue 18). A key is kept only as a keyed hash: the table never holds the
+email addresses or tokens it counts. Windows are fixed (the count of the current minute or hour);
+rows of windows that have ended are removed by the hourly job.
+
+Sign-in has its own lockout (django-axes: five failures for a username from an address lock it
+for an hour); these limits are for what axes does not cover.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, models, transaction
+from django.db.models import F
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+
+class RateCount(models.Model):
+    key = models.CharField(max_length=64)
+    window_start = models.DateTimeField()
+    window_seconds = models.PositiveIntegerField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key", "window_start"], name="rate_count_one_per_window"
+            )
+        ]
+        indexes = [models.Index(fields=["window_start"], name="rate_count_window")]
+
+    def __str__(self) -> str:
+        return f"{self.count} since {self.window_start:%H:%M}"
+
+
+@dataclass(frozen=True)
+class Limit:
+    """At most `count` in `seconds`, for the action named `name`."""
+
+    name: str
+    count: int
+    seconds: int
+
+
+@dataclass(frozen=True)
+class Verdict:
+    allowed: bool
+    count: int
+    retry_after: int
+
+
+# Asking for a password-setting link: a few times an hour for one address (a person who lost the
+# first email asks again), more from one internet address (an office behind one address).
+PASSWORD_RESET_PER_EMAIL = Limit("password-reset-email", count=5, seconds=3600)
+PASSWORD_RESET_PER_ADDRESS = Limit("password-reset-address", count=30, seconds=3600)
+
+
+def _hashed(limit: Limit, key: str) -> str:
+    secret = str(settings.SECRET_KEY).encode()
+    return hmac.new(secret, f"rate\n{limit.name}\n{key}".encode(), hashlib.sha256).hexdigest()
+
+
+def rate_hit(limit: Limit, key: str) -> Verdict:
+    """Count one more of `limit`'s action for `key`; whether it is within the limit, and if not,
+    how many seconds until the window ends."""
+    now = timezone.now()
+    epoch = int(now.timestamp())
+    start_epoch = epoch - epoch % limit.seconds
+    window_start = now - timedelta(seconds=epoch - start_epoch, microseconds=now.microsecond)
+    hashed = _hashed(limit, key)
+    for _attempt in range(2):
+        try:
+            with transaction.atomic():
+                updated = RateCount.objects.filter(key=hashed, window_start=window_start).update(
+                    count=F("count") + 1
+                )
+                if not updated:
+                    RateCount.objects.create(
+                        key=hashed,
+                        window_start=window_start,
+                        window_seconds=limit.seconds,
+                        count=1,
+                    )
+            break
+        except IntegrityError:
+            # Another request made the window's row first: count on it.
+            continue
+    count = RateCount.objects.filter(key=hashed, window_start=window_start).values_list(
+        "count", flat=True
+    )[0]
+    return Verdict(
+        allowed=count <= limit.count,
+        count=count,
+        retry_after=max(1, start_epoch + limit.seconds - epoch),
+    )
+
+
+def rate_counts_clear() -> int:
+    """Remove the counts of windows that have ended."""
+    now = timezone.now()
+    ended = [
+        row.pk
+        for row in RateCount.objects.filter(window_start__lt=now).only(
+            "pk", "window_start", "window_seconds"
+        )
+        if row.window_start + timedelta(seconds=row.window_seconds) <= now
+    ]
+    return RateCount.objects.filter(pk__in=ended).delete()[0]
+
+
+def too_many(request: HttpRequest, verdict: Verdict, *, what: str) -> HttpResponse:
+    """The page for a request over its limit: 429, saying when to try again."""
+    minutes = -(-verdict.retry_after // 60)
+    wait = (
+        f"{verdict.retry_after} seconds"
+        if verdict.retry_after < 60
+        else f"{minutes} minute{'s' if minutes != 1 else ''}"
+    )
+    response = render(
+        request, "core/too_many_requests.html", {"what": what, "wait": wait}, status=429
+    )
+    response["Retry-After"] = str(verdict.retry_after)
+    return response
