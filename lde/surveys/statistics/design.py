@@ -333,9 +333,10 @@ class Design:
         for k, position in lookup.items():
             with contextlib.suppress(ValueError):
                 numeric_keys[float(k)] = position
-        index = np.empty(self.n_rows, dtype=np.int64)
-        for r, cell in enumerate(cells):
-            text = cell.strip()
+        # Each distinct value is looked up once; the rows take their value's cell.
+        distinct, inverse = np.unique(self.table.text(column), return_inverse=True)
+        mapped = np.empty(distinct.size, dtype=np.int64)
+        for d, text in enumerate(distinct.tolist()):
             i: int | None = lookup.get(text)
             if i is None and numeric_keys:
                 try:
@@ -343,13 +344,15 @@ class Design:
                 except ValueError:
                     i = None
             if i is None:
+                r = int(np.argmax(inverse == d))
                 raise DesignError(
-                    f"{text!r} has no population total (the totals give "
+                    f"{cells[r].strip()!r} has no population total (the totals give "
                     f"{', '.join(map(str, keys))})",
                     row=r + 2,
                     column=column,
                 )
-            index[r] = i
+            mapped[d] = i
+        index = mapped[inverse.reshape(-1)]
         population = np.array([float(totals[k]) for k in keys])
         for k, value in zip(keys, population, strict=True):
             if not math.isfinite(value) or value < 0:
