@@ -27,6 +27,7 @@ PROVED_BY = {
     "key_contact_policy": "tests/consequence_management/test_policy_properties.py",
     "cascade_policy": "tests/consequence_management/test_policy_properties.py",
     "exercise_policy": "tests/consequence_management/test_policy_properties.py",
+    "entry_policy": "tests/what_works/test_policy_properties.py",
     "funding_stream_policy": "tests/programme/test_policy_properties.py",
     "allocation_policy": "tests/programme/test_policy_properties.py",
     "tier_label_policy": "tests/programme/test_policy_properties.py",
