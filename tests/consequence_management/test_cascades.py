@@ -416,3 +416,33 @@ def test_a_closed_cascade_sends_nothing_more(
     tasks_run()
     assert FakeNotify.handed == []
     assert mail.outbox == []
+
+
+def test_an_email_a_killed_worker_left_being_sent_is_never_sent_again(
+    cast: dict[str, Any], directory: dict[str, Any]
+) -> None:
+    """What a worker killed between its claim and its record leaves: the chair's email and text
+    "being sent". The text is asked after at the provider (not there: queued again, sent once);
+    an email cannot be asked after, so recovery records it as sent and the sender never hands
+    it to the relay again: at most once. (The process-kill test, test_worker_killed.py, covers
+    texts; this is the same recovery, `tasks.cascades_resume`, run on the state it leaves.)"""
+    from lde.consequence_management.tasks import cascades_resume
+
+    cascade = _start(cast, contacts=[directory["chair"]])
+    long_ago = timezone.now() - timedelta(minutes=10)
+    OutboxMessage.objects.filter(recipient__cascade=cascade).update(
+        status=MessageStatus.SENDING, updated_at=long_ago
+    )
+    DBTaskResult.objects.all().delete()  # the killed worker's own sender task, never taken up
+    assert cascades_resume() == [cascade.pk]
+    tasks_run()
+    email = OutboxMessage.objects.get(recipient__cascade=cascade, channel=Channel.EMAIL)
+    text = OutboxMessage.objects.get(recipient__cascade=cascade, channel=Channel.TEXT)
+    assert email.status == MessageStatus.SENT
+    assert mail.outbox == []
+    assert text.status == MessageStatus.SENT
+    assert [h.to for h in FakeNotify.handed] == ["+447700900131"]
+    # Recorded as sent, the chair is escalated to their deputy after the wait if they do not
+    # answer, so an email lost to the kill is still followed up.
+    chair = CascadeRecipient.objects.get(cascade=cascade, contact=directory["chair"])
+    assert chair.first_sent_at is not None
