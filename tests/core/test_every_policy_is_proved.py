@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # Each policy instance, by its name in its app's policies module, and the property test that
 # proves `allows` and `filter_for` agree for it over generated worlds.
 PROVED_BY = {
+    "questionnaire_policy": "tests/surveys/questionnaires/test_policy_properties.py",
     "survey_data_set_policy": "tests/surveys/datasets/test_policy_properties.py",
     "saved_estimate_policy": "tests/surveys/datasets/test_policy_properties.py",
     "readiness_plan_policy": "tests/consequence_management/test_policy_properties.py",
