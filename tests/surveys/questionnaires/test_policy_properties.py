@@ -1,4 +1,4 @@
-"""Property test of `questionnaire_policy` over generated worlds (tests/core/test_access_properties):
+"""Property test of `questionnaire_policy` over generated worlds (test_access_properties):
 for every user, questionnaire and action, the database filter (`visible_to`), the Python answer
 over the user's facts (`user_can`) and a reference written here from permissions.md agree.
 
