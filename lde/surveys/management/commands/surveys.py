@@ -405,6 +405,8 @@ SUBCOMMANDS: dict[str, str] = {
     "estimate": "lde.surveys.management.commands.surveys:EstimateCommand",
     "ttest": "lde.surveys.management.commands.surveys:TTestCommand",
     "prepost": "lde.surveys.management.commands.surveys:PrePostCommand",
+    "import-data": "lde.surveys.datasets.cli:ImportDataCommand",
+    "export-estimates": "lde.surveys.datasets.cli:ExportEstimatesCommand",
 }
 
 
