@@ -145,6 +145,7 @@ def _register() -> None:
     from lde.consequence_management.api import router as consequence_management_router
     from lde.engagement.api import router as engagement_router
     from lde.frameworks.api import router as frameworks_router
+    from lde.indicators.api import router as indicators_router
     from lde.monitoring.api import router as monitoring_router
     from lde.narratives.api import router as narratives_router
     from lde.partnerships.api import router as partnerships_router
@@ -170,6 +171,7 @@ def _register() -> None:
     api.add_router("/commissioning", commissioning_router)
     api.add_router("/consequence-management", consequence_management_router)
     api.add_router("/monitoring", monitoring_router)
+    api.add_router("/indicators", indicators_router)
     api.add_router("/surveys", questionnaires_router)
     api.add_router("/what-works", what_works_router)
     api.add_router("/surveys", survey_data_router)

@@ -43,6 +43,7 @@ PROVED_BY = {
     "devolved_pot_policy": "tests/commissioning/test_devolved_pot_properties.py",
     "agreement_policy": "tests/monitoring/test_policy_properties.py",
     "return_policy": "tests/monitoring/test_policy_properties.py",
+    "indicator_policy": "tests/indicators/test_policy_properties.py",
     "applicant_agreement_policy": "tests/monitoring/test_policy_properties.py",
     "applicant_return_policy": "tests/monitoring/test_policy_properties.py",
     "board_member_policy": "tests/capacity/test_policy_properties.py",
