@@ -4,6 +4,7 @@ the row and the column, and nothing saved when anything is wrong."""
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -30,7 +31,7 @@ def coordinator() -> object:
     return MembershipFactory(role=Role.COORDINATOR)
 
 
-def _indicator(membership: object, **extra: object) -> Indicator:
+def _indicator(membership: object, **extra: Any) -> Indicator:
     return services.indicator_create(
         actor=membership.user,  # type: ignore[attr-defined]
         partnership=membership.partnership,  # type: ignore[attr-defined]
