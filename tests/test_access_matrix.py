@@ -84,8 +84,8 @@ CAPABILITY_MATRICES: list[str] = [
     "tests.narratives.access_matrix",
     "tests.monitoring.access_matrix",
     "tests.indicators.access_matrix",
-    "tests.what_works.access_matrix",
     "tests.surveys.questionnaires.access_matrix",
+    "tests.what_works.access_matrix",
     "tests.surveys.datasets.access_matrix",
 ]
 CAPABILITIES: list[CapabilityMatrix] = [

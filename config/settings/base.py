@@ -215,6 +215,7 @@ LDE_HOME_PANELS = [
     "lde.monitoring.panels.monitoring_panel",
     "lde.indicators.panels.indicators_panel",
     "lde.surveys.datasets.panels.survey_data_sets_panel",
+    "lde.what_works.panels.what_works_panel",
     "lde.narratives.panels.narratives_due_panel",
     "lde.sharing.panels.sharing_panel",
     "lde.engagement.panels.engagement_panel",
@@ -237,6 +238,7 @@ LDE_DEMO_BUILDERS: list[str] = [
     "lde.monitoring.demo.demo_build",
     "lde.indicators.demo.demo_build",
     "lde.surveys.datasets.demo.demo_build",
+    "lde.what_works.demo.demo_build",
     "lde.consequence_management.demo.demo_build",
     "lde.rollups.demo.demo_build",
 ]

@@ -34,8 +34,6 @@ class CriteriaCheckboxes(widgets.CheckboxSelectMultiple):
 
 
 class ActionForm(GovukForm):
-    # The revision the page showed, so a save over someone else's is refused (concurrency.py).
-    revision = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput())
     criteria = forms.ModelMultipleChoiceField(
         label="Criteria whose gap the action addresses",
         queryset=Criterion.objects.none(),
@@ -163,3 +161,12 @@ class ReasonForm(GovukForm):
         self.fields["reason"].label = label
         if required_message:
             self.fields["reason"].error_messages["required"] = required_message
+
+
+class ActionChangeForm(ActionForm):
+    """Changing an action: the form, with the revision the page showed, so that a save over
+    someone else's is refused (lde/core/concurrency.py). Raising one has no revision to carry,
+    and the forms that raise actions elsewhere (a board decision, an exercise's lesson) build on
+    `ActionForm`."""
+
+    revision = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput())

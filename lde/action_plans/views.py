@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from lde.accounts.selectors import acting_user as _actor
 from lde.action_plans import confirmations, selectors, services
-from lde.action_plans.forms import ActionForm, ProgressForm, ReasonForm
+from lde.action_plans.forms import ActionChangeForm, ActionForm, ProgressForm, ReasonForm
 from lde.action_plans.models import Action, ActionStatus
 from lde.action_plans.policies import action_policy
 from lde.assessments import selectors as assessment_selectors
@@ -197,7 +197,7 @@ def action_update(request: HttpRequest, action_id: int) -> HttpResponse:
     kwargs = _form_kwargs(action.assessment, action.partnership)
     conflict: EditConflict | None = None
     if request.method == "POST":
-        form = ActionForm(request.POST, **kwargs)
+        form = ActionChangeForm(request.POST, **kwargs)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -214,7 +214,7 @@ def action_update(request: HttpRequest, action_id: int) -> HttpResponse:
                 )
             except EditConflict as edit_conflict:
                 conflict = edit_conflict
-                form = ActionForm(posted_again(request.POST, conflict), **kwargs)
+                form = ActionChangeForm(posted_again(request.POST, conflict), **kwargs)
                 form.is_valid()
             except ValidationError as error:
                 add_service_errors(form, error)
@@ -222,7 +222,7 @@ def action_update(request: HttpRequest, action_id: int) -> HttpResponse:
                 messages.success(request, f"Action changed: {data['title']}.")
                 return redirect("action_plans:action-detail", action_id=action.pk)
     else:
-        form = ActionForm(
+        form = ActionChangeForm(
             initial={
                 "criteria": [c.pk for c in action.criteria.all()],
                 "title": action.title,

@@ -152,8 +152,8 @@ def _register() -> None:
     from lde.programme.api import router as programme_router
     from lde.rollups.api import router as rollups_router
     from lde.sharing.api import router as sharing_router
-    from lde.surveys.questionnaires.api import router as questionnaires_router
     from lde.surveys.datasets.api import router as survey_data_router
+    from lde.surveys.questionnaires.api import router as questionnaires_router
     from lde.what_works.api import router as what_works_router
 
     api.add_router("/", accounts_router)
@@ -172,9 +172,9 @@ def _register() -> None:
     api.add_router("/consequence-management", consequence_management_router)
     api.add_router("/monitoring", monitoring_router)
     api.add_router("/indicators", indicators_router)
-    api.add_router("/surveys", questionnaires_router)
     api.add_router("/what-works", what_works_router)
     api.add_router("/surveys", survey_data_router)
+    api.add_router("/surveys", questionnaires_router)
 
 
 _register()

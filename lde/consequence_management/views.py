@@ -802,10 +802,9 @@ def lesson_add(request: HttpRequest, exercise_id: int) -> HttpResponse:
     form = f.LessonForm(request.POST or None, **choices)
     if request.method == "POST" and form.is_valid():
         try:
-            # The action form's `revision` guards edits of an existing action; a lesson raises
-            # a new one, so there is no earlier save to check against.
-            fields = {k: v for k, v in form.cleaned_data.items() if k != "revision"}
-            lesson = services.lesson_record(actor=_actor(request), exercise=exercise, **fields)
+            lesson = services.lesson_record(
+                actor=_actor(request), exercise=exercise, **form.cleaned_data
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:

@@ -60,14 +60,14 @@ INDICATOR_WRITE_ERRORS: dict[int, type[Schema]] = {**WRITE_ERRORS, 400: FieldErr
 FIELD_NAMES = {"criteria": "criterion_ids", "reported_by": "reported_by_id", "period": "period"}
 
 
-class CriterionRef(Schema):
+class IndicatorCriterionRef(Schema):
     id: int
     framework: str
     identifier: str
     title: str
 
 
-class FigureOut(Schema):
+class IndicatorFigureOut(Schema):
     period: str = Field(description="2025-03, 2025-Q1 or 2025, as the indicator's period type.")
     period_label: str
     area_code: str = Field(description="A GSS code, or empty.")
@@ -96,7 +96,7 @@ class IndicatorOut(Schema):
         description="On track, Not on track, No target or Not enough data: in words."
     )
     status_reason: str
-    criteria: list[CriterionRef]
+    criteria: list[IndicatorCriterionRef]
     outside: bool = Field(description="You read it as published, with figures under 10 withheld.")
 
 
@@ -105,7 +105,7 @@ class IndicatorDetailOut(IndicatorOut):
     source: str
     method: str
     small_number_rule: str
-    figures: list[FigureOut] = Field(description="The whole area's figures, oldest first.")
+    figures: list[IndicatorFigureOut] = Field(description="The whole area's figures, oldest first.")
 
 
 class IndicatorFilters(PageParams):
@@ -148,22 +148,22 @@ class ObservationIn(Schema):
     area_name: str = Field("", max_length=limit_of(Observation, "area_name"), pattern=FREE_TEXT)
 
 
-class ImportedOut(Schema):
+class IndicatorImportedOut(Schema):
     id: int
     rows: int
     created: int
     replaced: int
 
 
-class ImportProblemOut(Schema):
+class IndicatorImportProblemOut(Schema):
     row: int | None
     column: str
     message: str
 
 
-class ImportRejectedOut(Schema):
+class IndicatorImportRejectedOut(Schema):
     detail: str
-    errors: list[ImportProblemOut]
+    errors: list[IndicatorImportProblemOut]
 
 
 class EvidenceIn(Schema):
@@ -210,7 +210,7 @@ def _summary(request: HttpRequest, indicator: Indicator, outside: bool) -> dict[
         "status": status.words,
         "status_reason": status.reason,
         "criteria": [
-            CriterionRef(
+            IndicatorCriterionRef(
                 id=c.pk,
                 framework=c.framework_version.framework.identifier,
                 identifier=c.identifier,
@@ -224,10 +224,10 @@ def _summary(request: HttpRequest, indicator: Indicator, outside: bool) -> dict[
 
 def _figures(
     indicator: Indicator, observations: list[Observation], outside: bool
-) -> list[FigureOut]:
+) -> list[IndicatorFigureOut]:
     rows = selectors.series_rows(indicator, observations, outside=outside)
     return [
-        FigureOut(
+        IndicatorFigureOut(
             period=r.code,
             period_label=r.period,
             area_code=o.area_code,
@@ -330,10 +330,10 @@ def indicator_create(
 
 @router.get(
     "/{indicator_id}/observations",
-    response={200: list[FigureOut], **READ_ERRORS},
+    response={200: list[IndicatorFigureOut], **READ_ERRORS},
     summary="Every figure of an indicator, by period and area",
 )
-def observation_list(request: HttpRequest, indicator_id: ObjectId) -> list[FigureOut]:
+def observation_list(request: HttpRequest, indicator_id: ObjectId) -> list[IndicatorFigureOut]:
     indicator, outside = _get(request, indicator_id)
     observations = list(indicator.observations.order_by("period_start", "area_code", "area_name"))
     return _figures(indicator, observations, outside)
@@ -341,13 +341,13 @@ def observation_list(request: HttpRequest, indicator_id: ObjectId) -> list[Figur
 
 @router.post(
     "/{indicator_id}/observations",
-    response={201: FigureOut, **INDICATOR_WRITE_ERRORS},
+    response={201: IndicatorFigureOut, **INDICATOR_WRITE_ERRORS},
     summary="Record (or correct) one figure (coordinators; contributors of the reporting "
     "organisation)",
 )
 def observation_create(
     request: HttpRequest, indicator_id: ObjectId, payload: ObservationIn
-) -> Status[FigureOut | FieldErrorsOut | ErrorOut]:
+) -> Status[IndicatorFigureOut | FieldErrorsOut | ErrorOut]:
     indicator = selectors.indicator_get(user=request.user, indicator_id=indicator_id)
     indicator_policy.require(request.user, "record", indicator)
     with api_field_names(FIELD_NAMES):
@@ -368,12 +368,12 @@ def observation_create(
 @router.post(
     "/{indicator_id}/observations/import",
     response={
-        201: ImportedOut,
+        201: IndicatorImportedOut,
         400: ErrorOut,
         401: ErrorOut,
         403: ErrorOut,
         404: ErrorOut,
-        422: ImportRejectedOut,
+        422: IndicatorImportRejectedOut,
     },
     summary="Record figures from a file (CSV or XLSX): all of them, or none",
 )
@@ -388,9 +388,11 @@ def observations_import(
     if file is None:
         return Status(
             422,
-            ImportRejectedOut(
+            IndicatorImportRejectedOut(
                 detail="No file was sent.",
-                errors=[ImportProblemOut(row=None, column="file", message="Send it as `file`.")],
+                errors=[
+                    IndicatorImportProblemOut(row=None, column="file", message="Send it as `file`.")
+                ],
             ),
         )
     try:
@@ -403,14 +405,14 @@ def observations_import(
     except ImportRefused as refused:
         return Status(
             422,
-            ImportRejectedOut(
+            IndicatorImportRejectedOut(
                 detail=f"The file has {len(refused.problems)} problem(s); nothing was saved.",
-                errors=[ImportProblemOut(**p.as_dict()) for p in refused.problems],
+                errors=[IndicatorImportProblemOut(**p.as_dict()) for p in refused.problems],
             ),
         )
     return Status(
         201,
-        ImportedOut(
+        IndicatorImportedOut(
             id=indicator.pk, rows=result.rows, created=result.created, replaced=result.replaced
         ),
     )

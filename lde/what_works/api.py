@@ -59,7 +59,7 @@ class EmmieOut(Schema):
     quality: int = Field(description="Quality of the evidence, 0 (none) to 4 (very strong).")
 
 
-class RatingOut(Schema):
+class EntryRatingOut(Schema):
     design: Design
     maryland_level: int | None = Field(
         description="Maryland Scientific Methods Scale, 1–5, derived from the design; null "
@@ -89,7 +89,7 @@ class EntryOut(Schema):
     status: str
     partnership_id: int | None
     project_id: int | None
-    rating: RatingOut
+    rating: EntryRatingOut
 
 
 class EntryCreatedOut(Schema):
@@ -154,7 +154,7 @@ def entry_out(entry: Entry) -> EntryOut:
         status=entry.status,
         partnership_id=entry.partnership_id,
         project_id=entry.project_id,
-        rating=RatingOut(
+        rating=EntryRatingOut(
             design=Design(entry.design),
             maryland_level=scales.maryland_level(entry.design),
             effect_direction=EffectDirection(entry.effect_direction),

@@ -255,8 +255,9 @@ def api_schema() -> Iterator[Any]:
                 {
                     "include-name": OPERATIONS[1:2] + OPERATIONS[3:],
                     "checks": {
+                        # 409: a change over a revision someone saved since.
                         "positive_data_acceptance": {
-                            "expected-statuses": ["2xx", "400", "401", "403", "404"]
+                            "expected-statuses": ["2xx", "400", "401", "403", "404", "409"]
                         }
                     },
                 }

@@ -22,13 +22,13 @@ ROOT = Path(__file__).resolve().parents[2]
 # proves `allows` and `filter_for` agree for it over generated worlds.
 PROVED_BY = {
     "questionnaire_policy": "tests/surveys/questionnaires/test_policy_properties.py",
-    "survey_data_set_policy": "tests/surveys/datasets/test_policy_properties.py",
-    "saved_estimate_policy": "tests/surveys/datasets/test_policy_properties.py",
     "readiness_plan_policy": "tests/consequence_management/test_policy_properties.py",
     "key_contact_policy": "tests/consequence_management/test_policy_properties.py",
     "cascade_policy": "tests/consequence_management/test_policy_properties.py",
     "exercise_policy": "tests/consequence_management/test_policy_properties.py",
     "entry_policy": "tests/what_works/test_policy_properties.py",
+    "survey_data_set_policy": "tests/surveys/datasets/test_policy_properties.py",
+    "saved_estimate_policy": "tests/surveys/datasets/test_policy_properties.py",
     "funding_stream_policy": "tests/programme/test_policy_properties.py",
     "allocation_policy": "tests/programme/test_policy_properties.py",
     "tier_label_policy": "tests/programme/test_policy_properties.py",

@@ -32,8 +32,9 @@ CONFIG = SchemathesisConfig.from_dict(
             {
                 "include-tag": ["sharing"],
                 "checks": {
+                    # 409: a change over a revision someone saved since.
                     "positive_data_acceptance": {
-                        "expected-statuses": ["2xx", "400", "401", "403", "404"]
+                        "expected-statuses": ["2xx", "400", "401", "403", "404", "409"]
                     }
                 },
             }

@@ -39,6 +39,7 @@ VERB_PHRASES: dict[str, str] = {
     "USER_ENROLMENT_CODE_SENT": "was sent an enrolment code",
     "USER_ENROLMENT_EMAIL_CONFIRMED": "confirmed their email address",
     "SITE_ADMINISTRATOR_CREATED": "created a site administrator",
+    "INSTANCE_RESTORED": "restored the instance from a backup",
     "ORGANISATION_CREATED": "added an organisation",
     "ORGANISATION_UPDATED": "changed an organisation's details",
     "POST_CREATED": "created a post",
@@ -269,6 +270,14 @@ VERB_PHRASES: dict[str, str] = {
     "PARTICIPANT_LINKS_ISSUED": "issued participant links to a questionnaire",
     "QUESTIONNAIRE_ANSWERED": "answered a questionnaire through a participant link",
     "QUESTIONNAIRE_ANSWERS_DELETED": "deleted questionnaire answers past their retention period",
+    # What works
+    "WHAT_WORKS_ENTRY_ADDED": "added an entry to the library of what works",
+    "WHAT_WORKS_ENTRY_EDITED": "changed an entry of the library of what works",
+    "WHAT_WORKS_ENTRY_RATED": "rated an entry of the library of what works",
+    "WHAT_WORKS_ENTRY_SUBMITTED": "sent an entry of the library of what works for review",
+    "WHAT_WORKS_ENTRY_PUBLISHED": "published an entry of the library of what works",
+    "WHAT_WORKS_ENTRY_RETURNED": "returned an entry of the library of what works to draft",
+    "WHAT_WORKS_REPORT_LOADED": "loaded the report's case studies and findings into the library",
     # Consequence management
     "READINESS_PLAN_CREATED": "added a readiness plan",
     "READINESS_PLAN_UPDATED": "changed a readiness plan",
