@@ -1841,6 +1841,99 @@ ARGUMENTS.update(
 )
 
 
+def _indicator(w: World, **extra: Any) -> dict[str, Any]:
+    """A count indicator of the world's partnership, defined by its coordinator through the
+    indicators service (as tests/indicators/test_services.py does)."""
+    from lde.indicators import services
+
+    indicator = services.indicator_create(
+        actor=w.coordinator,
+        partnership=w.g.partnership,
+        title="All or nothing: hate crimes reported",
+        measures="Reports.",
+        unit="reports",
+        kind="outcome",
+        polarity="higher",
+        period_type="quarter",
+        measure_type="count",
+        source="Police.",
+        method="A count.",
+        **extra,
+    )
+    return {"actor": w.coordinator, "indicator": indicator}
+
+
+def _indicator_attachable(w: World) -> dict[str, Any]:
+    """An indicator informing a progress-measures criterion, with a whole-area figure, and a
+    draft self-assessment of the progress measures to attach it to (as lde/indicators/demo.py
+    does)."""
+    from lde.indicators import services
+
+    version = FrameworkVersion.objects.filter(framework__identifier="progress-measures").first()
+    if version is None:
+        version = framework_services.framework_load_file(
+            actor=None, path=ROOT / "lde/frameworks/data/progress-measures-1.0.yaml"
+        ).version
+    assessment = assessment_services.assessment_start(
+        actor=w.coordinator,
+        partnership=w.g.partnership,
+        kind=AssessmentKind.SELF,
+        framework_version=version,
+        title="Progress measures, all or nothing",
+        period_start=date(2025, 1, 1),
+        period_end=date(2025, 12, 31),
+    )
+    # A criterion the assessment rates: the first of the version by pk need not be one.
+    criterion = assessment.responses.select_related("criterion").order_by("pk")[0].criterion
+    made = _indicator(w, criteria=[criterion])
+    services.observation_record(**made, period=date(2025, 1, 1), value=12)
+    return {**made, "criterion": criterion, "site_url": "https://lde.example.test"}
+
+
+IN = "lde.indicators.services"
+ARGUMENTS.update(
+    {
+        f"{IN}.indicator_create": lambda w: {
+            "actor": w.coordinator,
+            "partnership": w.g.partnership,
+            "title": "All or nothing: referrals",
+            "measures": "Referrals.",
+            "unit": "referrals",
+            "kind": "input",
+            "polarity": "higher",
+            "period_type": "quarter",
+            "measure_type": "count",
+            "source": "The scheme.",
+            "method": "A count.",
+        },
+        f"{IN}.indicator_update": lambda w: {**_indicator(w), "method": "A count, all strands."},
+        f"{IN}.indicator_publish": lambda w: {**_indicator(w), "published": True},
+        f"{IN}.baseline_set": lambda w: {
+            **_indicator(w),
+            "period": date(2024, 1, 1),
+            "value": 10,
+        },
+        f"{IN}.target_set": lambda w: {**_indicator(w), "period": date(2025, 1, 1), "value": 15},
+        f"{IN}.observation_record": lambda w: {
+            **_indicator(w),
+            "period": date(2025, 1, 1),
+            "value": 12,
+            "area_code": "E05011115",
+            "area_name": "Northgate",
+        },
+        f"{IN}.referral_counts_record": lambda w: {
+            **_indicator(w),
+            "period": date(2025, 1, 1),
+            "counts": {("police", "support_offered"): 3, ("education", "other_services"): 2},
+        },
+        f"{IN}.evidence_attach": _indicator_attachable,
+        # The import's one audit event (lde.indicators.imports writes the rows before it, in
+        # its own transaction): driven alone, the event is all it would write.
+        f"{IN}.audit_import": lambda w: {**_indicator(w), "rows": 2, "created": 2},
+    }
+)
+
+
 # --- The tests -----------------------------------------------------------------------------
 
 
