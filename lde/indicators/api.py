@@ -172,7 +172,7 @@ class EvidenceIn(Schema):
     criterion_id: Id = Field(description="A criterion the indicator informs.")
 
 
-class EvidenceOut(Schema):
+class IndicatorEvidenceOut(Schema):
     id: int
     assessment_id: int
     title: str
@@ -420,12 +420,12 @@ def observations_import(
 
 @router.post(
     "/{indicator_id}/evidence",
-    response={201: EvidenceOut, **INDICATOR_WRITE_ERRORS},
+    response={201: IndicatorEvidenceOut, **INDICATOR_WRITE_ERRORS},
     summary="Attach the latest figure as evidence to a criterion of the current assessment",
 )
 def evidence_attach(
     request: HttpRequest, indicator_id: ObjectId, payload: EvidenceIn
-) -> Status[EvidenceOut | FieldErrorsOut | ErrorOut]:
+) -> Status[IndicatorEvidenceOut | FieldErrorsOut | ErrorOut]:
     indicator = selectors.indicator_get(user=request.user, indicator_id=indicator_id)
     indicator_policy.require(request.user, "attach", indicator)
     criterion = indicator.criteria.filter(pk=payload.criterion_id).first()
@@ -440,7 +440,7 @@ def evidence_attach(
         )
     return Status(
         201,
-        EvidenceOut(
+        IndicatorEvidenceOut(
             id=evidence.pk,
             assessment_id=evidence.response.assessment_id,
             title=evidence.title,

@@ -12,6 +12,7 @@ import pkgutil
 from collections import defaultdict
 
 from ninja import Schema
+from pydantic import BaseModel
 
 import lde
 
@@ -22,11 +23,13 @@ def _schemas() -> list[type]:
         if module.name.endswith(".api") or ".api." in module.name:
             importlib.import_module(module.name)
     found: list[type] = []
-    stack = list(Schema.__subclasses__())
+    # Pydantic models too: django-ninja names a response's component after its class whatever
+    # it derives from, so a plain BaseModel of one app can be overwritten by another's Schema.
+    stack = list(Schema.__subclasses__()) + list(BaseModel.__subclasses__())
     while stack:
         cls = stack.pop()
         stack.extend(cls.__subclasses__())
-        if cls.__module__.startswith("lde."):
+        if cls.__module__.startswith("lde.") and cls not in found:
             found.append(cls)
     return found
 
