@@ -59,11 +59,14 @@ from lde.sharing.models import (
     Protocol,
     ProtocolStatus,
 )
+from lde.what_works import services as what_works_services
 from tests import uploads
 from tests.assessments.conftest import FRAMEWORK
 from tests.conftest import kept_for_the_module
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from tests.sharing.builders import Gateway, current_hash, draft, gateway, marking, release
+from tests.what_works.conftest import DESCRIPTION as WW_DESCRIPTION
+from tests.what_works.conftest import RATING as WW_RATING
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -1930,6 +1933,48 @@ ARGUMENTS.update(
         # The import's one audit event (lde.indicators.imports writes the rows before it, in
         # its own transaction): driven alone, the event is all it would write.
         f"{IN}.audit_import": lambda w: {**_indicator(w), "rows": 2, "created": 2},
+    }
+)
+
+
+# --- The library of what works ------------------------------------------------------------
+# A national entry kept by site administrators: one rates and sends it for review, another
+# publishes or returns it (the rater never reviews their own rating).
+WW = "lde.what_works.services"
+
+
+def _ww_admin() -> User:
+    return UserFactory(is_site_administrator=True)
+
+
+def _ww_entry(*, rated: bool = False, in_review: bool = False) -> Any:
+    rater = _ww_admin()
+    entry = what_works_services.entry_add(actor=rater, **WW_DESCRIPTION)
+    if rated or in_review:
+        entry = what_works_services.entry_rate(actor=rater, entry=entry, **WW_RATING)
+    if in_review:
+        entry = what_works_services.entry_submit(actor=rater, entry=entry)
+    return entry
+
+
+def _ww_submitted_by_its_rater(w: World) -> dict[str, Any]:
+    entry = _ww_entry(rated=True)
+    return {"actor": User.objects.get(pk=entry.rated_by_id), "entry": entry}
+
+
+ARGUMENTS.update(
+    {
+        f"{WW}.entry_add": lambda w: {"actor": _ww_admin(), **WW_DESCRIPTION},
+        f"{WW}.entry_edit": lambda w: {
+            "actor": _ww_admin(),
+            "entry": _ww_entry(),
+            **WW_DESCRIPTION,
+            "title": "All or nothing: an edited entry",
+        },
+        f"{WW}.entry_rate": lambda w: {"actor": _ww_admin(), "entry": _ww_entry(), **WW_RATING},
+        f"{WW}.entry_submit": _ww_submitted_by_its_rater,
+        f"{WW}.entry_publish": lambda w: {"actor": _ww_admin(), "entry": _ww_entry(in_review=True)},
+        f"{WW}.entry_return": lambda w: {"actor": _ww_admin(), "entry": _ww_entry(in_review=True)},
     }
 )
 
