@@ -50,6 +50,7 @@ from django.core.management.sql import sql_flush
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
 from django.db.migrations.recorder import MigrationRecorder
+from django.dispatch import Signal
 from django.utils import timezone
 
 from lde.core.audit.chain import (
@@ -87,6 +88,11 @@ class ExactEncoder(DjangoJSONEncoder):
 def serialised(records: Any) -> str:
     """Records as the archive holds them: Django's JSON, times to the microsecond."""
     return serializers.serialize("json", records, cls=ExactEncoder)
+
+
+# Sent inside the restore's transaction once the records are loaded, for an app that keeps
+# something derived from them in a table the migrations do not manage (a full-text index).
+restored = Signal()
 
 
 class RestoreRefused(Exception):
@@ -335,6 +341,7 @@ def restore(source: Path, *, replace: bool = False) -> RestoreReport:
         with transaction.atomic():
             empty_every_table(connection)
             call_command("loaddata", str(unpacked / DATABASE), verbosity=0)
+            restored.send(sender=None)
             head = AuditHead.objects.get()
             wanted = manifest["audit_head"]
             if head.sequence != wanted["sequence"] or head.hash != wanted["hash"]:

@@ -75,6 +75,21 @@ def entry_index(entry: Entry) -> None:
             )
 
 
+def index_rebuild(**_signal: object) -> int:
+    """Write the full-text table again from the entries' saved text: after a restore
+    (lde.core.backup.restored), which loads the entries but not the table it does not manage.
+    On PostgreSQL the index is over the entries' own column, restored with them."""
+    if connection.vendor != "sqlite":
+        return 0
+    rows = list(Entry.objects.order_by("pk").values_list("pk", "title", "search_text"))
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM what_works_entry_fts")
+        cursor.executemany(
+            "INSERT INTO what_works_entry_fts (rowid, title, body) VALUES (%s, %s, %s)", rows
+        )
+    return len(rows)
+
+
 def _sqlite_ids(words: list[str]) -> list[int]:
     # Each word quoted and matched as a prefix: "school"* finds schools and schooling.
     query = " ".join(f'"{w}"*' for w in words)
