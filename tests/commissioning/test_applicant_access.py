@@ -30,6 +30,10 @@ OPEN_TO_AN_APPLICANT = {
     "commissioning:feed-json",
     "commissioning:feed-xlsx",
     "commissioning:register",
+    # Published indicators, open to anyone, with figures under 10 withheld.
+    "indicators:open-list",
+    # The library of what works: its published entries, for any signed-in person.
+    "what_works:library",
 }
 
 

@@ -12,6 +12,7 @@ from lde import cli
 OWN = [
     "assessment-workbook",
     "audit",
+    "backup",
     "bench",
     "capacity",
     "cascades",
@@ -19,11 +20,16 @@ OWN = [
     "createadmin",
     "demo",
     "engagement",
+    "exercises",
     "frameworks",
+    "indicators",
     "monitoring",
     "narratives",
     "programme",
+    "restore",
     "serve",
+    "surveys",
+    "what-works",
 ]
 
 
