@@ -48,8 +48,15 @@ def narrow(browser: Browser, live_server: object) -> Page:
 
 def _coordinator_pages() -> list[str]:
     harrowfield = Partnership.objects.get(name__startswith="Harrowfield")
+    # The partnership's own self-assessment being written: the demo's later readiness one is
+    # published, and a published assessment's criteria are no longer rated.
     assessment = (
-        Assessment.objects.filter(partnership=harrowfield).order_by("-period_start", "-pk").first()
+        Assessment.objects.filter(
+            partnership=harrowfield,
+            framework_version__framework__identifier="prevent-partnership-model",
+        )
+        .order_by("-period_start", "-pk")
+        .first()
     )
     assert assessment is not None
     response = assessment.responses.order_by("criterion__position").first()
