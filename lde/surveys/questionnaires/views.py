@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -378,36 +379,50 @@ def _confirmed_form(request: HttpRequest) -> GovukForm:
     return GovukForm(request.POST if confirmed(request) else None)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def collection_open(request: HttpRequest, collection_id: int) -> HttpResponse:
+def _collection_move(
+    request: HttpRequest,
+    collection_id: int,
+    move: Callable[..., Any],
+    confirmation: Callable[[Any, GovukForm], Any],
+    done: str,
+) -> HttpResponse:
+    """Open or close a collection: its confirmation page, then the service; what cannot be
+    undone is asked once, here, for both."""
     collection = _collection(request, collection_id, "manage")
     form = _confirmed_form(request)
     if form.is_bound:
         try:
-            services.collection_open(actor=_actor(request), collection=collection)
+            move(actor=_actor(request), collection=collection)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"{collection.title} is open: issue links to participants.")
+            messages.success(request, f"{collection.title} {done}")
             return redirect("questionnaires:collection-detail", collection.pk)
-    return confirmation_page(request, confirmations.open_collection(collection, form))
+    return confirmation_page(request, confirmation(collection, form))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def collection_open(request: HttpRequest, collection_id: int) -> HttpResponse:
+    return _collection_move(
+        request,
+        collection_id,
+        services.collection_open,
+        confirmations.open_collection,
+        "is open: issue links to participants.",
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def collection_close(request: HttpRequest, collection_id: int) -> HttpResponse:
-    collection = _collection(request, collection_id, "manage")
-    form = _confirmed_form(request)
-    if form.is_bound:
-        try:
-            services.collection_close(actor=_actor(request), collection=collection)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"{collection.title} is closed.")
-            return redirect("questionnaires:collection-detail", collection.pk)
-    return confirmation_page(request, confirmations.close_collection(collection, form))
+    return _collection_move(
+        request,
+        collection_id,
+        services.collection_close,
+        confirmations.close_collection,
+        "is closed.",
+    )
 
 
 @login_required
