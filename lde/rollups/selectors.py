@@ -11,10 +11,19 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from lde.core.access.facts import today
+from django.db.models import QuerySet
+from django.http import Http404
+
+from lde.core.access.facts import AnyUser, today
 from lde.core.suppression import MIN_COUNT, MIN_PARTNERSHIPS, Counts, Measure, suppress
 from lde.partnerships.models import Partnership, Region
 from lde.partnerships.selectors import strategic_posts_by_partnership, user_facts_load_many
+from lde.rollups.models import AreaDataSet, AreaNeighbour, PeerReviewRequest
+from lde.rollups.policies import (
+    area_data_set_policy,
+    area_neighbour_policy,
+    peer_review_request_policy,
+)
 from lde.sharing.selectors import COVERAGE_WINDOW_DAYS, COVERED, briefing_status_many
 
 __all__ = ["MIN_COUNT", "MIN_PARTNERSHIPS"]
@@ -140,3 +149,126 @@ def suppressed(
     regions = [row(r.key, names[r.key], r.figures) for r in table.rows]
     national = row(*ENGLAND, table.whole.figures) if table.whole else None
     return regions, national
+
+
+# --- Similar areas --------------------------------------------------------------------------
+
+
+def area_data_current() -> AreaDataSet | None:
+    """The area data in use: the newest import."""
+    return AreaDataSet.objects.order_by("-created_at", "-pk").first()
+
+
+def area_data_sets(*, user: AnyUser) -> QuerySet[AreaDataSet]:
+    return area_data_set_policy.visible_to(user).select_related("imported_by").defer("values")
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """One variable's part in how far apart two areas are."""
+
+    name: str
+    label: str
+    here: float
+    there: float
+    contribution: float  # to the squared distance
+    share: int  # percent of the squared distance
+
+
+@dataclass(frozen=True)
+class SimilarArea:
+    row: AreaNeighbour
+    neighbour: Partnership
+    contributions: list[Contribution]  # smallest first: what brings the two together
+    request: PeerReviewRequest | None  # the latest request from the partnership to this one
+
+    @property
+    def closest(self) -> list[Contribution]:
+        return self.contributions[:3]
+
+
+@dataclass(frozen=True)
+class SimilarAreas:
+    data_set: AreaDataSet | None
+    areas: list[SimilarArea]
+
+
+def _contributions(
+    data_set: AreaDataSet, row: AreaNeighbour, values: dict[str, list[float]]
+) -> list[Contribution]:
+    total = sum(row.contributions) or 1.0
+    here = values.get(row.area_code, [])
+    there = values.get(row.neighbour_code, [])
+    found = [
+        Contribution(
+            name=str(variable["name"]),
+            label=str(variable["label"]),
+            here=here[i] if i < len(here) else 0.0,
+            there=there[i] if i < len(there) else 0.0,
+            contribution=row.contributions[i],
+            share=round(100 * row.contributions[i] / total),
+        )
+        for i, variable in enumerate(data_set.variables)
+    ]
+    return sorted(found, key=lambda c: (c.contribution, c.name))
+
+
+def similar_areas(*, user: AnyUser, partnership: Partnership) -> SimilarAreas:
+    """The partnership's nearest neighbours in the area data in use, each with what brings it
+    close and the partnership's latest request to it for a peer review. Four queries, whatever
+    the number of areas: the data set, the rows with their partnerships, and the requests.
+    Nothing of a neighbour's own work is read: its scores are its own."""
+    data_set = area_data_current()
+    if data_set is None:
+        return SimilarAreas(None, [])
+    rows = list(
+        area_neighbour_policy.visible_to(user)
+        .filter(data_set=data_set, partnership=partnership)
+        .select_related("neighbour")
+        .order_by("area_code", "rank")
+    )
+    codes = {r.area_code for r in rows} | {r.neighbour_code for r in rows}
+    values = {c: v for c, v in data_set.values.items() if c in codes}
+    latest: dict[int, PeerReviewRequest] = {}
+    for request in PeerReviewRequest.objects.filter(
+        requester=partnership, asked_id__in=[r.neighbour_id for r in rows]
+    ).order_by("created_at", "pk"):
+        latest[request.asked_id] = request
+    return SimilarAreas(
+        data_set,
+        [
+            SimilarArea(
+                r, r.neighbour, _contributions(data_set, r, values), latest.get(r.neighbour_id)
+            )
+            for r in rows
+        ],
+    )
+
+
+def similar_area_get(*, user: AnyUser, partnership: Partnership, neighbour_id: int) -> SimilarArea:
+    """One pair, for "why close": 404 where the row is not one of the partnership's own in the
+    area data in use, or not visible."""
+    found = similar_areas(user=user, partnership=partnership)
+    for area in found.areas:
+        if area.row.pk == neighbour_id:
+            return area
+    raise Http404
+
+
+def peer_review_requests(
+    *, user: AnyUser, partnership: Partnership
+) -> tuple[list[PeerReviewRequest], list[PeerReviewRequest]]:
+    """The requests the partnership sent and those it was sent, that the user may see."""
+    visible = peer_review_request_policy.visible_to(user).select_related(
+        "requester", "asked", "requested_by", "decided_by"
+    )
+    return (
+        list(visible.filter(requester=partnership)),
+        list(visible.filter(asked=partnership)),
+    )
+
+
+def peer_review_request_get(*, user: AnyUser, request_id: int) -> PeerReviewRequest:
+    return peer_review_request_policy.get_or_404(
+        user, request_id, PeerReviewRequest.objects.select_related("requester", "asked")
+    )
