@@ -28,6 +28,7 @@ from benchmarks.commissioning import BENCHMARK as COMMISSIONING
 from benchmarks.console import Console
 from benchmarks.engagement import BENCHMARK as ENGAGEMENT
 from benchmarks.harness import BENCH_SETTINGS, Benchmark, add_common_arguments, run
+from benchmarks.load import BENCHMARK as LOAD
 from benchmarks.narratives import BENCHMARK as NARRATIVES
 from benchmarks.pages import BENCHMARK as PAGES
 from benchmarks.programme import BENCHMARK as PROGRAMME
@@ -44,6 +45,7 @@ BENCHMARKS: dict[str, Benchmark] = {
     NARRATIVES.name: NARRATIVES,
     PROGRAMME.name: PROGRAMME,
     CASCADES.name: CASCADES,
+    LOAD.name: LOAD,
     SURVEYS.name: SURVEYS,
 }
 
