@@ -4,6 +4,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from config import env
 from config.settings.base import *  # noqa: F403
+from config.settings.base import DATABASES
 
 if not env.DATABASE_URL:
     raise ImproperlyConfigured("Production needs DATABASE_URL (PostgreSQL).")
@@ -24,3 +25,8 @@ SECURE_SSL_REDIRECT = env.SSL_REDIRECT
 SECURE_HSTS_SECONDS = 31536000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Connections are kept between requests (CONN_MAX_AGE); each is checked before a request reuses
+# it, so that after PostgreSQL restarts (a failover, an upgrade) every process reconnects on its
+# next request instead of answering 500 on a dead connection (docs/how-to/run-in-production.md,
+# "Faults").
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
