@@ -238,6 +238,7 @@ LDE_DEMO_BUILDERS: list[str] = [
     "lde.monitoring.demo.demo_build",
     "lde.indicators.demo.demo_build",
     "lde.surveys.datasets.demo.demo_build",
+    "lde.surveys.questionnaires.demo.demo_build",
     "lde.what_works.demo.demo_build",
     "lde.consequence_management.demo.demo_build",
     "lde.rollups.demo.demo_build",
