@@ -51,6 +51,7 @@ from benchmarks.harness import Benchmark
 from benchmarks.national import NationalWorld
 from benchmarks.services_running import Deployment, deployment, free_port, get, postgres_required
 from benchmarks.services_running import sessions_signed_with as signed_sessions
+from benchmarks.timing import spread
 from lde.accounts.models import ApiToken, User
 from lde.core.access.roles import Role
 from lde.core.mail import EmailStatus, OutgoingEmail
@@ -63,6 +64,10 @@ EMAIL_KIND = "benchmarks/load"
 # Sent by locust's people and named in the instances' access logs, to tell their requests from
 # the checks made before the run.
 USER_AGENT = "lde-bench-load"
+# gunicorn's access log with each request's time in the worker (`%(M)s`, milliseconds): the
+# server's own time, apart from the wait in the listening socket's queue that locust also sees.
+ACCESS_LOG_FORMAT = '%(h)s %(t)s "%(r)s" %(s)s "%(a)s" %(M)s'
+ACCESS_LINE = re.compile(r'"GET (\S+) HTTP/[\d.]+" (\d+) "' + USER_AGENT + r'" (\d+)$')
 EMAIL_DOMAIN = "load.synthetic.invalid"
 # How many of each role are signed in (the people of the run take them in turn).
 PERSONAS = {"coordinator": 20, "viewer": 10, "inspector": 5, "national_analyst": 5}
@@ -308,13 +313,27 @@ def _tasks(deployed: Deployment, workers: list[str], queued: int) -> dict[str, A
     }
 
 
-def _requests_by_instance(deployed: Deployment, instances: list[str]) -> dict[str, int]:
-    # gunicorn's access log: one line per request, ending with the user agent.
-    counts = {}
-    for name in instances:
-        text = deployed.log(name).read_text(encoding="utf-8", errors="replace")
-        counts[name] = sum(1 for line in text.splitlines() if USER_AGENT in line)
-    return counts
+def _server_times(
+    deployed: Deployment, instances: list[str], personas: list[dict[str, Any]]
+) -> tuple[dict[str, int], dict[str, Any]]:
+    """Requests each instance served to locust, and the server's time for them: overall and by
+    page, from the instances' access logs."""
+    name_of = {page["path"]: page["name"] for p in personas for page in p["pages"]}
+    by_instance: dict[str, int] = {}
+    times: dict[str, list[float]] = {}
+    for instance in instances:
+        text = deployed.log(instance).read_text(encoding="utf-8", errors="replace")
+        found = [m for m in map(ACCESS_LINE.search, text.splitlines()) if m]
+        by_instance[instance] = len(found)
+        for match in found:
+            path = str(match[1])
+            times.setdefault(name_of.get(path, path), []).append(float(match[3]))
+    every = [t for page in times.values() for t in page]
+    server = {
+        "overall": spread(every) if every else {},
+        "pages": {name: spread(page) for name, page in sorted(times.items())},
+    }
+    return by_instance, server
 
 
 def measure(world: NationalWorld, options: Mapping[str, Any], console: Console) -> dict[str, Any]:
@@ -322,7 +341,8 @@ def measure(world: NationalWorld, options: Mapping[str, Any], console: Console) 
     folder = Path(tempfile.mkdtemp(prefix="lde-load-"))
     console.line(f"Logs in {folder}")
     instances, workers = ["web-1", "web-2"], ["worker-1", "worker-2"]
-    with deployment(folder) as deployed:
+    gunicorn = {"GUNICORN_CMD_ARGS": f"--access-logformat '{ACCESS_LOG_FORMAT}'"}
+    with deployment(folder, gunicorn) as deployed:
         personas = _personas(world, deployed.secret_key)
         started = time.perf_counter()
         hosts = [
@@ -366,7 +386,7 @@ def measure(world: NationalWorld, options: Mapping[str, Any], console: Console) 
             deployed.stop(name)
         overall, pages, failures = _stats(prefix)
         tasks = _tasks(deployed, workers, options["emails"])
-        by_instance = _requests_by_instance(deployed, instances)
+        by_instance, server = _server_times(deployed, instances, personas)
     console.line(
         f"{overall['requests']} requests, {overall['errors']} errors, "
         f"{overall['requests_per_second']} a second; median {overall['median_ms']} ms, "
@@ -393,6 +413,7 @@ def measure(world: NationalWorld, options: Mapping[str, Any], console: Console) 
         "pages": pages,
         "failures": failures,
         "requests_by_instance": by_instance,
+        "server_time_ms": server,
         "tasks": {**tasks, "drained_after_run_s": drained_s},
         "logs": str(folder),
     }

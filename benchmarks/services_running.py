@@ -66,7 +66,10 @@ class Deployment:
 
     folder: Path
     secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(48))
+    audit_key: str = field(default_factory=lambda: secrets.token_urlsafe(48))
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    # More variables for every process (a benchmark's own, such as gunicorn's log format).
+    extra: dict[str, str] = field(default_factory=dict)
 
     def environment(self) -> dict[str, str]:
         return {
@@ -74,7 +77,7 @@ class Deployment:
             "DJANGO_SETTINGS_MODULE": "config.settings.production",
             "DATABASE_URL": bench_database_url(),
             "LDE_SECRET_KEY": self.secret_key,
-            "LDE_AUDIT_KEY": secrets.token_urlsafe(48),
+            "LDE_AUDIT_KEY": self.audit_key,
             "LDE_SITE_URL": "https://lde-load.invalid",
             "LDE_ALLOWED_HOSTS": "127.0.0.1,localhost",
             # TLS ends at the (absent) load balancer; the requests say so by X-Forwarded-Proto.
@@ -83,6 +86,7 @@ class Deployment:
             # Emails are printed to the workers' logs: every message delivered can be counted.
             "LDE_EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
             "PYTHONUNBUFFERED": "1",
+            **self.extra,
         }
 
     def log(self, name: str) -> Path:
@@ -128,9 +132,9 @@ class Deployment:
 
 
 @contextmanager
-def deployment(folder: Path) -> Iterator[Deployment]:
+def deployment(folder: Path, extra: dict[str, str] | None = None) -> Iterator[Deployment]:
     folder.mkdir(parents=True, exist_ok=True)
-    running = Deployment(folder=folder)
+    running = Deployment(folder=folder, extra=extra or {})
     try:
         yield running
     finally:

@@ -3,7 +3,7 @@ deleted."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from functools import partial
 
 from django.db import transaction
@@ -12,7 +12,16 @@ from django.utils import timezone
 
 from lde.core.access.facts import today
 from lde.sharing.models import READABLE_STATUSES, Attachment, BriefingProduct, ProductStatus
-from lde.sharing.services._common import attachment_path, audit_product, move_product
+from lde.sharing.services._common import (
+    attachment_path,
+    audit_product,
+    files_dir,
+    move_product,
+)
+
+# How far back each run deletes again the files of attachments marked deleted (see the end of
+# `retention_enforce`): longer than a worker is likely to stay down.
+RETRY_FILE_DELETIONS_FOR = timedelta(days=7)
 
 
 @transaction.atomic
@@ -69,4 +78,13 @@ def retention_enforce(*, day: date | None = None) -> dict[str, int]:
                 "files_deleted": len(attachments),
             },
         )
+    # The files go after the commit: a worker killed between the two leaves files of
+    # attachments already marked deleted, which the query above no longer finds. Each run deletes
+    # those of the last week again (a file already gone is no error), so the next run finishes
+    # what a killed one began (docs/how-to/run-in-production.md, "The worker killed mid-job").
+    recently = timezone.now() - RETRY_FILE_DELETIONS_FOR
+    for stored_name in Attachment.objects.filter(file_deleted_at__gte=recently).values_list(
+        "stored_name", flat=True
+    ):
+        transaction.on_commit(partial((files_dir() / stored_name).unlink, missing_ok=True))
     return {"withdrawn": withdrawn, "files_deleted": files}
