@@ -10,20 +10,40 @@ from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import HttpBearer
 
+from lde.accounts.models import ApiToken
 from lde.accounts.selectors import api_token_authenticate
 from lde.core.access.policy import PermissionDenied403
 from lde.core.api_schemas import ErrorOut, field_errors
 from lde.core.limits import too_long
+from lde.core.network import client_ip
+from lde.core.ratelimit import API_FAILURES_PER_ADDRESS, API_PER_TOKEN, Verdict, rate_hit
 from lde.core.refusals import Conflict
 
 
+class TooManyRequests(Exception):
+    def __init__(self, verdict: Verdict) -> None:
+        super().__init__("too many requests")
+        self.verdict = verdict
+
+
 class TokenAuth(HttpBearer):
-    """Personal API tokens, sent as `Authorization: Bearer lde_…`."""
+    """Personal API tokens, sent as `Authorization: Bearer lde_…`.
+
+    Each token may make `API_PER_TOKEN` requests a minute (a script gone wrong cannot starve the
+    pages), and one internet address may present `API_FAILURES_PER_ADDRESS` tokens that do not
+    work in ten minutes. Failures are counted only when they happen, so a request with a good
+    token costs one query for its limit, not two."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         user = api_token_authenticate(raw=token)
         if user is None:
+            verdict = rate_hit(API_FAILURES_PER_ADDRESS, client_ip(request) or "unknown")
+            if not verdict.allowed:
+                raise TooManyRequests(verdict)
             return None
+        verdict = rate_hit(API_PER_TOKEN, ApiToken.digest_of(token))
+        if not verdict.allowed:
+            raise TooManyRequests(verdict)
         request.user = user
         return user
 
@@ -55,6 +75,17 @@ api = PlatformAPI(
 
 def _error(request: HttpRequest, status: int, detail: str, **extra: Any) -> HttpResponse:
     return api.create_response(request, {"detail": detail, **extra}, status=status)
+
+
+@api.exception_handler(TooManyRequests)
+def too_many_requests(request: HttpRequest, exc: TooManyRequests) -> HttpResponse:
+    response = _error(
+        request,
+        429,
+        f"Too many requests: try again in {exc.verdict.retry_after} seconds.",
+    )
+    response["Retry-After"] = str(exc.verdict.retry_after)
+    return response
 
 
 @api.exception_handler(Http404)

@@ -1,7 +1,7 @@
 """Rate limits (lde/core/ratelimit.py): counted in the database, so every web instance shares
 them; keys kept only as keyed hashes; over the limit, a 429 page saying when to try again. Asking
 for a password link is limited per address asked for (whether an account has it or not) and per
-internet address."""
+internet address; the API per token, and tokens that do not work per internet address."""
 
 from __future__ import annotations
 
@@ -14,13 +14,18 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
+from lde.accounts.models import ApiToken
+from lde.accounts.services import api_token_create
 from lde.core.ratelimit import (
+    API_FAILURES_PER_ADDRESS,
+    API_PER_TOKEN,
     PASSWORD_RESET_PER_ADDRESS,
     PASSWORD_RESET_PER_EMAIL,
     Limit,
     RateCount,
     rate_counts_clear,
     rate_hit,
+    rate_peek,
 )
 from tests.factories import UserFactory
 
@@ -98,3 +103,53 @@ def test_one_internet_address_asking_for_many_addresses_is_limited(mid_window: N
         for n in range(PASSWORD_RESET_PER_ADDRESS.count + 1)
     ]
     assert answers[-1] == 429 and set(answers[:-1]) == {302}
+
+
+def test_a_peek_sees_what_was_counted_and_counts_nothing() -> None:
+    start = timezone.now().replace(second=5, microsecond=0)
+    with mock.patch("django.utils.timezone.now", return_value=start):
+        assert rate_peek(THREE_A_MINUTE, "someone").count == 0
+        rate_hit(THREE_A_MINUTE, "someone")
+        rate_hit(THREE_A_MINUTE, "someone")
+        assert rate_peek(THREE_A_MINUTE, "someone").count == 2
+        assert rate_peek(THREE_A_MINUTE, "someone").count == 2
+        assert rate_hit(THREE_A_MINUTE, "someone").count == 3
+    assert RateCount.objects.get().count == 3
+
+
+def test_an_api_token_over_its_limit_gets_429_until_the_minute_ends() -> None:
+    user = UserFactory()
+    _, raw = api_token_create(actor=user, name="script")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    start = timezone.now().replace(second=30, microsecond=0)
+    with mock.patch("django.utils.timezone.now", return_value=start):
+        # The token has made all but one of its requests this minute.
+        for _ in range(API_PER_TOKEN.count - 1):
+            rate_hit(API_PER_TOKEN, ApiToken.digest_of(raw))
+        last = client.get("/api/v1/me")
+        refused = client.get("/api/v1/me")
+    assert last.status_code == 200
+    assert refused.status_code == 429
+    assert refused["Retry-After"] == "30"
+    assert refused.json()["detail"] == "Too many requests: try again in 30 seconds."
+    with mock.patch("django.utils.timezone.now", return_value=start + timedelta(seconds=30)):
+        assert client.get("/api/v1/me").status_code == 200
+
+
+def test_tokens_that_do_not_work_are_limited_per_address_and_good_ones_still_work() -> None:
+    user = UserFactory()
+    _, raw = api_token_create(actor=user, name="script")
+    start = timezone.now().replace(minute=1, second=0, microsecond=0)
+    guessing = Client(HTTP_AUTHORIZATION="Bearer lde_guess", REMOTE_ADDR="198.51.100.7")
+    with mock.patch("django.utils.timezone.now", return_value=start):
+        answers = [
+            guessing.get("/api/v1/me").status_code
+            for _ in range(API_FAILURES_PER_ADDRESS.count + 1)
+        ]
+        elsewhere = Client(HTTP_AUTHORIZATION="Bearer lde_guess", REMOTE_ADDR="198.51.100.8")
+        other_address = elsewhere.get("/api/v1/me").status_code
+        good = Client(HTTP_AUTHORIZATION=f"Bearer {raw}", REMOTE_ADDR="198.51.100.7")
+        good_answer = good.get("/api/v1/me").status_code
+    assert answers == [401] * API_FAILURES_PER_ADDRESS.count + [429]
+    assert other_address == 401
+    assert good_answer == 200
