@@ -215,6 +215,7 @@ LDE_HOME_PANELS = [
     "lde.monitoring.panels.monitoring_panel",
     "lde.indicators.panels.indicators_panel",
     "lde.surveys.datasets.panels.survey_data_sets_panel",
+    "lde.surveys.questionnaires.panels.questionnaires_panel",
     "lde.what_works.panels.what_works_panel",
     "lde.narratives.panels.narratives_due_panel",
     "lde.sharing.panels.sharing_panel",

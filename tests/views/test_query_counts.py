@@ -68,8 +68,9 @@ def count(client: Client, url: str) -> int:
         # the narrative one (versions due), engagement one (forums to engage), consequence
         # management one (readiness plans past review) and monitoring two (late returns, the
         # returns an applicant owes); and four for the evaluation apps' panels (indicators,
-        # survey data sets and the library of what works)
-        (lambda p: "/", 42),
+        # survey data sets and the library of what works); one for the questionnaires panel
+        # (the coordinator here has none: with some it is two, three when it shows only some)
+        (lambda p: "/", 43),
         (lambda p: "/partnerships/", 11),
         (lambda p: f"/partnerships/{p}/", 15),
         (lambda p: f"/partnerships/{p}/members/", 11),

@@ -41,6 +41,7 @@ __all__ = [
     "question_get",
     "questionnaire_get",
     "questionnaire_list",
+    "questionnaires_for_home",
     "questions_of",
 ]
 
@@ -67,6 +68,43 @@ def questionnaire_list(*, user: AnyUser, partnership: Partnership) -> QuerySet[Q
         )
         .order_by("title", "pk")
     )
+
+
+@dataclass(frozen=True)
+class HomeQuestionnaire:
+    questionnaire: Questionnaire
+    open_collections: list[Collection]
+
+
+def questionnaires_for_home(*, user: AnyUser, shown: int) -> tuple[list[HomeQuestionnaire], int]:
+    """For the home panel: the questionnaires of the partnerships this user reads them in,
+    those with an open collection first, at most `shown` of them, each with its open
+    collections and their answers counted; and how many there are in all. Three queries at
+    most, whatever the size."""
+    rows = (
+        questionnaire_policy.visible_to(user, "view")
+        .select_related("partnership")
+        .annotate(
+            open_count=Count(
+                "collections", filter=Q(collections__status=CollectionStatus.OPEN), distinct=True
+            )
+        )
+        .order_by("-open_count", "partnership__name", "title", "pk")
+    )
+    first = list(rows[:shown])
+    if not first:
+        return [], 0
+    total = len(first) if len(first) < shown else rows.count()
+    open_by: dict[int, list[Collection]] = defaultdict(list)
+    for collection in (
+        Collection.objects.filter(
+            questionnaire__in=[q.pk for q in first], status=CollectionStatus.OPEN
+        )
+        .annotate(response_count=Count("responses"))
+        .order_by("created_at", "pk")
+    ):
+        open_by[collection.questionnaire_id].append(collection)
+    return [HomeQuestionnaire(q, open_by[q.pk]) for q in first], total
 
 
 def questionnaire_get(*, user: AnyUser, questionnaire_id: Any) -> Questionnaire:
