@@ -61,6 +61,23 @@ def _series_prefetch() -> list[Prefetch[Any]]:
     ]
 
 
+def _whole_series(indicator: Indicator) -> list[Observation]:
+    """The whole-area figures, oldest first: prefetched when the selector prefetched them. An
+    empty prefetched list is an answer, not a reason to ask again (asking again cost a query
+    per indicator without a figure)."""
+    if hasattr(indicator, "whole_series"):
+        return list(indicator.whole_series)
+    return list(indicator.observations.filter(whole_area()).order_by("period_start"))
+
+
+def _targets(indicator: Indicator) -> list[Target]:
+    """The targets, earliest first: prefetched when the selector prefetched them (an empty
+    prefetched list included: an indicator watched, not aimed at, has none)."""
+    if hasattr(indicator, "target_list"):
+        return list(indicator.target_list)
+    return list(indicator.targets.order_by("period_start"))
+
+
 def indicator_list(*, user: AnyUser, partnership: Partnership) -> QuerySet[Indicator]:
     """The partnership's indicators the user reads, each with its whole-area series and its
     targets: three queries whatever their number."""
@@ -117,12 +134,8 @@ def target_for(targets: Sequence[Target], period_start: Any) -> Target | None:
 def status_of(indicator: Indicator) -> Status:
     """The status in words, never colour alone: against the target that holds for the latest
     whole-area figure, in the direction the polarity says is better."""
-    series: list[Observation] = getattr(indicator, "whole_series", None) or list(
-        indicator.observations.filter(whole_area()).order_by("period_start")
-    )
-    targets: list[Target] = getattr(indicator, "target_list", None) or list(
-        indicator.targets.order_by("period_start")
-    )
+    series: list[Observation] = _whole_series(indicator)
+    targets: list[Target] = _targets(indicator)
     if not series:
         return Status(NOT_ENOUGH_DATA, "No figure for the whole area has been recorded yet.")
     latest = series[-1]
@@ -188,9 +201,7 @@ class SeriesRow:
 def series_rows(
     indicator: Indicator, observations: Iterable[Observation], *, outside: bool
 ) -> list[SeriesRow]:
-    targets: list[Target] = getattr(indicator, "target_list", None) or list(
-        indicator.targets.order_by("period_start")
-    )
+    targets: list[Target] = _targets(indicator)
     observations = list(observations)
     hidden = (
         _withheld({o.period_start.isoformat(): o.counts() for o in observations})
@@ -238,9 +249,7 @@ def chart_of(
     shown = [(o, r) for o, r in zip(observations, rows, strict=True) if not r.withheld]
     if len(shown) < 2:
         return None
-    targets: list[Target] = getattr(indicator, "target_list", None) or list(
-        indicator.targets.order_by("period_start")
-    )
+    targets: list[Target] = _targets(indicator)
     chart = Chart()
     left, right, top, bottom = 60, 20, 20, 40
     values = [float(o.value) for o, _ in shown]
@@ -366,9 +375,7 @@ def referral_table(
 
 def indicator_view(indicator: Indicator, *, outside: bool) -> dict[str, Any]:
     """Everything the indicator's page (inside or open) shows."""
-    observations: list[Observation] = getattr(indicator, "whole_series", None) or list(
-        indicator.observations.filter(whole_area()).order_by("period_start")
-    )
+    observations: list[Observation] = _whole_series(indicator)
     rows = series_rows(indicator, observations, outside=outside)
     areas = list(
         indicator.observations.exclude(whole_area()).order_by("-period_start", "area_name")[:200]
@@ -402,7 +409,7 @@ def indicator_view(indicator: Indicator, *, outside: bool) -> dict[str, Any]:
                 "period": period_label(t.period_start, indicator.period_type),
                 "value": _number(t.value),
             }
-            for t in getattr(indicator, "target_list", None) or indicator.targets.all()
+            for t in _targets(indicator)
         ],
         "referrals": referral_table(indicator, counts, outside=outside),
         "criteria": list(

@@ -148,8 +148,9 @@ def indicator_detail(request: HttpRequest, indicator_id: int) -> HttpResponse:
         {
             **context,
             "partnership": indicator.partnership,
+            # The criteria's draft assessments are looked up on the attach page only (a
+            # query per criterion, which this page does not show).
             "can": can,
-            "attachable": selectors.attachable_criteria(indicator) if can["attach"] else [],
         },
     )
 
