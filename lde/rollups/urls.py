@@ -6,4 +6,22 @@ app_name = "rollups"
 
 urlpatterns = [
     path("coverage/national/", views.national_coverage, name="national-coverage"),
+    path("areas/", views.area_data, name="area-data"),
+    path("areas/import/", views.area_data_import, name="area-data-import"),
+    path("<int:partnership_id>/similar-areas/", views.similar_areas, name="similar-areas"),
+    path(
+        "<int:partnership_id>/similar-areas/<int:neighbour_id>/",
+        views.similar_area,
+        name="similar-area",
+    ),
+    path(
+        "<int:partnership_id>/similar-areas/<int:neighbour_id>/peer-review/",
+        views.peer_review_request,
+        name="peer-review-request",
+    ),
+    path(
+        "peer-review-requests/<int:request_id>/",
+        views.peer_review_decide,
+        name="peer-review-decide",
+    ),
 ]
