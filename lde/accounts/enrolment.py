@@ -23,7 +23,7 @@ from django.utils.crypto import salted_hmac
 # How long a proof of the email address lets its session enrol.
 ENROLMENT_WINDOW_SECONDS = 30 * 60
 # How long an emailed code lasts, and how many wrong tries it survives.
-CODE_LIFETIME_SECONDS = 15 * 60
+CODE_LIFETIME_SECONDS = 10 * 60  # ASVS 2.7.2: an out-of-band code lasts at most ten minutes
 CODE_ATTEMPTS = 5
 # Eight digits: with five tries a code, guessing is hopeless even for someone who asks for many.
 CODE_DIGITS = 8

@@ -12,7 +12,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from lde.assessments import services
-from lde.assessments.models import AssessmentKind, AssessmentStatus, AssessmentTransition
+from lde.assessments.models import (
+    AssessmentKind,
+    AssessmentStatus,
+    AssessmentTransition,
+    Evidence,
+)
 from lde.core.access.policy import PermissionDenied403
 from lde.core.audit.models import AuditEvent
 from lde.partnerships.models import Assignment, AssignmentKind, Role
@@ -193,6 +198,24 @@ def test_evidence_files_are_hashed_and_checked(coordinator, framework_version) -
             upload=bad,
             effective_on=date(2024, 5, 1),
         )
+
+
+def test_an_evidence_file_over_20_mb_is_refused_before_it_is_read(
+    coordinator, framework_version
+) -> None:
+    """ASVS V12.1.1: the size is checked before any of the file is read or written."""
+    assessment = start(coordinator, framework_version, 2024)
+    upload = SimpleUploadedFile("large.pdf", uploads.pdf(), content_type="application/pdf")
+    upload.size = services.MAX_EVIDENCE_BYTES + 1
+    with pytest.raises(ValidationError, match="smaller than 20 MB"):
+        services.evidence_add_file(
+            actor=coordinator.user,
+            response=assessment.responses.first(),
+            title="Large",
+            upload=upload,
+            effective_on=date(2024, 5, 1),
+        )
+    assert not Evidence.objects.filter(title="Large").exists()
 
 
 def test_self_assessment_without_review_is_published_after_board_sign_off(
