@@ -48,6 +48,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.db import connection
 from django.urls import reverse
 
 from benchmarks.console import Console
@@ -284,6 +285,8 @@ def measure(world: NationalWorld, options: Mapping[str, Any], console: Console) 
         time.sleep(options["before"])
         restart_at = time.monotonic() - zero
         restart_s = _restart(console)
+        # This process's own connection was cut too; the next query opens a new one.
+        connection.close()
         time.sleep(options["after"])
         stop.set()
         for thread in threads:

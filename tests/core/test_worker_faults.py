@@ -17,6 +17,7 @@ cascade's sender killed mid-send, a real `lde worker` process sent SIGKILL
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -258,3 +259,40 @@ def test_protocol_review_reminders_killed_mid_way_are_sent_once_by_the_next_run(
     with then_tasks_run():
         _run_only("sharing-protocol-review-reminders")
     assert len(mailoutbox) == sent
+
+
+def test_the_worker_carries_on_when_the_database_goes_away_mid_round() -> None:
+    """PostgreSQL restarted under the worker (`lde bench faults`): the round's query fails; the
+    worker opens a new connection and goes on, rather than exiting (which under `lde serve
+    --with-worker` would stop the web server with it)."""
+    from django.db import OperationalError
+
+    from lde.core.management.commands import worker
+
+    stop = threading.Event()
+    rounds: list[int] = []
+
+    def round_of_jobs() -> list[str]:
+        rounds.append(1)
+        if len(rounds) == 1:
+            raise OperationalError("terminating connection due to administrator command")
+        stop.set()
+        return []
+
+    with (
+        mock.patch.object(worker, "run_due_jobs", round_of_jobs),
+        mock.patch.object(worker, "queued_tasks_run", lambda: None),
+        # Closing connections would end this test's transaction; what is shown is the loop.
+        mock.patch.object(worker, "close_old_connections", lambda: None),
+        mock.patch.object(worker.connections, "close_all") as closed,
+    ):
+        worker.work(interval=0.01, stop=stop)
+    assert len(rounds) == 2
+    closed.assert_called_once()
+    # `--once` (a cron-like single round) still fails loudly.
+    with (
+        mock.patch.object(worker, "run_due_jobs", side_effect=OperationalError("gone")),
+        mock.patch.object(worker, "close_old_connections", lambda: None),
+        pytest.raises(OperationalError),
+    ):
+        worker.work(once=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -10,10 +11,12 @@ from typing import Any
 
 from django.apps import apps
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import close_old_connections
+from django.db import InterfaceError, OperationalError, close_old_connections, connections
 from django.utils import timezone
 
 from lde.core.scheduler import run_due_jobs
+
+logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -67,16 +70,32 @@ def work(
     `stop` ends it between rounds (a benchmark runs it in a thread)."""
     while stop is None or not stop.is_set():
         close_old_connections()
-        for name in run_due_jobs():
-            say(f"Ran periodic job {name}.")
-        queued_tasks_run()
-        if once:
-            return
-        wait = min(interval, _seconds_to_next_task())
-        if stop is not None:
-            stop.wait(wait)
-        else:
-            time.sleep(wait)
+        try:
+            for name in run_due_jobs():
+                say(f"Ran periodic job {name}.")
+            queued_tasks_run()
+            if once:
+                return
+            wait = min(interval, _seconds_to_next_task())
+        except (OperationalError, InterfaceError) as error:
+            # The database went away (restarted, failed over) mid-round. What was running is
+            # left as a kill leaves it (docs/how-to/run-in-production.md, "Faults"): the job
+            # runs when next due, a claimed email is not sent again. The worker itself carries
+            # on with a new connection rather than exiting, which under `lde serve
+            # --with-worker` would stop the web server too.
+            if once:
+                raise
+            logger.warning("Database unavailable, trying again in %s s: %s", interval, error)
+            connections.close_all()
+            wait = interval
+        _pause(wait, stop)
+
+
+def _pause(seconds: float, stop: threading.Event | None) -> None:
+    if stop is not None:
+        stop.wait(seconds)
+    else:
+        time.sleep(seconds)
 
 
 def _seconds_to_next_task() -> float:
