@@ -21,7 +21,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
-from openpyxl import Workbook
 
 from lde.accounts.selectors import acting_user as _actor
 from lde.core.confirm import confirmation_page, confirmed
@@ -29,7 +28,7 @@ from lde.core.govuk.forms import GovukForm, add_service_errors
 from lde.core.network import client_ip
 from lde.partnerships import selectors as partnership_selectors
 from lde.surveys.models import Collection, CollectionStatus, Questionnaire, Wave
-from lde.surveys.questionnaires import confirmations, selectors, services
+from lde.surveys.questionnaires import confirmations, exports, selectors, services
 from lde.surveys.questionnaires.analysis import change_for
 from lde.surveys.questionnaires.answering import code_new, code_normal
 from lde.surveys.questionnaires.forms import (
@@ -495,28 +494,9 @@ def questionnaire_change(request: HttpRequest, questionnaire_id: int) -> HttpRes
 @require_safe
 def answers_export(request: HttpRequest, questionnaire_id: int, fmt: str) -> HttpResponse:
     questionnaire = _questionnaire(request, questionnaire_id, "export")
-    header, rows = selectors.answer_rows(questionnaire=questionnaire)
     name = f"questionnaire-{questionnaire.pk}-answers"
-    if fmt == "xlsx":
-        book = Workbook(write_only=True)
-        sheet = book.create_sheet("answers")
-        sheet.append(header)
-        for row in rows:
-            # A value a spreadsheet would read as a formula is written as text.
-            sheet.append([("'" + v) if v[:1] in "=+-@" else v for v in row])
-        out = io.BytesIO()
-        book.save(out)
-        response = HttpResponse(
-            out.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    else:
-        text = io.StringIO()
-        writer = csv.writer(text)
-        writer.writerow(header)
-        for row in rows:
-            writer.writerow([("'" + v) if v[:1] in "=+-@" else v for v in row])
-        response = HttpResponse(text.getvalue(), content_type="text/csv; charset=utf-8")
+    content, _ = exports.answers_file(questionnaire, fmt)
+    response = HttpResponse(content, content_type=exports.CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
 

@@ -407,6 +407,9 @@ SUBCOMMANDS: dict[str, str] = {
     "prepost": "lde.surveys.management.commands.surveys:PrePostCommand",
     "import-data": "lde.surveys.datasets.cli:ImportDataCommand",
     "export-estimates": "lde.surveys.datasets.cli:ExportEstimatesCommand",
+    "import-xlsform": "lde.surveys.questionnaires.cli:ImportXlsformCommand",
+    "export-answers": "lde.surveys.questionnaires.cli:ExportAnswersCommand",
+    "demo-link": "lde.surveys.questionnaires.cli:DemoLinkCommand",
 }
 
 
