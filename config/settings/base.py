@@ -156,6 +156,22 @@ OTP_TOTP_ISSUER = SERVICE_NAME
 # The admin must never show anyone's second-factor key or QR code.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
+# Sign-in through the council's or force's identity provider (OpenID Connect; lde.accounts.oidc,
+# docs/apps/accounts.md). With no issuer or client, there is no button and its pages answer 404.
+LDE_OIDC_ISSUER = env.env_str("LDE_OIDC_ISSUER", "").strip()
+LDE_OIDC_CLIENT_ID = env.env_str("LDE_OIDC_CLIENT_ID", "").strip()
+LDE_OIDC_CLIENT_SECRET = env.env_str("LDE_OIDC_CLIENT_SECRET", "").strip()
+LDE_OIDC_NAME = env.env_str("LDE_OIDC_NAME", "your organisation's account").strip()
+LDE_OIDC_SCOPES = env.env_list("LDE_OIDC_SCOPES", ["openid", "email", "profile"])
+# The claim holding the email address, and the claim that must be true for it to be believed
+# (Microsoft Entra ID: xms_edov, the optional "email domain owner verified" claim).
+LDE_OIDC_EMAIL_CLAIM = env.env_str("LDE_OIDC_EMAIL_CLAIM", "email").strip()
+LDE_OIDC_EMAIL_VERIFIED_CLAIM = env.env_str("LDE_OIDC_EMAIL_VERIFIED_CLAIM", "email_verified")
+# What counts as the provider asserting a second factor: any of these `amr` values (RFC 8176),
+# or an `acr` among these (empty: none).
+LDE_OIDC_MFA_AMR = env.env_list("LDE_OIDC_MFA_AMR", ["mfa", "otp", "hwk"])
+LDE_OIDC_MFA_ACR = env.env_list("LDE_OIDC_MFA_ACR", [])
+
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = False

@@ -18,6 +18,13 @@ if env.SECRET_KEY.strip() == env.AUDIT_KEY.strip():
 if _problem := env.site_url_problem(env.SITE_URL_GIVEN, production=True):
     raise ImproperlyConfigured(_problem)
 
+# The relying party accepts plain HTTP from this machine only, for the fake provider of the
+# tests and the demo, which signs in as anyone: production talks to a real provider over HTTPS.
+if env.env_str("LDE_OIDC_ISSUER", "").strip() and not env.env_str(
+    "LDE_OIDC_ISSUER", ""
+).strip().startswith("https://"):
+    raise ImproperlyConfigured("LDE_OIDC_ISSUER must start with https:// in production.")
+
 DEBUG = False
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True

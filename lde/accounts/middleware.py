@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from lde.accounts.oidc import MFA_SESSION_KEY
 from lde.core.access.facts import UserFacts, facts_for
 
 # Pages a signed-in user may reach before the second factor: setting it up, giving it, leaving.
@@ -44,6 +45,8 @@ class TwoFactorRequiredMiddleware:
             and not request.path.startswith(_OPEN_PREFIXES)
             and not request.path.startswith("/api/")
             and not getattr(user, "is_verified", lambda: False)()
+            # The identity provider asserted a second factor at sign-in (lde.accounts.oidc).
+            and request.session.get(MFA_SESSION_KEY) != user.pk
             and (user.is_staff or requires_two_factor(facts_for(user)))
         ):
             from django_otp.plugins.otp_totp.models import TOTPDevice

@@ -1,12 +1,15 @@
 from django.urls import path
 
-from lde.accounts import views
+from lde.accounts import oidc_views, views
 
 app_name = "accounts"
 
 urlpatterns = [
     path("sign-in/", views.SignInView.as_view(), name="sign-in"),
     path("sign-out/", views.sign_out, name="sign-out"),
+    # Sign-in through the council's or force's identity provider (404 unless it is set up).
+    path("accounts/oidc/start/", oidc_views.oidc_start, name="oidc-start"),
+    path("accounts/oidc/callback/", oidc_views.oidc_callback, name="oidc-callback"),
     path("password/forgotten/", views.PasswordResetView.as_view(), name="password-reset"),
     path("password/sent/", views.PasswordResetSentView.as_view(), name="password-reset-sent"),
     path("password/set/<uidb64>/<token>/", views.PasswordSetView.as_view(), name="password-set"),

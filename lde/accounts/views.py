@@ -68,6 +68,15 @@ class SignInView(auth_views.LoginView):
         audit_record(actor=form.get_user(), verb="USER_SIGNED_IN", scope=AuditScope.SITE)
         return response
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        from lde.accounts.oidc import oidc_config
+
+        context = super().get_context_data(**kwargs)
+        # The identity provider's button, when one is set up (LDE_OIDC_ISSUER).
+        provider = oidc_config()
+        context["oidc_name"] = provider.name if provider else ""
+        return context
+
 
 class PasswordResetView(auth_views.PasswordResetView):
     """Set or reset a password by email. Invited people get the same link when invited."""

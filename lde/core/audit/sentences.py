@@ -32,6 +32,7 @@ VERB_PHRASES: dict[str, str] = {
     # Accounts and sign-in
     "USER_CREATED": "created an account",
     "USER_SIGNED_IN": "signed in",
+    "USER_SIGN_IN_REFUSED": "was refused sign-in through the identity provider",
     "USER_SIGNED_OUT": "signed out",
     "USER_PASSWORD_SET": "set their password",
     "USER_TWO_FACTOR_SET_UP": "set up two-factor authentication",
