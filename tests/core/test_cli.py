@@ -25,6 +25,7 @@ OWN = [
     "indicators",
     "monitoring",
     "narratives",
+    "oidc-fake-provider",
     "programme",
     "restore",
     "serve",
