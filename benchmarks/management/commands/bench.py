@@ -34,6 +34,7 @@ from benchmarks.narratives import BENCHMARK as NARRATIVES
 from benchmarks.pages import BENCHMARK as PAGES
 from benchmarks.programme import BENCHMARK as PROGRAMME
 from benchmarks.sharing import BENCHMARK as SHARING
+from benchmarks.survey_pages import BENCHMARK as SURVEY_PAGES
 from benchmarks.surveys import BENCHMARK as SURVEYS
 
 BENCHMARKS: dict[str, Benchmark] = {
@@ -49,6 +50,7 @@ BENCHMARKS: dict[str, Benchmark] = {
     LOAD.name: LOAD,
     SURVEYS.name: SURVEYS,
     INDICATORS.name: INDICATORS,
+    SURVEY_PAGES.name: SURVEY_PAGES,
 }
 
 
