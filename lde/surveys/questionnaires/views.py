@@ -629,7 +629,9 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
         },
         status=400 if errors else 200,
     )
-    # The page carries nothing to keep: no caching by a shared browser or a proxy.
+    # The page carries nothing to keep: no caching by a shared browser or a proxy. The link's
+    # token stays on this site through the site-wide Referrer-Policy, same-origin; not
+    # no-referrer, under which browsers send the form's POST with `Origin: null` and Django's
+    # CSRF check refuses every participant's answers (tests/e2e/test_questionnaires_journey.py).
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
     return response

@@ -101,3 +101,16 @@ def test_a_made_up_link_is_refused_without_saying_anything_of_the_questionnaire(
     response = Client().get(reverse("questionnaires:answer", args=["not-a-real-link"]))
     assert response.status_code == 400
     assert "This link does not work" in response.content.decode()
+
+
+def test_the_participant_page_keeps_the_site_wide_referrer_policy(cast: Cast) -> None:
+    """Not no-referrer: under it a browser posts the answers with `Origin: null`, which the CSRF
+    check refuses (seen in Chromium: tests/e2e/test_questionnaires_journey.py)."""
+    made = questionnaire(cast.partnership)
+    (token,) = services.links_issue(
+        actor=cast.coordinator, collection=collection(made, Wave.BEFORE), count=1
+    )
+    page = Client().get(reverse("questionnaires:answer", args=[token]))
+    assert page.status_code == 200
+    assert page["Referrer-Policy"] == "same-origin"
+    assert page["Cache-Control"] == "no-store"
