@@ -46,6 +46,8 @@ PARTNERSHIP = "Harrowfield Prevent Partnership"
 SURVEY = "Harrowfield young people's survey 2026"
 ZERO_WEIGHT_ROW = 6  # the file's row as a spreadsheet counts it: the header is row 1
 CRITERION = "community-capacity-and-resilience"
+CASE_STUDY = "Wycombe: Muslimah – make a difference"
+HATE_CRIME = "Hate crimes reported"
 
 
 @pytest.fixture
@@ -214,3 +216,73 @@ def test_upload_a_survey_refused_then_kept_estimate_export_and_attach_as_evidenc
     evidence = page.get_by_role("table", name="Evidence for this criterion", exact=True)
     title = f"Survey: Mean of score, by tenure, tenure = Owned ({SURVEY}): "
     expect(evidence.get_by_role("link", name=title)).to_be_visible()
+
+
+def test_find_a_case_study_by_a_word_from_it_filter_and_open_it(
+    page: Page, evaluation_demo: DemoResult
+) -> None:
+    sign_in(page, COORDINATOR)
+    go(page, page.get_by_role("link", name="Search the library of what works"))
+    expect(page.get_by_role("heading", name="Library of what works", level=1)).to_be_visible()
+    # A word from the summary of the report's case study 5, not from its title.
+    page.get_by_label("Search", exact=True).fill("workshops")
+    go(page, page.get_by_role("button", name="Apply"))
+    expect(page.get_by_role("heading", name="found for “workshops”", level=2)).to_be_visible()
+    expect(page.get_by_role("link", name=CASE_STUDY)).to_be_visible()
+    found = page.locator("main h3").all_inner_texts()
+    # Narrowed to case studies, the same search still finds it; narrowed to research summaries,
+    # it does not.
+    page.get_by_label("Kind").select_option(label="Case study")
+    go(page, page.get_by_role("button", name="Apply"))
+    case_studies = page.locator("main h3").all_inner_texts()
+    assert CASE_STUDY in case_studies and set(case_studies) <= set(found)
+    page.get_by_label("Kind").select_option(label="Research summary")
+    go(page, page.get_by_role("button", name="Apply"))
+    expect(page.get_by_role("link", name=CASE_STUDY)).to_have_count(0)
+    page.get_by_label("Kind").select_option(label="Case study")
+    go(page, page.get_by_role("button", name="Apply"))
+    go(page, page.get_by_role("link", name=CASE_STUDY))
+    expect(page.get_by_role("heading", name=CASE_STUDY, level=1)).to_be_visible()
+    facts = {
+        key.strip(): value.strip()
+        for key, value in zip(
+            page.locator("main .govuk-summary-list__key").all_inner_texts(),
+            page.locator("main .govuk-summary-list__value").all_inner_texts(),
+            strict=True,
+        )
+    }
+    assert facts["Source"].endswith("Case study 5 (with ¶125–126)"), facts["Source"]
+    assert facts["Design"] == "Case study or description", facts["Design"]
+    assert facts["Maryland Scientific Methods Scale"].startswith("Not on the scale"), facts
+
+
+def test_an_indicator_from_the_home_panel_its_table_status_in_words_and_withheld_outside(
+    page: Page, evaluation_demo: DemoResult
+) -> None:
+    sign_in(page, COORDINATOR)
+    panel = page.locator("section", has=page.get_by_role("heading", name="Indicators"))
+    go(page, panel.get_by_role("link", name=f"{PARTNERSHIP}:"))
+    expect(page.get_by_role("heading", name="Indicators", level=1)).to_be_visible()
+    go(page, page.get_by_role("link", name=HATE_CRIME, exact=True))
+    expect(page.get_by_role("heading", name=HATE_CRIME, level=1)).to_be_visible()
+    # The chart's figures in a table, and the status said in words beside its colour.
+    periods = table_rows(page, "Figures by period")
+    assert [row[0] for row in periods][-1] == "61"
+    status = page.locator("main .govuk-summary-list__row", has_text="Status")
+    expect(status.locator(".govuk-tag")).to_have_text("On track")
+    # Inside the partnership the ward's figure under 10 is shown, marked as a small number.
+    wards = {row[0]: row[2] for row in table_rows(page, "Figures by area")}
+    assert wards["Riverside ward"] == "6 (small number)", wards
+    # The open page is the indicator as anyone outside the partnership reads it.
+    go(page, page.get_by_role("link", name="its open page"))
+    expect(page.get_by_role("heading", name=HATE_CRIME, level=1)).to_be_visible()
+    wards = {row[0]: row[2] for row in table_rows(page, "Figures by area")}
+    assert wards["Riverside ward"] == "withheld (under 10)", wards
+    # Northgate's 34 is withheld with it on this page, by the platform's one rule
+    # (lde.core.suppression): no figure shown here gives the 6 away.
+    assert wards == {
+        "Northgate ward (E05011115)": "withheld (under 10)",
+        "Riverside ward": "withheld (under 10)",
+    }, wards
+    assert page.get_by_text("Figures resting on a count under 10 are withheld").is_visible()
+    expect(status.locator(".govuk-tag")).to_have_text("On track")
