@@ -239,6 +239,7 @@ LDE_HOME_PANELS = [
     "lde.accounts.panels.vetting_panel",
     "lde.partnerships.panels.site_administration_panel",
     "lde.rollups.panels.national_analyst_panel",
+    "lde.rollups.panels.similar_areas_panel",
     "lde.frameworks.panels.frameworks_panel",
 ]
 AXES_LOCKOUT_CALLABLE = "lde.accounts.views.locked_out"

@@ -7,8 +7,14 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from lde.core.access.facts import facts_for
+from lde.partnerships.models import Partnership
 from lde.rollups import selectors
-from lde.rollups.policies import national_figures_allowed
+from lde.rollups.policies import (
+    NEIGHBOUR_READERS,
+    national_figures_allowed,
+    peer_review_request_policy,
+)
 
 
 def national_analyst_panel(request: HttpRequest) -> dict[str, Any] | None:
@@ -22,4 +28,21 @@ def national_analyst_panel(request: HttpRequest) -> dict[str, Any] | None:
         "coverage": selectors.national_briefing_coverage(),
         "min_partnerships": selectors.MIN_PARTNERSHIPS,
         "min_count": selectors.MIN_COUNT,
+    }
+
+
+def similar_areas_panel(request: HttpRequest) -> dict[str, Any] | None:
+    """For a partnership's coordinators and board members: a line per partnership linking to its
+    similar areas, and the requests for a peer review waiting for their answer. Two queries,
+    whatever the number of partnerships."""
+    facts = facts_for(request.user)
+    readable = facts.partnerships_with(*NEIGHBOUR_READERS)
+    if not readable:
+        return None
+    partnerships = list(Partnership.objects.filter(pk__in=readable).order_by("name"))
+    waiting = peer_review_request_policy.visible_to(request.user, "decide").count()
+    return {
+        "template": "rollups/panels/similar_areas.html",
+        "partnerships": partnerships,
+        "waiting": waiting,
     }

@@ -21,6 +21,9 @@ ROOT = Path(__file__).resolve().parents[2]
 # Each policy instance, by its name in its app's policies module, and the property test that
 # proves `allows` and `filter_for` agree for it over generated worlds.
 PROVED_BY = {
+    "area_data_set_policy": "tests/rollups/test_policy_properties.py",
+    "area_neighbour_policy": "tests/rollups/test_policy_properties.py",
+    "peer_review_request_policy": "tests/rollups/test_policy_properties.py",
     "questionnaire_policy": "tests/surveys/questionnaires/test_policy_properties.py",
     "readiness_plan_policy": "tests/consequence_management/test_policy_properties.py",
     "key_contact_policy": "tests/consequence_management/test_policy_properties.py",

@@ -496,3 +496,26 @@ def test_similar_areas_page_queries_do_not_grow(
     area_import(world["admin"], world["partnerships"] + more)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("rollups:similar-areas", args=[home.pk]))
+
+
+def test_home_panel_links_similar_areas_and_counts_requests_waiting(
+    world: dict[str, Any], client: Client
+) -> None:
+    area_import(world["admin"], world["partnerships"])
+    home = world["partnerships"][0]
+    sign_in(client, world["coordinator"])
+    page = client.get("/").content.decode()
+    assert reverse("rollups:similar-areas", args=[home.pk]) in page
+    assert "wait" not in page.split("Similar areas")[1].split("</p>")[0]
+    asking = world["partnerships"][1]
+    asker = UserFactory()
+    MembershipFactory(user=asker, partnership=asking, role=Role.COORDINATOR)
+    area_import(world["admin"], world["partnerships"])
+    found = selectors.similar_areas(user=asker, partnership=asking)
+    if home.pk not in {a.neighbour.pk for a in found.areas}:
+        pytest.fail("the world's first area should be among the second's nearest")
+    services.peer_review_request_create(actor=asker, partnership=asking, asked=home)
+    page = client.get("/").content.decode()
+    assert "1 request for a peer review waits for your answer" in page
+    sign_in(client, world["viewer"])
+    assert reverse("rollups:similar-areas", args=[home.pk]) not in client.get("/").content.decode()
