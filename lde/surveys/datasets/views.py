@@ -141,7 +141,10 @@ def data_set_detail(request: HttpRequest, data_set_id: int) -> HttpResponse:
 def data_set_estimates(request: HttpRequest, data_set_id: int) -> HttpResponse:
     """Choose a statistic, an outcome, an answer (for a proportion) and a domain; see the
     estimates (GET, so the address says what is shown); save them (POST, coordinators)."""
-    data_set = selectors.data_set_get(user=request.user, data_set_id=data_set_id, with_rows=True)
+    # The responses are read only when a question is asked: the form needs the columns alone,
+    # and reading 10,000 responses was most of the empty form's time (`lde bench survey-pages`).
+    asked = request.method == "POST" or "statistic" in request.GET
+    data_set = selectors.data_set_get(user=request.user, data_set_id=data_set_id, with_rows=asked)
     may_manage = survey_data_set_policy.user_can(request.user, "manage", data_set)
     results: list[dict[str, Any]] | None = None
     form: EstimateForm
