@@ -28,6 +28,7 @@ OWN = [
     "oidc-fake-provider",
     "programme",
     "restore",
+    "rollups",
     "serve",
     "surveys",
     "what-works",
