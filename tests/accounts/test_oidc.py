@@ -421,3 +421,33 @@ def test_a_key_rotated_at_the_provider_is_fetched_again(
     )
     assert _through(client, provider, user.email).status_code == 302
     assert _signed_in(client)
+
+
+def test_production_refuses_an_issuer_not_over_https(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fake provider's plain-HTTP issuer is for this machine's tests and demo only."""
+    import importlib
+    import secrets
+    import sys
+
+    from django.core.exceptions import ImproperlyConfigured
+
+    import config.env
+
+    for name, value in {
+        "DATABASE_URL": "postgres://u:p@127.0.0.1:5432/lde",
+        "LDE_SITE_URL": "https://lde.example.gov.uk",
+        "LDE_SECRET_KEY": secrets.token_urlsafe(32),
+        "LDE_AUDIT_KEY": secrets.token_urlsafe(32),
+        "LDE_OIDC_ISSUER": "http://127.0.0.1:8765",
+    }.items():
+        monkeypatch.setenv(name, value)
+    importlib.reload(config.env)
+    sys.modules.pop("config.settings.production", None)
+    try:
+        with pytest.raises(ImproperlyConfigured) as refused:
+            importlib.import_module("config.settings.production")
+        assert str(refused.value) == "LDE_OIDC_ISSUER must start with https:// in production."
+    finally:
+        monkeypatch.undo()
+        importlib.reload(config.env)
+        sys.modules.pop("config.settings.production", None)
