@@ -52,10 +52,13 @@ HATE_CRIME = "Hate crimes reported"
 
 @pytest.fixture
 def evaluation_demo(demo: DemoResult) -> DemoResult:
-    """The demo as `lde demo` loads it (every builder of settings.LDE_DEMO_BUILDERS in order):
-    the progress measures' draft self-assessment an estimate is attached to comes from the
-    indicators' builder, the residents' survey and the library from their own."""
-    for dotted in settings.LDE_DEMO_BUILDERS:
+    """The demo as `lde demo` loads it, up to the library of what works (the builders of
+    settings.LDE_DEMO_BUILDERS in order): the progress measures' draft self-assessment an
+    estimate is attached to comes from the indicators' builder, the residents' survey and the
+    library from their own. The builders after it make nothing these journeys read."""
+    builders = settings.LDE_DEMO_BUILDERS
+    last = builders.index("lde.what_works.demo.demo_build")
+    for dotted in builders[: last + 1]:
         import_string(dotted)()
     return demo
 

@@ -122,6 +122,7 @@ def _coordinator_pages() -> list[str]:
     if bid is not None:
         pages.append(reverse("commissioning:bid-detail", args=[bid.pk]))
     pages += _money_and_readiness_pages(harrowfield)
+    pages += _evaluation_pages(harrowfield)
     action = Action.objects.filter(partnership=harrowfield).order_by("pk").first()
     if action is not None:
         pages.append(reverse("action_plans:action-detail", args=[action.pk]))
@@ -179,6 +180,45 @@ def _money_and_readiness_pages(harrowfield: Partnership) -> list[str]:
     alliance = harrowfield.alliances.order_by("pk").first()
     if alliance is not None:
         pages.append(reverse("monitoring:alliance-value", args=[alliance.pk]))
+    return pages
+
+
+def _evaluation_pages(harrowfield: Partnership) -> list[str]:
+    """Evaluation (issue 16): the survey data sets, a data set's estimates worked out by domain
+    (the widest table), a saved estimate, the indicators with one indicator and its open page,
+    the library of what works searched and one of its entries, and a questionnaire's change
+    between before and after."""
+    from lde.indicators.models import Indicator
+    from lde.surveys.models import Questionnaire, SavedEstimate, SurveyDataSet
+    from lde.what_works.models import Entry
+
+    data_set = SurveyDataSet.objects.filter(partnership=harrowfield).order_by("pk").first()
+    assert data_set is not None, "the survey demo has a data set"
+    estimate = SavedEstimate.objects.filter(data_set=data_set).exclude(domain_column="").first()
+    assert estimate is not None, "the survey demo has an estimate by domain"
+    indicator = Indicator.objects.filter(partnership=harrowfield, published=True).first()
+    assert indicator is not None, "the indicators demo has a published indicator"
+    entry = Entry.objects.filter(report_key="case-study-5").first()
+    assert entry is not None, "the library has the report's case studies"
+    asking = (
+        "?statistic=proportion&outcome=confident_reporting_hate_crime&value=Yes&domain_column=ward"
+    )
+    pages = [
+        reverse("survey_data:data-set-list", args=[harrowfield.pk]),
+        reverse("survey_data:data-set-detail", args=[data_set.pk]),
+        reverse("survey_data:data-set-estimates", args=[data_set.pk]) + asking,
+        reverse("survey_data:estimate-detail", args=[estimate.pk]),
+        reverse("indicators:indicator-list", args=[harrowfield.pk]),
+        reverse("indicators:indicator-detail", args=[indicator.pk]),
+        reverse("indicators:open-detail", args=[indicator.pk]),
+        reverse("what_works:library") + "?q=workshops&kind=case_study",
+        reverse("what_works:entry-detail", args=[entry.pk]),
+    ]
+    questionnaire = Questionnaire.objects.filter(
+        partnership=harrowfield, title__startswith="Voices of Harrowfield"
+    ).first()
+    assert questionnaire is not None, "the questionnaires demo asks Voices of Harrowfield"
+    pages.append(reverse("questionnaires:questionnaire-change", args=[questionnaire.pk]))
     return pages
 
 
