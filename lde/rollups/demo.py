@@ -161,3 +161,97 @@ def demo_build() -> None:
             briefed.setdefault(region, []).append(made)
     for code, found in briefed.items():
         _brief(code, found)
+    similar_areas_build()
+
+
+# --- Similar areas ------------------------------------------------------------------------------
+
+AREA_FILE = "demo-areas.csv (fictional)"
+AREA_VARIABLES = [
+    # name, label, source: every figure is invented, and none describes who the people are.
+    ("density", "People per hectare", "Fictional, after ONS mid-year estimates"),
+    ("deprivation", "Average deprivation score", "Fictional, after the English indices"),
+    ("students", "Share of adults in higher education (%)", "Fictional, after the Census"),
+    ("claimants", "Claimant rate (%)", "Fictional, after DWP benefit statistics"),
+    ("private_rented", "Share of homes privately rented (%)", "Fictional, after the Census"),
+]
+# The three partnerships of the main demo, close to each other on purpose, so that each is among
+# the others' nearest and the requests for a peer review between them can be made.
+MAIN_AREAS = {"E08999901": 0.0, "E08999902": 0.15, "E07999903": 0.3}
+
+
+def _area_csv(codes: list[str]) -> tuple[bytes, bytes]:
+    """Invented figures for each code, the same every time (a fixed seed)."""
+    import numpy as np
+
+    rng = np.random.default_rng(175)
+    centre = np.array([40.0, 28.0, 9.0, 4.5, 22.0])
+    spread = np.array([25.0, 9.0, 4.0, 1.8, 7.0])
+    lines = ["gss_code," + ",".join(name for name, _, _ in AREA_VARIABLES)]
+    for code in codes:
+        if code in MAIN_AREAS:
+            values = centre + spread * MAIN_AREAS[code] * np.array([1, -1, 1, -1, 1])
+        else:
+            values = centre + spread * rng.normal(0, 1, len(centre))
+        values = np.maximum(values, 0.5)
+        lines.append(code + "," + ",".join(f"{v:.1f}" for v in values))
+    declaration = ["name,label,source,licence,protected,weight"] + [
+        f'{name},"{label}","{source}",Fictional: made for the demo,no,'
+        for name, label, source in AREA_VARIABLES
+    ]
+    return ("\n".join(lines) + "\n").encode(), ("\n".join(declaration) + "\n").encode()
+
+
+def similar_areas_build() -> None:
+    """Area data for the demo's partnerships (the main three and the twenty above), imported by
+    the site administrator, and requests for a peer review in every state between the main
+    three: Kestlebury asks Harrowfield (open, for Harrowfield's coordinator to answer),
+    Harrowfield asked Marden Vale (accepted), Marden Vale asked Kestlebury (declined)."""
+    from lde.rollups import services as rollup_services
+    from lde.rollups.models import AreaDataSet, PeerReviewRequest
+
+    if AreaDataSet.objects.filter(file_name=AREA_FILE).exists():
+        return
+    admin = User.objects.get(email=f"admin@{DOMAIN}")
+    codes = sorted(
+        {
+            str(code)
+            for codes in Partnership.objects.values_list("area_gss_codes", flat=True)
+            for code in codes or []
+            if str(code) in MAIN_AREAS or str(code).startswith("E06999")
+        }
+    )
+    data, declaration = _area_csv(codes)
+    rollup_services.area_data_import(
+        actor=admin, data=data, variables=declaration, file_name=AREA_FILE
+    )
+    by_place = {
+        place: Partnership.objects.get(name=f"{place} Prevent Partnership")
+        for place in ("Harrowfield", "Kestlebury", "Marden Vale")
+    }
+    coordinators = {
+        place: User.objects.get(email=f"coordinator@{place.lower().replace(' ', '')}.{DOMAIN}")
+        for place in by_place
+    }
+    for asking, asked, accept in [
+        ("Kestlebury", "Harrowfield", None),
+        ("Harrowfield", "Marden Vale", True),
+        ("Marden Vale", "Kestlebury", False),
+    ]:
+        if PeerReviewRequest.objects.filter(
+            requester=by_place[asking], asked=by_place[asked]
+        ).exists():
+            continue
+        request = rollup_services.peer_review_request_create(
+            actor=coordinators[asking],
+            partnership=by_place[asking],
+            asked=by_place[asked],
+            message=TEXT["peer_review"]["message"].format(asked=asked),
+        )
+        if accept is not None:
+            rollup_services.peer_review_request_decide(
+                actor=coordinators[asked],
+                request=request,
+                accept=accept,
+                reply=TEXT["peer_review"]["accepted" if accept else "declined"],
+            )

@@ -64,6 +64,7 @@ from tests import uploads
 from tests.assessments.conftest import FRAMEWORK
 from tests.conftest import kept_for_the_module
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.rollups.builders import all_or_nothing_arguments as rollups_all_or_nothing_arguments
 from tests.sharing.builders import Gateway, current_hash, draft, gateway, marking, release
 from tests.what_works.conftest import DESCRIPTION as WW_DESCRIPTION
 from tests.what_works.conftest import RATING as WW_RATING
@@ -1977,6 +1978,10 @@ ARGUMENTS.update(
         f"{WW}.entry_return": lambda w: {"actor": _ww_admin(), "entry": _ww_entry(in_review=True)},
     }
 )
+
+
+# --- Similar areas (tests/rollups/builders.py) ---------------------------------------------
+ARGUMENTS.update(rollups_all_or_nothing_arguments())
 
 
 # --- The tests -----------------------------------------------------------------------------

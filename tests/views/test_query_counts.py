@@ -69,8 +69,9 @@ def count(client: Client, url: str) -> int:
         # management one (readiness plans past review) and monitoring two (late returns, the
         # returns an applicant owes); and four for the evaluation apps' panels (indicators,
         # survey data sets and the library of what works); one for the questionnaires panel
-        # (the coordinator here has none: with some it is two, three when it shows only some)
-        (lambda p: "/", 43),
+        # (the coordinator here has none: with some it is two, three when it shows only some);
+        # two for similar areas (the partnerships linked, the peer review requests waiting)
+        (lambda p: "/", 45),
         (lambda p: "/partnerships/", 11),
         (lambda p: f"/partnerships/{p}/", 15),
         (lambda p: f"/partnerships/{p}/members/", 11),

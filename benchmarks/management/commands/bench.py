@@ -33,6 +33,7 @@ from benchmarks.load import BENCHMARK as LOAD
 from benchmarks.narratives import BENCHMARK as NARRATIVES
 from benchmarks.pages import BENCHMARK as PAGES
 from benchmarks.programme import BENCHMARK as PROGRAMME
+from benchmarks.rollups import BENCHMARK as ROLLUPS
 from benchmarks.sharing import BENCHMARK as SHARING
 from benchmarks.survey_pages import BENCHMARK as SURVEY_PAGES
 from benchmarks.surveys import BENCHMARK as SURVEYS
@@ -51,6 +52,7 @@ BENCHMARKS: dict[str, Benchmark] = {
     SURVEYS.name: SURVEYS,
     INDICATORS.name: INDICATORS,
     SURVEY_PAGES.name: SURVEY_PAGES,
+    ROLLUPS.name: ROLLUPS,
 }
 
 
