@@ -96,18 +96,42 @@ def _counted(hashed: str, window_start: datetime, seconds: int) -> int:
     return int(row[0])
 
 
-def rate_hit(limit: Limit, key: str) -> Verdict:
-    """Count one more of `limit`'s action for `key`; whether it is within the limit, and if not,
-    how many seconds until the window ends."""
+def _window(limit: Limit) -> tuple[datetime, int]:
+    """The start of the current window, and the seconds until it ends."""
     now = timezone.now()
     epoch = int(now.timestamp())
     start_epoch = epoch - epoch % limit.seconds
-    window_start = now - timedelta(seconds=epoch - start_epoch, microseconds=now.microsecond)
+    start = now - timedelta(seconds=epoch - start_epoch, microseconds=now.microsecond)
+    return start, max(1, start_epoch + limit.seconds - epoch)
+
+
+def rate_hit(limit: Limit, key: str) -> Verdict:
+    """Count one more of `limit`'s action for `key`; whether it is within the limit, and if not,
+    how many seconds until the window ends."""
+    window_start, retry_after = _window(limit)
     count = _counted(_hashed(limit, key), window_start, limit.seconds)
     return Verdict(
         allowed=count <= limit.count,
         count=count,
-        retry_after=max(1, start_epoch + limit.seconds - epoch),
+        retry_after=retry_after,
+    )
+
+
+def rate_peek(limit: Limit, key: str) -> Verdict:
+    """Whether `key` may try once more within `limit`, counting nothing: for limits on
+    failures, which are counted (`rate_hit`) only when a failure happens but checked before
+    every attempt."""
+    window_start, retry_after = _window(limit)
+    count = (
+        RateCount.objects.filter(key=_hashed(limit, key), window_start=window_start)
+        .values_list("count", flat=True)
+        .first()
+        or 0
+    )
+    return Verdict(
+        allowed=count < limit.count,
+        count=count,
+        retry_after=retry_after,
     )
 
 

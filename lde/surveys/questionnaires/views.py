@@ -15,7 +15,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -26,6 +25,7 @@ from lde.accounts.selectors import acting_user as _actor
 from lde.core.confirm import confirmation_page, confirmed
 from lde.core.govuk.forms import GovukForm, add_service_errors
 from lde.core.network import client_ip
+from lde.core.ratelimit import Limit, Verdict, rate_hit, rate_peek
 from lde.partnerships import selectors as partnership_selectors
 from lde.surveys.models import Collection, CollectionStatus, Questionnaire, Wave
 from lde.surveys.questionnaires import confirmations, exports, selectors, services
@@ -510,14 +510,10 @@ LINK_REFUSALS = {
     "used": "This link has already been used to answer. Each link answers once.",
     "closed": "This questionnaire is not taking answers now.",
 }
-# Guessing links: after this many bad links from one address in the window, the page refuses
-# for the rest of the window (429), whatever the link.
-BAD_LINKS_ALLOWED = 20
-BAD_LINK_WINDOW = 600
-
-
-def _throttle_key(request: HttpRequest) -> str:
-    return f"questionnaire-bad-links:{client_ip(request) or 'unknown'}"
+# Guessing links: after this many links that do not work from one address in ten minutes, the
+# page refuses for the rest of the window (429), whatever the link. Counted in the database
+# (lde.core.ratelimit), so every web instance shares the count, and only when a link fails.
+BAD_LINKS_PER_ADDRESS = Limit("participant-bad-links-address", count=20, seconds=600)
 
 
 def _participant_view(collection: Collection, data: Any) -> list[dict[str, Any]]:
@@ -538,27 +534,30 @@ def _participant_view(collection: Collection, data: Any) -> list[dict[str, Any]]
     return shown
 
 
+def _too_many_links(request: HttpRequest, verdict: Verdict) -> HttpResponse:
+    response = render(
+        request,
+        "surveys/questionnaires/answer_refused.html",
+        {"refused": "Too many links that do not work were tried. Try again later."},
+        status=429,
+    )
+    response["Retry-After"] = str(verdict.retry_after)
+    return response
+
+
 @require_http_methods(["GET", "POST"])
 def answer(request: HttpRequest, token: str) -> HttpResponse:
     """The participant's page: no account, the link is the authority. A GET shows the
     questions; the POST stores the answers and spends the link, or shows what to correct."""
-    key = _throttle_key(request)
-    if (cache.get(key) or 0) >= BAD_LINKS_ALLOWED:
-        return render(
-            request,
-            "surveys/questionnaires/answer_refused.html",
-            {"refused": "Too many links that do not work were tried. Try again later."},
-            status=429,
-        )
+    address = client_ip(request) or "unknown"
+    guessing = rate_peek(BAD_LINKS_PER_ADDRESS, address)
+    if not guessing.allowed:
+        return _too_many_links(request, guessing)
     try:
         link = services.link_check(token)
     except services.LinkRefused as refused:
         if refused.reason == "invalid":
-            cache.add(key, 0, BAD_LINK_WINDOW)
-            try:
-                cache.incr(key)
-            except ValueError:
-                cache.set(key, 1, BAD_LINK_WINDOW)
+            rate_hit(BAD_LINKS_PER_ADDRESS, address)
         return render(
             request,
             "surveys/questionnaires/answer_refused.html",

@@ -5,14 +5,17 @@ with its interval and effect size."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from lde.surveys.models import Questionnaire, Response, Wave
-from lde.surveys.questionnaires import services
+from lde.surveys.questionnaires import services, views
 from tests.conftest import sign_in
 from tests.surveys.questionnaires.builders import SURVEY, collection, questionnaire, xlsform
 from tests.surveys.questionnaires.conftest import Cast
@@ -114,3 +117,31 @@ def test_the_participant_page_keeps_the_site_wide_referrer_policy(cast: Cast) ->
     assert page.status_code == 200
     assert page["Referrer-Policy"] == "same-origin"
     assert page["Cache-Control"] == "no-store"
+
+
+def test_guessing_links_from_one_address_is_stopped_and_a_real_link_elsewhere_still_works(
+    cast: Cast,
+) -> None:
+    """Counted in the database (lde.core.ratelimit), so every web instance shares the count."""
+    made = questionnaire(cast.partnership)
+    (token,) = services.links_issue(
+        actor=cast.coordinator, collection=collection(made, Wave.BEFORE), count=1
+    )
+    held = timezone.now().replace(minute=1, second=0, microsecond=0)
+    guesser = Client(REMOTE_ADDR="203.0.113.9")
+    with mock.patch("django.utils.timezone.now", return_value=held):
+        answers = [
+            guesser.get(reverse("questionnaires:answer", args=[f"guess-{n}"])).status_code
+            for n in range(views.BAD_LINKS_PER_ADDRESS.count + 1)
+        ]
+        refused = guesser.get(reverse("questionnaires:answer", args=[token]))
+        elsewhere = Client(REMOTE_ADDR="203.0.113.10").get(
+            reverse("questionnaires:answer", args=[token])
+        )
+    assert answers == [400] * views.BAD_LINKS_PER_ADDRESS.count + [429]
+    assert refused.status_code == 429 and int(refused["Retry-After"]) == 540
+    assert "Too many links that do not work" in refused.content.decode()
+    assert elsewhere.status_code == 200
+    later = held + timedelta(seconds=540)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        assert guesser.get(reverse("questionnaires:answer", args=[token])).status_code == 200
