@@ -27,6 +27,7 @@ from benchmarks.cascades import BENCHMARK as CASCADES
 from benchmarks.commissioning import BENCHMARK as COMMISSIONING
 from benchmarks.console import Console
 from benchmarks.engagement import BENCHMARK as ENGAGEMENT
+from benchmarks.faults import BENCHMARK as FAULTS
 from benchmarks.harness import BENCH_SETTINGS, Benchmark, add_common_arguments, run
 from benchmarks.indicators import BENCHMARK as INDICATORS
 from benchmarks.load import BENCHMARK as LOAD
@@ -49,6 +50,7 @@ BENCHMARKS: dict[str, Benchmark] = {
     PROGRAMME.name: PROGRAMME,
     CASCADES.name: CASCADES,
     LOAD.name: LOAD,
+    FAULTS.name: FAULTS,
     SURVEYS.name: SURVEYS,
     INDICATORS.name: INDICATORS,
     SURVEY_PAGES.name: SURVEY_PAGES,
