@@ -8,7 +8,7 @@ from datetime import date
 from django.urls import reverse
 from django.utils.dateformat import format as date_format
 
-from lde.accounts.models import ApiToken, CaveatGrant, Clearance, Organisation
+from lde.accounts.models import ApiToken, CaveatGrant, Clearance, Organisation, User
 from lde.core.confirm import Confirmation
 
 
@@ -103,4 +103,44 @@ def caveat_grant_revoke(organisation: Organisation, grant: CaveatGrant) -> Confi
         ),
         cannot_undo="You cannot undo this: to restore it, record the caveat again.",
         destructive=True,
+    )
+
+
+def person_access_change(
+    person: User,
+    *,
+    is_active: bool,
+    is_site_administrator: bool,
+    carried: tuple[tuple[str, str], ...],
+) -> Confirmation:
+    """Granting or removing site administrator, or closing an account: asked before it is done."""
+    name = person.full_name or person.email
+    happens: list[str] = []
+    if is_site_administrator != person.is_site_administrator:
+        happens.append(
+            f"{name} becomes a site administrator: they can change organisations, partnerships, "
+            "people's site-wide grants and the site's ceiling, but see no partnership content "
+            "through this role."
+            if is_site_administrator
+            else f"{name} is no longer a site administrator, from their next page."
+        )
+    if person.is_active and not is_active:
+        happens.append(f"{name} can no longer sign in; their memberships and records stay.")
+    happens.append(f"{name}'s API tokens are revoked.")
+    return Confirmation(
+        title=f"Change {name}'s access",
+        caption="Site administration",
+        button="Change their access",
+        cancel_url=reverse("accounts:person-detail", args=[person.pk]),
+        facts=(("Person", name), ("Email", person.email)),
+        happens=happens,
+        seen_by=(
+            f"{name} sees the change at their next page. Other site administrators see it in the "
+            "list of people. The change is recorded in the audit trail, with your name."
+        ),
+        cannot_undo=(
+            "Another site administrator can change it back, but tokens revoked stay revoked."
+        ),
+        destructive=not is_active or not is_site_administrator,
+        carried=carried,
     )

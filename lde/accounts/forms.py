@@ -294,3 +294,26 @@ class PostHolderForm(GovukForm):
             )
         else:
             del self.fields["request_reference"]
+
+
+class PersonAccessForm(GovukForm):
+    """A person's organisation, active flag and site-wide grants, set by a site administrator."""
+
+    organisation = forms.ModelChoiceField(
+        label="Organisation",
+        queryset=Organisation.objects.order_by("name"),
+        required=False,
+        empty_label="No organisation",
+        help_text="The organisation that employs this person and sponsors their vetting.",
+        error_messages={"invalid_choice": "Choose an organisation from the list"},
+        widget=widgets.Select(),
+    )
+    is_active = forms.BooleanField(
+        label="Account active (they can sign in)", required=False, widget=widgets.CheckboxInput()
+    )
+    is_site_administrator = forms.BooleanField(
+        label="Site administrator", required=False, widget=widgets.CheckboxInput()
+    )
+    is_national_analyst = forms.BooleanField(
+        label="National analyst", required=False, widget=widgets.CheckboxInput()
+    )

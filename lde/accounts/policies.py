@@ -266,6 +266,39 @@ class CaveatGrantPolicy(Policy[CaveatGrant]):
         return Q(user_id=facts.user_id) | sponsor
 
 
+SITE_ACCESS_WHO_CAN = (
+    "Site administrators change a person's organisation, whether their account is active, and "
+    "the site-wide grants (site administrator, national analyst); another site administrator "
+    "changes their own."
+)
+
+
+class PersonPolicy(Policy[User]):
+    """People in site administration (`permissions.md`, "Site administrators"): a national list
+    that site administrators read, and the facts only they change — a person's organisation, the
+    active flag and the site-wide grants. Nobody changes these for themselves: an administrator's
+    own are changed by another administrator, so no one can lift their own access."""
+
+    model = User
+    actions = ("view", "change_access")
+    who_can: ClassVar[dict[str, str]] = {
+        "view": "Site administrators see the list of people.",
+        "change_access": SITE_ACCESS_WHO_CAN,
+    }
+
+    def allows(self, facts: UserFacts, action: str, obj: User) -> bool:
+        if action == "view":
+            return facts.is_site_administrator
+        return facts.is_site_administrator and obj.pk != facts.user_id
+
+    def filter_for(self, facts: UserFacts, action: str) -> Q:
+        if not facts.is_site_administrator:
+            return NOTHING
+        if action == "view":
+            return EVERYTHING
+        return ~Q(pk=facts.user_id)
+
+
 class ApiTokenPolicy(Policy[ApiToken]):
     """A token is its owner's alone."""
 
@@ -284,3 +317,4 @@ post_policy = PostPolicy()
 clearance_policy = ClearancePolicy()
 caveat_grant_policy = CaveatGrantPolicy()
 api_token_policy = ApiTokenPolicy()
+person_policy = PersonPolicy()

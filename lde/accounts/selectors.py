@@ -23,6 +23,7 @@ from lde.accounts.policies import (
     caveat_grant_policy,
     clearance_policy,
     organisation_policy,
+    person_policy,
     post_policy,
 )
 
@@ -104,6 +105,19 @@ def organisation_list(
     if type:
         organisations = organisations.filter(type=type)
     return organisations.order_by("name")
+
+
+def person_list(*, user: RequestUser, search: str = "") -> QuerySet[User]:
+    """The national list of people, for site administration: search by name or email, each row
+    with its organisation joined (no query per row)."""
+    people = person_policy.visible_to(user, "view").select_related("organisation")
+    if search:
+        people = people.filter(Q(full_name__icontains=search) | Q(email__icontains=search))
+    return people.order_by("full_name", "email", "pk")
+
+
+def person_get(*, user: RequestUser, person_id: Any) -> User:
+    return person_policy.get_or_404(user, person_id, User.objects.select_related("organisation"))
 
 
 def organisation_get(*, user: RequestUser, organisation_id: Any) -> Organisation:

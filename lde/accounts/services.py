@@ -28,6 +28,7 @@ from lde.accounts.policies import (
     caveat_grant_policy,
     clearance_policy,
     organisation_policy,
+    person_policy,
     post_policy,
 )
 from lde.core.access.facts import facts_for, facts_forget, today
@@ -266,6 +267,85 @@ def post_holder_change(
         },
     )
     return holding
+
+
+# What a person may do follows from these: a change to any of them revokes their API tokens.
+ACCESS_FIELDS = ("organisation", "is_active", "is_site_administrator", "is_national_analyst")
+LAST_ADMINISTRATOR = (
+    "The site must keep at least one active site administrator: grant the role to someone else "
+    "first"
+)
+
+
+@transaction.atomic
+def user_access_change(
+    *,
+    actor: User | None,
+    user: User,
+    organisation: Organisation | None,
+    is_active: bool,
+    is_site_administrator: bool,
+    is_national_analyst: bool,
+) -> User:
+    """Change a person's organisation, active flag and site-wide grants (site administrator,
+    national analyst). Site administrators do this, never for themselves; `actor` None is the
+    platform itself (a setup command). Their API tokens are revoked when anything changes, as
+    they carried the access that was.
+
+    Two administrators removing each other at once must not leave the site with none: the
+    active administrators' rows are locked, and the actor must still be one of them."""
+    if actor is not None:
+        if user.pk == actor.pk:
+            raise PermissionDenied403(
+                "You cannot change your own organisation, account or site-wide grants.",
+                who_can=person_policy.who_can["change_access"],
+            )
+        person_policy.require(actor, "change_access", user)
+    administrators = set(
+        User.objects.select_for_update()
+        .filter(is_site_administrator=True, is_active=True)
+        .values_list("pk", flat=True)
+    )
+    if actor is not None and actor.pk not in administrators:
+        raise PermissionDenied403(
+            "You are no longer a site administrator.",
+            who_can=person_policy.who_can["change_access"],
+        )
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if organisation is not None and not Organisation.objects.filter(pk=organisation.pk).exists():
+        raise ValidationError({"organisation": "Choose an organisation from the list"})
+    if (
+        user.pk in administrators
+        and not (is_site_administrator and is_active)
+        and not administrators - {user.pk}
+    ):
+        field = "is_active" if not is_active else "is_site_administrator"
+        raise ValidationError({field: LAST_ADMINISTRATOR})
+    wanted: dict[str, Any] = {
+        "organisation": organisation,
+        "is_active": is_active,
+        "is_site_administrator": is_site_administrator,
+        "is_national_analyst": is_national_analyst,
+    }
+    changed = {name: value for name, value in wanted.items() if getattr(user, name) != value}
+    if not changed:
+        return user
+    for name, value in changed.items():
+        setattr(user, name, value)
+    user.save(update_fields=list(changed))
+    facts_forget(user)
+    api_tokens_revoke_for_roles_changed(actor=actor, user=user, reason="USER_ACCESS_CHANGED")
+    audit_record(
+        actor=actor,
+        verb="USER_ACCESS_CHANGED",
+        target=user,
+        scope=AuditScope.SITE,
+        changes={
+            name: (value.pk if isinstance(value, Organisation) else value)
+            for name, value in changed.items()
+        },
+    )
+    return user
 
 
 VETTING_WHO_CAN = (

@@ -19,6 +19,14 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("profile/tokens/", views.api_token_create, name="api-token-create"),
     path("profile/tokens/<int:token_id>/revoke/", views.api_token_revoke, name="api-token-revoke"),
+    # Site administration: people and their site-wide grants.
+    path("site-administration/people/", views.person_list, name="person-list"),
+    path("site-administration/people/<int:person_id>/", views.person_detail, name="person-detail"),
+    path(
+        "site-administration/people/<int:person_id>/access/",
+        views.person_access_change,
+        name="person-access-change",
+    ),
     path("organisations/", views.organisation_list, name="organisation-list"),
     path("organisations/new/", views.organisation_create, name="organisation-create"),
     path(

@@ -29,6 +29,7 @@ from lde.accounts.forms import (
     OrganisationForm,
     PasswordResetForm,
     PasswordSetForm,
+    PersonAccessForm,
     PostHolderForm,
     SignInForm,
     TokenForm,
@@ -38,6 +39,7 @@ from lde.accounts.policies import (
     caveat_grant_policy,
     clearance_policy,
     organisation_policy,
+    person_policy,
     post_policy,
     reads_register,
 )
@@ -47,7 +49,7 @@ from lde.core.access.facts import facts_for, today
 from lde.core.access.policy import PermissionDenied403
 from lde.core.audit.chain import audit_record
 from lde.core.audit.models import AuditScope
-from lde.core.confirm import confirmation_page, confirmed
+from lde.core.confirm import carried_from, confirmation_page, confirmed
 from lde.core.govuk.forms import add_service_errors
 from lde.core.network import client_ip
 from lde.core.ratelimit import (
@@ -633,4 +635,92 @@ def security_contact_post_create(request: HttpRequest, organisation_id: int) -> 
         "accounts:organisation-post-holder-change",
         organisation_id=organisation.pk,
         post_id=existing.pk,
+    )
+
+
+PEOPLE_PER_PAGE = 50
+
+
+@login_required
+def person_list(request: HttpRequest) -> HttpResponse:
+    """Site administration's national list of people: searched and paged, one query for the
+    page's rows whatever the number of people."""
+    from django.core.paginator import Paginator
+
+    if not facts_for(request.user).is_site_administrator:
+        raise PermissionDenied403(
+            "You cannot see the list of people.", who_can=person_policy.who_can["view"]
+        )
+    search = request.GET.get("q", "").strip()[:100]
+    people = selectors.person_list(user=request.user, search=search)
+    page = Paginator(people, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "accounts/person_list.html",
+        {"page": page, "search": search, "query": urlencode({"q": search}) if search else ""},
+    )
+
+
+@login_required
+def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = selectors.person_get(user=request.user, person_id=person_id)
+    return render(
+        request,
+        "accounts/person_detail.html",
+        {
+            "person": person,
+            "can_change": person_policy.user_can(request.user, "change_access", person),
+            "who_can": person_policy.who_can["change_access"],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_access_change(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Change a person's organisation, active flag and site-wide grants. Granting or removing
+    site administrator, and closing an account, are confirmed first (`lde.core.confirm`)."""
+    person = selectors.person_get(user=request.user, person_id=person_id)
+    if person.pk == request.user.pk:
+        raise PermissionDenied403(
+            "You cannot change your own organisation, account or site-wide grants.",
+            who_can=person_policy.who_can["change_access"],
+        )
+    person_policy.require(request.user, "change_access", person)
+    form = PersonAccessForm(
+        request.POST if request.method == "POST" else None,
+        initial={
+            "organisation": person.organisation_id,
+            "is_active": person.is_active,
+            "is_site_administrator": person.is_site_administrator,
+            "is_national_analyst": person.is_national_analyst,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        needs_confirming = data["is_site_administrator"] != person.is_site_administrator or (
+            person.is_active and not data["is_active"]
+        )
+        if needs_confirming and not confirmed(request):
+            return confirmation_page(
+                request,
+                confirmations.person_access_change(
+                    person,
+                    is_active=data["is_active"],
+                    is_site_administrator=data["is_site_administrator"],
+                    carried=carried_from(request.POST),
+                ),
+            )
+        try:
+            services.user_access_change(actor=_actor(request), user=person, **data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{person.full_name or person.email}'s access changed.")
+            return redirect("accounts:person-detail", person_id=person.pk)
+    return render(
+        request,
+        "accounts/person_access_form.html",
+        {"form": form, "person": person},
+        status=400 if form.is_bound and form.errors else 200,
     )

@@ -297,26 +297,19 @@ def test_clearances_and_caveats_recorded_or_revoked_revoke_the_persons_tokens() 
     assert _revocations(contact) == []
 
 
-def test_a_site_wide_grant_changed_in_the_admin_revokes_the_persons_tokens(
+def test_a_site_wide_grant_changed_in_site_administration_revokes_the_persons_tokens(
     client: Client,
 ) -> None:
-    administrator = UserFactory(is_site_administrator=True, is_staff=True, is_superuser=True)
+    administrator = UserFactory(is_site_administrator=True)
     person = UserFactory()
     api_token_create(actor=person, name="script")
     sign_in(client, administrator)
     changed = client.post(
-        f"/admin/accounts/user/{person.pk}/change/",
-        {
-            "email": person.email,
-            "full_name": person.full_name,
-            "organisation": "",
-            "job_title": person.job_title,
-            "is_active": "on",
-            "is_national_analyst": "on",
-        },
+        reverse("accounts:person-access-change", args=[person.pk]),
+        {"organisation": "", "is_active": "on", "is_national_analyst": "on"},
     )
     assert changed.status_code == 302
     person.refresh_from_db()
     assert person.is_national_analyst is True
     assert _live(person) == 0
-    assert [r["reason"] for r in _revocations(person)] == ["USER_CHANGED"]
+    assert [r["reason"] for r in _revocations(person)] == ["USER_ACCESS_CHANGED"]

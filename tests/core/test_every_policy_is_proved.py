@@ -68,6 +68,7 @@ PROVED_BY = {
     "clearance_policy": "tests/core/test_access_properties.py",
     "caveat_grant_policy": "tests/accounts/test_policy_properties.py",
     "api_token_policy": "tests/accounts/test_policy_properties.py",
+    "person_policy": "tests/accounts/test_person_policy_properties.py",
     "assessment_policy": "tests/assessments/test_policy_properties.py",
     "action_policy": "tests/action_plans/test_policy.py",
     "framework_version_policy": "tests/frameworks/test_policy_properties.py",

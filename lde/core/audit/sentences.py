@@ -40,6 +40,7 @@ VERB_PHRASES: dict[str, str] = {
     "USER_ENROLMENT_CODE_SENT": "was sent an enrolment code",
     "USER_ENROLMENT_EMAIL_CONFIRMED": "confirmed their email address",
     "SITE_ADMINISTRATOR_CREATED": "created a site administrator",
+    "USER_ACCESS_CHANGED": "changed someone's organisation, account or site-wide grants",
     "INSTANCE_RESTORED": "restored the instance from a backup",
     "ORGANISATION_CREATED": "added an organisation",
     "ORGANISATION_UPDATED": "changed an organisation's details",
