@@ -235,3 +235,9 @@ def test_an_administrators_own_page_says_who_changes_their_grants(client: Client
     assert "another site administrator" in refused.text
     administrator.refresh_from_db()
     assert administrator.is_national_analyst is False
+
+
+def test_the_home_panel_links_site_administrators_to_the_people(client: Client) -> None:
+    sign_in(client, _admin())
+    home = client.get(reverse("core:home"))
+    assert reverse("accounts:person-list") in home.text
