@@ -21,9 +21,9 @@ urlpatterns = [
     path("profile/tokens/<int:token_id>/revoke/", views.api_token_revoke, name="api-token-revoke"),
     # Site administration: people and their site-wide grants.
     path("site-administration/people/", views.person_list, name="person-list"),
-    path("site-administration/people/<int:person_id>/", views.person_detail, name="person-detail"),
+    path("site-administration/people/<int:account_id>/", views.person_detail, name="person-detail"),
     path(
-        "site-administration/people/<int:person_id>/access/",
+        "site-administration/people/<int:account_id>/access/",
         views.person_access_change,
         name="person-access-change",
     ),

@@ -662,8 +662,8 @@ def person_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = selectors.person_get(user=request.user, person_id=person_id)
+def person_detail(request: HttpRequest, account_id: int) -> HttpResponse:
+    person = selectors.person_get(user=request.user, person_id=account_id)
     return render(
         request,
         "accounts/person_detail.html",
@@ -677,10 +677,10 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def person_access_change(request: HttpRequest, person_id: int) -> HttpResponse:
+def person_access_change(request: HttpRequest, account_id: int) -> HttpResponse:
     """Change a person's organisation, active flag and site-wide grants. Granting or removing
     site administrator, and closing an account, are confirmed first (`lde.core.confirm`)."""
-    person = selectors.person_get(user=request.user, person_id=person_id)
+    person = selectors.person_get(user=request.user, person_id=account_id)
     if person.pk == request.user.pk:
         raise PermissionDenied403(
             "You cannot change your own organisation, account or site-wide grants.",
@@ -717,7 +717,7 @@ def person_access_change(request: HttpRequest, person_id: int) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(request, f"{person.full_name or person.email}'s access changed.")
-            return redirect("accounts:person-detail", person_id=person.pk)
+            return redirect("accounts:person-detail", account_id=person.pk)
     return render(
         request,
         "accounts/person_access_form.html",

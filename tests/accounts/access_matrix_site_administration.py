@@ -19,19 +19,19 @@ GRANT = {"organisation": "", "is_active": "on", "is_site_administrator": "on"}
 
 CASES: dict[str, Case] = {
     "accounts:person-list": Case("GET", (), expect(403, site_administrator=200)),
-    "accounts:person-detail": Case("GET", ("person_id",), only(200, ADMINISTRATORS, 404)),
-    "accounts:person-access-change": Case("GET", ("person_id",), only(200, ADMINISTRATORS, 404)),
+    "accounts:person-detail": Case("GET", ("account_id",), only(200, ADMINISTRATORS, 404)),
+    "accounts:person-access-change": Case("GET", ("account_id",), only(200, ADMINISTRATORS, 404)),
 }
 CONFIRMATIONS: dict[str, Case] = {
     "accounts:person-access-change": Case(
-        "POST", ("person_id",), only(302, ADMINISTRATORS, 404), data={**GRANT, **CONFIRMED}
+        "POST", ("account_id",), only(302, ADMINISTRATORS, 404), data={**GRANT, **CONFIRMED}
     ),
 }
 
 
 def build(world: dict[str, Any]) -> dict[str, Any]:
     person = UserFactory(full_name="Matrix Person")
-    return {"person_id": person.pk}
+    return {"account_id": person.pk}
 
 
 MATRIX = CapabilityMatrix(build=build, cases=CASES, confirmations=CONFIRMATIONS)
