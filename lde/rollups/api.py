@@ -7,7 +7,7 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.params import File
 from pydantic import Field
@@ -103,7 +103,7 @@ def area_data_import(
     request: HttpRequest,
     file: File[UploadedFile | None] = None,
     variables: File[UploadedFile | None] = None,
-) -> tuple[int, AreaDataSetOut]:
+) -> Status[AreaDataSetOut]:
     """Multipart: `file`, the area data (gss_code and one column per variable), and
     `variables`, their declaration (name, label, source, licence, protected, weight). All or
     nothing: 400 with the problems under `file` and `variables`, each naming its row and
@@ -123,10 +123,10 @@ def area_data_import(
         variables=variables.read(areas.MAX_BYTES + 1),
         file_name=file.name or "",
     )
-    return 201, AreaDataSetOut.model_validate(data_set, from_attributes=True)
+    return Status(201, AreaDataSetOut.model_validate(data_set, from_attributes=True))
 
 
-class ContributionOut(Schema):
+class NeighbourContributionOut(Schema):
     name: str
     label: str
     here: float = Field(description="The partnership's area's value")
@@ -143,7 +143,7 @@ class NeighbourOut(Schema):
     partnership_id: int
     partnership_name: str
     distance: float
-    contributions: list[ContributionOut] = Field(
+    contributions: list[NeighbourContributionOut] = Field(
         description="Smallest first: what brings the two areas together"
     )
     request_status: str | None = Field(
@@ -184,7 +184,8 @@ def neighbours(request: HttpRequest, partnership_id: ObjectId) -> NeighboursOut:
                 partnership_name=a.neighbour.name,
                 distance=a.row.distance,
                 contributions=[
-                    ContributionOut.model_validate(c, from_attributes=True) for c in a.contributions
+                    NeighbourContributionOut.model_validate(c, from_attributes=True)
+                    for c in a.contributions
                 ],
                 request_status=a.request.status if a.request else None,
             )
@@ -221,7 +222,7 @@ class PeerReviewRequestOut(Schema):
 )
 def peer_review_request_create(
     request: HttpRequest, partnership_id: ObjectId, body: PeerReviewRequestIn
-) -> tuple[int, PeerReviewRequestOut]:
+) -> Status[PeerReviewRequestOut]:
     """The partnership's coordinators; only a neighbour in the area data in use (400 under
     `asked` otherwise), one open request at a time (409)."""
     partnership = _neighbours_partnership(request, partnership_id)
@@ -232,7 +233,7 @@ def peer_review_request_create(
     made = services.peer_review_request_create(
         actor=acting_user(request), partnership=partnership, asked=asked, message=body.message
     )
-    return 201, PeerReviewRequestOut.model_validate(made, from_attributes=True)
+    return Status(201, PeerReviewRequestOut.model_validate(made, from_attributes=True))
 
 
 @router.post(

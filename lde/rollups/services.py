@@ -170,7 +170,7 @@ def peer_review_request_decide(
     for partnership_id in (request.requester_id, request.asked_id):
         audit_record(
             actor=actor,
-            verb="PEER_REVIEW_ACCEPTED" if accept else "PEER_REVIEW_DECLINED",
+            verb=f"PEER_REVIEW_{request.status.upper()}",
             target=request,
             scope=AuditScope.PARTNERSHIP,
             partnership_id=partnership_id,

@@ -18,6 +18,7 @@ from lde.core.audit.models import AuditEvent
 from lde.core.audit.sentences import VERB_PHRASES, event_sentence, verb_phrase
 from lde.engagement.models import MessageStatus
 from lde.engagement.services import RECORDS as ENGAGEMENT_RECORDS
+from lde.rollups.models import PeerReviewRequestStatus
 from lde.sharing.models import ProductStatus, ProtocolStatus
 
 LDE = Path(__file__).resolve().parents[2] / "lde"
@@ -84,6 +85,11 @@ def status_verbs() -> set[str]:
         | {f"PRODUCT_{s.upper()}" for s in ProductStatus.values}
         | {f"PROTOCOL_{s.upper()}" for s in ProtocolStatus.values}
         | {f"KEY_MESSAGE_{s.upper()}" for s in MessageStatus.values if s != MessageStatus.DRAFT}
+        | {
+            f"PEER_REVIEW_{s.upper()}"
+            for s in PeerReviewRequestStatus.values
+            if s != PeerReviewRequestStatus.REQUESTED
+        }
         | {
             f"{record.audit_subject}_{done}"
             for record in ENGAGEMENT_RECORDS.values()

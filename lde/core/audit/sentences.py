@@ -252,6 +252,11 @@ VERB_PHRASES: dict[str, str] = {
     "INDICATOR_OBSERVATIONS_IMPORTED": "imported an indicator's figures from a file",
     "INDICATOR_REFERRAL_COUNTS_RECORDED": "recorded a referral scheme's counts",
     "INDICATOR_EVIDENCE_ATTACHED": "attached an indicator's figure as evidence",
+    # Similar areas (rollups)
+    "AREA_DATA_IMPORTED": "imported area data and worked out every area's nearest neighbours",
+    "PEER_REVIEW_REQUESTED": "asked a similar area for a peer review",
+    "PEER_REVIEW_ACCEPTED": "accepted a request for a peer review",
+    "PEER_REVIEW_DECLINED": "declined a request for a peer review",
     # Survey data sets
     "SURVEY_DATA_SET_UPLOADED": "uploaded a survey data set with its design",
     "SURVEY_DATA_SET_REMOVED": "removed a survey data set",
