@@ -58,6 +58,26 @@ class PlatformAPI(NinjaAPI):
             parts = parts[: parts.index("api", 2) + 1]
         return "_".join([*parts, operation.view_func.__name__])
 
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        """The document, with the 429 that any operation needing a token may answer
+        (`TokenAuth`'s rate limits) declared on each, so that every error is in the document."""
+        schema = super().get_openapi_schema(**kwargs)
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                if operation.get("security"):
+                    operation.setdefault("responses", {}).setdefault(
+                        "429",
+                        {
+                            "description": "Too many requests: wait the seconds in Retry-After",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/ErrorOut"}
+                                }
+                            },
+                        },
+                    )
+        return schema
+
 
 api = PlatformAPI(
     title="Prevent LDE API",

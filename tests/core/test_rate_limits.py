@@ -153,3 +153,12 @@ def test_tokens_that_do_not_work_are_limited_per_address_and_good_ones_still_wor
     assert answers == [401] * API_FAILURES_PER_ADDRESS.count + [429]
     assert other_address == 401
     assert good_answer == 200
+
+
+def test_the_api_document_declares_the_429_on_every_operation_that_needs_a_token() -> None:
+    document = Client().get("/api/v1/openapi.json").json()
+    operations = [op for ops in document["paths"].values() for op in ops.values()]
+    with_token = [op for op in operations if op.get("security")]
+    assert with_token and all("429" in op["responses"] for op in with_token)
+    index = document["paths"]["/api/v1/"]["get"]
+    assert "429" not in index["responses"]

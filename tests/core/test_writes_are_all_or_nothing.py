@@ -724,6 +724,15 @@ ARGUMENTS: dict[str, Callable[[World], dict[str, Any]]] = {
             recorded_by=w.security_contact,
         ),
     },
+    # Another site administrator closes a person's account and makes them a national analyst.
+    "lde.accounts.services.user_access_change": lambda w: {
+        "actor": UserFactory(is_site_administrator=True),
+        "user": UserFactory(),
+        "organisation": None,
+        "is_active": False,
+        "is_site_administrator": False,
+        "is_national_analyst": True,
+    },
     "lde.accounts.services.api_token_create": lambda w: {"actor": w.coordinator, "name": "Mine"},
     "lde.accounts.services.api_token_revoke": lambda w: {
         "actor": w.coordinator,
