@@ -33,7 +33,7 @@ from django.urls import reverse
 
 from benchmarks.console import Console
 from benchmarks.coordinator_pages import coordinator_clients, counts, measure_pages
-from benchmarks.harness import Benchmark
+from benchmarks.harness import Benchmark, add_page_timing_arguments
 from benchmarks.national import NationalWorld
 from lde.accounts.models import Organisation, OrganisationType, Post
 from lde.engagement.models import (
@@ -90,15 +90,7 @@ def add_arguments(parser: ArgumentParser) -> None:
     parser.add_argument(
         "--briefings", type=int, default=30, help="Media briefings per partnership (default 30)."
     )
-    parser.add_argument(
-        "--requests", type=int, default=200, help="Timed requests per page (default 200)."
-    )
-    parser.add_argument(
-        "--sample", type=int, default=20, help="Coordinators to sign in as (default 20)."
-    )
-    parser.add_argument(
-        "--warmup", type=int, default=2, help="Untimed requests per coordinator (default 2)."
-    )
+    add_page_timing_arguments(parser)
 
 
 @dataclass

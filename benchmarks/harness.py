@@ -54,6 +54,20 @@ class Benchmark:
     extend: Extend | None = None
 
 
+def add_page_timing_arguments(parser: ArgumentParser) -> None:
+    """How a page benchmark times its pages: requests per page, people signed in as, and the
+    untimed requests each makes first."""
+    parser.add_argument(
+        "--requests", type=int, default=200, help="Timed requests per page (default 200)."
+    )
+    parser.add_argument(
+        "--sample", type=int, default=20, help="Coordinators to sign in as (default 20)."
+    )
+    parser.add_argument(
+        "--warmup", type=int, default=2, help="Untimed requests per coordinator (default 2)."
+    )
+
+
 def add_common_arguments(parser: ArgumentParser) -> None:
     parser.add_argument(
         "--partnerships", type=int, default=350, help="Partnerships to generate (default 350)."

@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from benchmarks.console import Console
 from benchmarks.coordinator_pages import coordinator_clients, counts, measure_pages
-from benchmarks.harness import Benchmark
+from benchmarks.harness import Benchmark, add_page_timing_arguments
 from benchmarks.national import NationalWorld
 from lde.narratives.models import (
     Comment,
@@ -91,15 +91,7 @@ def add_arguments(parser: ArgumentParser) -> None:
     parser.add_argument(
         "--comments", type=int, default=8, help="Comments on each version (default 8)."
     )
-    parser.add_argument(
-        "--requests", type=int, default=200, help="Timed requests per page (default 200)."
-    )
-    parser.add_argument(
-        "--sample", type=int, default=20, help="Coordinators to sign in as (default 20)."
-    )
-    parser.add_argument(
-        "--warmup", type=int, default=2, help="Untimed requests per coordinator (default 2)."
-    )
+    add_page_timing_arguments(parser)
 
 
 @dataclass

@@ -54,7 +54,7 @@ from django.utils import timezone
 
 from benchmarks.console import Console
 from benchmarks.coordinator_pages import coordinator_clients, counts, measure_pages
-from benchmarks.harness import Benchmark
+from benchmarks.harness import Benchmark, add_page_timing_arguments
 from benchmarks.national import NationalWorld
 from lde.sharing.models import Protocol, ProtocolStatus
 from lde.surveys.datasets import engine
@@ -112,15 +112,7 @@ def add_arguments(parser: ArgumentParser) -> None:
         default=500,
         help="Participants who answered before and after (default 500).",
     )
-    parser.add_argument(
-        "--requests", type=int, default=200, help="Timed requests per page (default 200)."
-    )
-    parser.add_argument(
-        "--sample", type=int, default=20, help="Coordinators to sign in as (default 20)."
-    )
-    parser.add_argument(
-        "--warmup", type=int, default=2, help="Untimed requests per coordinator (default 2)."
-    )
+    add_page_timing_arguments(parser)
 
 
 @dataclass
