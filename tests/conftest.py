@@ -121,3 +121,16 @@ def date_input(name: str, value: date | str | tuple[str, str, str]) -> dict[str,
 # What a confirmation page's own form adds to its POST (lde/core/confirm.py): without it, an
 # action that cannot be undone only shows its confirmation page.
 CONFIRMED = {"confirmed": "yes"}
+
+
+@pytest.fixture
+def api_rate_limits_lifted(monkeypatch: pytest.MonkeyPatch) -> None:
+    """For the schemathesis runs: they send thousands of requests with one token, and bad
+    tokens from one address on purpose to see each refused with 401, and the API's limits on
+    both (tested in tests/core/test_rate_limits.py) would answer 429 long before they finish."""
+    from lde.api import router
+    from lde.core.ratelimit import Limit
+
+    unlimited = Limit("lifted for schemathesis", count=10**9, seconds=600)
+    monkeypatch.setattr(router, "API_FAILURES_PER_ADDRESS", unlimited)
+    monkeypatch.setattr(router, "API_PER_TOKEN", unlimited)

@@ -39,7 +39,8 @@ class AreaDataSetPolicy(Policy[AreaDataSet]):
 
     model = AreaDataSet
     actions = ("view", "import")
-    scope_actions = ("import",)
+    # Both are the same answer for every data set, so both are asked of the site (scope None).
+    scope_actions = ("view", "import")
     who_can: ClassVar[dict[str, str]] = {
         "view": "Site administrators and national analysts see the area data imported.",
         "import": "Site administrators import area data.",
@@ -48,17 +49,16 @@ class AreaDataSetPolicy(Policy[AreaDataSet]):
     def allows_in(self, facts: UserFacts, action: str, scope: int | None) -> bool:
         if action == "import":
             return facts.is_site_administrator
+        if action == "view":
+            return facts.is_site_administrator or facts.is_national_analyst
         raise ValueError(f"AreaDataSetPolicy asks {action!r} of data sets")
 
     def allows(self, facts: UserFacts, action: str, obj: AreaDataSet) -> bool:
-        if action == "view":
-            return facts.is_site_administrator or facts.is_national_analyst
         return self.allows_in(facts, action, None)
 
     def filter_for(self, facts: UserFacts, action: str) -> Q:
         # Not a row's question: the same answer for every data set.
-        allowed = self.allows(facts, action, AreaDataSet())
-        return Q() if allowed else NOTHING
+        return Q() if self.allows_in(facts, action, None) else NOTHING
 
 
 class AreaNeighbourPolicy(Policy[AreaNeighbour]):

@@ -16,7 +16,6 @@ from lde.accounts.selectors import acting_user
 from lde.partnerships.models import Partnership
 from lde.partnerships.selectors import partnership_get
 from lde.rollups import areas, forms, selectors, services
-from lde.rollups.models import AreaDataSet
 from lde.rollups.policies import (
     area_data_set_policy,
     area_neighbour_policy,
@@ -59,7 +58,7 @@ def _refused(form: Any, error: ValidationError) -> None:
 def area_data(request: HttpRequest) -> HttpResponse:
     """The area data imported, newest (in use) first: site administrators and national
     analysts; 404 for everyone else."""
-    if not area_data_set_policy.user_can(request.user, "view", AreaDataSet()):
+    if not area_data_set_policy.user_can_in(request.user, "view", None):
         raise Http404
     data_sets = list(selectors.area_data_sets(user=request.user)[:20])
     return render(
@@ -76,7 +75,7 @@ def area_data(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def area_data_import(request: HttpRequest) -> HttpResponse:
-    if not area_data_set_policy.user_can(request.user, "view", AreaDataSet()):
+    if not area_data_set_policy.user_can_in(request.user, "view", None):
         raise Http404
     area_data_set_policy.require_in(request.user, "import", None)
     form = forms.AreaDataImportForm(

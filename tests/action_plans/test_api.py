@@ -271,6 +271,7 @@ def api_schema() -> Iterator[Any]:
     request_finished.connect(close_old_connections)
 
 
+@pytest.mark.usefixtures("api_rate_limits_lifted")
 def test_the_action_operations_conform_to_the_document(api_schema: Any, world: World) -> None:
     assessment = world.cycle(2024, {"board": 1, "ownership": 2})
     world.cycle(2025, {"board": 2, "ownership": 2})

@@ -19,7 +19,6 @@ from hypothesis import strategies as st
 from schemathesis.config import SchemathesisConfig
 
 from lde.accounts.services import api_token_create
-from lde.api import router
 from lde.assessments.models import (
     Assessment,
     AssessmentKind,
@@ -34,7 +33,6 @@ from lde.assessments.services import (
     rater_rating_record,
     response_update,
 )
-from lde.core.ratelimit import Limit
 from lde.frameworks.services import DATA_DIR, framework_load, framework_load_file
 from lde.partnerships.models import Role
 from tests.api.generation import GENERATION
@@ -233,15 +231,8 @@ def reach() -> Reach:
     return Reach(token=raw, assessment_id=draft.pk, response_id=board.pk)
 
 
-def test_api_conforms_to_its_document(
-    api_schema: Any, reach: Reach, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # Schemathesis sends thousands of requests with one token, and many bad tokens from one
-    # address on purpose to see each refused with 401: the limits on both
-    # (tests/core/test_rate_limits.py) would answer 429 long before it is done.
-    unlimited = Limit("schemathesis", count=10**9, seconds=600)
-    monkeypatch.setattr(router, "API_FAILURES_PER_ADDRESS", unlimited)
-    monkeypatch.setattr(router, "API_PER_TOKEN", unlimited)
+@pytest.mark.usefixtures("api_rate_limits_lifted")
+def test_api_conforms_to_its_document(api_schema: Any, reach: Reach) -> None:
     operations = [result.ok() for result in api_schema.get_all_operations()]
     # Seven of them the action plans', three the analysis, one the report, 28 the gateway's
     # first part, then the gateway's personal-data check and its marked PDF of a product.

@@ -55,6 +55,7 @@ def api_schema() -> Iterator[Any]:
     request_finished.connect(close_old_connections)
 
 
+@pytest.mark.usefixtures("api_rate_limits_lifted")
 def test_the_gateway_api_conforms_to_its_document(api_schema: Any) -> None:
     g = gateway()
     user = g.council_approver
