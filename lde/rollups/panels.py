@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from lde.core.access.facts import facts_for
 from lde.partnerships.models import Partnership
 from lde.rollups import selectors
+from lde.rollups.models import AreaDataSet
 from lde.rollups.policies import (
     NEIGHBOUR_READERS,
     national_figures_allowed,
@@ -33,11 +34,15 @@ def national_analyst_panel(request: HttpRequest) -> dict[str, Any] | None:
 
 def similar_areas_panel(request: HttpRequest) -> dict[str, Any] | None:
     """For a partnership's coordinators and board members: a line per partnership linking to its
-    similar areas, and the requests for a peer review waiting for their answer. Two queries,
-    whatever the number of partnerships."""
+    similar areas, and the requests for a peer review waiting for their answer, once there is
+    area data. Three queries, whatever the number of partnerships; one without area data."""
     facts = facts_for(request.user)
     readable = facts.partnerships_with(*NEIGHBOUR_READERS)
     if not readable:
+        return None
+    # Until a site administrator imports area data there are no neighbours to show, and a home
+    # page shows only what has work or news in it.
+    if not AreaDataSet.objects.exists():
         return None
     partnerships = list(Partnership.objects.filter(pk__in=readable).order_by("name"))
     waiting = peer_review_request_policy.visible_to(request.user, "decide").count()

@@ -70,8 +70,9 @@ def count(client: Client, url: str) -> int:
         # returns an applicant owes); and four for the evaluation apps' panels (indicators,
         # survey data sets and the library of what works); one for the questionnaires panel
         # (the coordinator here has none: with some it is two, three when it shows only some);
-        # two for similar areas (the partnerships linked, the peer review requests waiting)
-        (lambda p: "/", 45),
+        # one for similar areas (whether there is area data: here there is none, so no panel;
+        # with it, two more: the partnerships linked and the peer review requests waiting)
+        (lambda p: "/", 44),
         (lambda p: "/partnerships/", 11),
         (lambda p: f"/partnerships/{p}/", 15),
         (lambda p: f"/partnerships/{p}/members/", 11),
