@@ -14,6 +14,7 @@ and exits non-zero with each field's message, naming the row and the column.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -61,9 +62,14 @@ def _read(path: Path, what: str) -> bytes:
         raise CommandError(f"{what}: {path}: {error.strerror}") from None
 
 
-def _refused(error: ValidationError) -> CommandError:
+def nothing_saved(
+    error: ValidationError, options: Mapping[str, str] | None = None, *, prefix: str = ""
+) -> CommandError:
+    """A service's refusal as the command's error: each message under the option or argument
+    that gave the field (`options` maps field to option), and that nothing was saved."""
+    names = OPTIONS if options is None else options
     said = "\n".join(
-        f"{OPTIONS.get(field, field)}: {message}"
+        f"{names.get(field, prefix + field)}: {message}"
         for field, messages in error.message_dict.items()
         for message in messages
     )
@@ -164,7 +170,7 @@ class ImportDataCommand:
         except PermissionDenied:
             raise CommandError(f"--as: {user.email} may not. {WHO_CAN['manage']}") from None
         except ValidationError as error:
-            raise _refused(error) from None
+            raise nothing_saved(error) from None
         command.stdout.write(
             f"Uploaded data set {data_set.pk}, {data_set.title}: {data_set.row_count:,} "
             f"responses, {len(data_set.columns)} columns."

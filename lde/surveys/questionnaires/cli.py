@@ -21,6 +21,7 @@ from django.http import Http404
 
 from lde.accounts.models import User
 from lde.partnerships import selectors as partnership_selectors
+from lde.surveys.datasets.cli import nothing_saved
 from lde.surveys.questionnaires import exports, selectors, services
 from lde.surveys.questionnaires.demo import demo_link
 from lde.surveys.questionnaires.policies import questionnaire_policy
@@ -105,12 +106,7 @@ class ImportXlsformCommand:
             said = "\n".join(f"{path.name}: {problem}" for problem in refused.problems)
             raise CommandError(f"Nothing was saved.\n{said}") from None
         except ValidationError as error:
-            said = "\n".join(
-                f"{'FILE' if field == 'file' else '--' + field}: {message}"
-                for field, messages in error.message_dict.items()
-                for message in messages
-            )
-            raise CommandError(f"Nothing was saved.\n{said}") from None
+            raise nothing_saved(error, {"file": "FILE"}, prefix="--") from None
         questions = questionnaire.questions.count()
         command.stdout.write(
             f"Imported questionnaire {questionnaire.pk}, {questionnaire.title}: {questions} "
