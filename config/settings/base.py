@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "lde.indicators",
     "lde.surveys",
     "lde.what_works",
+    "lde.inspections",
     "lde.api",
     "benchmarks",
 ]

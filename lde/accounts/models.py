@@ -66,6 +66,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(default=False)
     is_site_administrator = models.BooleanField(default=False)
     is_national_analyst = models.BooleanField(default=False)
+    # Plans inspection programmes and assigns their inspectors (lde.inspections); given by site
+    # administrators, like the national analyst's grant.
+    is_programme_lead = models.BooleanField(default=False)
     date_joined = models.DateTimeField(auto_now_add=True)
 
     objects = UserManager()
