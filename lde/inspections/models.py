@@ -232,3 +232,7 @@ class InterviewNote(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.roles_present}"
+
+
+# The cross-site learning (findings, key learning, case studies, feedback, the advisory group).
+from lde.inspections.models_learning import *  # noqa: E402, F403
