@@ -130,3 +130,110 @@ class PeerReviewRequest(BaseModel):
 
     def __str__(self) -> str:
         return f"Peer review request {self.pk}"
+
+
+# --- Open data releases ------------------------------------------------------------------------
+# Chosen aggregate figures published as CSV and JSON under a licence, with their metadata and
+# the record of who approved them (issue 17). Only figures the platform computes itself, through
+# the one small-number rule, are ever released, and they are frozen at approval: what was
+# approved is what leaves, byte for byte (the hash says so).
+
+OPEN_GOVERNMENT_LICENCE = "Open Government Licence v3.0"
+OPEN_GOVERNMENT_LICENCE_URL = (
+    "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
+)
+
+
+class OpenDataScope(models.TextChoices):
+    PARTNERSHIP = "partnership", "A partnership's own figures"
+    NATIONAL = "national", "National figures"
+
+
+class OpenDataStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PROPOSED = "proposed", "Proposed"
+    APPROVED = "approved", "Approved"
+    RELEASED = "released", "Released"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class OpenDataFigures(models.TextChoices):
+    """The closed list of aggregate figures a release may hold: each is computed by a selector
+    that already applies the small-number rule (`lde.rollups.opendata`)."""
+
+    NATIONAL_BRIEFING_COVERAGE = "national_briefing_coverage", "National briefing coverage"
+    INDICATOR_OBSERVATIONS = (
+        "indicator_observations",
+        "Observations of a published indicator",
+    )
+
+
+class OpenDataRelease(BaseModel):
+    """A set of aggregate figures to publish: a partnership's own, approved by its coordinator,
+    or national, proposed by one national analyst and approved by another. Approval freezes the
+    figures (already suppressed) and their hash; release, on approval's heels or on the embargo
+    date, puts them on the open pages."""
+
+    scope = models.CharField(max_length=12, choices=OpenDataScope.choices)
+    partnership = models.ForeignKey(
+        "partnerships.Partnership",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    title = models.CharField(max_length=limits.TITLE)
+    description = limited_text(limits.SHORT_TEXT, blank=True)
+    licence = models.CharField(max_length=limits.TITLE, default=OPEN_GOVERNMENT_LICENCE)
+    licence_url = models.URLField(max_length=limits.TITLE, default=OPEN_GOVERNMENT_LICENCE_URL)
+    publisher = models.CharField(max_length=limits.TITLE)
+    figures_kind = models.CharField(max_length=40, choices=OpenDataFigures.choices)
+    # The kind's parameters, checked by `lde.rollups.opendata.parameters_check`.
+    parameters = models.JSONField(default=dict, blank=True)
+    # {"columns": [...], "rows": [{column: value or None (withheld)}]}, set at approval.
+    figures = models.JSONField(null=True, blank=True)
+    figures_sha256 = models.CharField(max_length=64, blank=True)
+    status = models.CharField(
+        max_length=10, choices=OpenDataStatus.choices, default=OpenDataStatus.DRAFT
+    )
+    embargo_until = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    released_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(scope="partnership") & Q(partnership__isnull=False))
+                | (Q(scope="national") & Q(partnership__isnull=True)),
+                name="open_data_release_scope_partnership",
+            ),
+            # National figures need two national analysts: one proposes, another approves.
+            models.CheckConstraint(
+                condition=Q(scope="partnership")
+                | Q(approved_by__isnull=True)
+                | ~Q(approved_by=models.F("proposed_by")),
+                name="open_data_release_second_approver",
+            ),
+            # What is approved or released was approved by someone, and its figures frozen.
+            models.CheckConstraint(
+                condition=~Q(status__in=["approved", "released"])
+                | (Q(approved_by__isnull=False) & Q(figures__isnull=False)),
+                name="open_data_release_approved_frozen",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "embargo_until"])]
+
+    def __str__(self) -> str:
+        return self.title

@@ -129,3 +129,8 @@ class PeerReviewRequestPolicy(Policy[PeerReviewRequest]):
 area_data_set_policy = AreaDataSetPolicy()
 area_neighbour_policy = AreaNeighbourPolicy()
 peer_review_request_policy = PeerReviewRequestPolicy()
+
+# Open data releases have their own module; named here so that every policy of the app is found.
+from lde.rollups.opendata_policies import (  # noqa: E402
+    open_data_release_policy as open_data_release_policy,
+)

@@ -257,6 +257,12 @@ VERB_PHRASES: dict[str, str] = {
     "PEER_REVIEW_REQUESTED": "asked a similar area for a peer review",
     "PEER_REVIEW_ACCEPTED": "accepted a request for a peer review",
     "PEER_REVIEW_DECLINED": "declined a request for a peer review",
+    # Open data releases (rollups)
+    "OPEN_DATA_DRAFTED": "drafted an open data release",
+    "OPEN_DATA_PROPOSED": "proposed an open data release for approval",
+    "OPEN_DATA_APPROVED": "approved an open data release, freezing its figures",
+    "OPEN_DATA_RELEASED": "released open data",
+    "OPEN_DATA_WITHDRAWN": "withdrew an open data release",
     # Survey data sets
     "SURVEY_DATA_SET_UPLOADED": "uploaded a survey data set with its design",
     "SURVEY_DATA_SET_REMOVED": "removed a survey data set",
