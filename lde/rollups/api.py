@@ -250,3 +250,9 @@ def peer_review_decide(
         actor=acting_user(request), request=asked, accept=body.accept, reply=body.reply
     )
     return PeerReviewRequestOut.model_validate(done, from_attributes=True)
+
+
+# Distributions of scores across partnerships have their own module (issue 17, roll-ups).
+from lde.rollups.distributions_api import router as distributions_router  # noqa: E402
+
+router.add_router("", distributions_router)

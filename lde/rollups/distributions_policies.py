@@ -1,0 +1,51 @@
+"""Who may see distributions of scores across partnerships, and whose score is marked on them.
+
+Kept apart from `policies.py` (which names it, so that every policy of the app is found) because
+it asks about partnerships, not about a model of this app.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.db.models import OuterRef, Q
+
+from lde.core.access.facts import UserFacts
+from lde.core.access.policy import Policy
+from lde.partnerships.models import Partnership, Role
+from lde.partnerships.reach import reach_q, reached
+
+# permissions.md, "inspections, roll-ups": coordinators and board members read their own
+# partnership's (R own), inspectors read those they inspect, national analysts see aggregates.
+MARK_READERS = (Role.COORDINATOR, Role.BOARD_MEMBER)
+
+
+class DistributionPolicy(Policy[Partnership]):
+    """A distribution is an aggregate, so the page is open to national analysts and to anyone
+    with a partnership whose place on it they may see ("view", asked of the site). A
+    partnership's own score is marked ("mark") only for its coordinators, board members and
+    live inspectors; a national analyst with no such role sees aggregates only, no marks."""
+
+    model = Partnership
+    actions = ("mark",)
+    scope_actions = ("view",)
+    who_can: ClassVar[dict[str, str]] = {
+        "view": "National analysts, and the coordinators, board members and inspectors of a "
+        "partnership, see distributions of scores across partnerships.",
+        "mark": "A partnership's coordinators, board members and assigned inspectors see its "
+        "score marked on a distribution.",
+    }
+
+    def allows_in(self, facts: UserFacts, action: str, scope: int | None) -> bool:
+        if action == "view":
+            return facts.is_national_analyst or bool(reached(facts, MARK_READERS, inspectors=True))
+        raise ValueError(f"DistributionPolicy asks {action!r} of partnerships")
+
+    def allows(self, facts: UserFacts, action: str, obj: Partnership) -> bool:
+        return obj.pk in reached(facts, MARK_READERS, inspectors=True)
+
+    def filter_for(self, facts: UserFacts, action: str) -> Q:
+        return reach_q(facts, MARK_READERS, OuterRef("pk"), inspectors=True)
+
+
+distribution_policy = DistributionPolicy()

@@ -1,0 +1,223 @@
+"""The page of distributions: national analysts, and the coordinators, board members and
+inspectors of a partnership (who see their own marked); 404 for everyone else."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from lde.assessments import analysis
+from lde.core.govuk import widgets
+from lde.core.govuk.forms import GovukForm, add_service_errors
+from lde.frameworks.models import FrameworkVersion
+from lde.partnerships.models import Region
+from lde.rollups import distributions as d
+from lde.rollups.distributions_policies import distribution_policy
+
+DEFAULT_FRAMEWORK = "prevent-partnership-model"
+
+
+def _key(version: FrameworkVersion) -> str:
+    return f"{version.framework.identifier}:{version.version}"
+
+
+class DistributionForm(GovukForm):
+    version = forms.ChoiceField(
+        label="Framework version",
+        widget=widgets.Select(),
+        error_messages={"required": "Choose a framework version"},
+    )
+    mapped = forms.ChoiceField(
+        label="And a second version of the same framework (optional)",
+        help_text="Only where a version mapping joins the two; themes are matched by identifier.",
+        required=False,
+        widget=widgets.Select(),
+    )
+    theme = forms.ChoiceField(
+        label="Theme", required=False, widget=widgets.Select(), help_text="Or the overall score."
+    )
+    cycle = forms.IntegerField(
+        label="Cycle (the year it starts, optional)",
+        help_text="2024 for 2024-25. Empty: the latest cycle with a published self-assessment.",
+        required=False,
+        min_value=2000,
+        max_value=2100,
+        widget=widgets.TextInput(attrs={"inputmode": "numeric"}),
+        error_messages={
+            "invalid": "Enter the cycle as a year, like 2024",
+            "min_value": "Enter a year from 2000",
+            "max_value": "Enter a year up to 2100",
+        },
+    )
+    region = forms.ChoiceField(
+        label="Area",
+        required=False,
+        choices=[("", "England"), *Region.choices],
+        widget=widgets.Select(),
+    )
+
+    def __init__(self, *args: Any, versions: list[FrameworkVersion], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [(_key(v), f"{v.framework.title} {v.version}") for v in versions]
+        self._choose("version", choices)
+        self._choose("mapped", [("", "None"), *choices])
+        shapes = analysis.version_shapes(versions=versions)
+        themes: dict[str, str] = {}
+        for version in versions:
+            for theme in shapes[version.pk].themes:
+                themes.setdefault(theme.identifier, f"{theme.title} ({version.framework.title})")
+        self._choose("theme", [("", "Overall score"), *themes.items()])
+
+    def _choose(self, name: str, choices: list[tuple[str, str]]) -> None:
+        field = self.fields[name]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = choices
+
+
+# --- Drawing ------------------------------------------------------------------------------
+
+WIDTH, LEFT, RIGHT = 640, 170, 20
+ROW = 44
+
+
+def _x(score: float) -> float:
+    return round(LEFT + (WIDTH - LEFT - RIGHT) * score / 100, 1)
+
+
+@dataclass(frozen=True)
+class BoxRow:
+    name: str
+    y: int
+    low: float
+    q1: float
+    median: float
+    q3: float
+    high: float
+    mean: float
+    marks: list[tuple[float, str, bool]]  # x, label, own
+
+    @property
+    def box_width(self) -> float:
+        return round(self.q3 - self.q1, 1)
+
+
+def _box_rows(result: d.Distribution) -> list[BoxRow]:
+    shown = [result.scope] if result.query.region else []
+    shown += [result.england] if result.england.figures else []
+    if not result.query.region:
+        shown += result.shown_regions
+    rows = []
+    for i, group in enumerate(g for g in shown if g.figures is not None):
+        f = group.figures
+        assert f is not None
+        marks = (
+            [(_x(m.score), m.label, m.own) for m in result.marks] if group is result.scope else []
+        )
+        rows.append(
+            BoxRow(
+                group.name,
+                30 + i * ROW,
+                _x(f.minimum),
+                _x(f.lower_quartile),
+                _x(f.median),
+                _x(f.upper_quartile),
+                _x(f.maximum),
+                _x(f.mean),
+                marks,
+            )
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class Bar:
+    x: float
+    width: float
+    y: float
+    height: float
+    label: str
+    count: int | None
+
+
+HIST_HEIGHT = 180
+
+
+def _bars(figures: d.Figures | None) -> tuple[list[Bar], int]:
+    if figures is None:
+        return [], 0
+    top = max([b.count or 0 for b in figures.bins] + [d.MIN_COUNT])
+    bars = []
+    for b in figures.bins:
+        height = (b.count if b.count is not None else 0) / top * (HIST_HEIGHT - 40)
+        bars.append(
+            Bar(
+                _x(b.low) + 2,
+                _x(b.high) - _x(b.low) - 4,
+                round(HIST_HEIGHT - 20 - height, 1),
+                round(height, 1),
+                b.label,
+                b.count,
+            )
+        )
+    return bars, top
+
+
+@login_required
+def distributions(request: HttpRequest) -> HttpResponse:
+    """Choose a framework version, theme, cycle and area; see the distribution of counted
+    scores as a box plot and a histogram, each with a table of the same figures."""
+    if not distribution_policy.user_can_in(request.user, "view"):
+        raise Http404
+    versions = d.frameworks_offered()
+    data: Any = request.GET if "version" in request.GET else None
+    if data is None:
+        default = next((v for v in versions if v.framework.identifier == DEFAULT_FRAMEWORK), None)
+        data = {"version": _key(default)} if default else None
+    form = DistributionForm(data, versions=versions)
+    result = None
+    if data is not None and form.is_valid():
+        framework, _, version = form.cleaned_data["version"].partition(":")
+        mapped = form.cleaned_data["mapped"].partition(":")
+        try:
+            if mapped[0] and mapped[0] != framework:
+                raise ValidationError(
+                    {"mapped": "Choose a second version of the same framework, or none."}
+                )
+            query = d.query_from(
+                framework=framework,
+                version=version,
+                mapped=mapped[2],
+                theme=form.cleaned_data["theme"],
+                cycle=form.cleaned_data["cycle"],
+                region=form.cleaned_data["region"],
+            )
+            result = d.distribution(user=request.user, query=query)
+        except ValidationError as error:
+            add_service_errors(form, error)
+    status = 400 if form.is_bound and form.errors else 200
+    bars, top = _bars(result.scope.figures if result else None)
+    rows = _box_rows(result) if result else []
+    return render(
+        request,
+        "rollups/distributions/distributions.html",
+        {
+            "form": form,
+            "result": result,
+            "rows": rows,
+            "box_height": 50 + ROW * len(rows),
+            "bars": bars,
+            "top": top,
+            "hist_height": HIST_HEIGHT,
+            "ticks": [(_x(t), t) for t in range(0, 101, 20)],
+            "min_partnerships": d.MIN_PARTNERSHIPS,
+            "min_count": d.MIN_COUNT,
+            "bin_width": d.BIN_WIDTH,
+        },
+        status=status,
+    )
