@@ -243,6 +243,9 @@ LDE_HOME_PANELS = [
     "lde.rollups.panels.similar_areas_panel",
     "lde.frameworks.panels.frameworks_panel",
 ]
+# The national figures (briefing coverage by region) are kept this many seconds once worked out,
+# in each process's cache, and shown with the time they were worked out (docs/apps/rollups.md).
+LDE_NATIONAL_FIGURES_SECONDS = 300
 AXES_LOCKOUT_CALLABLE = "lde.accounts.views.locked_out"
 LDE_DEMO_BUILDERS: list[str] = [
     "lde.frameworks.demo.demo_build",

@@ -17,6 +17,9 @@ AXES_ENABLED = True
 # Tasks wait in the database as they do in production, so tests see what a write queued and
 # run them when they choose (tests/tasks.py: tasks_run), rather than inside the write.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# National figures are worked out on every request, so that each test sees the data it made
+# rather than another test's figures kept in the process's cache.
+LDE_NATIONAL_FIGURES_SECONDS = 0
 PRIVATE_FILES_ROOT = DATA_DIR / f"test-files-{os.getpid()}"
 AUDIT_CHECKPOINT_DIR = DATA_DIR / f"test-audit-checkpoints-{os.getpid()}"
 

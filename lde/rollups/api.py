@@ -49,6 +49,9 @@ class NationalCoverageOut(Schema):
     window_days: int
     min_partnerships: int
     min_count: int
+    as_at: datetime = Field(
+        description="When the figures were worked out: they are kept for up to 5 minutes"
+    )
 
 
 @router.get(
@@ -61,7 +64,7 @@ def national_coverage(request: HttpRequest) -> NationalCoverageOut:
     left out and figures resting on a count under 10 are null."""
     if not national_figures_allowed(request.user):
         raise Http404
-    coverage = selectors.national_briefing_coverage()
+    coverage = selectors.national_briefing_coverage_recent()
 
     def row(r: selectors.NationalCoverageRow) -> NationalCoverageRowOut:
         return NationalCoverageRowOut.model_validate(r, from_attributes=True)
@@ -72,6 +75,7 @@ def national_coverage(request: HttpRequest) -> NationalCoverageOut:
         window_days=coverage.window_days,
         min_partnerships=selectors.MIN_PARTNERSHIPS,
         min_count=selectors.MIN_COUNT,
+        as_at=coverage.as_at,
     )
 
 
@@ -250,9 +254,3 @@ def peer_review_decide(
         actor=acting_user(request), request=asked, accept=body.accept, reply=body.reply
     )
     return PeerReviewRequestOut.model_validate(done, from_attributes=True)
-
-
-# Distributions of scores across partnerships have their own module (issue 17, roll-ups).
-from lde.rollups.distributions_api import router as distributions_router  # noqa: E402
-
-router.add_router("", distributions_router)

@@ -26,9 +26,10 @@ def national_analyst_panel(request: HttpRequest) -> dict[str, Any] | None:
         return None
     return {
         "template": "rollups/panels/national_analyst.html",
-        "coverage": selectors.national_briefing_coverage(),
+        "coverage": selectors.national_briefing_coverage_recent(),
         "min_partnerships": selectors.MIN_PARTNERSHIPS,
         "min_count": selectors.MIN_COUNT,
+        "kept_minutes": selectors.national_figures_seconds() // 60,
     }
 
 

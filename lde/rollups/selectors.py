@@ -9,10 +9,14 @@ own coverage page counts it.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from lde.core.access.facts import AnyUser, today
 from lde.core.suppression import MIN_COUNT, MIN_PARTNERSHIPS, Counts, Measure, suppress
@@ -83,6 +87,9 @@ class NationalCoverage:
     regions: list[NationalCoverageRow]  # only those with at least 5 partnerships
     national: NationalCoverageRow | None  # None when England has fewer than 5 partnerships
     window_days: int
+    # When the figures were worked out: the pages show it, as they may be kept a few minutes
+    # (`national_briefing_coverage_recent`).
+    as_at: datetime = field(default_factory=timezone.now)
 
 
 def coverage_tallies() -> dict[int, tuple[str, CoverageTally]]:
@@ -120,7 +127,43 @@ def national_briefing_coverage() -> NationalCoverage:
     for region, tally in coverage_tallies().values():
         by_region[region] += tally
     regions, national = suppressed(by_region)
-    return NationalCoverage(regions=regions, national=national, window_days=COVERAGE_WINDOW_DAYS)
+    return NationalCoverage(
+        regions=regions, national=national, window_days=COVERAGE_WINDOW_DAYS, as_at=timezone.now()
+    )
+
+
+# The cache key of the figures as last worked out; the version changes with their shape, so that
+# an instance running newer code never reads an older instance's figures from a shared cache.
+NATIONAL_COVERAGE_CACHE_KEY = "lde:rollups:national-briefing-coverage:1"
+
+
+def national_figures_seconds() -> int:
+    """How long the national figures are kept once worked out (`LDE_NATIONAL_FIGURES_SECONDS`,
+    5 minutes; 0 works them out on every request, as the tests do)."""
+    return int(getattr(settings, "LDE_NATIONAL_FIGURES_SECONDS", 300))
+
+
+def national_briefing_coverage_recent() -> NationalCoverage:
+    """`national_briefing_coverage()` as worked out at most `national_figures_seconds()` ago,
+    for the coverage page, the home panel and the API, which show its `as_at` time.
+
+    Working the figures out reads every strategic post, holder and release in England (about
+    10,000 rows for 350 partnerships, half a second of a server's time), and they move only when
+    a post, its holder, a release or an acknowledgement does — over days, against a 90-day
+    window — while every national analyst's home page shows them. So they are kept for a few
+    minutes in Django's cache rather than counted on each request. The default cache is each
+    process's own memory: several processes may each hold figures of a slightly different
+    minute, which is why the time they were worked out is shown beside them. Nothing is
+    invalidated on a write: a change shows within the period."""
+    seconds = national_figures_seconds()
+    if seconds <= 0:
+        return national_briefing_coverage()
+    found = cache.get(NATIONAL_COVERAGE_CACHE_KEY)
+    if isinstance(found, NationalCoverage):
+        return found
+    coverage = national_briefing_coverage()
+    cache.set(NATIONAL_COVERAGE_CACHE_KEY, coverage, seconds)
+    return coverage
 
 
 def suppressed(

@@ -34,9 +34,10 @@ def national_coverage(request: HttpRequest) -> HttpResponse:
         request,
         "rollups/national_coverage.html",
         {
-            "coverage": selectors.national_briefing_coverage(),
+            "coverage": selectors.national_briefing_coverage_recent(),
             "min_partnerships": selectors.MIN_PARTNERSHIPS,
             "min_count": selectors.MIN_COUNT,
+            "kept_minutes": selectors.national_figures_seconds() // 60,
         },
     )
 
