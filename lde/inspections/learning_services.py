@@ -397,7 +397,12 @@ def site_feedback_give(
     if score not in range(1, 6):
         errors["useful"] = "How useful the exercise was must be a whole number from 1 to 5"
     helped = _guarded(
-        errors, "what_helped", "What helped", what_helped, limit_of(SiteFeedback, "what_helped")
+        errors,
+        "what_helped",
+        "What helped",
+        what_helped,
+        limit_of(SiteFeedback, "what_helped"),
+        required=False,
     )
     change = _guarded(
         errors,
@@ -405,6 +410,7 @@ def site_feedback_give(
         "What to change",
         what_to_change,
         limit_of(SiteFeedback, "what_to_change"),
+        required=False,
     )
     if errors:
         raise ValidationError(errors)

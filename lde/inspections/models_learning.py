@@ -145,8 +145,8 @@ class SiteFeedback(BaseModel):
     useful = models.PositiveSmallIntegerField(
         "How useful was the exercise", validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
-    what_helped = limited_text(limits.SHORT_TEXT, "What helped")
-    what_to_change = limited_text(limits.SHORT_TEXT, "What to change")
+    what_helped = limited_text(limits.SHORT_TEXT, "What helped", blank=True)
+    what_to_change = limited_text(limits.SHORT_TEXT, "What to change", blank=True)
     given_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
