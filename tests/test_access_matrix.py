@@ -88,6 +88,7 @@ CAPABILITY_MATRICES: list[str] = [
     "tests.what_works.access_matrix",
     "tests.surveys.datasets.access_matrix",
     "tests.rollups.access_matrix",
+    "tests.rollups.access_matrix_distributions",
     "tests.accounts.access_matrix_site_administration",
 ]
 CAPABILITIES: list[CapabilityMatrix] = [

@@ -1,6 +1,6 @@
-"""API: distributions of scores across partnerships, the same figures as the page. Added to
-the rollups router, so the path sits beside national coverage:
-GET /api/v1/partnerships/distributions."""
+"""API: distributions of scores across partnerships, the same figures as the page. Mounted
+at /rollups by the API router:
+GET /api/v1/rollups/distributions."""
 
 from __future__ import annotations
 
@@ -16,8 +16,9 @@ router = Router(tags=["partnerships"])
 
 
 class DistributionParams(Schema):
-    framework: str = Field(max_length=60, description="The framework's identifier")
-    version: str = Field(max_length=20)
+    # Empty by default, so that who may ask is answered (404) before what was asked (400).
+    framework: str = Field("", max_length=60, description="The framework's identifier")
+    version: str = Field("", max_length=20)
     mapped: str = Field(
         "", max_length=20, description="A second version, joined to the first by version mappings"
     )

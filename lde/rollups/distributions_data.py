@@ -88,3 +88,25 @@ def scored_cycles(
             )
     CriterionResponse.objects.bulk_create(responses, batch_size=2000)
     return len(made)
+
+
+def demo_national_set() -> int:
+    """The demo's national roll-up: the twenty fictional partnerships of the national picture
+    (`data/demo.yaml`) each publish a self-assessment of the Prevent partnership model in the
+    last two cycles, the same cycles as the main demo's three partnerships' latest, so that a
+    national distribution shows figures (the main three alone would show only suppression)."""
+    from lde.assessments.demo import FRAMEWORK, FRAMEWORK_VERSION, financial_year
+    from lde.core.access.facts import today
+    from lde.rollups.demo import TEXT
+
+    version = FrameworkVersion.objects.filter(
+        framework__identifier=FRAMEWORK, version=FRAMEWORK_VERSION
+    ).first()
+    if version is None:
+        return 0
+    names = [f"{entry['place']} Prevent Partnership" for entry in TEXT["partnerships"]]
+    partnerships = list(Partnership.objects.filter(name__in=names).order_by("name"))
+    this_year = financial_year(today())
+    return scored_cycles(
+        partnerships=partnerships, version=version, years=[this_year - 2, this_year - 1]
+    )

@@ -130,7 +130,11 @@ area_data_set_policy = AreaDataSetPolicy()
 area_neighbour_policy = AreaNeighbourPolicy()
 peer_review_request_policy = PeerReviewRequestPolicy()
 
-# Open data releases have their own module; named here so that every policy of the app is found.
+# Open data releases and distributions have their own modules; named here so that every policy
+# of the app is found.
+from lde.rollups.distributions_policies import (  # noqa: E402
+    distribution_policy as distribution_policy,
+)
 from lde.rollups.opendata_policies import (  # noqa: E402
     open_data_release_policy as open_data_release_policy,
 )

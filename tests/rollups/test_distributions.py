@@ -26,7 +26,7 @@ from tests.rollups.distributions_builders import region_of, scored, version
 pytestmark = pytest.mark.django_db
 
 PATH = "/partnerships/distributions/"
-API = "/api/v1/partnerships/distributions"
+API = "/api/v1/rollups/distributions"
 NW, NE, YORKS = Region.NORTH_WEST, Region.NORTH_EAST, Region.YORKSHIRE
 
 
