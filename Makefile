@@ -41,7 +41,7 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 assets: $(CSS)
 
-$(CSS): node_modules/.package-lock.json assets/application.scss
+$(CSS): node_modules/.package-lock.json $(wildcard assets/*.scss)
 	scripts/build-assets
 
 check: install

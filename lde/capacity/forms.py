@@ -43,12 +43,15 @@ def _text(label: str, model: Any, name: str, *, required: bool = True, hint: str
     )
 
 
-def _choice(label: str, queryset: Any = None, *, empty: str = "Choose") -> Any:
+def _choice(
+    label: str, queryset: Any = None, *, empty: str = "Choose", national: bool = False
+) -> Any:
     return forms.ModelChoiceField(
         label=label,
         queryset=queryset,
         empty_label=empty,
-        widget=widgets.Select(),
+        # A national list (the register's community organisations) is chosen by typing.
+        widget=widgets.Autocomplete() if national else widgets.Select(),
     )
 
 
@@ -187,7 +190,7 @@ class TrainingAttendanceForm(_WithChoices):
 
 
 class CommunityRelationshipForm(_WithChoices):
-    organisation = _choice("Community organisation", empty="Choose an organisation")
+    organisation = _choice("Community organisation", empty="Choose an organisation", national=True)
     nature = _text("Nature of the relationship", CommunityRelationship, "nature", hint=NO_PEOPLE)
     held_by: Any = forms.ModelMultipleChoiceField(
         label="Posts that hold it",

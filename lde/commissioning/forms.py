@@ -245,6 +245,8 @@ class SmallGrantForm(GovukForm):
         required=False,
         empty_label="Choose",
         help_text="Organisations only: grants to individuals are not recorded here.",
+        # Every community, voluntary and faith organisation of the register: hundreds.
+        widget=widgets.Autocomplete(),
     )
     amount = _money("Amount")
     purpose = _text("What the grant is for", SmallGrant, "purpose", hint=NO_PEOPLE)

@@ -172,8 +172,9 @@ class ContactForm(GovukForm):
     kind = forms.ChoiceField(
         label="Kind of entry", choices=ContactKind.choices, widget=widgets.RadioSelect()
     )
+    # Any organisation of the national register: thousands.
     organisation = forms.ModelChoiceField(
-        queryset=_NONE, label="Organisation they act for", widget=widgets.Select()
+        queryset=_NONE, label="Organisation they act for", widget=widgets.Autocomplete()
     )
     post = NamedChoice(
         queryset=_NONE,
@@ -316,7 +317,7 @@ class ExerciseForm(GovukForm):
 
 class ParticipantForm(GovukForm):
     organisation = forms.ModelChoiceField(
-        queryset=_NONE, label="Organisation", widget=widgets.Select()
+        queryset=_NONE, label="Organisation", widget=widgets.Autocomplete()
     )
     role = _line(
         "Role played for it",

@@ -67,11 +67,12 @@ class ForumForm(GovukForm):
         required=False,
         hint="In the forum's own words. Never a rating of a community or a place.",
     )
+    # The partners and every community organisation of the register: hundreds.
     members = forms.ModelMultipleChoiceField(
         label="Organisations taking part (optional)",
         queryset=Organisation.objects.none(),
         required=False,
-        widget=widgets.CheckboxSelectMultiple(),
+        widget=widgets.AutocompleteMultiple(),
     )
 
     def __init__(self, *args: Any, organisations: QuerySet[Organisation], **kwargs: Any) -> None:
@@ -89,7 +90,7 @@ class InitiativeForm(GovukForm):
     organisation = forms.ModelChoiceField(
         label="Organisation that leads it",
         queryset=Organisation.objects.none(),
-        widget=widgets.Select(),
+        widget=widgets.Autocomplete(),
     )
     title = _line("Title", Initiative, "title")
     what_it_does = _text(
@@ -178,7 +179,10 @@ class SpokespersonForm(GovukForm):
 
 class SchoolForm(GovukForm):
     organisation = forms.ModelChoiceField(
-        label="School or college", queryset=Organisation.objects.none(), widget=widgets.Select()
+        label="School or college",
+        queryset=Organisation.objects.none(),
+        # Every school and college of the register.
+        widget=widgets.Autocomplete(),
     )
     safer_schools_partnership = forms.BooleanField(
         label="A Safer Schools Partnership is in place",

@@ -69,7 +69,8 @@ class AgreementForm(GovukForm):
     organisation = forms.ModelChoiceField(
         label="Delivering organisation",
         queryset=Organisation.objects.none(),
-        widget=widgets.Select(),
+        # Any organisation of the national register may deliver: thousands.
+        widget=widgets.Autocomplete(),
     )
     project = forms.ModelChoiceField(
         label="Programme project (optional)",

@@ -66,9 +66,13 @@ def _year(label: str = "Financial year") -> Any:
     )
 
 
-def _choice(label: str, *, required: bool = True, empty: str = "Choose") -> Any:
+def _choice(
+    label: str, *, required: bool = True, empty: str = "Choose", national: bool = False
+) -> Any:
+    # A national list (any organisation of the register: thousands) is chosen by typing.
+    widget = widgets.Autocomplete() if national else widgets.Select()
     return forms.ModelChoiceField(
-        label=label, queryset=None, empty_label=empty, required=required, widget=widgets.Select()
+        label=label, queryset=None, empty_label=empty, required=required, widget=widget
     )
 
 
@@ -83,7 +87,7 @@ class _WithChoices(GovukForm):
 
 class StreamForm(_WithChoices):
     name = _line("Name", FundingStream, "name")
-    source = _choice("Where the money comes from", empty="Choose an organisation")
+    source = _choice("Where the money comes from", empty="Choose an organisation", national=True)
     kind = forms.ChoiceField(
         label="Kind of funding", choices=StreamKind.choices, widget=widgets.RadioSelect()
     )
@@ -108,7 +112,7 @@ class AllocationForm(GovukForm):
 class ProjectForm(_WithChoices):
     title = _line("Title", Project, "title")
     summary = _text("Summary", Project, "summary", required=False, hint=NO_PEOPLE)
-    delivered_by = _choice("Delivered by", empty="Choose an organisation")
+    delivered_by = _choice("Delivered by", empty="Choose an organisation", national=True)
     audiences = _line(
         "Audiences", Project, "audiences", hint="Who it is for, as groups: " + NO_PEOPLE
     )

@@ -62,12 +62,13 @@ class ProtocolForm(GovukForm):
         required=False,
         widget=widgets.TextInput(width="20"),
     )
+    # Parties and controllers come from the national register of organisations: thousands.
     parties = forms.ModelMultipleChoiceField(
         label="Parties",
         queryset=Organisation.objects.none(),
         help_text="The organisations that agree to share under it. Include one of your "
         "partnership's partner organisations.",
-        widget=widgets.CheckboxSelectMultiple(),
+        widget=widgets.AutocompleteMultiple(),
         error_messages={"required": "Choose the organisations that are parties"},
     )
     controllers = forms.ModelMultipleChoiceField(
@@ -75,7 +76,7 @@ class ProtocolForm(GovukForm):
         queryset=Organisation.objects.none(),
         required=False,
         help_text="The parties that are data controllers.",
-        widget=widgets.CheckboxSelectMultiple(),
+        widget=widgets.AutocompleteMultiple(),
     )
     purpose = _text("Purpose", help_text="Why the information is shared.")
     legal_basis = _text(
@@ -233,13 +234,13 @@ class ProductForm(GovukForm):
         required=False,
         help_text="Each contributing organisation's gateway approver must approve it, as must "
         "your own organisation's.",
-        widget=widgets.CheckboxSelectMultiple(),
+        widget=widgets.AutocompleteMultiple(),
     )
     recipients = forms.ModelMultipleChoiceField(
         label="Recipient partnerships",
         queryset=Partnership.objects.none(),
         required=False,
-        widget=widgets.CheckboxSelectMultiple(),
+        widget=widgets.AutocompleteMultiple(),
     )
     protocol = forms.ModelChoiceField(
         label="Information sharing protocol",
@@ -256,7 +257,8 @@ class ProductForm(GovukForm):
         empty_label="Not held elsewhere",
         help_text="Put this post on the dissemination list, so that its holder can answer "
         "requests.",
-        widget=widgets.Select(),
+        # The posts of every organisation the product reaches: hundreds for a wide product.
+        widget=widgets.Autocomplete(),
     )
     how_to_ask = _text(
         "How to ask for it (above the ceiling only)",
@@ -323,12 +325,13 @@ class DisseminationForm(GovukForm):
         widget=widgets.RadioSelect(),
         error_messages={"required": "Choose how to add to the list"},
     )
+    # The posts of every organisation the product reaches, and the national register.
     post = forms.ModelChoiceField(
         label="Post",
         queryset=Post.objects.none(),
         required=False,
         empty_label="Choose a post",
-        widget=widgets.Select(),
+        widget=widgets.Autocomplete(),
     )
     role = forms.ChoiceField(
         label="Role in a recipient partnership",
@@ -341,7 +344,7 @@ class DisseminationForm(GovukForm):
         queryset=Organisation.objects.none(),
         required=False,
         empty_label="Choose an organisation",
-        widget=widgets.Select(),
+        widget=widgets.Autocomplete(),
     )
     email = forms.EmailField(
         label="Email address of a named person",
@@ -461,7 +464,7 @@ class InformationSourceForm(GovukForm):
         label="Owner",
         queryset=Organisation.objects.none(),
         help_text="The organisation that owns the data set.",
-        widget=widgets.Select(),
+        widget=widgets.Autocomplete(),
         error_messages={"required": "Choose the organisation that owns the data set"},
     )
     description = _text(

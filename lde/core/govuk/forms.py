@@ -43,11 +43,12 @@ class GovukBoundField(BoundField):
     @property
     def is_grouped(self) -> bool:
         """Radios, checkboxes and the date input's three boxes sit in a fieldset whose legend
-        names them. A file input taking several files is one control with its own label."""
+        names them. A file input taking several files, and a multiple select (the national lists'
+        chooser), are each one control with its own label."""
         return (
             (
                 bool(getattr(self.field.widget, "allow_multiple_selected", False))
-                and not isinstance(self.field.widget, forms.FileInput)
+                and not isinstance(self.field.widget, forms.FileInput | forms.SelectMultiple)
             )
             or isinstance(self.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple)
             or self.is_date

@@ -6,6 +6,8 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 
 def _merge(attrs: dict[str, Any] | None, css: str) -> dict[str, Any]:
@@ -162,3 +164,89 @@ class CheckboxSelectMultiple(forms.CheckboxSelectMultiple):
 class CheckboxInput(forms.CheckboxInput):
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(_merge(attrs, "govuk-checkboxes__input"))
+
+
+def _options_html(choices: Any, selected: set[str]) -> SafeString:
+    """The options of a national list, written in Python: Django's per-option templates (and
+    format_html's per-call work) take the best part of a second for the thousands of
+    organisations in the national register. Every value and label is escaped here."""
+
+    def option(value: Any, label: Any) -> str:
+        text = "" if value is None else str(value)
+        chosen = " selected" if text in selected else ""
+        return f'<option value="{escape(text)}"{chosen}>{escape(str(label))}</option>'
+
+    def group(value: Any, label: Any) -> str:
+        if isinstance(label, list | tuple):
+            inner = "".join(option(v, lab) for v, lab in label)
+            return f'<optgroup label="{escape(str(value))}">{inner}</optgroup>'
+        return option(value, label)
+
+    # Safe: built only of the escaped values and labels above.
+    return mark_safe("\n".join(group(value, label) for value, label in choices))  # noqa: S308
+
+
+class _NationalList:
+    """What the two choosers share: the select's attributes and its options, rendered at once."""
+
+    allow_multiple_selected: bool
+    choices: Any
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        # Widget's context, not ChoiceWidget's: its optgroups build a dictionary per option.
+        context = forms.Widget.get_context(self, name, value, attrs)  # type: ignore[arg-type]
+        widget = context["widget"]
+        if self.allow_multiple_selected:
+            widget["attrs"]["multiple"] = True
+        widget["options_html"] = _options_html(self.choices, set(widget["value"]))
+        return context
+
+
+class Autocomplete(_NationalList, forms.Select):
+    """One choice from a national list (an organisation, a partnership, a post): hundreds to
+    thousands of options, too many to scroll through or to show as radios.
+
+    It renders a plain GOV.UK select, which is the whole of it without JavaScript, and
+    `lde/static/js/autocomplete.mjs` enhances it with GOV.UK's accessible autocomplete
+    (`enhanceSelectElement`): type a few letters, pick with the arrow keys and Enter. The input it
+    makes takes the select's id, so the label and the error summary's link reach the input.
+    What is submitted is still the select's value, checked by the form as before."""
+
+    template_name = "govuk/widgets/autocomplete.html"
+
+    def __init__(self, attrs: dict[str, Any] | None = None, choices: Any = ()) -> None:
+        super().__init__(
+            _merge({"data-module": "lde-autocomplete", **(attrs or {})}, "govuk-select"), choices
+        )
+
+
+class AutocompleteMultiple(_NationalList, forms.SelectMultiple):
+    """Several choices from a national list, where a checkbox for each of thousands would make
+    the page long and heavy.
+
+    Without JavaScript it is a plain multiple select with its own label. With it,
+    `lde/static/js/autocomplete.mjs` hides the select and shows, in its place, the items chosen so
+    far (each with a "Remove" button naming it) and an accessible autocomplete that adds the item
+    picked to them; a live region says what was added or removed. This follows the GOV.UK way for
+    choosing several from a long list (an autocomplete feeding an "add to a list"), as the
+    autocomplete itself chooses only one. The selected options are what is submitted."""
+
+    template_name = "govuk/widgets/autocomplete_multiple.html"
+
+    def __init__(self, attrs: dict[str, Any] | None = None, choices: Any = ()) -> None:
+        super().__init__(
+            _merge(
+                {"data-module": "lde-autocomplete-multiple", "size": 8, **(attrs or {})},
+                "govuk-select lde-select-multiple",
+            ),
+            choices,
+        )
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        attrs = context["widget"]["attrs"]
+        if attrs.get("id"):
+            # How to choose several in a plain select, said only where there is no script.
+            described = f"{attrs.get('aria-describedby', '')} {attrs['id']}-how".strip()
+            attrs["aria-describedby"] = described
+        return context
