@@ -317,3 +317,8 @@ class PersonAccessForm(GovukForm):
     is_national_analyst = forms.BooleanField(
         label="National analyst", required=False, widget=widgets.CheckboxInput()
     )
+    is_programme_lead = forms.BooleanField(
+        label="Programme lead (plans inspection programmes and assigns their inspectors)",
+        required=False,
+        widget=widgets.CheckboxInput(),
+    )

@@ -270,7 +270,13 @@ def post_holder_change(
 
 
 # What a person may do follows from these: a change to any of them revokes their API tokens.
-ACCESS_FIELDS = ("organisation", "is_active", "is_site_administrator", "is_national_analyst")
+ACCESS_FIELDS = (
+    "organisation",
+    "is_active",
+    "is_site_administrator",
+    "is_national_analyst",
+    "is_programme_lead",
+)
 LAST_ADMINISTRATOR = (
     "The site must keep at least one active site administrator: grant the role to someone else "
     "first"
@@ -286,9 +292,11 @@ def user_access_change(
     is_active: bool,
     is_site_administrator: bool,
     is_national_analyst: bool,
+    is_programme_lead: bool | None = None,
 ) -> User:
     """Change a person's organisation, active flag and site-wide grants (site administrator,
-    national analyst). Site administrators do this, never for themselves; `actor` None is the
+    national analyst, programme lead; `is_programme_lead` None leaves that grant as it is). Site
+    administrators do this, never for themselves; `actor` None is the
     platform itself (a setup command). Their API tokens are revoked when anything changes, as
     they carried the access that was.
 
@@ -327,6 +335,8 @@ def user_access_change(
         "is_site_administrator": is_site_administrator,
         "is_national_analyst": is_national_analyst,
     }
+    if is_programme_lead is not None:
+        wanted["is_programme_lead"] = is_programme_lead
     changed = {name: value for name, value in wanted.items() if getattr(user, name) != value}
     if not changed:
         return user

@@ -694,6 +694,7 @@ def person_access_change(request: HttpRequest, account_id: int) -> HttpResponse:
             "is_active": person.is_active,
             "is_site_administrator": person.is_site_administrator,
             "is_national_analyst": person.is_national_analyst,
+            "is_programme_lead": person.is_programme_lead,
         },
     )
     if request.method == "POST" and form.is_valid():

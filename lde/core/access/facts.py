@@ -49,6 +49,7 @@ class UserFacts:
     clearance: int = 0
     caveats: frozenset[str] = frozenset()
     is_national_analyst: bool = False
+    is_programme_lead: bool = False
     is_site_administrator: bool = False
 
     @property
