@@ -272,13 +272,14 @@ def _case_study_fields(programme: Programme, actor: User, fields: dict[str, Any]
 
 
 def _case_study_audit(actor: User, verb: str, case_study: CaseStudy, **changes: Any) -> None:
-    _audit(
-        actor,
-        verb,
-        case_study,
+    audit_record(
+        actor=actor,
+        verb=verb,
+        target=case_study,
+        scope=AuditScope.PARTNERSHIP,
         partnership_id=case_study.site.partnership_id,
+        changes=changes,
         detail={"programme": case_study.programme_id, "status": case_study.status},
-        **changes,
     )
 
 
@@ -423,16 +424,30 @@ def site_feedback_give(
             "given_by": actor,
         },
     )
-    _audit(
-        actor,
-        "INSPECTION_SITE_FEEDBACK_GIVEN" if created else "INSPECTION_SITE_FEEDBACK_CHANGED",
-        feedback,
-        partnership_id=site.partnership_id,
-        detail={"site": site.pk, "useful": score},
-        useful=score,
-        what_helped=helped,
-        what_to_change=change,
-    )
+    recorded: dict[str, Any] = {
+        "useful": score,
+        "what_helped": helped,
+        "what_to_change": change,
+    }
+    detail = {"site": site.pk, "useful": score}
+    if created:
+        _audit(
+            actor,
+            "INSPECTION_SITE_FEEDBACK_GIVEN",
+            feedback,
+            partnership_id=site.partnership_id,
+            detail=detail,
+            **recorded,
+        )
+    else:
+        _audit(
+            actor,
+            "INSPECTION_SITE_FEEDBACK_CHANGED",
+            feedback,
+            partnership_id=site.partnership_id,
+            detail=detail,
+            **recorded,
+        )
     return feedback
 
 
