@@ -19,7 +19,10 @@ def capacity_panel(request: HttpRequest) -> dict[str, Any] | None:
         return None
     rows = []
     for partnership in Partnership.objects.filter(pk__in=coordinated).order_by("name"):
-        training = selectors.training(user=request.user, partnership=partnership)
+        # The teams' shares trained are enough here: not every course with its sessions.
+        training = selectors.training(
+            user=request.user, partnership=partnership, with_courses=False
+        )
         relationships = selectors.relationships(user=request.user, partnership=partnership)
         under = len(training.under_trained)
         single = len(relationships.single_points_of_failure)

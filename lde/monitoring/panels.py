@@ -19,6 +19,8 @@ def monitoring_panel(request: HttpRequest) -> dict[str, Any] | None:
     if not user.is_authenticated:
         return None
     today = timezone.localdate()
+    coordinated = _coordinated(user)
+    # Late returns are for the coordinators who review them: no query for anyone else.
     late = list(
         Return.objects.filter(
             pk__in=return_policy.visible_to(user, "view")
@@ -27,11 +29,13 @@ def monitoring_panel(request: HttpRequest) -> dict[str, Any] | None:
                 due_on__lt=today,
                 agreement__status=AgreementStatus.ACTIVE,
             )
-            .filter(agreement__partnership_id__in=_coordinated(user))
+            .filter(agreement__partnership_id__in=coordinated)
             .values("pk")
         )
         .select_related("agreement__organisation")
         .order_by("due_on", "pk")[:SHOWN]
+        if coordinated
+        else []
     )
     owed = list(
         applicant_return_policy.visible_to(user, "make")

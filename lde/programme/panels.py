@@ -19,7 +19,10 @@ def programme_panel(request: HttpRequest) -> dict[str, Any] | None:
     if not coordinated:
         return None
     rows = []
-    for partnership in Partnership.objects.filter(pk__in=coordinated).order_by("name"):
+    # Only the partnerships with a project at all: a programme not yet begun has no row, and
+    # its portfolio (four queries, each through the projects' rule) need not be worked out.
+    started = Partnership.objects.filter(pk__in=coordinated, projects__isnull=False).distinct()
+    for partnership in started.order_by("name"):
         portfolio = selectors.portfolio(user=request.user, partnership=partnership)
         if not portfolio.projects:
             continue

@@ -11,13 +11,22 @@ from django.urls import reverse
 
 from lde.accounts.selectors import acting_user
 from lde.core.access.facts import facts_for
-from lde.sharing.selectors import open_requests_count, products_drafting, products_for_attention
+from lde.sharing.models import PersonKind
+from lde.sharing.selectors import (
+    open_requests_count,
+    product_parts,
+    products_drafting,
+    products_for_attention,
+)
 
 
 def sharing_panel(request: HttpRequest) -> dict[str, Any] | None:
     user = acting_user(request)
-    found = products_for_attention(user=user)
-    drafting = products_drafting(user=user)
+    # Most people author and approve nothing: one small query spares them the two lists, each
+    # of which puts the gateway's whole rule together (about half the panel's time).
+    parts = product_parts(user=user)
+    found = products_for_attention(user=user, approver=PersonKind.APPROVER in parts)
+    drafting = products_drafting(user=user) if PersonKind.AUTHOR in parts else []
     open_requests = open_requests_count(user=request.user)
     # Anyone who works for an organisation may draft a product for it: a unit's analyst with
     # no partnership drafts here, so the home page must lead to it.

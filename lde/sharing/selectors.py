@@ -347,10 +347,32 @@ def acknowledgement_of(*, user: User, product: BriefingProduct) -> Acknowledgeme
     return product.acknowledgements.filter(user_id=user.pk).first()
 
 
-def products_for_attention(*, user: User) -> dict[str, Any]:
+def product_parts(*, user: User) -> frozenset[str]:
+    """The parts (author, approver) the user has in products still being worked on, in one
+    small query: the home page asks for the drafting and approval lists, each through the
+    gateway's whole rule, only of someone who has such a part, which most people never do."""
+    return frozenset(
+        ProductPerson.objects.filter(
+            user_id=user.pk,
+            kind__in=[PersonKind.AUTHOR, PersonKind.APPROVER],
+            product__status__in=WORKING_STATUSES,
+        )
+        .values_list("kind", flat=True)
+        .distinct()
+    )
+
+
+def products_for_attention(*, user: User, approver: bool = True) -> dict[str, Any]:
     """For the home page: products waiting for this user's approval of their current version,
-    and released products they have not yet acknowledged. Counts are of visible products only."""
+    and released products they have not yet acknowledged. Counts are of visible products only.
+    `approver=False` (the user approves nothing being worked on: `product_parts`) skips the
+    first, which could only be empty."""
     visible = product_policy.visible_to(user, "view")
+    unread = visible.filter(status=ProductStatus.RELEASED).exclude(
+        Exists(Acknowledgement.objects.filter(product_id=OuterRef("pk"), user_id=user.pk))
+    )
+    if not approver:
+        return {"waiting": [], "unacknowledged": unread.count()}
     waiting = (
         visible.filter(status=ProductStatus.IN_REVIEW)
         .filter(
@@ -370,9 +392,6 @@ def products_for_attention(*, user: User) -> dict[str, Any]:
             )
         )
         .order_by("-created_at", "-pk")
-    )
-    unread = visible.filter(status=ProductStatus.RELEASED).exclude(
-        Exists(Acknowledgement.objects.filter(product_id=OuterRef("pk"), user_id=user.pk))
     )
     return {"waiting": list(waiting[:10]), "unacknowledged": unread.count()}
 
@@ -486,6 +505,17 @@ def access_request_get(*, user: RequestUser, request_id: Any) -> AccessRequest:
 
 def open_requests_count(*, user: RequestUser) -> int:
     facts = facts_for(user)
+    # Requests are to the holder of a product's post: someone who holds no post has none, and
+    # the request rule need not be put together to say so.
+    if not facts.post_ids:
+        return 0
+    # Few post holders have an open request at all: a plain look first, and the request rule
+    # (with the gateway's inside it) put together only when there is one to count.
+    addressed = AccessRequest.objects.filter(
+        status="open", product__holder_post_id__in=sorted(facts.post_ids)
+    )
+    if not addressed.exists():
+        return 0
     return (
         access_request_list(user=user)
         .filter(Q(product__holder_post_id__in=sorted(facts.post_ids)), status="open")
