@@ -23,6 +23,7 @@ OWN = [
     "exercises",
     "frameworks",
     "indicators",
+    "inspections",
     "monitoring",
     "narratives",
     "oidc-fake-provider",
