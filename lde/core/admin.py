@@ -1,7 +1,12 @@
-"""The Django admin, for site-level models only, with every change audited.
+"""The Django admin: read-only technical tooling that shows no content.
 
-Admin writes do not pass through the apps' services, so this base records the audit event
-itself, inside the transaction the admin already opens for each change.
+Site administrators change the site through the service's own pages (markings and the ceiling,
+organisations, partnerships and alliances, people and their site-wide grants), through the same
+services, rules and audit trail as everything else (ADR 0005, issue 18). The admin stays for
+looking at site-level rows while operating the service, and nothing more: no model in it can be
+added, changed or deleted, and it offers no bulk actions. That holds for the admin classes of the
+installed packages too (groups, two-factor devices, sign-in lockouts, task results), made
+read-only by `admin_read_only` once every admin module has been imported.
 """
 
 from __future__ import annotations
@@ -9,49 +14,47 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
 from lde.core.access.markings import Marking, SiteSettings
-from lde.core.audit.chain import audit_record
 
 
-def _verb(obj: Model, action: str) -> str:
-    return f"ADMIN_{str(obj._meta.model_name).upper()}_{action}"
+class ReadOnlyModelAdmin(admin.ModelAdmin):
+    """No add, change or delete, and no actions: the admin only shows site-level rows."""
+
+    actions = None
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
-class AuditedModelAdmin(admin.ModelAdmin):
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        audit_record(
-            actor=request.user,
-            verb=_verb(obj, "CHANGED" if change else "CREATED"),
-            target=obj,
-            changes={name: form.cleaned_data.get(name) for name in form.changed_data},
+def admin_read_only(site: admin.AdminSite) -> None:
+    """Make every registered admin class read-only, the installed packages' included: each is
+    replaced by a subclass of itself with `ReadOnlyModelAdmin`'s answers, keeping its columns."""
+    for model, model_admin in list(site._registry.items()):
+        if isinstance(model_admin, ReadOnlyModelAdmin):
+            continue
+        read_only = type(
+            f"ReadOnly{type(model_admin).__name__}",
+            (ReadOnlyModelAdmin, type(model_admin)),
+            {"__module__": __name__},
         )
-
-    def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        audit_record(actor=request.user, verb=_verb(obj, "DELETED"), target=obj)
-        super().delete_model(request, obj)
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
-        for obj in queryset:
-            audit_record(actor=request.user, verb=_verb(obj, "DELETED"), target=obj)
-        super().delete_queryset(request, queryset)
+        site.unregister(model)
+        site.register(model, read_only)
 
 
 @admin.register(Marking)
-class MarkingAdmin(AuditedModelAdmin):
+class MarkingAdmin(ReadOnlyModelAdmin):
     list_display = ["label", "scheme", "rank", "maps_to", "required_vetting"]
     list_filter = ["scheme"]
 
 
 @admin.register(SiteSettings)
-class SiteSettingsAdmin(AuditedModelAdmin):
+class SiteSettingsAdmin(ReadOnlyModelAdmin):
     list_display = ["__str__", "ceiling"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return not SiteSettings.objects.exists()
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False

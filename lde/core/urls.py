@@ -9,4 +9,12 @@ urlpatterns = [
     path("accessibility/", views.accessibility, name="accessibility"),
     path("cookies/", views.cookies, name="cookies"),
     path("audit/", views.site_audit, name="site-audit"),
+    # Site administration: the marking scheme and the ceiling.
+    path("site-administration/markings/", views.marking_list, name="marking-list"),
+    path(
+        "site-administration/markings/<int:marking_id>/",
+        views.marking_change,
+        name="marking-change",
+    ),
+    path("site-administration/ceiling/", views.ceiling_change, name="ceiling-change"),
 ]

@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.module_loading import import_string
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 HomePanel = Callable[[HttpRequest], "dict[str, Any] | None"]
 
@@ -98,4 +98,153 @@ def site_audit(request: HttpRequest) -> HttpResponse:
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(
         request, "core/site_audit.html", {"page": page, "lines": event_lines(page.object_list)}
+    )
+
+
+# --- Site administration: the marking scheme and the ceiling -------------------------------------
+
+
+def _site_administrators_only(request: HttpRequest, what: str) -> None:
+    from lde.core.access.facts import facts_for
+    from lde.core.access.policy import PermissionDenied403
+    from lde.core.policies import SETTINGS_WHO_CAN
+
+    if not facts_for(request.user).is_site_administrator:
+        raise PermissionDenied403(f"You cannot {what}.", who_can=SETTINGS_WHO_CAN)
+
+
+@require_safe
+@login_required
+def marking_list(request: HttpRequest) -> HttpResponse:
+    """The marking scheme: today's markings and the older ones mapped onto them, the vetting each
+    needs, and which are above the ceiling (recorded here only as existing)."""
+    from lde.core import selectors
+    from lde.core.access.markings import MarkingScheme
+
+    _site_administrators_only(request, "see the marking scheme")
+    ceiling = selectors.site_settings_get(user=request.user).ceiling
+    markings = list(selectors.marking_list(user=request.user))
+
+    def rows(scheme: str) -> list[dict[str, Any]]:
+        return [
+            {"marking": m, "current": m.current, "above": m.current.rank > ceiling.rank}
+            for m in markings
+            if m.scheme == scheme
+        ]
+
+    return render(
+        request,
+        "core/site/marking_list.html",
+        {
+            "ceiling": ceiling,
+            "current": rows(MarkingScheme.CURRENT),
+            "legacy": rows(MarkingScheme.LEGACY),
+        },
+    )
+
+
+def _marking_changes(data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "maps_to": data.get("maps_to"),
+        "required_vetting": data.get("required_vetting"),
+        "description": data.get("description", ""),
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def marking_change(request: HttpRequest, marking_id: int) -> HttpResponse:
+    """Change one marking; confirmed first, as it changes who sees what (`lde.core.confirm`)."""
+    from django.contrib import messages
+    from django.core.exceptions import ValidationError
+    from django.shortcuts import redirect
+
+    from lde.core import confirmations, selectors, services
+    from lde.core.confirm import carried_from, confirmation_page, confirmed
+    from lde.core.forms import MarkingForm
+    from lde.core.govuk.forms import add_service_errors
+    from lde.core.policies import marking_policy
+
+    marking = selectors.marking_get(user=request.user, marking_id=marking_id)
+    marking_policy.require(request.user, "change", marking)
+    form = MarkingForm(
+        request.POST if request.method == "POST" else None,
+        marking=marking,
+        initial={
+            "maps_to": marking.maps_to.code if marking.maps_to else None,
+            "required_vetting": marking.required_vetting,
+            "description": marking.description,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        changes = _marking_changes(form.cleaned_data)
+        if not confirmed(request):
+            return confirmation_page(
+                request,
+                confirmations.marking_change(
+                    marking,
+                    maps_to=changes["maps_to"],
+                    required_vetting=changes["required_vetting"],
+                    carried=carried_from(request.POST),
+                ),
+            )
+        try:
+            services.marking_change(actor=request.user, marking=marking, **changes)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{marking.label} changed.")
+            return redirect("core:marking-list")
+    return render(
+        request,
+        "core/site/marking_form.html",
+        {"form": form, "marking": marking},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def ceiling_change(request: HttpRequest) -> HttpResponse:
+    """Change the site's ceiling; confirmed first. Lowering it while material is stored above
+    the new ceiling is refused by the service, with the count."""
+    from django.contrib import messages
+    from django.core.exceptions import ValidationError
+    from django.shortcuts import redirect
+
+    from lde.core import confirmations, selectors, services
+    from lde.core.confirm import carried_from, confirmation_page, confirmed
+    from lde.core.forms import CeilingForm
+    from lde.core.govuk.forms import add_service_errors
+
+    _site_administrators_only(request, "change the site's ceiling")
+    settings_row = selectors.site_settings_get(user=request.user)
+    form = CeilingForm(
+        request.POST if request.method == "POST" else None,
+        initial={"ceiling": settings_row.ceiling.code},
+    )
+    if request.method == "POST" and form.is_valid():
+        ceiling = form.cleaned_data["ceiling"]
+        if ceiling.pk == settings_row.ceiling_id:
+            messages.success(request, f"The ceiling stays at {ceiling.label}.")
+            return redirect("core:marking-list")
+        if not confirmed(request):
+            return confirmation_page(
+                request,
+                confirmations.ceiling_change(
+                    settings_row.ceiling, ceiling, carried=carried_from(request.POST)
+                ),
+            )
+        try:
+            services.site_ceiling_change(actor=request.user, ceiling=ceiling)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"The ceiling is now {ceiling.label}.")
+            return redirect("core:marking-list")
+    return render(
+        request,
+        "core/site/ceiling_form.html",
+        {"form": form, "ceiling": settings_row.ceiling},
+        status=400 if form.is_bound and form.errors else 200,
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from lde.core.confirm import Confirmation
-from lde.partnerships.models import Membership
+from lde.partnerships.models import Alliance, Membership, Partnership
 
 
 def membership_remove(membership: Membership) -> Confirmation:
@@ -39,5 +39,50 @@ def membership_remove(membership: Membership) -> Confirmation:
             f"The removal is recorded in {partnership}'s audit trail, with your name."
         ),
         cannot_undo=f"You cannot undo this: to give {person} the role again, invite them again.",
+        destructive=True,
+    )
+
+
+ALLIANCE_SEEN_BY = (
+    "The coordinators of {partnership} see it in their partnership's audit trail; other site "
+    "administrators see it here and in the site audit trail, with your name."
+)
+
+
+def alliance_partnership_add(
+    alliance: Alliance, partnership: Partnership, *, carried: tuple[tuple[str, str], ...]
+) -> Confirmation:
+    return Confirmation(
+        title=f"Add {partnership.name} to {alliance.name}",
+        caption="Site administration",
+        button="Add this partnership",
+        cancel_url=reverse("partnerships:alliance-detail", args=[alliance.pk]),
+        facts=(("Alliance", alliance.name), ("Partnership", partnership.name)),
+        happens=[
+            f"{partnership.name}'s coordinators and board members see the pots {alliance.name} "
+            "pools, and its coordinators may manage and allocate them (ADR 0015).",
+            f"{partnership.name}'s projects may draw on those pots.",
+        ],
+        seen_by=ALLIANCE_SEEN_BY.format(partnership=partnership.name),
+        cannot_undo="Whatever its people see or spend meanwhile stays seen and spent; taking the "
+        "partnership out again does not undo it.",
+        carried=carried,
+    )
+
+
+def alliance_partnership_remove(alliance: Alliance, partnership: Partnership) -> Confirmation:
+    return Confirmation(
+        title=f"Take {partnership.name} out of {alliance.name}",
+        caption="Site administration",
+        button="Take this partnership out",
+        cancel_url=reverse("partnerships:alliance-detail", args=[alliance.pk]),
+        facts=(("Alliance", alliance.name), ("Partnership", partnership.name)),
+        happens=[
+            f"{partnership.name}'s people no longer see {alliance.name}'s pooled pots, from their "
+            "next page, and its coordinators can no longer allocate them.",
+            "What it put into the pots, and what its projects drew, stays recorded.",
+        ],
+        seen_by=ALLIANCE_SEEN_BY.format(partnership=partnership.name),
+        cannot_undo="You cannot undo this here: add the partnership again if it should return.",
         destructive=True,
     )

@@ -12,6 +12,7 @@ from lde.accounts.models import (
     PostLevel,
     User,
 )
+from lde.core import limits
 from lde.core.access.markings import VettingLevel
 from lde.core.govuk import widgets
 from lde.core.govuk.forms import DateField, GovukForm
@@ -66,12 +67,11 @@ class MembershipRoleForm(GovukForm):
 
 
 class PartnerOrganisationForm(GovukForm):
-    # Any organisation of the national register that is not yet a partner: thousands.
     organisation = forms.ModelChoiceField(
         label="Organisation",
         queryset=Organisation.objects.none(),
         empty_label="Choose an organisation",
-        widget=widgets.Autocomplete(),
+        widget=widgets.Select(),
     )
 
     def __init__(self, *args: Any, organisations: Any = None, **kwargs: Any) -> None:
@@ -163,14 +163,13 @@ class PartnershipCreateForm(GovukForm):
         label="Lead council",
         queryset=Organisation.objects.none(),
         empty_label="Choose a council",
-        widget=widgets.Autocomplete(),
+        widget=widgets.Select(),
     )
-    # Every council and every BCU in England: hundreds of each.
     police_bcus = forms.ModelMultipleChoiceField(
         label="Police basic command units",
         queryset=Organisation.objects.none(),
         required=False,
-        widget=widgets.AutocompleteMultiple(),
+        widget=widgets.CheckboxSelectMultiple(),
     )
     region = forms.ChoiceField(label="Region", choices=Region.choices, widget=widgets.Select())
     area_gss_codes = forms.CharField(
@@ -237,11 +236,10 @@ class AssignmentForm(GovukForm):
         widget=widgets.TextInput(),
         help_text="For example, Learning and development exercise 2027.",
     )
-    # Every partnership in the country (hundreds).
     partnerships = forms.ModelMultipleChoiceField(
         label="Partnerships",
         queryset=Partnership.objects.order_by("name"),
-        widget=widgets.AutocompleteMultiple(),
+        widget=widgets.CheckboxSelectMultiple(),
     )
     subject_reference = forms.CharField(
         label="Assessment reviewed (peer reviewers only)",
@@ -276,3 +274,73 @@ class AssignmentForm(GovukForm):
                 "Enter the assessment a peer reviewer reviews, like assessment:12",
             )
         return data
+
+
+class PartnershipEditForm(PartnershipCreateForm):
+    """Site administrators change a partnership's own facts: the creation form without its first
+    coordinator, so that the two ask the same questions with the same fields (the police BCUs
+    included)."""
+
+    def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.partnership = partnership
+        del self.fields["coordinator_email"]
+        del self.fields["coordinator_name"]
+
+    def clean_name(self) -> str:
+        name = str(self.cleaned_data["name"]).strip()
+        taken = Partnership.objects.filter(name__iexact=name).exclude(pk=self.partnership.pk)
+        if taken.exists():
+            raise forms.ValidationError("A partnership with this name already exists")
+        return name
+
+
+class AllianceForm(GovukForm):
+    """Site administrators create an alliance of two or more partnerships (¶55, ¶104)."""
+
+    name = forms.CharField(
+        label="Name",
+        max_length=200,
+        widget=widgets.TextInput(),
+        help_text="For example, Harrowfield and Kestlebury Prevent Alliance.",
+        error_messages={"required": "Enter the alliance's name"},
+    )
+    purpose = forms.CharField(
+        label="What the partnerships pool",
+        required=False,
+        max_length=limits.TEXT,
+        widget=widgets.Textarea(),
+        help_text="Money, work or both, and what for.",
+    )
+    partnerships = forms.ModelMultipleChoiceField(
+        label="Partnerships",
+        queryset=Partnership.objects.order_by("name"),
+        widget=widgets.CheckboxSelectMultiple(),
+        help_text="Choose two or more.",
+        error_messages={"required": "Choose two or more partnerships"},
+    )
+
+    def clean_partnerships(self) -> Any:
+        chosen = self.cleaned_data["partnerships"]
+        if len(chosen) < 2:
+            raise forms.ValidationError("Choose two or more partnerships")
+        return chosen
+
+
+class AlliancePartnershipForm(GovukForm):
+    partnership = forms.ModelChoiceField(
+        label="Partnership",
+        queryset=Partnership.objects.none(),
+        # Chosen by its name, which is unique, as people know it.
+        to_field_name="name",
+        empty_label="Choose a partnership",
+        widget=widgets.Select(),
+        error_messages={
+            "required": "Choose a partnership",
+            "invalid_choice": "Choose a partnership that is not in the alliance",
+        },
+    )
+
+    def __init__(self, *args: Any, partnerships: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["partnership"].queryset = partnerships  # type: ignore[attr-defined]

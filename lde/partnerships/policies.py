@@ -11,6 +11,15 @@ from lde.core.access.policy import NOTHING, Policy
 from lde.partnerships.models import Alliance, Assignment, Membership, Partnership, Role
 from lde.partnerships.reach import ALL_ROLES, READER_ROLES, reach_q, reached
 
+EVERYTHING = ~Q(pk=None)
+ALLIANCES_WHO_CAN = (
+    "Site administrators create alliances and change which partnerships are in them."
+)
+ADMINISTER_WHO_CAN = (
+    "Site administrators change a partnership's name, lead council, region, areas and police "
+    "basic command units."
+)
+
 
 class PartnershipPolicy(Policy[Partnership]):
     """view: any member, community reviewers included, and live inspectors.
@@ -19,11 +28,22 @@ class PartnershipPolicy(Policy[Partnership]):
     view_audit: coordinators, and live inspectors (within the gateway rule).
     view_clearances: coordinators (level and expiry of their partnership's people).
     view_coverage: coordinators, board members and live inspectors (briefing coverage, ¶59);
-    the pages answer 404 to everyone else, as if the figure were not there."""
+    the pages answer 404 to everyone else, as if the figure were not there.
+    administer: site administrators (name, lead council, region, areas, police BCUs), who see
+    none of the partnership's content by it."""
 
     model = Partnership
-    actions = ("view", "view_members", "manage", "view_audit", "view_clearances", "view_coverage")
+    actions = (
+        "view",
+        "view_members",
+        "manage",
+        "view_audit",
+        "view_clearances",
+        "view_coverage",
+        "administer",
+    )
     who_can: ClassVar[dict[str, str]] = {
+        "administer": ADMINISTER_WHO_CAN,
         "manage": "The partnership's coordinators can change its members, roles and posts.",
         "view_members": "Coordinators, board members, contributors, viewers and inspectors "
         "can see the members.",
@@ -43,10 +63,14 @@ class PartnershipPolicy(Policy[Partnership]):
     }
 
     def allows(self, facts: UserFacts, action: str, obj: Partnership) -> bool:
+        if action == "administer":
+            return facts.is_site_administrator
         roles, inspectors = self._rules[action]
         return obj.pk in reached(facts, roles, inspectors=inspectors)
 
     def filter_for(self, facts: UserFacts, action: str) -> Q:
+        if action == "administer":
+            return EVERYTHING if facts.is_site_administrator else NOTHING
         roles, inspectors = self._rules[action]
         return reach_q(facts, roles, OuterRef("pk"), inspectors=inspectors)
 
@@ -70,16 +94,30 @@ class MembershipPolicy(Policy[Membership]):
 
 
 class AlliancePolicy(Policy[Alliance]):
-    """An alliance is visible to anyone who can see one of its partnerships."""
+    """An alliance is visible to anyone who can see one of its partnerships. Site administrators
+    manage every alliance: create it and change which partnerships are in it. Which partnerships
+    are in it decides who sees and spends its pooled pot (ADR 0015), so nobody else does."""
 
     model = Alliance
-    actions = ("view",)
+    actions = ("view", "manage")
+    scope_actions = ("create",)
+    who_can: ClassVar[dict[str, str]] = {
+        "manage": ALLIANCES_WHO_CAN,
+        "create": ALLIANCES_WHO_CAN,
+    }
+
+    def allows_in(self, facts: UserFacts, action: str, scope: int | None) -> bool:
+        return facts.is_site_administrator
 
     def allows(self, facts: UserFacts, action: str, obj: Alliance) -> bool:
+        if action == "manage":
+            return facts.is_site_administrator
         members = {p.pk for p in obj.partnerships.all()}
         return bool(members & reached(facts, ALL_ROLES, inspectors=True))
 
     def filter_for(self, facts: UserFacts, action: str) -> Q:
+        if action == "manage":
+            return EVERYTHING if facts.is_site_administrator else NOTHING
         through = Alliance.partnerships.through.objects.filter(alliance_id=OuterRef("pk"))
         return Q(
             Exists(

@@ -115,7 +115,6 @@ def user_facts_load_many(users: Any) -> dict[int, UserFacts]:
             clearance=vetting[i]["clearance"],
             caveats=vetting[i]["caveats"],
             is_national_analyst=user.is_national_analyst,
-            is_programme_lead=user.is_programme_lead,
             is_site_administrator=user.is_site_administrator,
         )
     return facts
@@ -463,3 +462,40 @@ def strategic_posts_by_partnership() -> tuple[dict[int, set[int]], dict[int, Use
             by_partnership[partnership_id].add(post.pk)
         holder[post.pk] = post.current_holdings[0].user if post.current_holdings else None
     return by_partnership, holder
+
+
+# --- Site administration: partnerships' own facts and alliances ----------------------------------
+
+
+def partnership_administration_list(
+    *, user: RequestUser, search: str = ""
+) -> QuerySet[Partnership]:
+    """Every partnership, for site administrators: its name, lead council, region and areas,
+    never its content. One query for a page of rows whatever the number of partnerships."""
+    partnerships = partnership_policy.visible_to(user, "administer").select_related("lead_council")
+    if search:
+        partnerships = partnerships.filter(name__icontains=search)
+    return partnerships.order_by("name")
+
+
+def partnership_administration_get(*, user: RequestUser, partnership_id: Any) -> Partnership:
+    """One partnership's own facts for a site administrator: 404 for anyone else."""
+    from django.shortcuts import get_object_or_404
+
+    partnerships = partnership_policy.visible_to(user, "administer").select_related("lead_council")
+    return get_object_or_404(partnerships, pk=partnership_id)
+
+
+def alliance_administration_list(*, user: RequestUser) -> QuerySet[Alliance]:
+    return (
+        alliance_policy.visible_to(user, "manage")
+        .prefetch_related(Prefetch("partnerships", queryset=Partnership.objects.order_by("name")))
+        .order_by("name")
+    )
+
+
+def alliance_administration_get(*, user: RequestUser, alliance_id: Any) -> Alliance:
+    """One alliance, with its partnerships, for a site administrator: 404 for anyone else."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(alliance_administration_list(user=user), pk=alliance_id)

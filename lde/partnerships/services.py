@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import date
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils.module_loading import import_string
 
-from lde.accounts.models import Organisation, Post, PostHolding, PostKind, User
+from lde.accounts.models import (
+    GSS_CODE_PATTERN,
+    Organisation,
+    OrganisationType,
+    Post,
+    PostHolding,
+    PostKind,
+    User,
+)
 from lde.accounts.selectors import live_holding_q
 from lde.accounts.services import api_tokens_revoke_for_roles_changed, user_create
 from lde.core.access.facts import facts_for, facts_forget
@@ -27,27 +34,12 @@ from lde.partnerships.models import (
     Role,
     StrategicPost,
 )
-from lde.partnerships.policies import partnership_policy
+from lde.partnerships.policies import alliance_policy, partnership_policy
 
 
 def _require_site_administrator(actor: User | None) -> None:
     if actor is not None and not facts_for(actor).is_site_administrator:
         raise PermissionDenied("Only site administrators can do this.")
-
-
-def _require_assignment_authority(
-    actor: User | None, *, kind: str, partnerships: list[Partnership], subject_reference: str
-) -> None:
-    """Site administrators, or whoever a hook in `LDE_ASSIGNMENT_AUTHORITIES` answers for."""
-    if actor is None or facts_for(actor).is_site_administrator:
-        return
-    ids = [p.pk for p in partnerships]
-    for path in getattr(settings, "LDE_ASSIGNMENT_AUTHORITIES", ()):
-        if import_string(path)(
-            actor=actor, kind=kind, partnership_ids=ids, subject_reference=subject_reference
-        ):
-            return
-    raise PermissionDenied("Only site administrators can do this.")
 
 
 @transaction.atomic
@@ -90,6 +82,104 @@ def partnership_create(
             role=Role.COORDINATOR,
             organisation=first_coordinator.organisation,
         )
+    return partnership
+
+
+def _gss_codes_clean(codes: Iterable[str], *, partnership: Partnership | None) -> list[str]:
+    """The areas' GSS codes in capitals, each once; refused when one is not a GSS code, is
+    given twice, or is an area another partnership already covers (one partnership per area, or
+    the figures across partnerships would count it twice)."""
+    cleaned = [str(c).strip().upper() for c in codes if str(c).strip()]
+    bad = [c for c in cleaned if not re.match(GSS_CODE_PATTERN, c)]
+    if bad:
+        raise ValidationError(
+            {
+                "area_gss_codes": "Enter GSS codes of a letter and 8 digits, like E08000025 "
+                f"(not {', '.join(bad[:5])})"
+            }
+        )
+    twice = sorted({c for c in cleaned if cleaned.count(c) > 1})
+    if twice:
+        raise ValidationError(
+            {"area_gss_codes": f"Enter each area once ({', '.join(twice)} is given twice)"}
+        )
+    new = set(cleaned) - set(partnership.area_gss_codes if partnership else [])
+    if new:
+        others = Partnership.objects.all()
+        if partnership is not None:
+            others = others.exclude(pk=partnership.pk)
+        for other in others.only("name", "area_gss_codes").order_by("name"):
+            taken = sorted(new & set(other.area_gss_codes or []))
+            if taken:
+                raise ValidationError(
+                    {"area_gss_codes": f"{', '.join(taken)} is already covered by {other.name}"}
+                )
+    return cleaned
+
+
+@transaction.atomic
+def partnership_edit(
+    *,
+    actor: User | None,
+    partnership: Partnership,
+    name: str,
+    lead_council: Organisation,
+    region: str,
+    area_gss_codes: Iterable[str],
+    police_bcus: Iterable[Organisation],
+) -> Partnership:
+    """Site administrators change a partnership's own facts: its name, lead council, region,
+    areas and police basic command units. A new lead council or BCU becomes a partner
+    organisation, as at creation; one no longer named stays a partner (its posts, members and
+    protocols stay with it) until the coordinators decide otherwise."""
+    partnership = Partnership.objects.select_for_update().get(pk=partnership.pk)
+    if actor is not None:
+        partnership_policy.require(actor, "administer", partnership)
+    name = name.strip()
+    if Partnership.objects.filter(name__iexact=name).exclude(pk=partnership.pk).exists():
+        raise ValidationError({"name": "A partnership with this name already exists"})
+    if lead_council.type != OrganisationType.COUNCIL:
+        raise ValidationError({"lead_council": "Choose a council"})
+    bcus = list(police_bcus)
+    if any(bcu.type != OrganisationType.POLICE_BCU for bcu in bcus):
+        raise ValidationError({"police_bcus": "Choose police basic command units only"})
+    codes = _gss_codes_clean(area_gss_codes, partnership=partnership)
+    before = {
+        "name": partnership.name,
+        "lead_council": partnership.lead_council_id,
+        "region": partnership.region,
+        "area_gss_codes": list(partnership.area_gss_codes or []),
+        "police_bcus": sorted(partnership.police_bcus.values_list("pk", flat=True)),
+    }
+    after = {
+        "name": name,
+        "lead_council": lead_council.pk,
+        "region": region,
+        "area_gss_codes": codes,
+        "police_bcus": sorted(bcu.pk for bcu in bcus),
+    }
+    changed = {key: value for key, value in after.items() if before[key] != value}
+    if not changed:
+        return partnership
+    partnership.name = name
+    partnership.lead_council = lead_council
+    partnership.region = region
+    partnership.area_gss_codes = codes
+    partnership.full_clean()
+    partnership.save()
+    partnership.police_bcus.set(bcus)
+    for organisation in [lead_council, *bcus]:
+        PartnerOrganisation.objects.get_or_create(
+            partnership=partnership, organisation=organisation
+        )
+    audit_record(
+        actor=actor,
+        verb="PARTNERSHIP_CHANGED",
+        target=partnership,
+        scope=AuditScope.PARTNERSHIP,
+        partnership_id=partnership.pk,
+        changes=changed,
+    )
     return partnership
 
 
@@ -274,11 +364,17 @@ def membership_remove(*, actor: User | None, membership: Membership) -> None:
 def alliance_create(
     *, actor: User | None, name: str, partnerships: Iterable[Partnership], purpose: str = ""
 ) -> Alliance:
-    _require_site_administrator(actor)
+    if actor is not None:
+        alliance_policy.require_in(actor, "create", None, message="You cannot create alliances.")
     members = list(partnerships)
     if len(members) < 2:
         raise ValidationError({"partnerships": "An alliance joins two or more partnerships."})
-    alliance = Alliance.objects.create(name=name, purpose=purpose)
+    name = name.strip()
+    if Alliance.objects.filter(name__iexact=name).exists():
+        raise ValidationError({"name": "An alliance with this name already exists"})
+    alliance = Alliance(name=name, purpose=purpose.strip())
+    alliance.full_clean()
+    alliance.save()
     alliance.partnerships.set(members)
     audit_record(
         actor=actor,
@@ -286,6 +382,75 @@ def alliance_create(
         target=alliance,
         scope=AuditScope.SITE,
         changes={"name": name, "partnerships": [p.pk for p in members]},
+    )
+    return alliance
+
+
+ALLIANCE_AT_LEAST_TWO = "An alliance joins two or more partnerships."
+
+
+def _alliance_member_audit(
+    *, actor: User | None, verb: str, alliance: Alliance, partnership: Partnership
+) -> None:
+    """Recorded twice: in the site's trail, and in the partnership's, whose coordinators see
+    that they joined or left an alliance (and so its pooled pot, ADR 0015)."""
+    for scope, partnership_id in (
+        (AuditScope.SITE, None),
+        (AuditScope.PARTNERSHIP, partnership.pk),
+    ):
+        audit_record(
+            actor=actor,
+            verb=verb,
+            target=alliance,
+            scope=scope,
+            partnership_id=partnership_id,
+            changes={"partnership": partnership.pk},
+        )
+
+
+@transaction.atomic
+def alliance_partnership_add(
+    *, actor: User | None, alliance: Alliance, partnership: Partnership
+) -> Alliance:
+    """Site administrators add a partnership to an alliance. Its coordinators and board members
+    then see the alliance's pooled pot, and its coordinators may spend it (ADR 0015)."""
+    alliance = Alliance.objects.select_for_update().get(pk=alliance.pk)
+    if actor is not None:
+        alliance_policy.require(actor, "manage", alliance)
+    if alliance.partnerships.filter(pk=partnership.pk).exists():
+        raise Conflict({"partnership": f"{partnership.name} is already in {alliance.name}."})
+    alliance.partnerships.add(partnership)
+    _alliance_member_audit(
+        actor=actor, verb="ALLIANCE_PARTNERSHIP_ADDED", alliance=alliance, partnership=partnership
+    )
+    return alliance
+
+
+@transaction.atomic
+def alliance_partnership_remove(
+    *, actor: User | None, alliance: Alliance, partnership: Partnership
+) -> Alliance:
+    """Site administrators take a partnership out of an alliance, which keeps two or more. What
+    the partnership put into the alliance's pots stays recorded; its people no longer see them."""
+    alliance = Alliance.objects.select_for_update().get(pk=alliance.pk)
+    if actor is not None:
+        alliance_policy.require(actor, "manage", alliance)
+    members = set(alliance.partnerships.values_list("pk", flat=True))
+    if partnership.pk not in members:
+        raise ValidationError({"partnership": f"{partnership.name} is not in {alliance.name}."})
+    if len(members) <= 2:
+        raise ValidationError(
+            {
+                "partnership": f"{ALLIANCE_AT_LEAST_TWO} Add another partnership to "
+                f"{alliance.name} before taking {partnership.name} out."
+            }
+        )
+    alliance.partnerships.remove(partnership)
+    _alliance_member_audit(
+        actor=actor,
+        verb="ALLIANCE_PARTNERSHIP_REMOVED",
+        alliance=alliance,
+        partnership=partnership,
     )
     return alliance
 
@@ -303,14 +468,8 @@ def assignment_create(
     subject_reference: str = "",
 ) -> Assignment:
     """Assign an inspector or peer reviewer. Access ends on `ends_on` by itself. Nobody assigns
-    themselves, and the partnership's coordinators see the assignment on their home page at once.
-    Site administrators assign anyone; an app above this one may let others assign what is theirs
-    to give (`LDE_ASSIGNMENT_AUTHORITIES`: a programme lead, an inspector to a site of their own
-    programme), asked through a hook so that this app imports none of them."""
-    targets = list(partnerships)
-    _require_assignment_authority(
-        actor, kind=kind, partnerships=targets, subject_reference=subject_reference
-    )
+    themselves, and the partnership's coordinators see the assignment on their home page at once."""
+    _require_site_administrator(actor)
     if actor is not None and user.pk == actor.pk:
         raise PermissionDenied403(
             "You cannot assign yourself.",
@@ -319,6 +478,7 @@ def assignment_create(
         )
     if ends_on < starts_on:
         raise ValidationError({"ends_on": "The end date must be on or after the start date."})
+    targets = list(partnerships)
     if not targets:
         raise ValidationError({"partnerships": "Choose at least one partnership."})
     assignment = Assignment.objects.create(

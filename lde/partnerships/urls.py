@@ -8,6 +8,22 @@ urlpatterns = [
     path("", views.partnership_list, name="partnership-list"),
     path("new/", views.partnership_create, name="partnership-create"),
     path("assignments/new/", views.assignment_create, name="assignment-create"),
+    # Site administration: every partnership's own facts, and alliances.
+    path("administration/", views.partnership_administration, name="partnership-administration"),
+    path("<int:partnership_id>/edit/", views.partnership_edit, name="partnership-edit"),
+    path("alliances/", views.alliance_list, name="alliance-list"),
+    path("alliances/new/", views.alliance_create, name="alliance-create"),
+    path("alliances/<int:alliance_id>/", views.alliance_detail, name="alliance-detail"),
+    path(
+        "alliances/<int:alliance_id>/partnerships/add/",
+        views.alliance_partnership_add,
+        name="alliance-partnership-add",
+    ),
+    path(
+        "alliances/<int:alliance_id>/partnerships/<int:partnership_id>/remove/",
+        views.alliance_partnership_remove,
+        name="alliance-partnership-remove",
+    ),
     path("<int:partnership_id>/", views.partnership_detail, name="partnership-detail"),
     path("<int:partnership_id>/members/", views.membership_list, name="membership-list"),
     path("<int:partnership_id>/members/invite/", views.membership_invite, name="membership-invite"),

@@ -21,15 +21,18 @@ from lde.core.access.facts import facts_for, today
 from lde.core.access.policy import PermissionDenied403
 from lde.core.audit.models import AuditEvent
 from lde.core.audit.sentences import event_lines
-from lde.core.confirm import confirmation_page, confirmed
+from lde.core.confirm import carried_from, confirmation_page, confirmed
 from lde.core.govuk.forms import add_service_errors
 from lde.partnerships import confirmations, selectors, services
 from lde.partnerships.forms import (
+    AllianceForm,
+    AlliancePartnershipForm,
     AssignmentForm,
     MembershipInviteForm,
     MembershipRoleForm,
     PartnerOrganisationForm,
     PartnershipCreateForm,
+    PartnershipEditForm,
     PostForm,
     StrategicPostForm,
 )
@@ -470,3 +473,183 @@ def strategic_post_remove(request: HttpRequest, partnership_id: int, post_id: in
     if removed:
         messages.success(request, f"“{post.title}” no longer counts towards briefing coverage.")
     return redirect("partnerships:strategic-posts", partnership_id=partnership.pk)
+
+
+# --- Site administration: partnerships' own facts and alliances ----------------------------------
+
+PARTNERSHIPS_PER_PAGE = 50
+
+
+def _site_administrators_only(request: HttpRequest, what: str, who_can: str) -> None:
+    if not facts_for(request.user).is_site_administrator:
+        raise PermissionDenied403(f"You cannot {what}.", who_can=who_can)
+
+
+@login_required
+def partnership_administration(request: HttpRequest) -> HttpResponse:
+    """Every partnership's own facts, for site administrators: searched and paged."""
+    from lde.partnerships.policies import ADMINISTER_WHO_CAN
+
+    _site_administrators_only(request, "see every partnership", ADMINISTER_WHO_CAN)
+    search = request.GET.get("q", "").strip()[:100]
+    partnerships = selectors.partnership_administration_list(user=request.user, search=search)
+    page = Paginator(partnerships, PARTNERSHIPS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "partnerships/administration/partnership_list.html",
+        {"page": page, "search": search, "query": f"q={search}" if search else ""},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def partnership_edit(request: HttpRequest, partnership_id: int) -> HttpResponse:
+    """Site administrators change a partnership's name, lead council, region, areas and police
+    BCUs, with the form that created it."""
+    partnership = selectors.partnership_administration_get(
+        user=request.user, partnership_id=partnership_id
+    )
+    form = PartnershipEditForm(
+        request.POST or None,
+        partnership=partnership,
+        initial={
+            "name": partnership.name,
+            "lead_council": partnership.lead_council_id,
+            "police_bcus": list(partnership.police_bcus.values_list("pk", flat=True)),
+            "region": partnership.region,
+            "area_gss_codes": ", ".join(partnership.area_gss_codes or []),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.partnership_edit(
+                actor=_actor(request),
+                partnership=partnership,
+                name=data["name"],
+                lead_council=data["lead_council"],
+                region=data["region"],
+                area_gss_codes=data["area_gss_codes"],
+                police_bcus=data["police_bcus"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{data['name']} changed.")
+            return redirect("partnerships:partnership-administration")
+    return render(
+        request,
+        "partnerships/administration/partnership_form.html",
+        {"form": form, "partnership": partnership},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@login_required
+def alliance_list(request: HttpRequest) -> HttpResponse:
+    from lde.partnerships.policies import ALLIANCES_WHO_CAN
+
+    _site_administrators_only(request, "manage alliances", ALLIANCES_WHO_CAN)
+    return render(
+        request,
+        "partnerships/administration/alliance_list.html",
+        {"alliances": selectors.alliance_administration_list(user=request.user)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def alliance_create(request: HttpRequest) -> HttpResponse:
+    from lde.partnerships.policies import ALLIANCES_WHO_CAN
+
+    _site_administrators_only(request, "create alliances", ALLIANCES_WHO_CAN)
+    form = AllianceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            alliance = services.alliance_create(
+                actor=_actor(request),
+                name=data["name"],
+                purpose=data["purpose"],
+                partnerships=data["partnerships"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{alliance.name} created.")
+            return redirect("partnerships:alliance-detail", alliance_id=alliance.pk)
+    return render(
+        request,
+        "partnerships/administration/alliance_form.html",
+        {"form": form},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@login_required
+def alliance_detail(request: HttpRequest, alliance_id: int) -> HttpResponse:
+    alliance = selectors.alliance_administration_get(user=request.user, alliance_id=alliance_id)
+    return render(
+        request, "partnerships/administration/alliance_detail.html", {"alliance": alliance}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def alliance_partnership_add(request: HttpRequest, alliance_id: int) -> HttpResponse:
+    """Add a partnership to an alliance: confirmed first, as its people then see the alliance's
+    pooled pot and its coordinators may spend it."""
+    alliance = selectors.alliance_administration_get(user=request.user, alliance_id=alliance_id)
+    form = AlliancePartnershipForm(
+        request.POST or None,
+        partnerships=Partnership.objects.exclude(alliances=alliance).order_by("name"),
+    )
+    if request.method == "POST" and form.is_valid():
+        partnership = form.cleaned_data["partnership"]
+        if not confirmed(request):
+            return confirmation_page(
+                request,
+                confirmations.alliance_partnership_add(
+                    alliance, partnership, carried=carried_from(request.POST)
+                ),
+            )
+        try:
+            services.alliance_partnership_add(
+                actor=_actor(request), alliance=alliance, partnership=partnership
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{partnership.name} is now in {alliance.name}.")
+            return redirect("partnerships:alliance-detail", alliance_id=alliance.pk)
+    return render(
+        request,
+        "partnerships/administration/alliance_partnership_form.html",
+        {"form": form, "alliance": alliance},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def alliance_partnership_remove(
+    request: HttpRequest, alliance_id: int, partnership_id: int
+) -> HttpResponse:
+    """Take a partnership out of an alliance: the confirmation page, then the action."""
+    alliance = selectors.alliance_administration_get(user=request.user, alliance_id=alliance_id)
+    partnership = next((p for p in alliance.partnerships.all() if p.pk == partnership_id), None)
+    if partnership is None:
+        raise Http404
+    if not confirmed(request):
+        return confirmation_page(
+            request, confirmations.alliance_partnership_remove(alliance, partnership)
+        )
+    try:
+        services.alliance_partnership_remove(
+            actor=_actor(request), alliance=alliance, partnership=partnership
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("partnerships:alliance-detail", alliance_id=alliance.pk)
+    messages.success(request, f"{partnership.name} is no longer in {alliance.name}.")
+    return redirect("partnerships:alliance-detail", alliance_id=alliance.pk)

@@ -218,6 +218,8 @@ def inspects(world: World, u: int, p: int) -> bool:
 
 
 def partnership_reference(world: World, u: int, action: str, p: int) -> bool:
+    if action == "administer":  # a partnership's own facts: site administrators
+        return u in world.admins
     roles = roles_of(world, u, p)
     if action == "view":
         return bool(roles) or inspects(world, u, p)

@@ -64,14 +64,16 @@ def test_bad_partnership_input_is_explained(admin_client: Client) -> None:
     assert Partnership.objects.count() == 0
 
 
-def test_changes_in_the_django_admin_are_audited(admin_client: Client) -> None:
+def test_an_organisation_is_changed_on_its_own_page_and_audited(admin_client: Client) -> None:
+    # Site administrators change organisations on the service's own page, not in the Django
+    # admin, which is read-only (tests/core/test_admin_read_only.py).
     organisation = Organisation.objects.create(name="Old Name", type=OrganisationType.SCHOOL)
     response = admin_client.post(
-        f"/admin/accounts/organisation/{organisation.pk}/change/",
+        f"/organisations/{organisation.pk}/edit/",
         {"name": "New Name", "type": OrganisationType.SCHOOL, "gss_code": "", "website": ""},
     )
     assert response.status_code == 302
-    event = AuditEvent.objects.get(verb="ADMIN_ORGANISATION_CHANGED")
+    event = AuditEvent.objects.get(verb="ORGANISATION_UPDATED")
     assert event.target_id == str(organisation.pk)
     assert "New Name" not in event.payload
     assert '"name":' in event.payload

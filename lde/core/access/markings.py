@@ -9,6 +9,9 @@ anything above it is only ever recorded as existing (the tip of the iceberg, Fig
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+
 from django.db import models
 
 from lde.core import limits
@@ -90,3 +93,38 @@ def marking_is_storable(marking: Marking, *, ceiling: Marking | None = None) -> 
 
 def vetting_covers(level: int, marking: Marking) -> bool:
     return level >= marking.current.required_vetting
+
+
+# --- Material stored under each marking ---------------------------------------------------------
+# The ceiling and the marking scheme are changed here, in the kernel, but the material they govern
+# is kept by the apps above it (the gateway's briefing products). The kernel asks, and each app
+# that stores marked material answers from its AppConfig.ready: given marking ids, how many of its
+# items are stored here (not merely recorded as held elsewhere) under one of them. A change that
+# would leave any of them above the ceiling is refused with the count.
+
+
+@dataclass(frozen=True)
+class StoredMaterialCounter:
+    # What is counted, in the singular, for the refusal: "briefing product".
+    noun: str
+    count: Callable[[Collection[int]], int]
+
+
+STORED_MATERIAL_COUNTERS: dict[str, StoredMaterialCounter] = {}
+
+
+def stored_material_counter_register(name: str, counter: StoredMaterialCounter) -> None:
+    STORED_MATERIAL_COUNTERS[name] = counter
+
+
+def stored_material_under(marking_ids: Collection[int]) -> list[tuple[str, int]]:
+    """(noun, count) for each kind of material stored under these markings, where there is any."""
+    if not marking_ids:
+        return []
+    found = []
+    for name in sorted(STORED_MATERIAL_COUNTERS):
+        counter = STORED_MATERIAL_COUNTERS[name]
+        count = counter.count(marking_ids)
+        if count:
+            found.append((counter.noun, count))
+    return found
