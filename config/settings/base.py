@@ -219,9 +219,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
 LDE_FACTS_LOADER = "lde.partnerships.selectors.user_facts_load"
-# Who besides site administrators may assign an inspector or peer reviewer (partnerships.services.
-# assignment_create): a programme lead, to a site of their own programme.
-LDE_ASSIGNMENT_AUTHORITIES = ["lde.inspections.policies.programme_lead_assigns"]
 # Memberships live above accounts: its policies ask core, and partnerships answers (ADR 0011).
 LDE_PEOPLE_REACHED = "lde.partnerships.reach.people_reached_q"
 LDE_HOME_PANELS = [
@@ -267,4 +264,6 @@ LDE_DEMO_BUILDERS: list[str] = [
     "lde.what_works.demo.demo_build",
     "lde.consequence_management.demo.demo_build",
     "lde.rollups.demo.demo_build",
+    # After the inspections demo's programme: its findings, case studies and feedback.
+    "lde.inspections.demo_learning.demo_build",
 ]
