@@ -67,11 +67,12 @@ class MembershipRoleForm(GovukForm):
 
 
 class PartnerOrganisationForm(GovukForm):
+    # Any organisation of the national register that is not yet a partner: thousands.
     organisation = forms.ModelChoiceField(
         label="Organisation",
         queryset=Organisation.objects.none(),
         empty_label="Choose an organisation",
-        widget=widgets.Select(),
+        widget=widgets.Autocomplete(),
     )
 
     def __init__(self, *args: Any, organisations: Any = None, **kwargs: Any) -> None:
@@ -163,13 +164,14 @@ class PartnershipCreateForm(GovukForm):
         label="Lead council",
         queryset=Organisation.objects.none(),
         empty_label="Choose a council",
-        widget=widgets.Select(),
+        widget=widgets.Autocomplete(),
     )
+    # Every council and every BCU in England: hundreds of each.
     police_bcus = forms.ModelMultipleChoiceField(
         label="Police basic command units",
         queryset=Organisation.objects.none(),
         required=False,
-        widget=widgets.CheckboxSelectMultiple(),
+        widget=widgets.AutocompleteMultiple(),
     )
     region = forms.ChoiceField(label="Region", choices=Region.choices, widget=widgets.Select())
     area_gss_codes = forms.CharField(
@@ -236,10 +238,11 @@ class AssignmentForm(GovukForm):
         widget=widgets.TextInput(),
         help_text="For example, Learning and development exercise 2027.",
     )
+    # Every partnership in the country (hundreds).
     partnerships = forms.ModelMultipleChoiceField(
         label="Partnerships",
         queryset=Partnership.objects.order_by("name"),
-        widget=widgets.CheckboxSelectMultiple(),
+        widget=widgets.AutocompleteMultiple(),
     )
     subject_reference = forms.CharField(
         label="Assessment reviewed (peer reviewers only)",

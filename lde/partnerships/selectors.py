@@ -115,6 +115,7 @@ def user_facts_load_many(users: Any) -> dict[int, UserFacts]:
             clearance=vetting[i]["clearance"],
             caveats=vetting[i]["caveats"],
             is_national_analyst=user.is_national_analyst,
+            is_programme_lead=user.is_programme_lead,
             is_site_administrator=user.is_site_administrator,
         )
     return facts

@@ -6,8 +6,10 @@ import re
 from collections.abc import Iterable
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.module_loading import import_string
 
 from lde.accounts.models import (
     GSS_CODE_PATTERN,
@@ -40,6 +42,21 @@ from lde.partnerships.policies import alliance_policy, partnership_policy
 def _require_site_administrator(actor: User | None) -> None:
     if actor is not None and not facts_for(actor).is_site_administrator:
         raise PermissionDenied("Only site administrators can do this.")
+
+
+def _require_assignment_authority(
+    actor: User | None, *, kind: str, partnerships: list[Partnership], subject_reference: str
+) -> None:
+    """Site administrators, or whoever a hook in `LDE_ASSIGNMENT_AUTHORITIES` answers for."""
+    if actor is None or facts_for(actor).is_site_administrator:
+        return
+    ids = [p.pk for p in partnerships]
+    for path in getattr(settings, "LDE_ASSIGNMENT_AUTHORITIES", ()):
+        if import_string(path)(
+            actor=actor, kind=kind, partnership_ids=ids, subject_reference=subject_reference
+        ):
+            return
+    raise PermissionDenied("Only site administrators can do this.")
 
 
 @transaction.atomic
@@ -468,8 +485,14 @@ def assignment_create(
     subject_reference: str = "",
 ) -> Assignment:
     """Assign an inspector or peer reviewer. Access ends on `ends_on` by itself. Nobody assigns
-    themselves, and the partnership's coordinators see the assignment on their home page at once."""
-    _require_site_administrator(actor)
+    themselves, and the partnership's coordinators see the assignment on their home page at once.
+    Site administrators assign anyone; an app above this one may let others assign what is theirs
+    to give (`LDE_ASSIGNMENT_AUTHORITIES`: a programme lead, an inspector to a site of their own
+    programme), asked through a hook so that this app imports none of them."""
+    targets = list(partnerships)
+    _require_assignment_authority(
+        actor, kind=kind, partnerships=targets, subject_reference=subject_reference
+    )
     if actor is not None and user.pk == actor.pk:
         raise PermissionDenied403(
             "You cannot assign yourself.",
@@ -478,7 +501,6 @@ def assignment_create(
         )
     if ends_on < starts_on:
         raise ValidationError({"ends_on": "The end date must be on or after the start date."})
-    targets = list(partnerships)
     if not targets:
         raise ValidationError({"partnerships": "Choose at least one partnership."})
     assignment = Assignment.objects.create(
