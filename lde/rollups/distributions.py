@@ -42,6 +42,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import F
 
@@ -53,7 +54,7 @@ from lde.frameworks.models import Framework, FrameworkVersion
 from lde.partnerships.models import Partnership, Region
 from lde.rollups.distributions_policies import distribution_policy
 from lde.rollups.policies import area_neighbour_policy
-from lde.rollups.selectors import area_data_current
+from lde.rollups.selectors import area_data_current, national_figures_seconds
 
 ENGLAND = ("E92000001", "England")
 BIN_WIDTH = 20  # percentage points: five bins, so that a bin can reach 10 partnerships
@@ -337,6 +338,27 @@ def counted_scores(query: Query) -> tuple[str, dict[int, tuple[str, float]]]:
     return title, scores
 
 
+def counted_scores_recent(query: Query) -> tuple[str, dict[int, tuple[str, float]]]:
+    """`counted_scores(query)` as worked out at most `national_figures_seconds()` ago (the
+    period national coverage is kept for, `LDE_NATIONAL_FIGURES_SECONDS`). Scoring every
+    partnership's counted cycle reads every rating of every one (about 14,000 rows for 350
+    partnerships), and the figures move only when a self-assessment is published, while every
+    person who opens the page asks for the same ones; the marks are worked out on each request
+    from these scores. Nothing is invalidated on a write: a publication shows within the
+    period, and the page says how long figures are kept."""
+    seconds = national_figures_seconds()
+    if seconds <= 0:
+        return counted_scores(query)
+    versions = "-".join(str(v.pk) for v in query.versions)
+    key = f"rollups:distribution:{versions}:{query.theme}:{query.cycle}"
+    found = cache.get(key)
+    if isinstance(found, tuple):
+        return found
+    worked_out = counted_scores(query)
+    cache.set(key, worked_out, seconds)
+    return worked_out
+
+
 def _figures(scores: list[float], counts: dict[str, int | None]) -> Figures:
     ordered = sorted(scores)
     q1, median, q3 = statistics.quantiles(ordered, n=4, method="inclusive")
@@ -419,7 +441,7 @@ def _marks(user: AnyUser, query: Query, scores: dict[int, tuple[str, float]]) ->
 def distribution(*, user: AnyUser, query: Query) -> Distribution:
     """The distribution asked for, suppressed, with the user's marks. The caller has checked
     that the user may see distributions (`distribution_policy`, "view")."""
-    title, scores = counted_scores(query)
+    title, scores = counted_scores_recent(query)
     by_region: dict[str, list[float]] = defaultdict(list)
     for region, score in scores.values():
         by_region[region].append(score)

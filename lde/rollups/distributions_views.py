@@ -218,6 +218,7 @@ def distributions(request: HttpRequest) -> HttpResponse:
             "min_partnerships": d.MIN_PARTNERSHIPS,
             "min_count": d.MIN_COUNT,
             "bin_width": d.BIN_WIDTH,
+            "kept_minutes": d.national_figures_seconds() // 60,
         },
         status=status,
     )
