@@ -88,8 +88,8 @@ CAPABILITY_MATRICES: list[str] = [
     "tests.what_works.access_matrix",
     "tests.surveys.datasets.access_matrix",
     "tests.rollups.access_matrix",
-    "tests.rollups.access_matrix_distributions",
     "tests.accounts.access_matrix_site_administration",
+    "tests.inspections.access_matrix_learning",
 ]
 CAPABILITIES: list[CapabilityMatrix] = [
     importlib.import_module(name).MATRIX for name in CAPABILITY_MATRICES

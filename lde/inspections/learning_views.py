@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from lde.accounts.selectors import acting_user as _actor
 from lde.core.access.facts import facts_for
@@ -228,7 +228,7 @@ def case_study_detail(request: HttpRequest, case_study_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def case_study_send(request: HttpRequest, case_study_id: int) -> HttpResponse:
     case_study = selectors.case_study_get(user=request.user, case_study_id=case_study_id)
     case_study_policy.require(request.user, "send", case_study)
@@ -240,7 +240,7 @@ def case_study_send(request: HttpRequest, case_study_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def case_study_take(request: HttpRequest, case_study_id: int) -> HttpResponse:
     case_study = selectors.case_study_get(user=request.user, case_study_id=case_study_id)
     case_study_policy.require(request.user, "take", case_study)
