@@ -72,20 +72,15 @@ CONFIRMATIONS: dict[str, Case] = {
 
 def build(world: dict[str, Any]) -> dict[str, Any]:
     person = UserFactory(full_name="Matrix Person")
-    # An alliance of three, so that one can be taken out, and a partnership to add.
-    alliance = Alliance.objects.create(name="Matrix Alliance")
-    alliance.partnerships.set(
-        [
-            world["partnership_id"],
-            world["other_partnership_id"],
-            PartnershipFactory(name="Matrix Alliance Third"),
-        ]
-    )
+    # The programme matrix's alliance (the world's partnership and the other partnership, built
+    # before this one), with a third partnership of no subject's, so that one can be taken out;
+    # and a partnership to add.
+    alliance = Alliance.objects.get(pk=world["alliance_id"])
+    alliance.partnerships.add(PartnershipFactory(name="Matrix Alliance Third"))
     PartnershipFactory(name="Matrix Alliance Newcomer")
     return {
         "account_id": person.pk,
         "marking_id": Marking.objects.get(code="secret").pk,
-        "alliance_id": alliance.pk,
     }
 
 
