@@ -252,6 +252,37 @@ def api_token_authenticate(*, raw: str) -> User | None:
     return token.user
 
 
+def vetting_gap_count(*, organisation_ids: Any, day: date, within_days: int = 90) -> int:
+    """How many posts `vetting_gaps` lists, for the home page, which shows only the number: the
+    same three queries, reading ids, levels and dates rather than building every post, holder
+    and clearance."""
+    required = dict(
+        Post.objects.filter(
+            organisation_id__in=organisation_ids, required_vetting__gt=0
+        ).values_list("pk", "required_vetting")
+    )
+    holder: dict[int, int] = {}
+    for post_id, user_id in PostHolding.objects.filter(
+        live_holding_q(day), post_id__in=list(required)
+    ).values_list("post_id", "user_id"):
+        holder.setdefault(post_id, user_id)  # the first in PostHolding's order, as there
+    live: dict[int, list[tuple[int, date]]] = {}
+    for user_id, level, expires_on in Clearance.objects.filter(
+        user_id__in=set(holder.values()),
+        revoked_on__isnull=True,
+        granted_on__lte=day,
+        expires_on__gte=day,
+    ).values_list("user_id", "level", "expires_on"):
+        live.setdefault(user_id, []).append((level, expires_on))
+    soon = day + timedelta(days=within_days)
+    count = 0
+    for post_id, user_id in holder.items():
+        covering = [ends for level, ends in live.get(user_id, []) if level >= required[post_id]]
+        if not covering or max(covering) <= soon:
+            count += 1
+    return count
+
+
 def vetting_gaps(
     *, organisation_ids: Any, day: date, within_days: int = 90
 ) -> list[dict[str, Any]]:

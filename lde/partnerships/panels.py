@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from lde.accounts.selectors import acting_user, vetting_gaps
+from lde.accounts.selectors import acting_user, vetting_gap_count
 from lde.core.access.facts import facts_for
 from lde.partnerships.models import Role
 from lde.partnerships.selectors import assignment_list, assignments_new_into, partnership_list
@@ -31,12 +31,13 @@ def partnerships_panel(request: HttpRequest) -> dict[str, Any] | None:
     if coordinated:
         # The user's facts already hold the partner organisations of their partnerships.
         organisation_ids = facts.organisations_of(coordinated)
-        gaps = vetting_gaps(organisation_ids=organisation_ids, day=facts.today)
+        # Only the number is shown: counted from ids and dates, not built as posts and people.
+        gaps = vetting_gap_count(organisation_ids=organisation_ids, day=facts.today)
         if gaps:
             attention.append(
                 {
-                    "text": f"{len(gaps)} post{'s' if len(gaps) != 1 else ''} in your "
-                    f"partnerships lack{'s' if len(gaps) == 1 else ''} the vetting they need, "
+                    "text": f"{gaps} post{'s' if gaps != 1 else ''} in your "
+                    f"partnerships lack{'s' if gaps == 1 else ''} the vetting they need, "
                     "or it expires within 90 days",
                     "partnerships": [p for p in partnerships if p.pk in coordinated],
                 }
