@@ -21,6 +21,12 @@ ROOT = Path(__file__).resolve().parents[2]
 # Each policy instance, by its name in its app's policies module, and the property test that
 # proves `allows` and `filter_for` agree for it over generated worlds.
 PROVED_BY = {
+    "document_request_policy": "tests/inspections/test_policy_properties.py",
+    "interview_note_policy": "tests/inspections/test_policy_properties.py",
+    "pre_visit_analysis_policy": "tests/inspections/test_policy_properties.py",
+    "programme_policy": "tests/inspections/test_policy_properties.py",
+    "site_policy": "tests/inspections/test_policy_properties.py",
+    "visit_policy": "tests/inspections/test_policy_properties.py",
     "area_data_set_policy": "tests/rollups/test_policy_properties.py",
     "area_neighbour_policy": "tests/rollups/test_policy_properties.py",
     "peer_review_request_policy": "tests/rollups/test_policy_properties.py",
@@ -77,8 +83,6 @@ PROVED_BY = {
     "caveat_grant_policy": "tests/accounts/test_policy_properties.py",
     "api_token_policy": "tests/accounts/test_policy_properties.py",
     "person_policy": "tests/accounts/test_person_policy_properties.py",
-    "marking_policy": "tests/core/test_site_settings_properties.py",
-    "site_settings_policy": "tests/core/test_site_settings_properties.py",
     "assessment_policy": "tests/assessments/test_policy_properties.py",
     "action_policy": "tests/action_plans/test_policy.py",
     "framework_version_policy": "tests/frameworks/test_policy_properties.py",
