@@ -12,6 +12,7 @@ urlpatterns = [
     path("partnerships/", include("lde.partnerships.urls")),
     # Figures across partnerships keep the paths they had under partnerships.
     path("partnerships/", include("lde.rollups.urls")),
+    path("open-data/", include("lde.rollups.opendata_urls")),
     path("frameworks/", include("lde.frameworks.urls")),
     path("assessments/", include("lde.assessments.urls")),
     path("actions/", include("lde.action_plans.urls")),

@@ -88,6 +88,7 @@ CAPABILITY_MATRICES: list[str] = [
     "tests.what_works.access_matrix",
     "tests.surveys.datasets.access_matrix",
     "tests.rollups.access_matrix",
+    "tests.rollups.access_matrix_opendata",
     "tests.accounts.access_matrix_site_administration",
     "tests.inspections.access_matrix_learning",
 ]
@@ -1189,6 +1190,9 @@ assert not set(API_CASES) & set(API_CASES_IN_EVERY_STATE)
 for table in API_CASES.values():
     table["anonymous"] = 401
 API_CASES[("GET", "/api/v1/")]["anonymous"] = 200
+# Open data is for anyone (permissions.md: anonymous reads "open data").
+API_CASES[("GET", "/api/v1/open-data")]["anonymous"] = 200
+API_CASES[("GET", "/api/v1/open-data/{release_id}")]["anonymous"] = 200
 
 
 def _api_answers(operation: tuple[str, str], state: Any) -> dict[str, Any]:

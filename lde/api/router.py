@@ -204,6 +204,7 @@ def _register() -> None:
     from lde.programme.api import router as programme_router
     from lde.rollups.api import router as rollups_router
     from lde.rollups.distributions_api import router as distributions_router
+    from lde.rollups.opendata_api import router as open_data_router
     from lde.sharing.api import router as sharing_router
     from lde.surveys.datasets.api import router as survey_data_router
     from lde.surveys.questionnaires.api import router as questionnaires_router
@@ -213,6 +214,7 @@ def _register() -> None:
     api.add_router("/partnerships", partnerships_router)
     api.add_router("/partnerships", rollups_router)  # the paths they had under partnerships
     api.add_router("/rollups", distributions_router)
+    api.add_router("/open-data", open_data_router)
     api.add_router("/frameworks", frameworks_router)
     api.add_router("/assessments", assessments_router)
     api.add_router("/actions", action_plans_router)

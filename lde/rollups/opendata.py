@@ -223,6 +223,11 @@ def document_json(release: OpenDataRelease) -> str:
     )
 
 
+def document_json_metadata(release: OpenDataRelease) -> str:
+    """The metadata beside the CSV: the JSON without its rows."""
+    return json.dumps(metadata(release), indent=2, ensure_ascii=False)
+
+
 def document_csv(release: OpenDataRelease) -> str:
     """A header row of the columns, then one row per row: no comment lines (the metadata is
     beside it, as JSON); a withheld figure is an empty cell."""

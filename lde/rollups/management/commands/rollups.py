@@ -15,7 +15,7 @@ from django.http import Http404
 
 from lde.accounts.models import User
 from lde.partnerships.selectors import partnership_get
-from lde.rollups import areas, distributions_cli, selectors, services
+from lde.rollups import areas, distributions_cli, opendata_cli, selectors, services
 from lde.rollups.policies import area_data_set_policy, area_neighbour_policy
 
 
@@ -48,6 +48,7 @@ class Command(BaseCommand):
         )
         near.add_argument("--json", action="store_true", help="Write JSON rather than a table.")
         distributions_cli.add_parser(sub)
+        opendata_cli.add_parser(sub)
 
     def _user(self, reader: str) -> User:
         user = User.objects.filter(email__iexact=reader.strip(), is_active=True).first()
@@ -58,6 +59,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, action: str, **options: Any) -> None:
         if action == "areas-import":
             self._import(**options)
+        elif action == "open-data-export":
+            opendata_cli.run(options, self.stdout.write)
         elif action == "distribution":
             distributions_cli.run(self._user(options["reader"]), options, self.stdout.write)
         else:
