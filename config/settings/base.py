@@ -264,6 +264,7 @@ LDE_DEMO_BUILDERS: list[str] = [
     "lde.what_works.demo.demo_build",
     "lde.consequence_management.demo.demo_build",
     "lde.rollups.demo.demo_build",
+    "lde.inspections.demo.demo_build",
     # After the inspections demo's programme: its findings, case studies and feedback.
     "lde.inspections.demo_learning.demo_build",
 ]
