@@ -306,7 +306,8 @@ class PersonAccessForm(GovukForm):
         empty_label="No organisation",
         help_text="The organisation that employs this person and sponsors their vetting.",
         error_messages={"invalid_choice": "Choose an organisation from the list"},
-        widget=widgets.Select(),
+        # Any organisation of the national register: thousands.
+        widget=widgets.Autocomplete(),
     )
     is_active = forms.BooleanField(
         label="Account active (they can sign in)", required=False, widget=widgets.CheckboxInput()

@@ -14,6 +14,7 @@ import pytest
 from django import forms
 from django.db.models import QuerySet
 
+from lde.accounts.forms import PersonAccessForm
 from lde.accounts.models import Organisation, OrganisationType, Post
 from lde.capacity import selectors as capacity_selectors
 from lde.capacity.forms import CommunityRelationshipForm
@@ -188,6 +189,12 @@ def _unit_post() -> Post:
 
 
 CASES = {
+    "person's organisation": Case(
+        lambda data: PersonAccessForm(data),
+        "organisation",
+        inside=lambda: _organisation(OrganisationType.PROBATION).pk,
+        outside=lambda: NOWHERE,
+    ),
     "protocol's parties": Case(
         lambda data: ProtocolForm(data, organisations=sharing_selectors.organisation_choices()),
         "parties",
