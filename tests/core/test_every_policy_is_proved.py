@@ -83,6 +83,8 @@ PROVED_BY = {
     "caveat_grant_policy": "tests/accounts/test_policy_properties.py",
     "api_token_policy": "tests/accounts/test_policy_properties.py",
     "person_policy": "tests/accounts/test_person_policy_properties.py",
+    "marking_policy": "tests/core/test_site_settings_properties.py",
+    "site_settings_policy": "tests/core/test_site_settings_properties.py",
     "assessment_policy": "tests/assessments/test_policy_properties.py",
     "action_policy": "tests/action_plans/test_policy.py",
     "framework_version_policy": "tests/frameworks/test_policy_properties.py",

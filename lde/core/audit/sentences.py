@@ -41,6 +41,8 @@ VERB_PHRASES: dict[str, str] = {
     "USER_ENROLMENT_EMAIL_CONFIRMED": "confirmed their email address",
     "SITE_ADMINISTRATOR_CREATED": "created a site administrator",
     "USER_ACCESS_CHANGED": "changed someone's organisation, account or site-wide grants",
+    "SITE_CEILING_CHANGED": "changed the site's ceiling",
+    "MARKING_CHANGED": "changed a marking in the marking scheme",
     "INSTANCE_RESTORED": "restored the instance from a backup",
     "ORGANISATION_CREATED": "added an organisation",
     "ORGANISATION_UPDATED": "changed an organisation's details",
@@ -55,6 +57,9 @@ VERB_PHRASES: dict[str, str] = {
     "API_TOKENS_REVOKED_FOR_ROLES_CHANGED": "revoked API tokens because roles changed",
     # Partnerships
     "PARTNERSHIP_CREATED": "created a partnership",
+    "PARTNERSHIP_CHANGED": "changed a partnership's name, lead council, region or areas",
+    "ALLIANCE_PARTNERSHIP_ADDED": "added a partnership to an alliance",
+    "ALLIANCE_PARTNERSHIP_REMOVED": "took a partnership out of an alliance",
     "PARTNER_ORGANISATION_ADDED": "added a partner organisation",
     "MEMBERSHIP_CREATED": "gave someone a role in the partnership",
     "MEMBERSHIP_ROLE_CHANGED": "changed someone's role in the partnership",
