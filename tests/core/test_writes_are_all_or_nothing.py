@@ -64,6 +64,7 @@ from tests import uploads
 from tests.assessments.conftest import FRAMEWORK
 from tests.conftest import kept_for_the_module
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.inspections.all_or_nothing import inspections_all_or_nothing_arguments
 from tests.rollups.builders import all_or_nothing_arguments as rollups_all_or_nothing_arguments
 from tests.sharing.builders import Gateway, current_hash, draft, gateway, marking, release
 from tests.what_works.conftest import DESCRIPTION as WW_DESCRIPTION
@@ -1991,6 +1992,10 @@ ARGUMENTS.update(
 
 # --- Similar areas (tests/rollups/builders.py) ---------------------------------------------
 ARGUMENTS.update(rollups_all_or_nothing_arguments())
+
+
+# --- Inspection programmes (tests/inspections/builders.py) --------------------------------
+ARGUMENTS.update(inspections_all_or_nothing_arguments())
 
 
 # --- The tests -----------------------------------------------------------------------------
