@@ -264,6 +264,8 @@ LDE_DEMO_BUILDERS: list[str] = [
     "lde.what_works.demo.demo_build",
     "lde.consequence_management.demo.demo_build",
     "lde.rollups.demo.demo_build",
+    # After the national picture: open data drawn from it, and a second national analyst.
+    "lde.rollups.opendata_demo.demo_build",
     "lde.inspections.demo.demo_build",
     # After the inspections demo's programme: its findings, case studies and feedback.
     "lde.inspections.demo_learning.demo_build",
