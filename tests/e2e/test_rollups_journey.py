@@ -48,7 +48,7 @@ def test_a_national_analyst_sees_a_national_distribution_with_a_small_region_wit
     text = page.content()
     assert not any(name in text for name in Partnership.objects.values_list("name", flat=True))
 
-    page.get_by_label("Area").select_option(label="Yorkshire and The Humber")
+    page.get_by_label("Area", exact=True).select_option(label="Yorkshire and The Humber")
     go(page, page.get_by_role("button", name="Show the distribution"))
     expect(page.get_by_test_id("withheld-message")).to_contain_text(
         "Yorkshire and The Humber is withheld: fewer than 5 partnerships"
