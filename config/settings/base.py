@@ -219,6 +219,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
 LDE_FACTS_LOADER = "lde.partnerships.selectors.user_facts_load"
+# Who besides site administrators may assign an inspector or peer reviewer (partnerships.services.
+# assignment_create): a programme lead, to a site of their own programme.
+LDE_ASSIGNMENT_AUTHORITIES = ["lde.inspections.policies.programme_lead_assigns"]
 # Memberships live above accounts: its policies ask core, and partnerships answers (ADR 0011).
 LDE_PEOPLE_REACHED = "lde.partnerships.reach.people_reached_q"
 LDE_HOME_PANELS = [
