@@ -89,6 +89,7 @@ CAPABILITY_MATRICES: list[str] = [
     "tests.surveys.datasets.access_matrix",
     "tests.rollups.access_matrix",
     "tests.rollups.access_matrix_opendata",
+    "tests.rollups.access_matrix_distributions",
     "tests.accounts.access_matrix_site_administration",
     "tests.inspections.access_matrix_learning",
 ]

@@ -103,24 +103,24 @@ class CaseStudyIn(Schema):
     setting: Setting
 
 
-class FeedbackIn(Schema):
+class SiteFeedbackIn(Schema):
     useful: int = Field(..., ge=1, le=5, description="How useful the exercise was, 1 to 5.")
     what_helped: str = _text(SiteFeedback, "what_helped", required=False)
     what_to_change: str = _text(SiteFeedback, "what_to_change", required=False)
 
 
-class FeedbackOut(Schema):
+class SiteFeedbackOut(Schema):
     site_id: int
     useful: int
     what_helped: str
     what_to_change: str
 
 
-class MemberIn(Schema):
+class AdvisoryMemberIn(Schema):
     email: str = Field(..., min_length=3, max_length=254, pattern=FREE_TEXT)
 
 
-class CommentIn(Schema):
+class AdvisoryCommentIn(Schema):
     text: str = _text(AdvisoryComment, "text")
 
 
@@ -234,18 +234,20 @@ def case_study_send(request: HttpRequest, case_study_id: ObjectId) -> CaseStudyO
 
 @router.put(
     "/sites/{site_id}/feedback",
-    response={200: FeedbackOut, **WRITE_ERRORS},
+    response={200: SiteFeedbackOut, **WRITE_ERRORS},
     summary="Give or change a site's feedback on the exercise (the site's coordinators)",
 )
-def site_feedback_give(request: HttpRequest, site_id: ObjectId, payload: FeedbackIn) -> FeedbackOut:
+def site_feedback_give(
+    request: HttpRequest, site_id: ObjectId, payload: SiteFeedbackIn
+) -> SiteFeedbackOut:
     site = selectors.site_get(site_id=site_id)
     user = request.user
     if not site_feedback_policy.user_can_in(user, "give", site.pk) and not (
-        site_feedback_policy.user_can(user, "view", SiteFeedback(site=site))
+        site_feedback_policy.user_can_in(user, "see", site.pk)
     ):
         raise Http404
     feedback = services.site_feedback_give(actor=acting_user(request), site=site, **payload.dict())
-    return FeedbackOut(
+    return SiteFeedbackOut(
         site_id=site.pk,
         useful=feedback.useful,
         what_helped=feedback.what_helped,
@@ -258,7 +260,9 @@ def site_feedback_give(request: HttpRequest, site_id: ObjectId, payload: Feedbac
     response={201: CreatedOut, **WRITE_ERRORS},
     summary="Name a member of the advisory group (the programme lead, never themselves)",
 )
-def advisory_member_name(request: HttpRequest, programme_id: ObjectId, payload: MemberIn) -> Answer:
+def advisory_member_name(
+    request: HttpRequest, programme_id: ObjectId, payload: AdvisoryMemberIn
+) -> Answer:
     programme = selectors.programme_for_learning(user=request.user, programme_id=programme_id)
     member = services.advisory_member_name(
         actor=acting_user(request), programme=programme, email=payload.email
@@ -272,7 +276,7 @@ def advisory_member_name(request: HttpRequest, programme_id: ObjectId, payload: 
     summary="Comment on the draft findings (members of the advisory group)",
 )
 def advisory_comment_add(
-    request: HttpRequest, programme_id: ObjectId, payload: CommentIn
+    request: HttpRequest, programme_id: ObjectId, payload: AdvisoryCommentIn
 ) -> Answer:
     programme = selectors.programme_for_learning(user=request.user, programme_id=programme_id)
     comment = services.advisory_comment_add(

@@ -283,33 +283,34 @@ def _site(site_id: int | None) -> tuple[int, int, str] | None:
 class SiteFeedbackPolicy(Policy[SiteFeedback]):
     model = SiteFeedback
     actions = ("view", "edit")
-    # Asked of a site: may this person give the site's feedback.
-    scope_actions = ("give",)
+    # Asked of a site: may this person give the site's feedback ("give"), and may they read
+    # it ("see"), whether or not any has been given yet.
+    scope_actions = ("give", "see")
     who_can: ClassVar[dict[str, str]] = {
         "view": FEEDBACK_READ,
+        "see": FEEDBACK_READ,
         "edit": FEEDBACK_GIVE,
         "give": FEEDBACK_GIVE,
     }
 
     def allows_in(self, facts: UserFacts, action: str, scope: int | None) -> bool:
-        if action != "give":
-            raise ValueError(f"SiteFeedbackPolicy asks only 'give' of a site, not {action!r}")
+        if action not in ("give", "see"):
+            raise ValueError(f"SiteFeedbackPolicy asks 'give' or 'see' of a site, not {action!r}")
         site = _site(scope)
         if site is None:
             return False
-        _, partnership_id, status = site
+        programme_id, partnership_id, status = site
+        if action == "see":
+            p = programme_facts(programme_id)
+            readers = facts.partnerships_with(Role.COORDINATOR, Role.BOARD_MEMBER)
+            return p is not None and (partnership_id in readers or is_team(facts, p))
         return status != ProgrammeStatus.DRAFT and partnership_id in facts.partnerships_with(
             Role.COORDINATOR
         )
 
     def allows(self, facts: UserFacts, action: str, obj: SiteFeedback) -> bool:
         if action == "view":
-            site = _site(obj.site_id)
-            p = programme_facts(site[0]) if site else None
-            if site is None or p is None:
-                return False
-            readers = facts.partnerships_with(Role.COORDINATOR, Role.BOARD_MEMBER)
-            return site[1] in readers or is_team(facts, p)
+            return self.allows_in(facts, "see", obj.site_id)
         if action == "edit":
             return self.allows_in(facts, "give", obj.site_id)
         raise ValueError(f"SiteFeedbackPolicy has no action {action!r}")

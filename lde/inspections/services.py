@@ -222,7 +222,7 @@ def _fieldwork_open(site: Site) -> None:
         )
 
 
-def _move(actor: User, site: Site, to_status: str, verb: str) -> None:
+def _site_move(actor: User, site: Site, to_status: str, verb: str) -> None:
     transition(
         obj=site,
         to_status=to_status,
@@ -300,7 +300,7 @@ def document_request_send(
         for i, line in enumerate(wanted)
     )
     _audit(actor, "INSPECTION_DOCUMENTS_REQUESTED", request, site, items=len(wanted))
-    _move(actor, site, SiteStatus.DOCUMENTS_REQUESTED, "INSPECTION_SITE_DOCUMENTS")
+    _site_move(actor, site, SiteStatus.DOCUMENTS_REQUESTED, "INSPECTION_SITE_DOCUMENTS")
     return request
 
 
@@ -372,7 +372,7 @@ def visit_record(*, actor: User, site: Site, visited_on: date) -> Visit:
     visit = Visit.objects.create(site=site, visited_on=visited_on)
     _audit(actor, "INSPECTION_VISIT_RECORDED", visit, site, visited_on=visited_on)
     if site.status == SiteStatus.DOCUMENTS_REQUESTED:
-        _move(actor, site, SiteStatus.VISITED, "INSPECTION_SITE_VISITED")
+        _site_move(actor, site, SiteStatus.VISITED, "INSPECTION_SITE_VISITED")
     return visit
 
 
@@ -486,7 +486,7 @@ def report_start(*, actor: User, site: Site) -> Site:
         actor=actor, assessment=reviewed, kind=AssessmentKind.INSPECTION
     )
     site.save(update_fields=["assessment", "updated_at"])
-    _move(actor, site, SiteStatus.DRAFT_REPORT, "INSPECTION_SITE_DRAFT")
+    _site_move(actor, site, SiteStatus.DRAFT_REPORT, "INSPECTION_SITE_DRAFT")
     return site
 
 
@@ -503,7 +503,7 @@ def report_send_for_check(*, actor: User, site: Site, no_personal_data_declared:
         assessment=site.assessment,
         no_personal_data_declared=no_personal_data_declared,
     )
-    _move(actor, site, SiteStatus.FACTUAL_ACCURACY, "INSPECTION_SITE_ACCURACY")
+    _site_move(actor, site, SiteStatus.FACTUAL_ACCURACY, "INSPECTION_SITE_ACCURACY")
     return site
 
 
@@ -516,5 +516,5 @@ def report_publish(*, actor: User, site: Site) -> Site:
     if site.assessment is None:
         raise ValidationError({"assessment": "Start the draft report first"})
     assessment_services.assessment_publish(actor=actor, assessment=site.assessment)
-    _move(actor, site, SiteStatus.PUBLISHED, "INSPECTION_SITE_PUBLISHED")
+    _site_move(actor, site, SiteStatus.PUBLISHED, "INSPECTION_SITE_PUBLISHED")
     return site

@@ -22,6 +22,7 @@ from lde.accounts.models import Organisation
 from lde.accounts.services import api_token_create
 from lde.assessments.forms import ResponseForm
 from lde.assessments.models import CriterionResponse
+from lde.core.access.markings import Marking
 from lde.core.govuk.forms import DJANGO_DEFAULTS
 from lde.partnerships.models import Role
 from tests.factories import MembershipFactory
@@ -82,7 +83,14 @@ def _instance(cls: type[forms.BaseForm]) -> forms.BaseForm:
     kwargs: dict[str, Any] = {}
     for name, parameter in inspect.signature(cls.__init__).parameters.items():
         if parameter.kind is parameter.KEYWORD_ONLY and parameter.default is parameter.empty:
-            kwargs[name] = [] if name == "statuses" else Organisation.objects.none()
+            if name == "statuses":
+                kwargs[name] = []
+            elif name == "marking":
+                # A marking's form reads the marking it changes; the scheme is data the
+                # migrations load, so there is always one.
+                kwargs[name] = Marking.objects.order_by("pk").first()
+            else:
+                kwargs[name] = Organisation.objects.none()
     for args in ((), (None,)):
         try:
             return cls(*args, **kwargs)

@@ -45,10 +45,11 @@ from lde.action_plans import services as action_services
 from lde.assessments import services as assessment_services
 from lde.assessments.models import Assessment, AssessmentKind, AssessmentStatus
 from lde.core.access.facts import facts_forget
+from lde.core.access.markings import Marking, MarkingScheme, SiteSettings
 from lde.core.audit import chain
 from lde.frameworks import services as framework_services
 from lde.frameworks.models import FrameworkVersion
-from lde.partnerships.models import Assignment, AssignmentKind, Membership, Role
+from lde.partnerships.models import Alliance, Assignment, AssignmentKind, Membership, Role
 from lde.sharing import services as sharing_services
 from lde.sharing.models import (
     AccessRequest,
@@ -63,7 +64,12 @@ from lde.what_works import services as what_works_services
 from tests import uploads
 from tests.assessments.conftest import FRAMEWORK
 from tests.conftest import kept_for_the_module
-from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.factories import (
+    MembershipFactory,
+    OrganisationFactory,
+    PartnershipFactory,
+    UserFactory,
+)
 from tests.inspections.all_or_nothing import inspections_all_or_nothing_arguments
 from tests.rollups.builders import all_or_nothing_arguments as rollups_all_or_nothing_arguments
 from tests.sharing.builders import Gateway, current_hash, draft, gateway, marking, release
@@ -508,6 +514,15 @@ def _narrative_plan(w: World) -> dict[str, Any]:
     return {"actor": w.coordinator, "version": version, "plan_id": plan.pk}
 
 
+def _alliance(w: World, *, extra: int) -> Alliance:
+    """An alliance of the world's two partnerships, and `extra` more."""
+    alliance = Alliance.objects.create(name="Pooled pot")
+    alliance.partnerships.add(
+        w.g.partnership, w.g.other_partnership, *(PartnershipFactory() for _ in range(extra))
+    )
+    return alliance
+
+
 ARGUMENTS: dict[str, Callable[[World], dict[str, Any]]] = {
     # narratives
     "lde.narratives.services.version_start": lambda w: {
@@ -795,6 +810,39 @@ ARGUMENTS: dict[str, Callable[[World], dict[str, Any]]] = {
         "actor": None,
         "assignment": Assignment.objects.get(user=w.peer),
         "subject_reference": w.draft.subject_reference,
+    },
+    # A site administrator edits a partnership's own facts, and an alliance's members.
+    "lde.partnerships.services.partnership_edit": lambda w: {
+        "actor": None,
+        "partnership": w.g.partnership,
+        "name": "Renamed Partnership",
+        "lead_council": w.g.partnership.lead_council,
+        "region": "E12000007",
+        "area_gss_codes": [],
+        "police_bcus": [],
+    },
+    "lde.partnerships.services.alliance_partnership_add": lambda w: {
+        "actor": None,
+        "alliance": _alliance(w, extra=0),
+        "partnership": PartnershipFactory(),
+    },
+    "lde.partnerships.services.alliance_partnership_remove": lambda w: {
+        "actor": None,
+        "alliance": _alliance(w, extra=1),
+        "partnership": w.g.partnership,
+    },
+    # Another site administrator changes an older marking's words, and raises the ceiling.
+    "lde.core.services.marking_change": lambda w: {
+        "actor": UserFactory(is_site_administrator=True),
+        "marking": Marking.objects.filter(scheme=MarkingScheme.LEGACY).order_by("pk").first(),
+        "description": "Handled as its current equivalent.",
+    },
+    "lde.core.services.site_ceiling_change": lambda w: {
+        "actor": UserFactory(is_site_administrator=True),
+        "ceiling": Marking.objects.filter(scheme=MarkingScheme.CURRENT, maps_to=None)
+        .exclude(pk=SiteSettings.objects.get().ceiling_id)
+        .order_by("-rank")
+        .first(),
     },
     "lde.partnerships.services.strategic_post_name": lambda w: {
         "actor": None,
