@@ -318,7 +318,7 @@ class AllianceForm(GovukForm):
     partnerships = forms.ModelMultipleChoiceField(
         label="Partnerships",
         queryset=Partnership.objects.order_by("name"),
-        widget=widgets.CheckboxSelectMultiple(),
+        widget=widgets.AutocompleteMultiple(),
         help_text="Choose two or more.",
         error_messages={"required": "Choose two or more partnerships"},
     )
@@ -337,7 +337,7 @@ class AlliancePartnershipForm(GovukForm):
         # Chosen by its name, which is unique, as people know it.
         to_field_name="name",
         empty_label="Choose a partnership",
-        widget=widgets.Select(),
+        widget=widgets.Autocomplete(),
         error_messages={
             "required": "Choose a partnership",
             "invalid_choice": "Choose a partnership that is not in the alliance",
