@@ -1,13 +1,13 @@
 """Every write is all or nothing: if its audit event cannot be appended, nothing it wrote stays.
 
-Each writing service — every public function of an app's services module (`lde/<app>/services.py`
-or a public module of `lde/<app>/services/`) that takes the acting user as `actor` — is found by
-inspection, and driven once with arguments that carry it as far as its audit event, with the
-kernel's audit append made to fail. The test then checks that every table holds what it held
-before, row for row, and that no file was left in the private files folder. A new service that
-is missing from the table below, or a table entry naming a service that no longer exists, fails
-the build: so does a service that fails for any other reason than the audit (its arguments in the
-table no longer reach its audit event, and the test would prove nothing).
+Each writing service — every public function of an app's services module (`lde/<app>/services.py`,
+a public module of `lde/<app>/services/`, or a public `lde/<app>/<part>_services.py`) that takes
+the acting user as `actor` — is found by inspection, and driven once with arguments that carry it
+as far as its audit event, with the kernel's audit append made to fail. The test then checks that
+every table holds what it held before, row for row, and that no file was left in the private files
+folder. A new service that is missing from the table below, or a table entry naming a service that
+no longer exists, fails the build: so does a service that fails for any other reason than the audit
+(its arguments in the table no longer reach its audit event, and the test would prove nothing).
 """
 
 from __future__ import annotations
@@ -70,8 +70,14 @@ from tests.factories import (
     PartnershipFactory,
     UserFactory,
 )
-from tests.inspections.all_or_nothing import inspections_all_or_nothing_arguments
+from tests.inspections.all_or_nothing import (
+    inspections_all_or_nothing_arguments,
+    learning_all_or_nothing_arguments,
+)
 from tests.rollups.builders import all_or_nothing_arguments as rollups_all_or_nothing_arguments
+from tests.rollups.opendata_builders import (
+    all_or_nothing_arguments as opendata_all_or_nothing_arguments,
+)
 from tests.sharing.builders import Gateway, current_hash, draft, gateway, marking, release
 from tests.what_works.conftest import DESCRIPTION as WW_DESCRIPTION
 from tests.what_works.conftest import RATING as WW_RATING
@@ -89,6 +95,7 @@ def writing_services() -> dict[str, Callable[..., Any]]:
         ".".join(path.relative_to(ROOT).with_suffix("").parts)
         for path in sorted((ROOT / "lde").glob("*/services.py"))
         + sorted((ROOT / "lde").glob("*/services/*.py"))
+        + sorted((ROOT / "lde").glob("*/*_services.py"))
         if not path.name.startswith("_")
     ]
     found = {}
@@ -2042,8 +2049,16 @@ ARGUMENTS.update(
 ARGUMENTS.update(rollups_all_or_nothing_arguments())
 
 
+# --- Open data releases (tests/rollups/opendata_builders.py) ------------------------------
+ARGUMENTS.update(opendata_all_or_nothing_arguments())
+
+
 # --- Inspection programmes (tests/inspections/builders.py) --------------------------------
 ARGUMENTS.update(inspections_all_or_nothing_arguments())
+
+
+# --- Inspection programmes' cross-site learning (tests/inspections/learning_builders.py) --
+ARGUMENTS.update(learning_all_or_nothing_arguments())
 
 
 # --- The tests -----------------------------------------------------------------------------

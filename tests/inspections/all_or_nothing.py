@@ -1,6 +1,7 @@
 """The inspections services' arguments for tests/core/test_writes_are_all_or_nothing.py: each
 carries its write as far as its audit event, from a world of tests/inspections/builders.py in
-the state the write needs."""
+the state the write needs (the cross-site learning's writes, from a world of
+tests/inspections/learning_builders.py)."""
 
 from __future__ import annotations
 
@@ -12,9 +13,13 @@ from django.utils import timezone
 
 from lde.accounts.models import User
 from lde.assessments.services import factual_accuracy_comment
+from lde.inspections import learning_services
 from lde.inspections.models import RequestedDocument, Visit
+from lde.inspections.models_learning import AdvisoryMember, CaseStudy, Finding, FindingKind
 from tests.factories import PartnershipFactory, UserFactory
 from tests.inspections.builders import InspectionWorld, inspection_world, site_to
+from tests.inspections.learning_builders import OTHER_THEME, THEME, world_build
+from tests.inspections.learning_builders import World as LearningWorld
 
 S = "lde.inspections.services."
 
@@ -154,4 +159,171 @@ def inspections_all_or_nothing_arguments() -> dict[str, Callable[[Any], dict[str
         S + "report_start": _report_start,
         S + "report_send_for_check": _report_send_for_check,
         S + "report_publish": _report_publish,
+    }
+
+
+# --- The cross-site learning (lde/inspections/learning_services.py) --------------------------
+
+L = "lde.inspections.learning_services."
+
+CASE_STUDY = {
+    "title": "A standing forum with community organisations",
+    "theme": THEME,
+    "summary": "The council and police met community organisations monthly.",
+    "what_was_done": "A forum chaired in turn by its members, with an agreed agenda.",
+    "outcome": "Partners said they understood local concerns earlier.",
+    "strand": "resilience",
+    "setting": "community",
+}
+
+
+def _finding(world: LearningWorld) -> Finding:
+    return learning_services.finding_add(
+        actor=world.lead,
+        programme=world.programme,
+        theme=THEME,
+        kind=FindingKind.WORKS,
+        text="Partners shared what they knew of communities through a standing forum.",
+        sites=[world.first],
+    )
+
+
+def _case_study(world: LearningWorld, *, sent: bool = False) -> CaseStudy:
+    case_study = learning_services.case_study_add(
+        actor=world.inspector, programme=world.programme, site=world.first, **CASE_STUDY
+    )
+    if sent:
+        case_study = learning_services.case_study_send(actor=world.lead, case_study=case_study)
+    return case_study
+
+
+def _finding_add(_: Any) -> dict[str, Any]:
+    world = world_build()
+    return {
+        "actor": _fresh(world.inspector),
+        "programme": world.programme,
+        "theme": THEME,
+        "kind": FindingKind.BARRIER,
+        "text": "Short-term funding stood in the way of planning beyond one year.",
+        "sites": [world.first, world.second],
+    }
+
+
+def _finding_edit(_: Any) -> dict[str, Any]:
+    world = world_build()
+    return {
+        "actor": _fresh(world.lead),
+        "finding": _finding(world),
+        "theme": OTHER_THEME,
+        "kind": FindingKind.LOOKS_PROMISING,
+        "text": "A forum looked promising where it met monthly.",
+        "sites": [world.second],
+    }
+
+
+def _finding_delete(_: Any) -> dict[str, Any]:
+    world = world_build()
+    return {"actor": _fresh(world.lead), "finding": _finding(world)}
+
+
+def _key_learning_add(_: Any) -> dict[str, Any]:
+    world = world_build()
+    return {
+        "actor": _fresh(world.lead),
+        "programme": world.programme,
+        "text": "Knowledge of communities grows where partners meet them routinely.",
+        "findings": [_finding(world)],
+    }
+
+
+def _key_learning_delete(_: Any) -> dict[str, Any]:
+    world = world_build()
+    learning = learning_services.key_learning_add(
+        actor=world.lead, programme=world.programme, text="Meet communities routinely."
+    )
+    return {"actor": _fresh(world.lead), "learning": learning}
+
+
+def _case_study_add(_: Any) -> dict[str, Any]:
+    world = world_build()
+    return {
+        "actor": _fresh(world.inspector),
+        "programme": world.programme,
+        "site": world.first,
+        **CASE_STUDY,
+    }
+
+
+def _case_study_edit(_: Any) -> dict[str, Any]:
+    world = world_build()
+    return {
+        "actor": _fresh(world.lead),
+        "case_study": _case_study(world),
+        "title": "A monthly forum with community organisations",
+    }
+
+
+def _case_study_send(_: Any) -> dict[str, Any]:
+    world = world_build()
+    return {"actor": _fresh(world.lead), "case_study": _case_study(world)}
+
+
+def _case_study_take(_: Any) -> dict[str, Any]:
+    world = world_build()
+    return {
+        "actor": _fresh(world.site_administrator),
+        "case_study": _case_study(world, sent=True),
+    }
+
+
+def _site_feedback_give(_: Any) -> dict[str, Any]:
+    world = world_build()
+    return {
+        "actor": _fresh(world.coordinator),
+        "site": world.first,
+        "useful": 4,
+        "what_helped": "The document request was clear.",
+        "what_to_change": "More notice of the visit.",
+    }
+
+
+def _advisory_member_name(_: Any) -> dict[str, Any]:
+    world = world_build()
+    return {
+        "actor": _fresh(world.lead),
+        "programme": world.programme,
+        "email": world.stranger.email,
+    }
+
+
+def _advisory_member_remove(_: Any) -> dict[str, Any]:
+    world = world_build()
+    member = AdvisoryMember.objects.get(programme=world.programme, user=world.adviser)
+    return {"actor": _fresh(world.lead), "member": member}
+
+
+def _advisory_comment_add(_: Any) -> dict[str, Any]:
+    world = world_build()
+    return {
+        "actor": _fresh(world.adviser),
+        "programme": world.programme,
+        "text": "The barriers need more evidence.",
+    }
+
+
+def learning_all_or_nothing_arguments() -> dict[str, Callable[[Any], dict[str, Any]]]:
+    return {
+        L + "finding_add": _finding_add,
+        L + "finding_edit": _finding_edit,
+        L + "finding_delete": _finding_delete,
+        L + "key_learning_add": _key_learning_add,
+        L + "key_learning_delete": _key_learning_delete,
+        L + "case_study_add": _case_study_add,
+        L + "case_study_edit": _case_study_edit,
+        L + "case_study_send": _case_study_send,
+        L + "case_study_take": _case_study_take,
+        L + "site_feedback_give": _site_feedback_give,
+        L + "advisory_member_name": _advisory_member_name,
+        L + "advisory_member_remove": _advisory_member_remove,
+        L + "advisory_comment_add": _advisory_comment_add,
     }

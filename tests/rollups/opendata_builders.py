@@ -111,3 +111,40 @@ def in_state(status: str, *, proposer: User, approver: User, make: Any) -> OpenD
     if status == OpenDataStatus.APPROVED:
         return release
     return opendata_services.open_data_release_release(actor=approver, release=release)
+
+
+def all_or_nothing_arguments() -> dict[str, Any]:
+    """Arguments that carry each of the open data services as far as its audit event, for
+    tests/core/test_writes_are_all_or_nothing.py: a partnership's own figures, its coordinator
+    acting, each release in the state the write needs."""
+    service = "lde.rollups.opendata_services"
+
+    def _at(status: str) -> dict[str, Any]:
+        p = partnered()
+        release = in_state(
+            status,
+            proposer=p.coordinator,
+            approver=p.coordinator,
+            make=lambda: partnership_draft(p),
+        )
+        return {"actor": User.objects.get(pk=p.coordinator.pk), "release": release}
+
+    def _create(_: Any) -> dict[str, Any]:
+        p = partnered()
+        return {
+            "actor": User.objects.get(pk=p.coordinator.pk),
+            "partnership": p.partnership,
+            "title": "Channel panel cases by quarter",
+            "description": "The whole area's count, each quarter.",
+            "publisher": p.partnership.name,
+            "figures_kind": "indicator_observations",
+            "parameters": {"indicator_id": p.indicator.pk},
+        }
+
+    return {
+        f"{service}.open_data_release_create": _create,
+        f"{service}.open_data_release_propose": lambda _: _at(OpenDataStatus.DRAFT),
+        f"{service}.open_data_release_approve": lambda _: _at(OpenDataStatus.PROPOSED),
+        f"{service}.open_data_release_release": lambda _: _at(OpenDataStatus.APPROVED),
+        f"{service}.open_data_release_withdraw": lambda _: _at(OpenDataStatus.PROPOSED),
+    }
