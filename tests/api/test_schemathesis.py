@@ -73,6 +73,9 @@ CONFIG = SchemathesisConfig.from_dict(
                     "POST /api/v1/open-data/{release_id}/propose",
                     "POST /api/v1/open-data/{release_id}/approve",
                     "POST /api/v1/open-data/{release_id}/release",
+                    # Whether a framework, its version, a theme or a cycle exists, and a
+                    # mapping joins two versions, depends on the data.
+                    "GET /api/v1/rollups/distributions",
                 ],
                 "checks": {
                     "positive_data_acceptance": {
@@ -108,6 +111,7 @@ CONFIG = SchemathesisConfig.from_dict(
                     "what works",
                     "survey data sets",
                     "questionnaires",
+                    "inspections",
                 ],
                 "checks": {
                     "positive_data_acceptance": {
@@ -279,6 +283,11 @@ def test_api_conforms_to_its_document(api_schema: Any, reach: Reach) -> None:
         + 4
         # Open data 6: the list and a data set for anyone; draft, propose, approve, release.
         + 6
+        # Distributions of scores 1 (national or a region's, for one framework version).
+        + 1
+        # Inspection programmes' learning 8: the programme's learning, a finding, key learning,
+        # a case study and sending it, a site's feedback, an advisory member and a comment.
+        + 8
     )
     real = {"assessment_id": reach.assessment_id, "response_id": reach.response_id}
     # A comparison aims at the draft and the published cycle it was carried from.

@@ -34,6 +34,8 @@ OPEN_TO_AN_APPLICANT = {
     "indicators:open-list",
     # The library of what works: its published entries, for any signed-in person.
     "what_works:library",
+    # Released open data, for anyone at all.
+    "opendata:release-list",
 }
 
 
@@ -77,6 +79,8 @@ def test_an_applicant_reaches_nothing_of_the_partnership(
         "core:accessibility",
         "core:cookies",
         "commissioning:register-confirm",
+        # Open data releases in progress that the person may see: for an applicant, none.
+        "opendata:release-manage",
     }
     # Pages every signed-in person opens, each a list or a form filtered by the policies to
     # what the reader reaches: for an applicant they answer 200 but name nothing of any
