@@ -38,7 +38,7 @@ from __future__ import annotations
 import statistics
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -71,9 +71,58 @@ def cycle_of(day: date) -> int:
     return day.year if day.month >= 4 else day.year - 1
 
 
-def bin_of(score: float) -> int:
-    """The histogram bin of a score from 0 to 100: [0, 20), [20, 40) … [80, 100]."""
-    return min(BINS - 1, max(0, int(score // BIN_WIDTH)))
+@dataclass(frozen=True)
+class Scale:
+    """What a distribution's values are, how its histogram bins them and how a figure is
+    written: scores in percent from 0 to 100 here, programme money in pounds in
+    `money_distributions`, so that both go through the same figures and the same suppression.
+    Bin i holds [edges[i], edges[i + 1]); the last holds its top edge too, or, where `open_top`,
+    every value from its low edge up (money has no ceiling). `round_to` rounds every figure
+    shown, so that a median or quartile that falls on one partnership's amount does not give it
+    to the penny (ADR 0027); 0 leaves figures as worked out. `counted` says what puts a
+    partnership in the count, for the message of a withheld area."""
+
+    edges: tuple[int, ...]
+    unit: str  # "%" or "£"
+    counted: str
+    open_top: bool = False
+    round_to: int = 0
+
+    @property
+    def bins(self) -> int:
+        return len(self.edges) - 1
+
+    def bin_of(self, value: float) -> int:
+        """The bin holding `value`; below the first edge, the first."""
+        return next((i for i in range(self.bins - 1, 0, -1) if value >= self.edges[i]), 0)
+
+    def write(self, value: float, places: int = 0) -> str:
+        """A figure in its unit: "£85,000", or "57%" (`places` decimals of a percentage)."""
+        return f"£{value:,.0f}" if self.unit == "£" else f"{value:.{places}f}%"
+
+    def bin_label(self, i: int) -> str:
+        low, high = self.edges[i], self.edges[i + 1]
+        if i < self.bins - 1:
+            return f"{self.write(low)} to {self.write(high)} (not included)"
+        if self.open_top:
+            return f"{self.write(low)} or more"
+        return f"{self.write(low)} to {self.write(high)}"
+
+    def rounded(self, figures: Figures) -> Figures:
+        """Every figure that is not a count rounded to `round_to`, whatever figures a
+        distribution shows."""
+        if not self.round_to:
+            return figures
+        step = self.round_to
+        rounded: dict[str, Any] = {
+            k: float(round(v / step) * step)
+            for k, v in vars(figures).items()
+            if isinstance(v, float)
+        }
+        return replace(figures, **rounded)
+
+
+SCORES = Scale(edges=tuple(range(0, 101, BIN_WIDTH)), unit="%", counted="have a counted score")
 
 
 def _bin_key(i: int) -> str:
@@ -88,22 +137,23 @@ def _bin_measure(key: str) -> Measure:
 # The counts each region holds, and what rests on them (lde.core.suppression). "distribution"
 # stands for the quantiles and the mean: not counts, so they rest on nothing but the group's
 # own 5 partnerships — and on England less the regions shown having 5 too.
-MEASURES: tuple[Measure, ...] = (
-    Measure("partnerships", lambda c: c["partnerships"], lambda c: (c["partnerships"],)),
-    Measure("distribution", lambda c: c["partnerships"], lambda c: ()),
-    *(_bin_measure(_bin_key(i)) for i in range(BINS)),
-)
+def measures(scale: Scale) -> tuple[Measure, ...]:
+    return (
+        Measure("partnerships", lambda c: c["partnerships"], lambda c: (c["partnerships"],)),
+        Measure("distribution", lambda c: c["partnerships"], lambda c: ()),
+        *(_bin_measure(_bin_key(i)) for i in range(scale.bins)),
+    )
+
+
+MEASURES = measures(SCORES)
 
 
 @dataclass(frozen=True)
 class Bin:
     low: int
-    high: int
+    high: int  # not included, except in the last bin; where the scale has no top, drawn only
     count: int | None  # None: fewer than 10, withheld
-
-    @property
-    def label(self) -> str:
-        return f"{self.low}% to {self.high}%" + ("" if self.high == 100 else " (not included)")
+    label: str
 
 
 @dataclass(frozen=True)
@@ -125,6 +175,7 @@ class Group:
     code: str
     name: str
     figures: Figures | None  # None: withheld, and `withheld` says why
+    counted: str = SCORES.counted  # what puts a partnership in the count, for `withheld`
 
     @property
     def withheld(self) -> str:
@@ -137,8 +188,8 @@ class Group:
                 f"{MIN_PARTNERSHIPS}, which could be worked out by subtraction."
             )
         return (
-            f"{self.name} is withheld: fewer than {MIN_PARTNERSHIPS} partnerships there have a "
-            "counted score, too few to show without pointing at one."
+            f"{self.name} is withheld: fewer than {MIN_PARTNERSHIPS} partnerships there "
+            f"{self.counted}, too few to show without pointing at one."
         )
 
 
@@ -359,7 +410,7 @@ def counted_scores_recent(query: Query) -> tuple[str, dict[int, tuple[str, float
     return worked_out
 
 
-def _figures(scores: list[float], counts: dict[str, int | None]) -> Figures:
+def _figures(scores: list[float], counts: dict[str, int | None], scale: Scale) -> Figures:
     ordered = sorted(scores)
     q1, median, q3 = statistics.quantiles(ordered, n=4, method="inclusive")
     return Figures(
@@ -370,31 +421,37 @@ def _figures(scores: list[float], counts: dict[str, int | None]) -> Figures:
         upper_quartile=q3,
         maximum=ordered[-1],
         mean=statistics.fmean(ordered),
-        bins=[Bin(i * BIN_WIDTH, (i + 1) * BIN_WIDTH, counts[_bin_key(i)]) for i in range(BINS)],
+        bins=[
+            Bin(scale.edges[i], scale.edges[i + 1], counts[_bin_key(i)], scale.bin_label(i))
+            for i in range(scale.bins)
+        ],
     )
 
 
-def _counts(scores: list[float]) -> dict[str, int]:
-    counts = {"partnerships": len(scores), **{_bin_key(i): 0 for i in range(BINS)}}
+def _counts(scores: list[float], scale: Scale) -> dict[str, int]:
+    counts = {"partnerships": len(scores), **{_bin_key(i): 0 for i in range(scale.bins)}}
     for score in scores:
-        counts[_bin_key(bin_of(score))] += 1
+        counts[_bin_key(scale.bin_of(score))] += 1
     return counts
 
 
 def suppressed_groups(
-    by_region: dict[str, list[float]],
+    by_region: dict[str, list[float]], scale: Scale = SCORES
 ) -> tuple[Group, list[Group]]:
     """England and every region, each with its figures or withheld, by the one rule in
-    `lde.core.suppression` (see the module's docstring)."""
+    `lde.core.suppression` (see the module's docstring), the values binned and written by
+    `scale`."""
     names = dict(Region.choices)
-    counts: dict[str, Counts] = {code: _counts(s) for code, s in by_region.items()}
-    table = suppress(counts, order=list(Region.values), measures=MEASURES, whole_key=ENGLAND[0])
+    counts: dict[str, Counts] = {code: _counts(s, scale) for code, s in by_region.items()}
+    table = suppress(
+        counts, order=list(Region.values), measures=measures(scale), whole_key=ENGLAND[0]
+    )
     shown = {row.key: row.figures for row in table.rows}
 
     def group(code: str, name: str, scores: list[float], figures: dict | None) -> Group:
         if figures is None or figures["distribution"] is None:
-            return Group(code, name, None)
-        return Group(code, name, _figures(scores, figures))
+            return Group(code, name, None, scale.counted)
+        return Group(code, name, scale.rounded(_figures(scores, figures, scale)), scale.counted)
 
     everything = [s for scores in by_region.values() for s in scores]
     england = group(*ENGLAND, everything, table.whole.figures if table.whole else None)

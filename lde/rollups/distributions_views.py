@@ -4,7 +4,7 @@ inspectors of a partnership (who see their own marked); 404 for everyone else.""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -86,8 +86,30 @@ WIDTH, LEFT, RIGHT = 640, 170, 20
 ROW = 44
 
 
-def _x(score: float) -> float:
-    return round(LEFT + (WIDTH - LEFT - RIGHT) * score / 100, 1)
+def _x(value: float, top: float = 100) -> float:
+    """Where `value` stands across the chart, whose axis runs from 0 to `top` (a percentage's
+    100, or a sum of money); a value beyond `top` is drawn at the edge."""
+    return round(LEFT + (WIDTH - LEFT - RIGHT) * min(value, top) / top, 1)
+
+
+class _Scoped(Protocol):
+    @property
+    def region(self) -> str: ...
+
+
+class Drawn(Protocol):
+    """What a box plot draws: scores' `d.Distribution`, or money's."""
+
+    @property
+    def query(self) -> _Scoped: ...
+    @property
+    def scope(self) -> d.Group: ...
+    @property
+    def england(self) -> d.Group: ...
+    @property
+    def marks(self) -> list[d.Mark]: ...
+    @property
+    def shown_regions(self) -> list[d.Group]: ...
 
 
 @dataclass(frozen=True)
@@ -107,7 +129,7 @@ class BoxRow:
         return round(self.q3 - self.q1, 1)
 
 
-def _box_rows(result: d.Distribution) -> list[BoxRow]:
+def _box_rows(result: Drawn, top: float = 100) -> list[BoxRow]:
     shown = [result.scope] if result.query.region else []
     shown += [result.england] if result.england.figures else []
     if not result.query.region:
@@ -117,18 +139,20 @@ def _box_rows(result: d.Distribution) -> list[BoxRow]:
         f = group.figures
         assert f is not None
         marks = (
-            [(_x(m.score), m.label, m.own) for m in result.marks] if group is result.scope else []
+            [(_x(m.score, top), m.label, m.own) for m in result.marks]
+            if group is result.scope
+            else []
         )
         rows.append(
             BoxRow(
                 group.name,
                 30 + i * ROW,
-                _x(f.minimum),
-                _x(f.lower_quartile),
-                _x(f.median),
-                _x(f.upper_quartile),
-                _x(f.maximum),
-                _x(f.mean),
+                _x(f.minimum, top),
+                _x(f.lower_quartile, top),
+                _x(f.median, top),
+                _x(f.upper_quartile, top),
+                _x(f.maximum, top),
+                _x(f.mean, top),
                 marks,
             )
         )
@@ -148,7 +172,7 @@ class Bar:
 HIST_HEIGHT = 180
 
 
-def _bars(figures: d.Figures | None) -> tuple[list[Bar], int]:
+def _bars(figures: d.Figures | None, axis: float = 100) -> tuple[list[Bar], int]:
     if figures is None:
         return [], 0
     top = max([b.count or 0 for b in figures.bins] + [d.MIN_COUNT])
@@ -157,8 +181,8 @@ def _bars(figures: d.Figures | None) -> tuple[list[Bar], int]:
         height = (b.count if b.count is not None else 0) / top * (HIST_HEIGHT - 40)
         bars.append(
             Bar(
-                _x(b.low) + 2,
-                _x(b.high) - _x(b.low) - 4,
+                _x(b.low, axis) + 2,
+                _x(b.high, axis) - _x(b.low, axis) - 4,
                 round(HIST_HEIGHT - 20 - height, 1),
                 round(height, 1),
                 b.label,
@@ -166,6 +190,31 @@ def _bars(figures: d.Figures | None) -> tuple[list[Bar], int]:
             )
         )
     return bars, top
+
+
+def charts(
+    result: Drawn | None, *, scale: d.Scale, ticks: list[int], what: str, noun: str, bands: str
+) -> dict[str, Any]:
+    """What `rollups/distributions/_charts.html` needs to draw a distribution's box plot and
+    histogram with their tables, on an axis from 0 to the last of `ticks`, in `scale`'s unit:
+    `what` is drawn ("Leadership scores"), `noun` one partnership's value ("score"), `bands`
+    the histogram's bands ("of 20 percentage points")."""
+    axis = ticks[-1]
+    bars, top = _bars(result.scope.figures if result else None, axis)
+    rows = _box_rows(result, axis) if result else []
+    return {
+        "rows": rows,
+        "box_height": 50 + ROW * len(rows),
+        "bars": bars,
+        "top": top,
+        "hist_height": HIST_HEIGHT,
+        "ticks": [(_x(t, axis), scale.write(t)) for t in ticks],
+        "scale": scale,
+        "what": what,
+        "noun": noun,
+        "bands": bands,
+        "min_count": d.MIN_COUNT,
+    }
 
 
 @login_required
@@ -201,23 +250,24 @@ def distributions(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
     status = 400 if form.is_bound and form.errors else 200
-    bars, top = _bars(result.scope.figures if result else None)
-    rows = _box_rows(result) if result else []
     return render(
         request,
         "rollups/distributions/distributions.html",
         {
             "form": form,
             "result": result,
-            "rows": rows,
-            "box_height": 50 + ROW * len(rows),
-            "bars": bars,
-            "top": top,
-            "hist_height": HIST_HEIGHT,
-            "ticks": [(_x(t), t) for t in range(0, 101, 20)],
+            **charts(
+                result,
+                scale=d.SCORES,
+                ticks=list(d.SCORES.edges),
+                what=f"{result.theme_title} scores" if result else "",
+                noun="score",
+                bands=f"of {d.BIN_WIDTH} percentage points",
+            ),
+            "marks_note": "Similar areas are marked only where they published a "
+            "self-assessment in this cycle, and never named: their place on the plot is theirs "
+            "to share.",
             "min_partnerships": d.MIN_PARTNERSHIPS,
-            "min_count": d.MIN_COUNT,
-            "bin_width": d.BIN_WIDTH,
             "kept_minutes": d.national_figures_seconds() // 60,
         },
         status=status,
