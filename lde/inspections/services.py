@@ -455,6 +455,23 @@ def note_write(
     return note
 
 
+@transaction.atomic
+def notes_read_record(*, actor: User, site: Site, notes: Iterable[InterviewNote]) -> None:
+    """A reading of the site's interview and focus-group notes, appended to the audit trail as
+    every read of restricted material is: which notes were read, never their text. The caller
+    has already read them through `selectors.notes_of`, so the policy has decided who reads."""
+    read = sorted(note.pk for note in notes)
+    if read:
+        audit_record(
+            actor=actor,
+            verb="INSPECTION_NOTES_READ",
+            target=site,
+            scope=AuditScope.PARTNERSHIP,
+            partnership_id=site.partnership_id,
+            detail={"notes": read},
+        )
+
+
 def _self_assessment_to_inspect(site: Site) -> Assessment | None:
     return (
         Assessment.objects.filter(

@@ -16,6 +16,7 @@ from lde.assessments.services import factual_accuracy_comment
 from lde.inspections import learning_services
 from lde.inspections.models import RequestedDocument, Visit
 from lde.inspections.models_learning import AdvisoryMember, CaseStudy, Finding, FindingKind
+from lde.inspections.services import note_write
 from tests.factories import PartnershipFactory, UserFactory
 from tests.inspections.builders import InspectionWorld, inspection_world, site_to
 from tests.inspections.learning_builders import OTHER_THEME, THEME, world_build
@@ -123,6 +124,19 @@ def _note_write(w: Any) -> dict[str, Any]:
     )
 
 
+def _notes_read_record(w: Any) -> dict[str, Any]:
+    world, visit = _visited(w)
+    note = note_write(
+        actor=world.inspector,
+        visit=visit,
+        kind="focus_group",
+        roles_present="Youth workers",
+        text="Referral pathways are understood.",
+        themes=["q1-local-plans"],
+    )
+    return {"actor": _fresh(world.lead), "site": world.site, "notes": [note]}
+
+
 def _report_start(_: Any) -> dict[str, Any]:
     world = _at("visited")
     return _inspector(world, site=world.site)
@@ -156,6 +170,7 @@ def inspections_all_or_nothing_arguments() -> dict[str, Callable[[Any], dict[str
         S + "visit_record": _visit_record,
         S + "schedule_item_add": _schedule_item_add,
         S + "note_write": _note_write,
+        S + "notes_read_record": _notes_read_record,
         S + "report_start": _report_start,
         S + "report_send_for_check": _report_send_for_check,
         S + "report_publish": _report_publish,

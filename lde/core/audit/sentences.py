@@ -317,6 +317,7 @@ VERB_PHRASES: dict[str, str] = {
     "INSPECTION_VISIT_RECORDED": "recorded a visit to an inspection site",
     "INSPECTION_SCHEDULE_ITEM_ADDED": "added to an inspection visit's schedule",
     "INSPECTION_NOTE_WRITTEN": "wrote the notes of an interview or focus group",
+    "INSPECTION_NOTES_READ": "read the interview and focus-group notes of an inspection site",
     "INSPECTION_FINDING_ADDED": "added a finding to an inspection programme",
     "INSPECTION_FINDING_CHANGED": "changed a finding of an inspection programme",
     "INSPECTION_FINDING_REMOVED": "removed a finding of an inspection programme",
