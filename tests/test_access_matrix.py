@@ -222,6 +222,11 @@ CASES: dict[str, Case] = {
     "partnerships:partner-organisation-add": Case(
         "GET", ("partnership_id",), partnership_page(["coordinator"])
     ),
+    # The world's partner is the lead council, which its members represent: the coordinator is
+    # shown the refusal, counted and named (ADR 0028), and a confirmed POST is refused with it.
+    "partnerships:partner-organisation-remove": Case(
+        "GET", ("partnership_id", "organisation_id"), partnership_page(["coordinator"])
+    ),
     "partnerships:post-list": Case(
         "GET", ("partnership_id",), partnership_page([*READERS, "inspector"])
     ),
@@ -639,6 +644,12 @@ CONFIRMATIONS: dict[str, Case] = {
     ),
     "partnerships:membership-remove": Case(
         "GET", ("partnership_id", "membership_id"), partnership_page(["coordinator"])
+    ),
+    "partnerships:partner-organisation-remove": Case(
+        "POST",
+        ("partnership_id", "organisation_id"),
+        {**partnership_page([]), "coordinator": 400},
+        CONFIRMED,
     ),
     "sharing:protocol-status": Case(
         "POST", ("protocol_id",), protocol_page(coordinator=400), CONFIRMED

@@ -451,3 +451,14 @@ def board_report_actions(
         and outcome.next_assessment.pk == assessment.pk
     ]
     return raised, reassessed
+
+
+def open_actions_owned_by(*, partnership_id: int, organisation_id: int) -> int:
+    """How many of the partnership's open actions the organisation owns: while there are any,
+    it stays a partner (`lde.partnerships.selectors.partner_organisation_dependents`). Done and
+    cancelled actions keep naming it as the owner they had."""
+    return Action.objects.filter(
+        partnership_id=partnership_id,
+        owner_organisation_id=organisation_id,
+        status__in=(ActionStatus.PLANNED, ActionStatus.IN_PROGRESS),
+    ).count()

@@ -1,10 +1,12 @@
 """What the partnerships' confirmation page says (`lde.core.confirm`) before a member's role
-is removed: what happens, who will see it, and that it cannot be undone."""
+is removed, a partner organisation taken out, or an alliance's partnerships changed: what
+happens, who will see it, and that it cannot be undone."""
 
 from __future__ import annotations
 
 from django.urls import reverse
 
+from lde.accounts.models import Organisation
 from lde.core.confirm import Confirmation
 from lde.partnerships.models import Alliance, Membership, Partnership
 
@@ -84,5 +86,36 @@ def alliance_partnership_remove(alliance: Alliance, partnership: Partnership) ->
         ],
         seen_by=ALLIANCE_SEEN_BY.format(partnership=partnership.name),
         cannot_undo="You cannot undo this here: add the partnership again if it should return.",
+        destructive=True,
+    )
+
+
+def partner_organisation_remove(
+    partnership: Partnership, organisation: Organisation
+) -> Confirmation:
+    return Confirmation(
+        title=f"Remove {organisation.name} from {partnership.name}",
+        caption=partnership.name,
+        button="Remove this partner organisation",
+        cancel_url=reverse("partnerships:partnership-detail", args=[partnership.pk]),
+        facts=(
+            ("Organisation", organisation.name),
+            ("Type", organisation.get_type_display()),
+        ),
+        happens=[
+            f"{organisation.name} is no longer one of {partnership.name}'s partner "
+            "organisations: it is not offered for new roles, posts, actions or plans here.",
+            f"{partnership.name}'s members no longer see its posts and people through the "
+            "partnership, from their next page.",
+            "What it did here stays recorded, naming it; it stays in the organisations register.",
+        ],
+        seen_by=(
+            f"Everyone who reads {partnership.name}'s overview no longer finds it among the "
+            f"partners. {organisation.name} is not sent a message by this service: tell them "
+            f"yourself. The removal is recorded in {partnership.name}'s audit trail, with your "
+            "name."
+        ),
+        cannot_undo=f"You cannot undo this: to make {organisation.name} a partner again, add it "
+        "again.",
         destructive=True,
     )

@@ -500,3 +500,86 @@ def alliance_administration_get(*, user: RequestUser, alliance_id: Any) -> Allia
     from django.shortcuts import get_object_or_404
 
     return get_object_or_404(alliance_administration_list(user=user), pk=alliance_id)
+
+
+# --- What still depends on a partner organisation's place in a partnership -------------------
+
+
+@dataclass(frozen=True)
+class PartnerDependents:
+    """One kind of record, kept by an app above this hub, that needs an organisation to stay a
+    partner of a partnership: an open action it owns, a team whose training is followed.
+    `count(*, partnership_id, organisation_id)` says how many there are; `singular` and `plural`
+    name them in the refusal ("1 open action it owns", "3 open actions it owns"), and `remedy`
+    says who ends or moves them. Each app registers its own when it loads (`<App>Config.ready`),
+    as this app imports none of them."""
+
+    singular: str
+    plural: str
+    remedy: str
+    count: Callable[..., int]
+
+
+PARTNER_DEPENDENTS: dict[str, PartnerDependents] = {}
+
+
+def partner_dependents_register(name: str, dependents: PartnerDependents) -> None:
+    PARTNER_DEPENDENTS[name] = dependents
+
+
+NAMED_AT_MOST = 5
+
+
+def _named(items: list[str]) -> str:
+    shown = ", ".join(items[:NAMED_AT_MOST])
+    more = len(items) - NAMED_AT_MOST
+    return f"{shown} and {more} more" if more > 0 else shown
+
+
+def partner_organisation_dependents(
+    *, partnership: Partnership, organisation: Organisation
+) -> list[str]:
+    """What keeps `organisation` a partner of `partnership`, one sentence each, counted and
+    named where this app can name it; empty when nothing does. Taking the organisation out
+    would leave each of these pointing at an organisation that is no longer a partner, so
+    `partner_organisation_remove` refuses until each is ended or moved by those who own it."""
+    found = []
+    if partnership.lead_council_id == organisation.pk:
+        found.append(
+            f"{organisation.name} is the partnership's lead council: a site administrator "
+            "names another lead council first"
+        )
+    if partnership.police_bcus.filter(pk=organisation.pk).exists():
+        found.append(
+            f"{organisation.name} is one of the partnership's police basic command units: a "
+            "site administrator takes it off the partnership first"
+        )
+    roles = list(
+        Membership.objects.filter(partnership=partnership, organisation=organisation)
+        .select_related("user")
+        .order_by("user__full_name", "role")
+    )
+    if roles:
+        holders = _named([f"{m.user.full_name}, {m.get_role_display().lower()}" for m in roles])
+        found.append(
+            f"{len(roles)} {'role is' if len(roles) == 1 else 'roles are'} held by people who "
+            f"represent it ({holders}): remove {'it' if len(roles) == 1 else 'them'} first"
+        )
+    named = list(
+        StrategicPost.objects.filter(partnership=partnership, post__organisation=organisation)
+        .order_by("post__title")
+        .values_list("post__title", flat=True)
+    )
+    if named:
+        found.append(
+            f"{len(named)} of its posts {'is' if len(named) == 1 else 'are'} named as "
+            f"strategic for briefing coverage ({_named(named)}): stop naming "
+            f"{'it' if len(named) == 1 else 'them'} first"
+        )
+    for name in sorted(PARTNER_DEPENDENTS):
+        dependents = PARTNER_DEPENDENTS[name]
+        count = dependents.count(partnership_id=partnership.pk, organisation_id=organisation.pk)
+        if count:
+            noun = dependents.singular if count == 1 else dependents.plural
+            found.append(f"{count:,} {noun}: {dependents.remedy}")
+    return found

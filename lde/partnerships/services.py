@@ -37,6 +37,7 @@ from lde.partnerships.models import (
     StrategicPost,
 )
 from lde.partnerships.policies import alliance_policy, partnership_policy
+from lde.partnerships.selectors import partner_organisation_dependents
 
 
 def _require_site_administrator(actor: User | None) -> None:
@@ -219,6 +220,44 @@ def partner_organisation_add(
             changes={"organisation": organisation.pk},
         )
     return link
+
+
+@transaction.atomic
+def partner_organisation_remove(
+    *, actor: User | None, partnership: Partnership, organisation: Organisation
+) -> None:
+    """Coordinators take an organisation out of their partnership: those who add partners
+    (`manage`) take them out. Refused, counting and naming each, while anything still depends
+    on its place there (its roles, its named strategic posts, the lead council or a BCU, an
+    open action it owns …: `selectors.partner_organisation_dependents`), so that nothing is
+    left pointing at an organisation that is no longer a partner and every ending is its own
+    audited act by whoever owns it (ADR 0028). Finished records that name it stay as they are."""
+    # The partnership's row is locked so that a role given to someone of the organisation, or a
+    # post named, cannot slip in between the count and the removal.
+    partnership = Partnership.objects.select_for_update().get(pk=partnership.pk)
+    if actor is not None:
+        partnership_policy.require(actor, "manage", partnership)
+    link = PartnerOrganisation.objects.filter(
+        partnership=partnership, organisation=organisation
+    ).first()
+    if link is None:
+        raise ValidationError(
+            {"organisation": f"{organisation.name} is not a partner of {partnership.name}"}
+        )
+    dependents = partner_organisation_dependents(partnership=partnership, organisation=organisation)
+    if dependents:
+        raise ValidationError({"organisation": dependents})
+    audit_record(
+        actor=actor,
+        verb="PARTNER_ORGANISATION_REMOVED",
+        target=link,
+        scope=AuditScope.PARTNERSHIP,
+        partnership_id=partnership.pk,
+        changes={"organisation": organisation.pk},
+    )
+    link.delete()
+    # What the actor reaches through the partnership's organisations has changed.
+    facts_forget(actor)
 
 
 def _membership_add(

@@ -42,6 +42,11 @@ urlpatterns = [
         views.partner_organisation_add,
         name="partner-organisation-add",
     ),
+    path(
+        "<int:partnership_id>/organisations/<int:organisation_id>/remove/",
+        views.partner_organisation_remove,
+        name="partner-organisation-remove",
+    ),
     path("<int:partnership_id>/posts/", views.post_list, name="post-list"),
     path("<int:partnership_id>/posts/new/", views.post_create, name="post-create"),
     path(

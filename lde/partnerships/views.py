@@ -364,6 +364,48 @@ def partner_organisation_add(request: HttpRequest, partnership_id: int) -> HttpR
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def partner_organisation_remove(
+    request: HttpRequest, partnership_id: int, organisation_id: int
+) -> HttpResponse:
+    """Take a partner organisation out: refused, with what still depends on it counted and
+    named, while anything does; otherwise the confirmation page, then the action (ADR 0028)."""
+    partnership = _partnership(request, partnership_id, "manage")
+    link = (
+        selectors.partnership_partner_organisations(partnership=partnership)
+        .filter(organisation_id=organisation_id)
+        .first()
+    )
+    if link is None:
+        raise Http404
+    organisation = link.organisation
+    dependents = selectors.partner_organisation_dependents(
+        partnership=partnership, organisation=organisation
+    )
+    if not dependents:
+        if not confirmed(request):
+            return confirmation_page(
+                request, confirmations.partner_organisation_remove(partnership, organisation)
+            )
+        try:
+            services.partner_organisation_remove(
+                actor=_actor(request), partnership=partnership, organisation=organisation
+            )
+        except ValidationError as error:
+            # Something came to depend on it between the confirmation and now.
+            dependents = error.message_dict.get("organisation", error.messages)
+        else:
+            messages.success(request, f"{organisation.name} is no longer a partner.")
+            return redirect("partnerships:partnership-detail", partnership_id=partnership.pk)
+    return render(
+        request,
+        "partnerships/partner_organisation_remove_refused.html",
+        {"partnership": partnership, "organisation": organisation, "dependents": dependents},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
 def partnership_clearances(request: HttpRequest, partnership_id: int) -> HttpResponse:
     """Coordinators see their people's vetting level and expiry, and the posts lacking it."""
     partnership = _partnership(request, partnership_id, "view_clearances")

@@ -49,7 +49,14 @@ from lde.core.access.markings import Marking, MarkingScheme, SiteSettings
 from lde.core.audit import chain
 from lde.frameworks import services as framework_services
 from lde.frameworks.models import FrameworkVersion
-from lde.partnerships.models import Alliance, Assignment, AssignmentKind, Membership, Role
+from lde.partnerships.models import (
+    Alliance,
+    Assignment,
+    AssignmentKind,
+    Membership,
+    PartnerOrganisation,
+    Role,
+)
 from lde.sharing import services as sharing_services
 from lde.sharing.models import (
     AccessRequest,
@@ -781,6 +788,13 @@ ARGUMENTS: dict[str, Callable[[World], dict[str, Any]]] = {
         "actor": None,
         "partnership": w.g.partnership,
         "organisation": OrganisationFactory(),
+    },
+    "lde.partnerships.services.partner_organisation_remove": lambda w: {
+        "actor": None,
+        "partnership": w.g.partnership,
+        "organisation": PartnerOrganisation.objects.create(
+            partnership=w.g.partnership, organisation=OrganisationFactory()
+        ).organisation,
     },
     "lde.partnerships.services.membership_invite": lambda w: {
         "actor": None,

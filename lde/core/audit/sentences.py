@@ -61,6 +61,7 @@ VERB_PHRASES: dict[str, str] = {
     "ALLIANCE_PARTNERSHIP_ADDED": "added a partnership to an alliance",
     "ALLIANCE_PARTNERSHIP_REMOVED": "took a partnership out of an alliance",
     "PARTNER_ORGANISATION_ADDED": "added a partner organisation",
+    "PARTNER_ORGANISATION_REMOVED": "removed a partner organisation",
     "MEMBERSHIP_CREATED": "gave someone a role in the partnership",
     "MEMBERSHIP_ROLE_CHANGED": "changed someone's role in the partnership",
     "MEMBERSHIP_REMOVED": "removed someone's role in the partnership",
