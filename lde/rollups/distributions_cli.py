@@ -29,8 +29,9 @@ OPTIONS = {
 def add_parser(sub: Any) -> None:
     parser: ArgumentParser = sub.add_parser(
         "distribution",
-        help="The distribution of counted scores across partnerships: quartiles, median, mean "
-        "and histogram, with areas under 5 partnerships withheld.",
+        help="The distribution of counted scores across partnerships: 10th and 90th "
+        "percentiles, quartiles and median (from 11 partnerships), mean and histogram, with "
+        "areas under 5 partnerships withheld.",
     )
     parser.add_argument("--framework", required=True, help="The framework's identifier.")
     # Named apart from Django's own --version.
@@ -93,14 +94,15 @@ def run(user: User, options: dict[str, Any], write: Any) -> None:
     write(f"{result.scope.name}: {result.theme_title}, {result.cycle_label}")
     write(f"{result.versions_label}; partnerships counted: {count}")
     for name, value in (
-        ("lowest", figures.minimum),
+        ("10th percentile", figures.tenth_percentile),
         ("lower quartile", figures.lower_quartile),
         ("median", figures.median),
         ("upper quartile", figures.upper_quartile),
-        ("highest", figures.maximum),
+        ("90th percentile", figures.ninetieth_percentile),
         ("mean", figures.mean),
     ):
-        write(f"  {name:<15} {value:5.1f}%")
+        shown = f"withheld (fewer than {d.BOX_MIN})" if value is None else f"{value:5.1f}%"
+        write(f"  {name:<15} {shown}")
     for b in figures.bins:
         shown = "fewer than 10" if b.count is None else str(b.count)
         write(f"  {b.label:<28} {shown}")

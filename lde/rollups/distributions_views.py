@@ -116,17 +116,26 @@ class Drawn(Protocol):
 class BoxRow:
     name: str
     y: int
-    low: float
-    q1: float
-    median: float
-    q3: float
-    high: float
+    # The whiskers are the 10th and 90th percentiles; the five are None where the group's box
+    # is withheld (fewer than d.BOX_MIN partnerships, ADR 0026), and then only the mean is
+    # drawn.
+    low: float | None
+    q1: float | None
+    median: float | None
+    q3: float | None
+    high: float | None
     mean: float
     marks: list[tuple[float, str, bool]]  # x, label, own
 
     @property
     def box_width(self) -> float:
+        if self.q1 is None or self.q3 is None:
+            return 0.0
         return round(self.q3 - self.q1, 1)
+
+
+def _at(value: float | None, top: float) -> float | None:
+    return None if value is None else _x(value, top)
 
 
 def _box_rows(result: Drawn, top: float = 100) -> list[BoxRow]:
@@ -147,11 +156,11 @@ def _box_rows(result: Drawn, top: float = 100) -> list[BoxRow]:
             BoxRow(
                 group.name,
                 30 + i * ROW,
-                _x(f.minimum, top),
-                _x(f.lower_quartile, top),
-                _x(f.median, top),
-                _x(f.upper_quartile, top),
-                _x(f.maximum, top),
+                _at(f.tenth_percentile, top),
+                _at(f.lower_quartile, top),
+                _at(f.median, top),
+                _at(f.upper_quartile, top),
+                _at(f.ninetieth_percentile, top),
                 _x(f.mean, top),
                 marks,
             )
@@ -214,6 +223,7 @@ def charts(
         "noun": noun,
         "bands": bands,
         "min_count": d.MIN_COUNT,
+        "box_min": d.BOX_MIN,
     }
 
 

@@ -49,20 +49,25 @@ def _query(**kwargs: Any) -> d.Query:
 # --- The figures and the rule ---------------------------------------------------------------
 
 
-def test_quartiles_follow_the_inclusive_rule_and_bins_count_by_twenty_points() -> None:
+def _box(f: d.Figures) -> tuple[float | None, ...]:
+    return (
+        f.tenth_percentile,
+        f.lower_quartile,
+        f.median,
+        f.upper_quartile,
+        f.ninetieth_percentile,
+    )
+
+
+def test_percentiles_follow_the_inclusive_rule_and_bins_count_by_twenty_points() -> None:
     scores = [float(s) for s in (0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100)]
     england, regions = d.suppressed_groups({NW: scores})
     north_west = next(g for g in regions if g.code == NW)
     f = north_west.figures
     assert f is not None
-    # n = 11: positions 1 + 10p, so exactly the 3rd, 6th and 9th scores.
-    assert (f.minimum, f.lower_quartile, f.median, f.upper_quartile, f.maximum) == (
-        0.0,
-        25.0,
-        50.0,
-        75.0,
-        100.0,
-    )
+    # n = 11: positions 1 + 10p: the 2nd score, between the 3rd and 4th, the 6th, between the
+    # 8th and 9th, and the 10th. Neither the lowest (0) nor the highest (100) is shown.
+    assert _box(f) == (10.0, 25.0, 50.0, 75.0, 90.0)
     assert f.mean == 50.0
     assert f.partnerships == 11
     # [0,20): 0 and 10; …; [80,100]: 80, 90, 100 — all under 10, so withheld.
@@ -71,13 +76,26 @@ def test_quartiles_follow_the_inclusive_rule_and_bins_count_by_twenty_points() -
     assert england.figures is not None and england.figures.median == 50.0
 
 
-def test_between_two_scores_the_quantile_interpolates() -> None:
-    _, regions = d.suppressed_groups({NW: [0.0, 10.0, 20.0, 40.0, 100.0, 100.0]})
+def test_between_two_scores_the_percentile_interpolates() -> None:
+    _, regions = d.suppressed_groups({NW: [float(s) for s in range(0, 60, 5)]})
     f = next(g for g in regions if g.code == NW).figures
     assert f is not None
-    # n = 6: q1 at position 2.25 (10 + 0.25 x 10), median 3.5 (20..40), q3 4.75 (40..100).
-    assert (f.lower_quartile, f.median, f.upper_quartile) == (12.5, 30.0, 85.0)
-    assert f.partnerships is None  # 6 partnerships: a count under 10
+    # n = 12: positions 1 + 11p: 2.1, 3.75, 6.5, 9.25 and 10.9, none of them a score.
+    assert _box(f) == (5.5, 13.75, 27.5, 41.25, 49.5)
+    assert f.partnerships == 12
+
+
+def test_under_eleven_partnerships_the_box_is_withheld_and_the_mean_shown() -> None:
+    # n = 5 by the inclusive rule would give the 2nd, 3rd and 4th scores as they are, and the
+    # lowest and highest the other two: every partnership's score (ADR 0026).
+    _, regions = d.suppressed_groups({NW: [0.0, 10.0, 20.0, 40.0, 100.0]})
+    north_west = next(g for g in regions if g.code == NW)
+    f = north_west.figures
+    assert f is not None
+    assert _box(f) == (None,) * 5
+    assert f.mean == 34.0
+    assert f.partnerships is None  # 5 partnerships: a count under 10
+    assert "percentiles are withheld: fewer than 11" in north_west.spread_withheld
 
 
 def test_a_region_under_five_is_withheld_and_england_with_it_while_it_could_be_subtracted() -> None:
@@ -90,9 +108,12 @@ def test_a_region_under_five_is_withheld_and_england_with_it_while_it_could_be_s
     assert "subtraction" in england.withheld
     # A fifth partnership outside any region shown lets England through.
     england, _ = d.suppressed_groups({NW: [50.0] * 12, NE: [10.0] * 4, YORKS: [20.0]})
-    assert england.figures is not None and england.figures.median == 50.0
-    # But not England's count: 17 less the North West's 12 would give the five withheld.
+    assert england.figures is not None and england.figures.mean == pytest.approx(660 / 17)
+    # But not England's count: 17 less the North West's 12 would give the five withheld; nor
+    # its box, which rests on the count as a count does (ADR 0026).
     assert england.figures.partnerships is None
+    assert england.figures.median is None
+    assert "England less the regions showing theirs" in england.spread_withheld
 
 
 def test_a_bin_is_shown_from_ten_and_never_recoverable_by_subtraction() -> None:
@@ -272,7 +293,7 @@ def test_bad_input_is_refused_on_the_page_the_api_and_the_cli() -> None:
 
 def test_the_api_and_the_cli_give_the_page_s_figures() -> None:
     v = version()
-    region_of(NW, [0, 1, 2, 3, 4], v)
+    region_of(NW, [0, 1, 2, 3, 4] * 2 + [2], v)
     analyst = _analyst()
     body = _api(analyst, framework="rollup-check", version="1.0").json()
     assert body["scope"]["code"] == "E92000001"
@@ -282,7 +303,11 @@ def test_the_api_and_the_cli_give_the_page_s_figures() -> None:
         25.0,
         75.0,
     )
-    assert figures["partnerships"] is None
+    # Eleven scores, two or three at each level: the whiskers, at positions 2 and 10, fall on
+    # a score two partnerships share.
+    assert (figures["tenth_percentile"], figures["ninetieth_percentile"]) == (0.0, 100.0)
+    assert "minimum" not in figures and "maximum" not in figures
+    assert figures["partnerships"] == 11
     out = StringIO()
     call_command(
         "rollups",
@@ -297,6 +322,21 @@ def test_the_api_and_the_cli_give_the_page_s_figures() -> None:
         stdout=out,
     )
     assert '"median": 50.0' in out.getvalue()
+    assert '"ninetieth_percentile": 100.0' in out.getvalue()
+    table = StringIO()
+    call_command(
+        "rollups",
+        "distribution",
+        "--framework",
+        "rollup-check",
+        "--version",
+        "1.0",
+        "--as",
+        analyst.email,
+        stdout=table,
+    )
+    assert "10th percentile   0.0%" in table.getvalue()
+    assert "lowest" not in table.getvalue() and "highest" not in table.getvalue()
 
 
 def test_everyone_without_a_partnership_role_or_the_grant_gets_404() -> None:
