@@ -92,6 +92,7 @@ CAPABILITY_MATRICES: list[str] = [
     "tests.rollups.access_matrix_distributions",
     "tests.accounts.access_matrix_site_administration",
     "tests.inspections.access_matrix_learning",
+    "tests.inspections.access_matrix_api",
 ]
 CAPABILITIES: list[CapabilityMatrix] = [
     importlib.import_module(name).MATRIX for name in CAPABILITY_MATRICES

@@ -288,6 +288,12 @@ def test_api_conforms_to_its_document(api_schema: Any, reach: Reach) -> None:
         # Inspection programmes' learning 8: the programme's learning, a finding, key learning,
         # a case study and sending it, a site's feedback, an advisory member and a comment.
         + 8
+        # Inspection programmes' fieldwork 22: programmes (list, plan, read, change, move on),
+        # their sites (list, add, read, assign an inspector), the document request (read, send,
+        # a document received), the pre-visit analysis (read, write a theme's), visits (list,
+        # record, a schedule slot), notes (read, audited; write) and the report (start, send
+        # for the factual-accuracy check, publish).
+        + 22
     )
     real = {"assessment_id": reach.assessment_id, "response_id": reach.response_id}
     # A comparison aims at the draft and the published cycle it was carried from.
