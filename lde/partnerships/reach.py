@@ -24,7 +24,26 @@ PartnershipRef = OuterRef | F | Combinable
 def reach_q(
     facts: UserFacts, roles: Iterable[str], ref: PartnershipRef, *, inspectors: bool = False
 ) -> Q:
-    """The same question as `reached`, as a filter on rows whose partnership is `ref`."""
+    """The same question as `reached`, as a filter on rows whose partnership is `ref`.
+
+    The facts already hold every partnership the user reaches (loaded once per request from the
+    same memberships and live assignments), so where `ref` names a field of the rows being
+    filtered the filter is that field among those partnerships' ids: no subquery for Django to
+    build and PostgreSQL to plan on every list (ADR 0030). A field lookup, so that a negated
+    filter treats a row with no partnership as an `Exists` would (not reached). Any other
+    reference keeps the `Exists` form.
+    """
+    field = getattr(ref, "name", None) if isinstance(ref, OuterRef) else None
+    if isinstance(field, str):
+        ids = sorted(reached(facts, roles, inspectors=inspectors))
+        return Q(**{f"{field}__in": ids})
+    return _reach_exists_q(facts, roles, ref, inspectors=inspectors)
+
+
+def _reach_exists_q(
+    facts: UserFacts, roles: Iterable[str], ref: PartnershipRef, *, inspectors: bool = False
+) -> Q:
+    """`reach_q` as `Exists` subqueries against the memberships and live assignments."""
     condition = Q(
         Exists(
             Membership.objects.filter(
