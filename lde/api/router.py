@@ -197,7 +197,6 @@ def _register() -> None:
     from lde.engagement.api import router as engagement_router
     from lde.frameworks.api import router as frameworks_router
     from lde.indicators.api import router as indicators_router
-    from lde.inspections.api import router as inspections_router
     from lde.inspections.learning_api import router as inspections_learning_router
     from lde.monitoring.api import router as monitoring_router
     from lde.narratives.api import router as narratives_router
@@ -205,6 +204,7 @@ def _register() -> None:
     from lde.programme.api import router as programme_router
     from lde.rollups.api import router as rollups_router
     from lde.rollups.distributions_api import router as distributions_router
+    from lde.rollups.money_api import router as money_distributions_router
     from lde.rollups.opendata_api import router as open_data_router
     from lde.sharing.api import router as sharing_router
     from lde.surveys.datasets.api import router as survey_data_router
@@ -215,6 +215,7 @@ def _register() -> None:
     api.add_router("/partnerships", partnerships_router)
     api.add_router("/partnerships", rollups_router)  # the paths they had under partnerships
     api.add_router("/rollups", distributions_router)
+    api.add_router("/rollups", money_distributions_router)
     api.add_router("/open-data", open_data_router)
     api.add_router("/frameworks", frameworks_router)
     api.add_router("/assessments", assessments_router)
@@ -230,7 +231,6 @@ def _register() -> None:
     api.add_router("/monitoring", monitoring_router)
     api.add_router("/indicators", indicators_router)
     api.add_router("/what-works", what_works_router)
-    api.add_router("/inspections", inspections_router)
     api.add_router("/inspections", inspections_learning_router)
     api.add_router("/surveys", survey_data_router)
     api.add_router("/surveys", questionnaires_router)

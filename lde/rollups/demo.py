@@ -31,7 +31,7 @@ from lde.core.access.facts import facts_forget
 from lde.partnerships import services as partnership_services
 from lde.partnerships.demo import DEMO_PASSWORD, DOMAIN, _member, _organisation, _post
 from lde.partnerships.models import Partnership, Region, Role
-from lde.rollups import distributions_data
+from lde.rollups import distributions_data, money_data
 from lde.sharing import services as sharing_services
 from lde.sharing.demo import UNIT, _existing, _product, _protocol, _released
 from lde.sharing.models import DisseminationKind
@@ -164,6 +164,7 @@ def demo_build() -> None:
         _brief(code, found)
     similar_areas_build()
     distributions_data.demo_national_set()
+    money_data.demo_national_money()
 
 
 # --- Similar areas ------------------------------------------------------------------------------

@@ -31,26 +31,16 @@ ratings of record) lives in Python in one place; a copy of it in SQL could disag
 Quantiles follow the *inclusive* rule (Hyndman and Fan's type 7, numpy's default "linear",
 Excel's QUARTILE.INC): for sorted scores x₁…xₙ, the p-quantile is at position 1 + (n − 1)p,
 interpolating linearly between neighbours.
-
-**No lowest or highest, and no box under 10** (ADR 0026). The lowest and the highest score are
-each exactly one partnership's score, and the one at an end, so the box plot's whiskers are the
-10th and 90th percentiles instead. The five figures of the box (10th, 25th, 50th, 75th and 90th
-percentiles) are shown only for a group of at least `BOX_MIN` (11) partnerships: the house
-rule's 10 for a count, and one more so that the 10th percentile's position, (n − 1) × 10%, is a
-whole step from either end. Below that the inclusive rule lands on partnerships' own scores
-(for 5, the quartiles are the 2nd, 3rd and 4th of them) or draws on the lowest and highest, so
-a group of 5 to 10 shows its mean only. From 11, every percentile lies between the 2nd and the
-(n − 1)th score and does not depend on the lowest or the highest at all.
 """
 
 from __future__ import annotations
 
 import statistics
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -70,6 +60,7 @@ ENGLAND = ("E92000001", "England")
 BIN_WIDTH = 20  # percentage points: five bins, so that a bin can reach 10 partnerships
 BINS = 100 // BIN_WIDTH
 OVERALL = ""  # the theme "identifier" of the overall score
+T = TypeVar("T")
 
 
 def cycle_label(year: int) -> str:
@@ -145,16 +136,12 @@ def _bin_measure(key: str) -> Measure:
 
 
 # The counts each region holds, and what rests on them (lde.core.suppression). "distribution"
-# stands for the mean: not a count, so it rests on nothing but the group's own 5 partnerships —
-# and on England less the regions shown having 5 too. "spread" stands for the box's five
-# percentiles, which rest on the n − 1 steps between the lowest and the highest score as a
-# count does (ADR 0026): shown from 11 partnerships (BOX_MIN), and England's only where England
-# less the regions showing theirs has 11 too.
+# stands for the quantiles and the mean: not counts, so they rest on nothing but the group's
+# own 5 partnerships — and on England less the regions shown having 5 too.
 def measures(scale: Scale) -> tuple[Measure, ...]:
     return (
         Measure("partnerships", lambda c: c["partnerships"], lambda c: (c["partnerships"],)),
         Measure("distribution", lambda c: c["partnerships"], lambda c: ()),
-        Measure("spread", lambda c: c["partnerships"], lambda c: (c["partnerships"] - 1,)),
         *(_bin_measure(_bin_key(i)) for i in range(scale.bins)),
     )
 
@@ -175,14 +162,11 @@ class Figures:
     """A group's distribution. `partnerships` is None where it is under 10."""
 
     partnerships: int | None
-    # The box: percentiles by the inclusive rule, each None where fewer than BOX_MIN (11)
-    # partnerships count (ADR 0026). Never the lowest or highest score: each is one
-    # partnership's own.
-    tenth_percentile: float | None
-    lower_quartile: float | None
-    median: float | None
-    upper_quartile: float | None
-    ninetieth_percentile: float | None
+    minimum: float
+    lower_quartile: float
+    median: float
+    upper_quartile: float
+    maximum: float
     mean: float
     bins: list[Bin]
 
@@ -207,22 +191,6 @@ class Group:
         return (
             f"{self.name} is withheld: fewer than {MIN_PARTNERSHIPS} partnerships there "
             f"{self.counted}, too few to show without pointing at one."
-        )
-
-    @property
-    def spread_withheld(self) -> str:
-        """Why the box is not drawn for a group whose mean is shown; empty where it is."""
-        if self.figures is None or self.figures.median is not None:
-            return ""
-        if self.code == ENGLAND[0]:
-            return (
-                f"England's percentiles are withheld: fewer than {BOX_MIN} partnerships "
-                f"count, or England less the regions showing theirs would leave fewer than "
-                f"{BOX_MIN}."
-            )
-        return (
-            f"{self.name}'s percentiles are withheld: fewer than {BOX_MIN} partnerships count "
-            "there, and in so few the quartiles fall on partnerships' own scores."
         )
 
 
@@ -430,48 +398,35 @@ def counted_scores_recent(query: Query) -> tuple[str, dict[int, tuple[str, float
     person who opens the page asks for the same ones; the marks are worked out on each request
     from these scores. Nothing is invalidated on a write: a publication shows within the
     period, and the page says how long figures are kept."""
-    seconds = national_figures_seconds()
-    if seconds <= 0:
-        return counted_scores(query)
     versions = "-".join(str(v.pk) for v in query.versions)
     key = f"rollups:distribution:{versions}:{query.theme}:{query.cycle}"
+    return kept(key, lambda: counted_scores(query))
+
+
+def kept(key: str, work: Callable[[], T]) -> T:
+    """What `work` returns, as worked out at most `national_figures_seconds()` ago under
+    `key` in Django's cache (ADR 0025); worked out on every call where the period is 0."""
+    seconds = national_figures_seconds()
+    if seconds <= 0:
+        return work()
     found = cache.get(key)
-    if isinstance(found, tuple):
-        return found
-    worked_out = counted_scores(query)
+    if found is not None:
+        return cast(T, found)
+    worked_out = work()
     cache.set(key, worked_out, seconds)
     return worked_out
 
 
-# The box's five figures, as percentiles, in the order of Figures' fields, and the fewest
-# partnerships that show them: (n - 1) x 10% must reach one whole step, and n the house rule's
-# 10 (MIN_COUNT), so that no percentile draws on the lowest or the highest score.
-SPREAD_PERCENTS = (10, 25, 50, 75, 90)
-BOX_MIN = MIN_COUNT + 1
-
-
-def quantile(ordered: Sequence[float], percent: int) -> float:
-    """The inclusive rule (type 7) for a whole percent: position 1 + (n − 1)p, counted from 0
-    here as (n − 1)p, worked out in whole numbers so that a position that falls on a score is
-    recognised as such and that score returned as it is."""
-    j, rest = divmod((len(ordered) - 1) * percent, 100)
-    if rest == 0:
-        return ordered[j]
-    return (ordered[j] * (100 - rest) + ordered[j + 1] * rest) / 100
-
-
 def _figures(scores: list[float], counts: dict[str, int | None], scale: Scale) -> Figures:
     ordered = sorted(scores)
-    box: list[float | None] = [None] * len(SPREAD_PERCENTS)
-    if counts["spread"] is not None:  # BOX_MIN or more partnerships (ADR 0026)
-        box = [quantile(ordered, percent) for percent in SPREAD_PERCENTS]
+    q1, median, q3 = statistics.quantiles(ordered, n=4, method="inclusive")
     return Figures(
         partnerships=counts["partnerships"],
-        tenth_percentile=box[0],
-        lower_quartile=box[1],
-        median=box[2],
-        upper_quartile=box[3],
-        ninetieth_percentile=box[4],
+        minimum=ordered[0],
+        lower_quartile=q1,
+        median=median,
+        upper_quartile=q3,
+        maximum=ordered[-1],
         mean=statistics.fmean(ordered),
         bins=[
             Bin(scale.edges[i], scale.edges[i + 1], counts[_bin_key(i)], scale.bin_label(i))
@@ -547,17 +502,25 @@ def _marks(user: AnyUser, query: Query, scores: dict[int, tuple[str, float]]) ->
     return marks
 
 
+def grouped(
+    values: dict[int, tuple[str, float]], region: str, scale: Scale = SCORES
+) -> tuple[Group, Group, list[Group]]:
+    """The area asked for (a region's GSS code, or "" for England), England and every region,
+    each with its figures or withheld, from each counted partnership's region and value: the
+    one way both distributions (scores, and money in `money_distributions`) are grouped."""
+    by_region: dict[str, list[float]] = defaultdict(list)
+    for code, value in values.values():
+        by_region[code].append(value)
+    england, regions = suppressed_groups(by_region, scale)
+    scope = next(g for g in regions if g.code == region) if region else england
+    return scope, england, regions
+
+
 def distribution(*, user: AnyUser, query: Query) -> Distribution:
     """The distribution asked for, suppressed, with the user's marks. The caller has checked
     that the user may see distributions (`distribution_policy`, "view")."""
     title, scores = counted_scores_recent(query)
-    by_region: dict[str, list[float]] = defaultdict(list)
-    for region, score in scores.values():
-        by_region[region].append(score)
-    england, regions = suppressed_groups(by_region)
-    scope = england
-    if query.region:
-        scope = next(g for g in regions if g.code == query.region)
+    scope, england, regions = grouped(scores, query.region)
     marks = _marks(user, query, scores) if scope.figures is not None else []
     return Distribution(
         query=query, theme_title=title, scope=scope, england=england, regions=regions, marks=marks

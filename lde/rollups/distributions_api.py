@@ -31,23 +31,20 @@ class DistributionParams(Schema):
 
 class BinOut(Schema):
     low: int
-    high: int = Field(description="Not included, except 100")
+    high: int = Field(
+        description="Not included, except in the last bin: 100 for scores; for money the last "
+        "bin has no top, and `high` is only where it is drawn to"
+    )
     count: int | None = Field(description="null: fewer than 10 (suppressed)")
 
 
 class FiguresOut(Schema):
     partnerships: int | None = Field(description="null: fewer than 10 (suppressed)")
-    # The box plot's five figures (ADR 0026): never the lowest or highest, which are each one
-    # partnership's own, and null where fewer than 11 partnerships count.
-    tenth_percentile: float | None = Field(
-        description="The lower whisker; null: fewer than 11 partnerships count (withheld)"
-    )
-    lower_quartile: float | None = Field(description="null: fewer than 11 partnerships count")
-    median: float | None = Field(description="null: fewer than 11 partnerships count")
-    upper_quartile: float | None = Field(description="null: fewer than 11 partnerships count")
-    ninetieth_percentile: float | None = Field(
-        description="The upper whisker; null: fewer than 11 partnerships count (withheld)"
-    )
+    minimum: float
+    lower_quartile: float
+    median: float
+    upper_quartile: float
+    maximum: float
     mean: float
     bins: list[BinOut]
 
@@ -81,7 +78,7 @@ class DistributionOut(Schema):
     min_count: int
 
 
-def _group(group: d.Group) -> GroupOut:
+def group_out(group: d.Group) -> GroupOut:
     return GroupOut(
         code=group.code,
         name=group.name,
@@ -125,12 +122,11 @@ def distribution(request: HttpRequest, params: Query[DistributionParams]) -> Dis
         theme_title=result.theme_title,
         cycle=query.cycle,
         cycle_label=result.cycle_label,
-        scope=_group(result.scope),
-        england=_group(result.england),
-        regions=[_group(g) for g in result.regions],
+        scope=group_out(result.scope),
+        england=group_out(result.england),
+        regions=[group_out(g) for g in result.regions],
         marks=[MarkOut(label=m.label, score=m.score, own=m.own) for m in result.marks],
-        quantile_rule="inclusive (type 7): position 1 + (n - 1) p, linear between neighbours; "
-        "whiskers at the 10th and 90th percentiles, the five shown from 11 partnerships",
+        quantile_rule="inclusive (type 7): position 1 + (n - 1) p, linear between neighbours",
         min_partnerships=d.MIN_PARTNERSHIPS,
         min_count=d.MIN_COUNT,
     )

@@ -29,6 +29,7 @@ class DistributionPolicy(Policy[Partnership]):
     model = Partnership
     actions = ("mark",)
     scope_actions = ("view",)
+    inspectors: ClassVar[bool] = True  # whether a live inspector reads as its board does
     who_can: ClassVar[dict[str, str]] = {
         "view": "National analysts, and the coordinators, board members and inspectors of a "
         "partnership, see distributions of scores across partnerships.",
@@ -38,14 +39,33 @@ class DistributionPolicy(Policy[Partnership]):
 
     def allows_in(self, facts: UserFacts, action: str, scope: int | None) -> bool:
         if action == "view":
-            return facts.is_national_analyst or bool(reached(facts, MARK_READERS, inspectors=True))
-        raise ValueError(f"DistributionPolicy asks {action!r} of partnerships")
+            return facts.is_national_analyst or bool(
+                reached(facts, MARK_READERS, inspectors=self.inspectors)
+            )
+        raise ValueError(f"{type(self).__name__} asks {action!r} of partnerships")
 
     def allows(self, facts: UserFacts, action: str, obj: Partnership) -> bool:
-        return obj.pk in reached(facts, MARK_READERS, inspectors=True)
+        return obj.pk in reached(facts, MARK_READERS, inspectors=self.inspectors)
 
     def filter_for(self, facts: UserFacts, action: str) -> Q:
-        return reach_q(facts, MARK_READERS, OuterRef("pk"), inspectors=True)
+        return reach_q(facts, MARK_READERS, OuterRef("pk"), inspectors=self.inspectors)
+
+
+class MoneyDistributionPolicy(DistributionPolicy):
+    """Distributions of programme money (ADR 0027): the same aggregate for national analysts,
+    but among a partnership's people only its coordinators and board members, who read its
+    budget (ADR 0015), see it and their own partnership marked. Inspectors read a partnership's
+    budget to inspect it, not to place it among others, and money is more sensitive than a
+    self-assessment's score, so the grant is kept to those who answer for the budget."""
+
+    inspectors = False
+    who_can: ClassVar[dict[str, str]] = {
+        "view": "National analysts, and the coordinators and board members of a partnership, "
+        "see distributions of programme money across partnerships.",
+        "mark": "A partnership's coordinators and board members see its money marked on a "
+        "distribution.",
+    }
 
 
 distribution_policy = DistributionPolicy()
+money_distribution_policy = MoneyDistributionPolicy()

@@ -135,6 +135,9 @@ peer_review_request_policy = PeerReviewRequestPolicy()
 from lde.rollups.distributions_policies import (  # noqa: E402
     distribution_policy as distribution_policy,
 )
+from lde.rollups.distributions_policies import (  # noqa: E402
+    money_distribution_policy as money_distribution_policy,
+)
 from lde.rollups.opendata_policies import (  # noqa: E402
     open_data_release_policy as open_data_release_policy,
 )

@@ -76,6 +76,9 @@ CONFIG = SchemathesisConfig.from_dict(
                     # Whether a framework, its version, a theme or a cycle exists, and a
                     # mapping joins two versions, depends on the data.
                     "GET /api/v1/rollups/distributions",
+                    # Whether a kind of stream, a basis or a ring fence is one of the choices
+                    # is checked by the service, with 400 naming the field.
+                    "GET /api/v1/rollups/money-distributions",
                 ],
                 "checks": {
                     "positive_data_acceptance": {
@@ -284,6 +287,8 @@ def test_api_conforms_to_its_document(api_schema: Any, reach: Reach) -> None:
         # Open data 6: the list and a data set for anyone; draft, propose, approve, release.
         + 6
         # Distributions of scores 1 (national or a region's, for one framework version).
+        + 1
+        # Distributions of programme money 1 (national or a region's, for one financial year).
         + 1
         # Inspection programmes' learning 8: the programme's learning, a finding, key learning,
         # a case study and sending it, a site's feedback, an advisory member and a comment.

@@ -31,6 +31,7 @@ PROVED_BY = {
     "area_neighbour_policy": "tests/rollups/test_policy_properties.py",
     "peer_review_request_policy": "tests/rollups/test_policy_properties.py",
     "distribution_policy": "tests/rollups/test_distributions_properties.py",
+    "money_distribution_policy": "tests/rollups/test_distributions_properties.py",
     "open_data_release_policy": "tests/rollups/test_opendata_policy_properties.py",
     "questionnaire_policy": "tests/surveys/questionnaires/test_policy_properties.py",
     "readiness_plan_policy": "tests/consequence_management/test_policy_properties.py",

@@ -15,7 +15,7 @@ from django.http import Http404
 
 from lde.accounts.models import User
 from lde.partnerships.selectors import partnership_get
-from lde.rollups import areas, distributions_cli, opendata_cli, selectors, services
+from lde.rollups import areas, distributions_cli, money_cli, opendata_cli, selectors, services
 from lde.rollups.policies import area_data_set_policy, area_neighbour_policy
 
 
@@ -48,6 +48,7 @@ class Command(BaseCommand):
         )
         near.add_argument("--json", action="store_true", help="Write JSON rather than a table.")
         distributions_cli.add_parser(sub)
+        money_cli.add_parser(sub)
         opendata_cli.add_parser(sub)
 
     def _user(self, reader: str) -> User:
@@ -63,6 +64,8 @@ class Command(BaseCommand):
             opendata_cli.run(options, self.stdout.write)
         elif action == "distribution":
             distributions_cli.run(self._user(options["reader"]), options, self.stdout.write)
+        elif action == "money-distribution":
+            money_cli.run(self._user(options["reader"]), options, self.stdout.write)
         else:
             self._neighbours(**options)
 
