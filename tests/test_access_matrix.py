@@ -93,6 +93,7 @@ CAPABILITY_MATRICES: list[str] = [
     "tests.rollups.access_matrix_money",
     "tests.accounts.access_matrix_site_administration",
     "tests.inspections.access_matrix_learning",
+    "tests.inspections.access_matrix_api",
 ]
 CAPABILITIES: list[CapabilityMatrix] = [
     importlib.import_module(name).MATRIX for name in CAPABILITY_MATRICES
@@ -222,6 +223,11 @@ CASES: dict[str, Case] = {
     ),
     "partnerships:partner-organisation-add": Case(
         "GET", ("partnership_id",), partnership_page(["coordinator"])
+    ),
+    # The world's partner is the lead council, which its members represent: the coordinator is
+    # shown the refusal, counted and named (ADR 0028), and a confirmed POST is refused with it.
+    "partnerships:partner-organisation-remove": Case(
+        "GET", ("partnership_id", "organisation_id"), partnership_page(["coordinator"])
     ),
     "partnerships:post-list": Case(
         "GET", ("partnership_id",), partnership_page([*READERS, "inspector"])
@@ -640,6 +646,12 @@ CONFIRMATIONS: dict[str, Case] = {
     ),
     "partnerships:membership-remove": Case(
         "GET", ("partnership_id", "membership_id"), partnership_page(["coordinator"])
+    ),
+    "partnerships:partner-organisation-remove": Case(
+        "POST",
+        ("partnership_id", "organisation_id"),
+        {**partnership_page([]), "coordinator": 400},
+        CONFIRMED,
     ),
     "sharing:protocol-status": Case(
         "POST", ("protocol_id",), protocol_page(coordinator=400), CONFIRMED

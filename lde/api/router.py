@@ -197,6 +197,7 @@ def _register() -> None:
     from lde.engagement.api import router as engagement_router
     from lde.frameworks.api import router as frameworks_router
     from lde.indicators.api import router as indicators_router
+    from lde.inspections.api import router as inspections_router
     from lde.inspections.learning_api import router as inspections_learning_router
     from lde.monitoring.api import router as monitoring_router
     from lde.narratives.api import router as narratives_router
@@ -231,6 +232,7 @@ def _register() -> None:
     api.add_router("/monitoring", monitoring_router)
     api.add_router("/indicators", indicators_router)
     api.add_router("/what-works", what_works_router)
+    api.add_router("/inspections", inspections_router)
     api.add_router("/inspections", inspections_learning_router)
     api.add_router("/surveys", survey_data_router)
     api.add_router("/surveys", questionnaires_router)

@@ -31,6 +31,16 @@ ratings of record) lives in Python in one place; a copy of it in SQL could disag
 Quantiles follow the *inclusive* rule (Hyndman and Fan's type 7, numpy's default "linear",
 Excel's QUARTILE.INC): for sorted scores x₁…xₙ, the p-quantile is at position 1 + (n − 1)p,
 interpolating linearly between neighbours.
+
+**No lowest or highest, and no box under 10** (ADR 0026). The lowest and the highest score are
+each exactly one partnership's score, and the one at an end, so the box plot's whiskers are the
+10th and 90th percentiles instead. The five figures of the box (10th, 25th, 50th, 75th and 90th
+percentiles) are shown only for a group of at least `BOX_MIN` (11) partnerships: the house
+rule's 10 for a count, and one more so that the 10th percentile's position, (n − 1) × 10%, is a
+whole step from either end. Below that the inclusive rule lands on partnerships' own scores
+(for 5, the quartiles are the 2nd, 3rd and 4th of them) or draws on the lowest and highest, so
+a group of 5 to 10 shows its mean only. From 11, every percentile lies between the 2nd and the
+(n − 1)th score and does not depend on the lowest or the highest at all.
 """
 
 from __future__ import annotations
@@ -136,12 +146,16 @@ def _bin_measure(key: str) -> Measure:
 
 
 # The counts each region holds, and what rests on them (lde.core.suppression). "distribution"
-# stands for the quantiles and the mean: not counts, so they rest on nothing but the group's
-# own 5 partnerships — and on England less the regions shown having 5 too.
+# stands for the mean: not a count, so it rests on nothing but the group's own 5 partnerships —
+# and on England less the regions shown having 5 too. "spread" stands for the box's five
+# percentiles, which rest on the n − 1 steps between the lowest and the highest score as a
+# count does (ADR 0026): shown from 11 partnerships (BOX_MIN), and England's only where England
+# less the regions showing theirs has 11 too.
 def measures(scale: Scale) -> tuple[Measure, ...]:
     return (
         Measure("partnerships", lambda c: c["partnerships"], lambda c: (c["partnerships"],)),
         Measure("distribution", lambda c: c["partnerships"], lambda c: ()),
+        Measure("spread", lambda c: c["partnerships"], lambda c: (c["partnerships"] - 1,)),
         *(_bin_measure(_bin_key(i)) for i in range(scale.bins)),
     )
 
@@ -162,11 +176,14 @@ class Figures:
     """A group's distribution. `partnerships` is None where it is under 10."""
 
     partnerships: int | None
-    minimum: float
-    lower_quartile: float
-    median: float
-    upper_quartile: float
-    maximum: float
+    # The box: percentiles by the inclusive rule, each None where fewer than BOX_MIN (11)
+    # partnerships count (ADR 0026). Never the lowest or highest score: each is one
+    # partnership's own.
+    tenth_percentile: float | None
+    lower_quartile: float | None
+    median: float | None
+    upper_quartile: float | None
+    ninetieth_percentile: float | None
     mean: float
     bins: list[Bin]
 
@@ -191,6 +208,22 @@ class Group:
         return (
             f"{self.name} is withheld: fewer than {MIN_PARTNERSHIPS} partnerships there "
             f"{self.counted}, too few to show without pointing at one."
+        )
+
+    @property
+    def spread_withheld(self) -> str:
+        """Why the box is not drawn for a group whose mean is shown; empty where it is."""
+        if self.figures is None or self.figures.median is not None:
+            return ""
+        if self.code == ENGLAND[0]:
+            return (
+                f"England's percentiles are withheld: fewer than {BOX_MIN} partnerships "
+                f"count, or England less the regions showing theirs would leave fewer than "
+                f"{BOX_MIN}."
+            )
+        return (
+            f"{self.name}'s percentiles are withheld: fewer than {BOX_MIN} partnerships count "
+            "there, and in so few the quartiles fall on partnerships' own scores."
         )
 
 
@@ -417,16 +450,35 @@ def kept(key: str, work: Callable[[], T]) -> T:
     return worked_out
 
 
+# The box's five figures, as percentiles, in the order of Figures' fields, and the fewest
+# partnerships that show them: (n - 1) x 10% must reach one whole step, and n the house rule's
+# 10 (MIN_COUNT), so that no percentile draws on the lowest or the highest score.
+SPREAD_PERCENTS = (10, 25, 50, 75, 90)
+BOX_MIN = MIN_COUNT + 1
+
+
+def quantile(ordered: Sequence[float], percent: int) -> float:
+    """The inclusive rule (type 7) for a whole percent: position 1 + (n − 1)p, counted from 0
+    here as (n − 1)p, worked out in whole numbers so that a position that falls on a score is
+    recognised as such and that score returned as it is."""
+    j, rest = divmod((len(ordered) - 1) * percent, 100)
+    if rest == 0:
+        return ordered[j]
+    return (ordered[j] * (100 - rest) + ordered[j + 1] * rest) / 100
+
+
 def _figures(scores: list[float], counts: dict[str, int | None], scale: Scale) -> Figures:
     ordered = sorted(scores)
-    q1, median, q3 = statistics.quantiles(ordered, n=4, method="inclusive")
+    box: list[float | None] = [None] * len(SPREAD_PERCENTS)
+    if counts["spread"] is not None:  # BOX_MIN or more partnerships (ADR 0026)
+        box = [quantile(ordered, percent) for percent in SPREAD_PERCENTS]
     return Figures(
         partnerships=counts["partnerships"],
-        minimum=ordered[0],
-        lower_quartile=q1,
-        median=median,
-        upper_quartile=q3,
-        maximum=ordered[-1],
+        tenth_percentile=box[0],
+        lower_quartile=box[1],
+        median=box[2],
+        upper_quartile=box[3],
+        ninetieth_percentile=box[4],
         mean=statistics.fmean(ordered),
         bins=[
             Bin(scale.edges[i], scale.edges[i + 1], counts[_bin_key(i)], scale.bin_label(i))

@@ -40,11 +40,17 @@ class BinOut(Schema):
 
 class FiguresOut(Schema):
     partnerships: int | None = Field(description="null: fewer than 10 (suppressed)")
-    minimum: float
-    lower_quartile: float
-    median: float
-    upper_quartile: float
-    maximum: float
+    # The box plot's five figures (ADR 0026): never the lowest or highest, which are each one
+    # partnership's own, and null where fewer than 11 partnerships count.
+    tenth_percentile: float | None = Field(
+        description="The lower whisker; null: fewer than 11 partnerships count (withheld)"
+    )
+    lower_quartile: float | None = Field(description="null: fewer than 11 partnerships count")
+    median: float | None = Field(description="null: fewer than 11 partnerships count")
+    upper_quartile: float | None = Field(description="null: fewer than 11 partnerships count")
+    ninetieth_percentile: float | None = Field(
+        description="The upper whisker; null: fewer than 11 partnerships count (withheld)"
+    )
     mean: float
     bins: list[BinOut]
 
@@ -126,7 +132,8 @@ def distribution(request: HttpRequest, params: Query[DistributionParams]) -> Dis
         england=group_out(result.england),
         regions=[group_out(g) for g in result.regions],
         marks=[MarkOut(label=m.label, score=m.score, own=m.own) for m in result.marks],
-        quantile_rule="inclusive (type 7): position 1 + (n - 1) p, linear between neighbours",
+        quantile_rule="inclusive (type 7): position 1 + (n - 1) p, linear between neighbours; "
+        "whiskers at the 10th and 90th percentiles, the five shown from 11 partnerships",
         min_partnerships=d.MIN_PARTNERSHIPS,
         min_count=d.MIN_COUNT,
     )
