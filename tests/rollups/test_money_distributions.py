@@ -70,19 +70,20 @@ def test_each_partnership_counts_once_with_the_sum_of_what_it_allocated_that_yea
 
 
 def test_the_figures_are_the_scores_figures_in_pounds_rounded_to_the_nearest_thousand() -> None:
-    sums = [10_400, 20_300, 30_600, 40_000, 50_200, 60_100, 70_700, 80_000, 90_300, 160_000]
+    sums = [10_400, 20_300, 30_600, 40_000, 50_200, 60_100, 70_700, 80_000, 90_300, 100_000]
+    sums.append(160_000)  # eleven: the box is shown from eleven partnerships (ADR 0026)
     region_funded(NW, sums)
     result = m.money_distribution(user=_analyst(), query=_query())
     f = result.england.figures
     assert f is not None
-    # The inclusive quartiles of the ten sums are 32,950, 55,150 and 77,675; the mean 61,260.
+    # The inclusive quartiles of the eleven sums are 35,300, 60,100 and 85,150; the mean 64,781.82.
     assert (f.lower_quartile, f.median, f.upper_quartile, f.mean) == (
-        33_000.0,
-        55_000.0,
-        78_000.0,
-        61_000.0,
+        35_000.0,
+        60_000.0,
+        85_000.0,
+        65_000.0,
     )
-    assert f.partnerships == 10
+    assert f.partnerships == 11
     assert [(b.label, b.count) for b in f.bins] == [
         ("£0 to £50,000 (not included)", None),
         ("£50,000 to £100,000 (not included)", None),
@@ -238,12 +239,12 @@ def test_an_area_under_five_is_withheld_on_the_api_and_the_cli() -> None:
 
 
 def test_the_api_and_the_cli_give_the_page_s_figures() -> None:
-    own = region_funded(NW, [10_000 * i for i in range(1, 11)])[0]
+    own = region_funded(NW, [10_000 * i for i in range(1, 12)])[0]
     coordinator = MembershipFactory(partnership=own, role=Role.COORDINATOR).user
     body = _api(coordinator, year=2024).json()
     assert body["scope"]["code"] == "E92000001"
     figures = body["scope"]["figures"]
-    assert (figures["partnerships"], figures["median"], figures["mean"]) == (10, 55_000.0, 55_000.0)
+    assert (figures["partnerships"], figures["median"], figures["mean"]) == (11, 60_000.0, 60_000.0)
     assert body["marks"] == [{"label": f"Your partnership: {own.name}", "amount": 10_000.0}]
     assert body["rounded_to"] == 1_000 and body["not_counted"] == m.NOT_COUNTED
     out = StringIO()
@@ -252,7 +253,7 @@ def test_the_api_and_the_cli_give_the_page_s_figures() -> None:
     )
     text = out.getvalue()
     assert "England: money allocated, 2024–25" in text
-    assert "  median             £55,000" in text
+    assert "  median             £60,000" in text
     assert f"marked: Your partnership: {own.name} £10,000" in text
     out = StringIO()
     call_command(
@@ -265,4 +266,4 @@ def test_the_api_and_the_cli_give_the_page_s_figures() -> None:
         "--json",
         stdout=out,
     )
-    assert '"median": 55000.0' in out.getvalue()
+    assert '"median": 60000.0' in out.getvalue()
