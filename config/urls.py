@@ -25,6 +25,7 @@ urlpatterns = [
     path("consequence-management/", include("lde.consequence_management.urls")),
     path("monitoring/", include("lde.monitoring.urls")),
     path("what-works/", include("lde.what_works.urls")),
+    path("inspections/", include("lde.inspections.urls")),
     path("inspections/", include("lde.inspections.learning_urls")),
     path("indicators/", include("lde.indicators.urls")),
     path("surveys/", include("lde.surveys.datasets.urls")),

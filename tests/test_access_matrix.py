@@ -93,6 +93,7 @@ CAPABILITY_MATRICES: list[str] = [
     "tests.rollups.access_matrix_money",
     "tests.accounts.access_matrix_site_administration",
     "tests.inspections.access_matrix_learning",
+    "tests.inspections.access_matrix",
     "tests.inspections.access_matrix_api",
 ]
 CAPABILITIES: list[CapabilityMatrix] = [

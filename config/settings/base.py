@@ -244,6 +244,7 @@ LDE_HOME_PANELS = [
     "lde.partnerships.panels.site_administration_panel",
     "lde.rollups.panels.national_analyst_panel",
     "lde.rollups.panels.similar_areas_panel",
+    "lde.inspections.panels.inspections_panel",
     "lde.frameworks.panels.frameworks_panel",
 ]
 # The national figures (briefing coverage by region) are kept this many seconds once worked out,
