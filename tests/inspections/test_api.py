@@ -5,7 +5,7 @@ kept from the notes, a lead of another programme seeing nothing)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 from typing import Any
 
 import pytest
@@ -232,3 +232,52 @@ def test_bad_input_is_refused_naming_the_field() -> None:
     assert list(named.json()["errors"]) == ["purpose"]
     assert Caller(UserFactory()).post("/programmes", body | {"ends_on": today}).status_code == 403
     assert Client().get(f"{A}/programmes").status_code == 401
+
+
+def _queries(caller: Caller, path: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert caller.get(path).status_code == 200
+    return len(captured)
+
+
+def test_the_lists_make_the_same_queries_whatever_they_hold() -> None:
+    """The programmes, a programme's sites and a site's visits: queries do not grow with rows."""
+    from lde.inspections import services
+    from tests.inspections.builders import inspection_world, site_to
+
+    world = inspection_world()
+    site_to(world, "visited")
+    lead = Caller(world.lead)
+    paths = [
+        "/programmes",
+        f"/programmes/{world.programme.pk}/sites",
+        f"/sites/{world.site.pk}/visits",
+    ]
+    before = [_queries(lead, path) for path in paths]
+    for n in range(4):
+        services.programme_create(
+            actor=world.lead,
+            title=f"Programme {n}",
+            purpose="More rows.",
+            starts_on=world.programme.starts_on,
+            ends_on=world.programme.ends_on,
+        )
+        site = services.site_add(
+            actor=world.lead, programme=world.programme, partnership=PartnershipFactory()
+        )
+        services.inspector_assign(actor=world.lead, site=site, inspector=UserFactory())
+        visit = services.visit_record(
+            actor=world.inspector, site=world.site, visited_on=world.programme.starts_on
+        )
+        services.schedule_item_add(
+            actor=world.inspector,
+            visit=visit,
+            starts_at=time(9, n),
+            kind="interview",
+            roles_met="Teachers",
+        )
+    lead = Caller(User.objects.get(pk=world.lead.pk))
+    assert [_queries(lead, path) for path in paths] == before
