@@ -29,11 +29,12 @@ NEXT_STEP: dict[str, str] = {
 
 def _led_programmes(user_id: int) -> list[dict[str, Any]]:
     """The lead's programmes with the count of sites at each step: one query."""
-    steps = {f"at_{status}": Count("sites", filter=Q(sites__status=status)) for status in SiteStatus.values}
+    steps = {
+        f"at_{status}": Count("sites", filter=Q(sites__status=status))
+        for status in SiteStatus.values
+    }
     programmes = (
-        Programme.objects.filter(lead_id=user_id)
-        .annotate(**steps)
-        .order_by("-starts_on", "title")
+        Programme.objects.filter(lead_id=user_id).annotate(**steps).order_by("-starts_on", "title")
     )
     return [
         {
@@ -69,9 +70,7 @@ def inspections_panel(request: HttpRequest) -> dict[str, Any] | None:
         if inspects
         else []
     )
-    waiting = (
-        learning_selectors.case_studies_sent(user=request.user).count() if administers else 0
-    )
+    waiting = learning_selectors.case_studies_sent(user=request.user).count() if administers else 0
     if not (leads or sites or waiting):
         return None
     return {

@@ -33,8 +33,6 @@ urlpatterns = [
     path("sites/<int:site_id>/report/start/", views.report_start, name="report-start"),
     path("sites/<int:site_id>/report/send/", views.report_send, name="report-send"),
     path("sites/<int:site_id>/report/publish/", views.report_publish, name="report-publish"),
-    path(
-        "visits/<int:visit_id>/schedule/new/", views.schedule_item_add, name="schedule-item-add"
-    ),
+    path("visits/<int:visit_id>/schedule/new/", views.schedule_item_add, name="schedule-item-add"),
     path("visits/<int:visit_id>/notes/new/", views.note_write, name="note-write"),
 ]

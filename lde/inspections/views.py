@@ -28,8 +28,8 @@ from lde.core.govuk.forms import GovukForm, add_service_errors
 from lde.inspections import confirmations, selectors, services
 from lde.inspections.forms import (
     AnalysisForm,
-    DocumentsReceivedForm,
     DocumentRequestForm,
+    DocumentsReceivedForm,
     InspectorAssignForm,
     NoteForm,
     ProgrammeForm,
@@ -219,9 +219,7 @@ def programme_update(request: HttpRequest, programme_id: int) -> HttpResponse:
     if _saved(
         request,
         form,
-        lambda data: services.programme_update(
-            actor=_actor(request), programme=programme, **data
-        ),
+        lambda data: services.programme_update(actor=_actor(request), programme=programme, **data),
     ):
         messages.success(request, "The programme was changed.")
         return redirect("inspections:programme-detail", programme.pk)
@@ -326,9 +324,7 @@ def site_detail(request: HttpRequest, site_id: int) -> HttpResponse:
     site = selectors.site_get(user=user, site_id=site_id)
     request_ = selectors.document_request_of(user=user, site=site)
     visits = selectors.visits_of(user=user, site=site)
-    reads_analysis = pre_visit_analysis_policy.user_can(
-        user, "view", _analysis_probe(site)
-    )
+    reads_analysis = pre_visit_analysis_policy.user_can(user, "view", _analysis_probe(site))
     written = (
         {a.theme: a for a in selectors.analyses_of(user=user, site=site)} if reads_analysis else {}
     )

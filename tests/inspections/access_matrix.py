@@ -56,7 +56,9 @@ def on_programme(answer: Any, allowed: Any = lambda state: [LEAD]) -> InEvery:
     def table(state: str) -> dict[str, Any]:
         found = only(403, SEERS, 404)
         if state != ProgrammeStatus.PUBLISHED:
-            found.update(dict.fromkeys(allowed(state), answer(state) if callable(answer) else answer))
+            found.update(
+                dict.fromkeys(allowed(state), answer(state) if callable(answer) else answer)
+            )
         return found
 
     return InEvery("inspection_programme", table)
@@ -124,7 +126,11 @@ CASES: dict[str, Case] = {
     ),
     # The notes: the site's inspectors and the lead; the partnership sees the site, not them.
     f"{N}:site-notes": Case(
-        "GET", S, InEvery("inspection_site", lambda s: only(200, TEAM, 404, coordinator=403, board_member=403))
+        "GET",
+        S,
+        InEvery(
+            "inspection_site", lambda s: only(200, TEAM, 404, coordinator=403, board_member=403)
+        ),
     ),
     f"{N}:schedule-item-add": Case(
         "GET", V, on_site(200, inspector_in(SiteStatus.VISITED, SiteStatus.DRAFT_REPORT))
@@ -140,12 +146,8 @@ CASES: dict[str, Case] = {
 # are refused by the service after the policy (400); starting one reviews the partnership's
 # submitted self-assessment.
 CONFIRMATIONS: dict[str, Case] = {
-    f"{N}:programme-advance": Case(
-        "POST", P, on_programme(lambda s: ADVANCED[s]), CONFIRMED
-    ),
-    f"{N}:report-start": Case(
-        "POST", S, on_site(302, inspector_in(SiteStatus.VISITED)), CONFIRMED
-    ),
+    f"{N}:programme-advance": Case("POST", P, on_programme(lambda s: ADVANCED[s]), CONFIRMED),
+    f"{N}:report-start": Case("POST", S, on_site(302, inspector_in(SiteStatus.VISITED)), CONFIRMED),
     f"{N}:report-send": Case(
         "POST", S, on_site(400, inspector_in(SiteStatus.DRAFT_REPORT)), CONFIRMED
     ),

@@ -336,7 +336,10 @@ def test_the_partnership_sees_its_site_but_never_the_notes_or_the_analysis(
         assert "Pre-visit analysis" not in page.text
         assert reverse("inspections:site-notes", args=[site.pk]) not in page.text
         assert client.get(reverse("inspections:site-notes", args=[site.pk])).status_code == 403
-        assert client.get(reverse("inspections:note-write", args=[site.visits.get().pk])).status_code == 403
+        assert (
+            client.get(reverse("inspections:note-write", args=[site.visits.get().pk])).status_code
+            == 403
+        )
     other = MembershipFactory(role=Role.COORDINATOR).user
     sign_in(client, other)
     assert client.get(reverse("inspections:site-detail", args=[site.pk])).status_code == 404
@@ -423,7 +426,9 @@ def _grow(world: InspectionWorld, site: Site, size: int) -> None:
     visit = Visit.objects.get(site=site)
     for _ in range(size):
         partnership = PartnershipFactory()
-        extra = services.site_add(actor=world.lead, programme=world.programme, partnership=partnership)
+        extra = services.site_add(
+            actor=world.lead, programme=world.programme, partnership=partnership
+        )
         services.inspector_assign(actor=world.lead, site=extra, inspector=UserFactory())
         services.schedule_item_add(
             actor=world.inspector,
@@ -452,16 +457,14 @@ def _grow(world: InspectionWorld, site: Site, size: int) -> None:
         ("site-detail", "lead", 20),
         ("site-detail", "inspector", 21),
         ("site-detail", "coordinator", 18),
-        ("site-notes", "inspector", 18),
+        ("site-notes", "inspector", 20),
     ],
 )
 def test_page_queries_do_not_grow_with_sites_or_notes(
     client: Client, world: InspectionWorld, page: str, reader: str, expected: int
 ) -> None:
     site = site_to(world, SiteStatus.VISITED)
-    services.analysis_write(
-        actor=world.inspector, site=site, theme=_top_theme(world), text="Read."
-    )
+    services.analysis_write(actor=world.inspector, site=site, theme=_top_theme(world), text="Read.")
     url = reverse(
         f"inspections:{page}",
         args=[]
