@@ -186,11 +186,10 @@ def test_a_programme_over_two_sites_to_a_published_report(
 
     # When the lead signs in and goes to the inspection programmes
     sign_in(page, LEAD)
-    visit(page, "/inspections/")
-    assert page.get_by_role("heading", level=1).inner_text() == "Inspection programmes"
-
-    # and plans a programme, first leaving the form empty
-    go(page, page.get_by_role("button", name="Plan a programme", exact=True))
+    # Then their home page has the inspection programmes' panel, from which they plan one,
+    # first leaving the form empty
+    expect(page.get_by_role("heading", name="Inspection programmes", exact=True)).to_be_visible()
+    go(page, page.get_by_role("link", name="Plan a programme", exact=True))
     go(page, page.get_by_role("button", name="Plan the programme"))
     summary = error_summary(page)
     assert summary[:3] == [
@@ -238,8 +237,10 @@ def test_a_programme_over_two_sites_to_a_published_report(
     # When the inspector signs in, in their own browser, and opens the programme
     inspector_context, inspector = _another(browser, live_server)
     sign_in(inspector, INSPECTOR)
-    visit(inspector, "/inspections/")
-    go(inspector, inspector.get_by_role("link", name=TITLE, exact=True))
+    # and follows their home page's link to a site they inspect, and from it to the programme
+    sites = inspector.get_by_test_id("home-sites-inspected")
+    go(inspector, sites.get_by_role("link", name=HARROWFIELD, exact=True))
+    go(inspector, inspector.get_by_role("link", name=TITLE, exact=True).first)
 
     # and does Harrowfield's fieldwork, notes and all
     _fieldwork(inspector, HARROWFIELD, notes=True)
