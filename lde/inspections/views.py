@@ -42,6 +42,7 @@ from lde.inspections.models import (
     InterviewNote,
     PreVisitAnalysis,
     Programme,
+    ProgrammeStatus,
     Site,
     SiteStatus,
     Visit,
@@ -234,6 +235,14 @@ def programme_update(request: HttpRequest, programme_id: int) -> HttpResponse:
     )
 
 
+# What the banner says once a programme has moved on: "is now fieldwork" reads as a slip.
+MOVED_TO = {
+    ProgrammeStatus.FIELDWORK: "The programme is now in fieldwork.",
+    ProgrammeStatus.REPORTING: "The programme is now in reporting.",
+    ProgrammeStatus.PUBLISHED: "The programme is published.",
+}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def programme_advance(request: HttpRequest, programme_id: int) -> HttpResponse:
@@ -248,7 +257,7 @@ def programme_advance(request: HttpRequest, programme_id: int) -> HttpResponse:
             form.is_valid()
             add_service_errors(form, refused)
             return confirmation_page(request, confirmation, context={"form": form}, status=400)
-        messages.success(request, f"The programme is now {moved.get_status_display().lower()}.")
+        messages.success(request, MOVED_TO[moved.status])
         return redirect("inspections:programme-detail", programme.pk)
     return confirmation_page(request, confirmation)
 

@@ -232,7 +232,7 @@ def test_a_programme_over_two_sites_to_a_published_report(
     # and starts the fieldwork, through its confirmation page
     go(page, page.get_by_role("button", name="Start the fieldwork", exact=True))
     confirm(page, "Start the fieldwork")
-    assert banners(page) == ["The programme is now fieldwork."]
+    assert banners(page) == ["The programme is now in fieldwork."]
 
     # When the inspector signs in, in their own browser, and opens the programme
     inspector_context, inspector = _another(browser, live_server)

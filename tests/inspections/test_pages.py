@@ -181,10 +181,15 @@ def test_a_programme_is_run_on_the_pages_over_two_sites_to_publication(client: C
         assert site.status == SiteStatus.PUBLISHED
 
     sign_in(client, world.lead)
-    for expected in (ProgrammeStatus.REPORTING, ProgrammeStatus.PUBLISHED):
-        assert _confirm(client, advance).status_code == 302
+    for expected, banner in (
+        (ProgrammeStatus.REPORTING, "The programme is now in reporting."),
+        (ProgrammeStatus.PUBLISHED, "The programme is published."),
+    ):
+        moved = _confirm(client, advance)
+        assert moved.status_code == 302
         programme.refresh_from_db()
         assert programme.status == expected
+        assert banner in client.get(moved["Location"]).text
     listed = client.get(reverse("inspections:programme-list")).text
     assert "Exercise on the pages" in listed
 
