@@ -4,7 +4,8 @@ be changed is a 403 saying who can; a service's refusal is a 400 naming the fiel
 personal-data guard's among them; a repeat, 409), and a body of the wrong shape a 422.
 
 The notes of interviews and focus groups are restricted material: only the site's inspectors
-and the programme's lead read them (`interview_note_policy`), and every reading is recorded in
+and the programme's lead read them (`site_policy`'s `read_working_papers`, and
+`interview_note_policy` for the rows), and every reading is recorded in
 the audit trail (`services.notes_read_record`).
 """
 
@@ -46,8 +47,6 @@ from lde.inspections.models import (
     Visit,
 )
 from lde.inspections.policies import (
-    interview_note_policy,
-    pre_visit_analysis_policy,
     programme_policy,
     site_policy,
 )
@@ -286,11 +285,11 @@ def _visit_out(visit: Visit) -> InspectionVisitOut:
     )
 
 
-def _reads_working_papers(request: HttpRequest, site: Site, probe: Any, policy: Any) -> None:
-    """The analysis and the notes are the inspectors' working papers: the policy reads only the
-    site of a part, so it is asked of an unsaved part of this site (as the pages ask it), and a
-    coordinator who sees the site but not its papers is told so (403), not shown an empty list."""
-    policy.require(request.user, "view", probe)
+def _reads_working_papers(request: HttpRequest, site: Site) -> None:
+    """The analysis and the notes are the inspectors' working papers, asked of the site itself
+    (as the pages ask it): a coordinator who sees the site but not its papers is told so (403),
+    not shown an empty list."""
+    site_policy.require(request.user, "read_working_papers", site)
 
 
 # --- Programmes -----------------------------------------------------------------------------
@@ -511,7 +510,7 @@ def document_received_set(
 )
 def analysis_list(request: HttpRequest, site_id: ObjectId) -> list[InspectionAnalysisOut]:
     site = selectors.site_get(user=request.user, site_id=site_id)
-    _reads_working_papers(request, site, PreVisitAnalysis(site=site), pre_visit_analysis_policy)
+    _reads_working_papers(request, site)
     return [
         InspectionAnalysisOut(
             theme=a.theme,
@@ -616,9 +615,7 @@ def _note_out(note: InterviewNote) -> InspectionNoteOut:
 )
 def note_list(request: HttpRequest, site_id: ObjectId) -> list[InspectionNoteOut]:
     site = selectors.site_get(user=request.user, site_id=site_id)
-    _reads_working_papers(
-        request, site, InterviewNote(visit=Visit(site=site)), interview_note_policy
-    )
+    _reads_working_papers(request, site)
     notes = list(selectors.notes_of(user=request.user, site=site))
     services.notes_read_record(actor=acting_user(request), site=site, notes=notes)
     return [_note_out(note) for note in notes]

@@ -145,10 +145,13 @@ class ProgrammePolicy(Policy[Programme]):
 
 class SitePolicy(Policy[Site]):
     model = Site
-    actions = ("view", "assign_inspector", *SITE_WORK)
+    actions = ("view", "read_working_papers", "assign_inspector", *SITE_WORK)
     who_can: ClassVar[dict[str, str]] = {
         "view": "The programme's lead, the site's inspectors, and the partnership's coordinators "
         "and board members.",
+        "read_working_papers": "The programme's lead and the site's inspectors: the pre-visit "
+        "analysis and the interview and focus-group notes are their working papers, asked of the "
+        "site itself rather than of an unsaved analysis or note.",
         "assign_inspector": "The programme's lead assigns the site's inspectors until its report "
         "is published.",
         "request_documents": "The site's inspectors send the document request of a planned site.",
@@ -172,6 +175,8 @@ class SitePolicy(Policy[Site]):
                 or _leads(facts, obj.programme.lead_id)
                 or _partnership_reads(facts, obj.partnership_id)
             )
+        if action == "read_working_papers":
+            return inspector or _leads(facts, obj.programme.lead_id)
         if action == "assign_inspector":
             return _leads(facts, obj.programme.lead_id) and obj.status in OPEN_SITE
         if action in SITE_WORK:
@@ -186,6 +191,8 @@ class SitePolicy(Policy[Site]):
                 | _lead_q(facts, "programme__lead_id")
                 | _partnership_q(facts, "partnership_id")
             )
+        if action == "read_working_papers":
+            return inspector | _lead_q(facts, "programme__lead_id")
         if action == "assign_inspector":
             return _lead_q(facts, "programme__lead_id") & Q(status__in=OPEN_SITE)
         if action in SITE_WORK:

@@ -39,8 +39,6 @@ from lde.inspections.forms import (
     VisitForm,
 )
 from lde.inspections.models import (
-    InterviewNote,
-    PreVisitAnalysis,
     Programme,
     ProgrammeStatus,
     Site,
@@ -49,8 +47,6 @@ from lde.inspections.models import (
 )
 from lde.inspections.policies import (
     document_request_policy,
-    interview_note_policy,
-    pre_visit_analysis_policy,
     programme_policy,
     site_policy,
     visit_policy,
@@ -236,7 +232,7 @@ def programme_update(request: HttpRequest, programme_id: int) -> HttpResponse:
 
 
 # What the banner says once a programme has moved on: "is now fieldwork" reads as a slip.
-MOVED_TO = {
+MOVED_TO: dict[str, str] = {
     ProgrammeStatus.FIELDWORK: "The programme is now in fieldwork.",
     ProgrammeStatus.REPORTING: "The programme is now in reporting.",
     ProgrammeStatus.PUBLISHED: "The programme is published.",
@@ -333,7 +329,8 @@ def site_detail(request: HttpRequest, site_id: int) -> HttpResponse:
     site = selectors.site_get(user=user, site_id=site_id)
     request_ = selectors.document_request_of(user=user, site=site)
     visits = selectors.visits_of(user=user, site=site)
-    reads_analysis = pre_visit_analysis_policy.user_can(user, "view", _analysis_probe(site))
+    # The analysis and the notes are the inspectors' working papers, asked of the site itself.
+    reads_analysis = site_policy.user_can(user, "read_working_papers", site)
     written = (
         {a.theme: a for a in selectors.analyses_of(user=user, site=site)} if reads_analysis else {}
     )
@@ -363,22 +360,12 @@ def site_detail(request: HttpRequest, site_id: int) -> HttpResponse:
                 }
                 for visit in visits
             ],
-            "reads_notes": interview_note_policy.user_can(user, "view", _note_probe(site)),
+            "reads_notes": reads_analysis,
             "can": can,
             "reads_report": site.assessment is not None
             and assessment_policy.user_can(user, "view", site.assessment),
         },
     )
-
-
-def _analysis_probe(site: Site) -> PreVisitAnalysis:
-    """An unsaved analysis of the site: the policy reads only its site."""
-    return PreVisitAnalysis(site=site)
-
-
-def _note_probe(site: Site) -> InterviewNote:
-    """An unsaved note of an unsaved visit of the site: the policy reads only the site."""
-    return InterviewNote(visit=Visit(site=site))
 
 
 @login_required
@@ -388,7 +375,7 @@ def site_notes(request: HttpRequest, site_id: int) -> HttpResponse:
     and each reading is recorded in the audit trail (the notes are restricted material)."""
     user = request.user
     site = selectors.site_get(user=user, site_id=site_id)
-    interview_note_policy.require(user, "view", _note_probe(site))
+    site_policy.require(user, "read_working_papers", site)
     notes = list(selectors.notes_of(user=user, site=site))
     services.notes_read_record(actor=_actor(request), site=site, notes=notes)
     titles = {

@@ -163,6 +163,8 @@ def site_reference_answer(w: World, u: int, action: str, s: int) -> bool:
     p, _q, status = w.sites[s]
     if action == "view":
         return _site_reads(w, u, s)
+    if action == "read_working_papers":
+        return _inspects(w, u, s) or _leads(w, u, p)
     if action == "assign_inspector":
         return _leads(w, u, p) and status != SiteStatus.PUBLISHED
     return _inspects(w, u, s) and status in SITE_WORK[action]
