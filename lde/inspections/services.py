@@ -420,7 +420,11 @@ def note_write(
     codes = sorted(set(themes))
     known = _theme_identifiers(visit.site.programme.framework_version_id, CriterionKind.values)
     unknown = [c for c in codes if c not in known]
-    if unknown:
+    if not codes:
+        # Notes are read across sites by theme (the findings are coded from them): uncoded notes
+        # would be lost to that reading.
+        problems["themes"] = "Choose at least one theme the notes speak to"
+    elif unknown:
         problems["themes"] = (
             f"{unknown[0]} is not a theme or criterion of the programme's framework"
         )

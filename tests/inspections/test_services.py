@@ -239,6 +239,16 @@ def test_notes_are_coded_to_the_framework_and_read_only_by_the_sites_inspectors_
             themes=["not-a-theme"],
         )
     assert set(error.value.message_dict) == {"themes"}
+    with pytest.raises(ValidationError) as error:
+        services.note_write(
+            actor=inspector,
+            visit=visit,
+            kind="interview",
+            roles_present="Youth workers",
+            text="They know the local plan.",
+            themes=[],
+        )
+    assert error.value.message_dict == {"themes": ["Choose at least one theme the notes speak to"]}
     note = services.note_write(
         actor=inspector,
         visit=visit,
