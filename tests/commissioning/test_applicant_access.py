@@ -94,6 +94,7 @@ def test_an_applicant_reaches_nothing_of_the_partnership(
         "sharing:product-list",
         "sharing:protocol-list",
         "commissioning:bid-create",  # bidding to an open call: the applicant's own page
+        "inspections:programme-list",  # the programmes the reader leads, inspects or hosts
     }
     leaked = {
         n: p
