@@ -436,3 +436,18 @@ def overview(
         training=training(user=user, partnership=partnership, with_courses=with_courses),
         relationships=relationships(user=user, partnership=partnership),
     )
+
+
+def community_relationships_held_by_posts_of(*, partnership_id: int, organisation_id: int) -> int:
+    """How many of the partnership's relationships with community organisations are held by
+    one or more of the organisation's posts: holders must be posts of partners
+    (`community_relationship_record`), so while there are any it stays a partner (ADR 0028).
+    Distinct, as a relationship held by two of its posts is one relationship."""
+    return (
+        CommunityRelationship.objects.filter(
+            partnership_id=partnership_id, held_by__organisation_id=organisation_id
+        )
+        .values("pk")
+        .distinct()
+        .count()
+    )

@@ -370,3 +370,12 @@ def forums_to_engage(
         if last is None or months_between(last, today) >= months:
             found.append((forum, engaged_words(last, today)))
     return found[:10]
+
+
+def spokespeople_posts_of(*, partnership_id: int, organisation_id: int) -> int:
+    """How many of the partnership's spokespeople are posts of the organisation: a spokesperson
+    must be a post of a partner (`spokesperson_create`), so while there are any it stays a
+    partner (ADR 0028). The media briefing log's past lines keep naming who spoke."""
+    return Spokesperson.objects.filter(
+        partnership_id=partnership_id, post__organisation_id=organisation_id
+    ).count()

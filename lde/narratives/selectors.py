@@ -343,3 +343,28 @@ def newer_published(*, version: NarrativeVersion) -> NarrativeVersion | None:
         .order_by("-number")
         .first()
     )
+
+
+# --- What keeps an organisation a partner (ADR 0028) --------------------------------------------
+# A version being written or consulted on names partner organisations to sign it and to own its
+# mainstream plans, each checked against the partners when written: while it does, the
+# organisation stays a partner. A signed-off version keeps naming them as they were.
+
+
+def open_version_signatures_of(*, partnership_id: int, organisation_id: int) -> int:
+    """How many of the partnership's open versions (draft or shared: at most one) name the
+    organisation to sign it off, signed yet or not."""
+    return Signatory.objects.filter(
+        version__partnership_id=partnership_id,
+        version__status__in=OPEN_STATUSES,
+        organisation_id=organisation_id,
+    ).count()
+
+
+def open_version_plans_owned_by(*, partnership_id: int, organisation_id: int) -> int:
+    """How many mainstream plans in the partnership's open version the organisation owns."""
+    return MainstreamPlan.objects.filter(
+        version__partnership_id=partnership_id,
+        version__status__in=OPEN_STATUSES,
+        organisation_id=organisation_id,
+    ).count()
