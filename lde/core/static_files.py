@@ -52,7 +52,7 @@ class _CompressorWritingWhole(Compressor):
                 output.write(data)
             os.chmod(temporary, stat.S_IMODE(stat_result.st_mode))
             # The copy keeps the original's time: that is how the next start knows it is current.
-            os.utime(temporary, (stat_result.st_atime, stat_result.st_mtime))
+            os.utime(temporary, ns=(stat_result.st_atime_ns, stat_result.st_mtime_ns))
             os.replace(temporary, filename)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
@@ -73,9 +73,9 @@ class CompressedStaticFiles(CompressedStaticFilesStorage):
         those are few and small (images and fonts are not tried at all)."""
         original = Path(self.path(name))
         try:
-            changed = original.stat().st_mtime
+            changed = original.stat().st_mtime_ns
             return all(
-                Path(f"{original}{suffix}").stat().st_mtime >= changed for suffix in SUFFIXES
+                Path(f"{original}{suffix}").stat().st_mtime_ns >= changed for suffix in SUFFIXES
             )
         except FileNotFoundError:
             return False
