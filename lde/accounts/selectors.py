@@ -52,10 +52,14 @@ def users_vetting_facts(*, user_ids: Any, day: date) -> dict[int, dict[str, Any]
     clearance: dict[int, int] = dict.fromkeys(ids, 0)
     caveats: dict[int, set[str]] = {i: set() for i in ids}
     if ids:
-        for user_id, post_id, kind, organisation_id, own in PostHolding.objects.filter(
-            live_holding_q(day), user_id__in=ids
-        ).values_list(
-            "user_id", "post_id", "post__kind", "post__organisation_id", "user__organisation_id"
+        # Unordered, as the caveats below: these are sets, and the models' own orderings would
+        # sort (and for caveats join) in queries run on every request.
+        for user_id, post_id, kind, organisation_id, own in (
+            PostHolding.objects.filter(live_holding_q(day), user_id__in=ids)
+            .order_by()
+            .values_list(
+                "user_id", "post_id", "post__kind", "post__organisation_id", "user__organisation_id"
+            )
         ):
             posts[user_id].add(post_id)
             # A security contact speaks only for the organisation they work for: a holding of
@@ -83,7 +87,7 @@ def users_vetting_facts(*, user_ids: Any, day: date) -> dict[int, dict[str, Any]
             sponsor_id=F("user__organisation_id"),
             granted_on__lte=day,
             revoked_on__isnull=True,
-        ).values_list("user_id", "caveat__code"):
+        ).order_by().values_list("user_id", "caveat__code"):
             caveats[user_id].add(code)
     return {
         i: {

@@ -64,8 +64,12 @@ def user_facts_load_many(users: Any) -> dict[int, UserFacts]:
     ids = sorted(people)
     day = today()
     roles: dict[int, dict[int, set[str]]] = {i: defaultdict(set) for i in ids}
-    for user_id, partnership_id, role in Membership.objects.filter(user_id__in=ids).values_list(
-        "user_id", "partnership_id", "role"
+    # No ordering: the model's own (by partnership name) would join every partnership into a
+    # query run on every request, for sets that have no order.
+    for user_id, partnership_id, role in (
+        Membership.objects.filter(user_id__in=ids)
+        .order_by()
+        .values_list("user_id", "partnership_id", "role")
     ):
         roles[user_id][partnership_id].add(role)
     inspected: dict[int, set[int]] = {i: set() for i in ids}
