@@ -609,6 +609,10 @@ def assessments_needing_attention(*, user: RequestUser) -> list[dict[str, Any]]:
     )
     found = (
         assessment_list(user=user)
+        # The panel shows the partnership's name; the policies read ids only. Not the list's
+        # framework and reviewed assessment, whose columns the grouped count would carry.
+        .select_related(None)
+        .select_related("partnership")
         .filter(status__in=[AssessmentStatus.DRAFT, AssessmentStatus.SUBMITTED])
         .annotate(
             unconfirmed=Count("responses", filter=Q(responses__carried_forward=True)),
