@@ -41,12 +41,15 @@ def production_storages(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, A
     monkeypatch.setenv("LDE_SECRET_KEY", secrets.token_urlsafe(32))
     monkeypatch.setenv("LDE_AUDIT_KEY", secrets.token_urlsafe(32))
     monkeypatch.setenv("LDE_SITE_URL", "https://lde.example.gov.uk")
-    importlib.reload(config.env)
-    sys.modules.pop("config.settings.production", None)
-    storages = dict(importlib.import_module("config.settings.production").STORAGES)
-    monkeypatch.undo()
-    importlib.reload(config.env)
-    sys.modules.pop("config.settings.production", None)
+    try:
+        importlib.reload(config.env)
+        sys.modules.pop("config.settings.production", None)
+        storages = dict(importlib.import_module("config.settings.production").STORAGES)
+    finally:
+        # The other tests' settings read config.env as the test settings left it.
+        monkeypatch.undo()
+        importlib.reload(config.env)
+        sys.modules.pop("config.settings.production", None)
     yield storages
 
 
