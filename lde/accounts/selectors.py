@@ -81,13 +81,17 @@ def users_vetting_facts(*, user_ids: Any, day: date) -> dict[int, dict[str, Any]
             .values_list("user_id", "level")
         ):
             clearance[user_id] = int(level or 0)
-        for user_id, code in CaveatGrant.objects.filter(
-            Q(expires_on__isnull=True) | Q(expires_on__gte=day),
-            user_id__in=ids,
-            sponsor_id=F("user__organisation_id"),
-            granted_on__lte=day,
-            revoked_on__isnull=True,
-        ).order_by().values_list("user_id", "caveat__code"):
+        for user_id, code in (
+            CaveatGrant.objects.filter(
+                Q(expires_on__isnull=True) | Q(expires_on__gte=day),
+                user_id__in=ids,
+                sponsor_id=F("user__organisation_id"),
+                granted_on__lte=day,
+                revoked_on__isnull=True,
+            )
+            .order_by()
+            .values_list("user_id", "caveat__code")
+        ):
             caveats[user_id].add(code)
     return {
         i: {
