@@ -40,7 +40,7 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 # Static files are compressed by collectstatic (a .gz and a .br beside each) and WhiteNoise sends
 # the smaller one to a browser that accepts it: they hold no secret, unlike pages and API answers,
-# which are never compressed (ADR 0029). Plain names, no manifest of hashed ones (ADR 0032).
+# which are never compressed (ADR 0029). Plain names, no manifest of hashed ones (ADR 0031).
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "lde.core.static_files.CompressedStaticFiles"},

@@ -1,4 +1,4 @@
-"""Static files compressed once, for WhiteNoise to serve compressed (ADR 0029, ADR 0032).
+"""Static files compressed once, for WhiteNoise to serve compressed (ADR 0029, ADR 0031).
 
 `collectstatic` under this storage writes a `.gz` (and a `.br`, with the `brotli` package) beside
 each static file that compression makes smaller; WhiteNoise then answers a browser that accepts

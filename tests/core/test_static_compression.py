@@ -1,5 +1,5 @@
 """Static files are served compressed to a browser that accepts it; pages and API answers never
-are (ADR 0029, ADR 0032).
+are (ADR 0029, ADR 0031).
 
 Each test collects static files as production does (its STORAGES, read from
 config/settings/production.py), into a temporary STATIC_ROOT, and serves them through the
@@ -128,7 +128,7 @@ def test_pages_and_api_answers_are_never_compressed(
         assert not answer.has_header("Content-Encoding")
     # The sign-in page carries the CSRF token: the reason pages are not compressed (ADR 0029).
     assert b'name="csrfmiddlewaretoken"' in sign_in.content
-    # The pages link the stylesheet by its plain name (no manifest, ADR 0032), which is the
+    # The pages link the stylesheet by its plain name (no manifest, ADR 0031), which is the
     # file served compressed.
     assert f'href="/static/{STYLESHEET}"'.encode() in page.content
     assert stylesheet["Content-Encoding"] == "br"
