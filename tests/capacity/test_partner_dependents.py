@@ -7,14 +7,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.core.exceptions import ValidationError
 
 from lde.accounts.models import Post
 from lde.capacity import services
 from lde.capacity.selectors import community_relationships_held_by_posts_of
 from lde.partnerships.models import PartnerOrganisation
 from lde.partnerships.services import partner_organisation_remove
-from tests.factories import OrganisationFactory, PartnershipFactory
+from tests.factories import OrganisationFactory
+from tests.partnerships.dependents import assert_counted_for_its_own_only, removal_refused
 
 pytestmark = pytest.mark.django_db
 
@@ -46,40 +46,23 @@ def test_relationships_held_by_its_posts_keep_it_a_partner_until_others_hold_the
         held_by=[deputy, council_post],
     )
 
-    def count(partnership_id: int, organisation_id: int) -> int:
-        return community_relationships_held_by_posts_of(
-            partnership_id=partnership_id, organisation_id=organisation_id
-        )
-
     # Held by two of its posts, it is still one relationship.
-    assert count(partnership.pk, trust.pk) == 2
-    assert count(PartnershipFactory().pk, trust.pk) == 0
-    assert count(partnership.pk, OrganisationFactory().pk) == 0
-
-    def remove() -> None:
-        partner_organisation_remove(actor=coordinator, partnership=partnership, organisation=trust)
-
-    with pytest.raises(ValidationError) as refused:
-        remove()
-    assert refused.value.message_dict == {
-        "organisation": [
-            "2 relationships with community organisations held by its posts: name posts of the "
-            "partnership's other organisations as their holders first"
-        ]
-    }
+    assert_counted_for_its_own_only(community_relationships_held_by_posts_of, partnership, trust, 2)
+    assert removal_refused(coordinator, partnership, trust) == [
+        "2 relationships with community organisations held by its posts: name posts of the "
+        "partnership's other organisations as their holders first"
+    ]
     services.community_relationship_holders_change(
         actor=coordinator, relationship=shared, held_by=[council_post]
     )
-    with pytest.raises(ValidationError) as refused:
-        remove()
-    assert refused.value.messages == [
+    assert removal_refused(coordinator, partnership, trust) == [
         "1 relationship with a community organisation held by its posts: name posts of the "
         "partnership's other organisations as their holders first"
     ]
     services.community_relationship_holders_change(
         actor=coordinator, relationship=alone, held_by=[council_post]
     )
-    remove()
+    partner_organisation_remove(actor=coordinator, partnership=partnership, organisation=trust)
     assert not PartnerOrganisation.objects.filter(
         partnership=partnership, organisation=trust
     ).exists()

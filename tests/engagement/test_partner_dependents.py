@@ -8,7 +8,6 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from lde.accounts.models import Post
@@ -17,7 +16,8 @@ from lde.engagement.models import MediaBriefing
 from lde.engagement.selectors import spokespeople_posts_of
 from lde.partnerships.models import PartnerOrganisation
 from lde.partnerships.services import partner_organisation_remove
-from tests.factories import OrganisationFactory, PartnershipFactory
+from tests.factories import OrganisationFactory
+from tests.partnerships.dependents import assert_counted_for_its_own_only, removal_refused
 
 pytestmark = pytest.mark.django_db
 
@@ -52,34 +52,19 @@ def test_spokespeople_keep_their_organisation_a_partner_and_past_briefings_do_no
         spoke=head,
     )
 
-    def count(partnership_id: int, organisation_id: int) -> int:
-        return spokespeople_posts_of(partnership_id=partnership_id, organisation_id=organisation_id)
-
-    assert count(partnership.pk, trust.pk) == 2
-    assert count(PartnershipFactory().pk, trust.pk) == 0
-    assert count(partnership.pk, OrganisationFactory().pk) == 0
-
-    def remove() -> None:
-        partner_organisation_remove(actor=coordinator, partnership=partnership, organisation=trust)
-
-    with pytest.raises(ValidationError) as refused:
-        remove()
-    assert refused.value.message_dict == {
-        "organisation": [
-            "2 spokespeople held by its posts: change each to a post of another partner "
-            "organisation first"
-        ]
-    }
+    assert_counted_for_its_own_only(spokespeople_posts_of, partnership, trust, 2)
+    assert removal_refused(coordinator, partnership, trust) == [
+        "2 spokespeople held by its posts: change each to a post of another partner "
+        "organisation first"
+    ]
     services.spokesperson_update(actor=coordinator, spokesperson=spokespeople[0], post=council_post)
-    with pytest.raises(ValidationError) as refused:
-        remove()
-    assert refused.value.messages == [
+    assert removal_refused(coordinator, partnership, trust) == [
         "1 spokesperson held by one of its posts: change each to a post of another partner "
         "organisation first"
     ]
     services.spokesperson_update(actor=coordinator, spokesperson=spokespeople[1], post=council_post)
     # The briefing the trust's post gave is in the past: it does not keep the trust in.
-    remove()
+    partner_organisation_remove(actor=coordinator, partnership=partnership, organisation=trust)
     assert not PartnerOrganisation.objects.filter(
         partnership=partnership, organisation=trust
     ).exists()
