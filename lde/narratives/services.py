@@ -106,7 +106,7 @@ def _guard_refusal(findings: list[Finding], what: str) -> ValidationError:
 @transaction.atomic
 def version_start(*, actor: User, partnership: Partnership) -> NarrativeVersion:
     """Start the next version, carrying forward the latest one's sections, register of plans,
-    signatories and dates, so that the partnership changes what has changed rather than
+    signatories still partners and dates, so that the partnership changes what has changed rather than
     starting again. Refused while another version is a draft or shared: the partnership's row is
     locked first, so two coordinators starting at once cannot both find none open."""
     narrative_policy.require_in(actor, "start", partnership.pk)
@@ -147,9 +147,16 @@ def version_start(*, actor: User, partnership: Partnership) -> NarrativeVersion:
             )
             for plan in previous.mainstream_plans.all()
         )
+        # Only organisations that are still partners are named to sign again: one taken out of
+        # the partnership since the last version was signed off could not sign (ADR 0028). Its
+        # plans are carried forward all the same, and sharing asks for them to be moved first.
         Signatory.objects.bulk_create(
             Signatory(version=version, organisation_id=s.organisation_id)
-            for s in previous.signatories.all()
+            for s in previous.signatories.filter(
+                organisation_id__in=PartnerOrganisation.objects.filter(
+                    partnership_id=partnership.pk
+                ).values("organisation_id")
+            )
         )
     _audit(actor, "NARRATIVE_VERSION_STARTED", version, number=number)
     return version
@@ -340,6 +347,26 @@ def version_share(*, actor: User, version: NarrativeVersion) -> NarrativeVersion
     if not version.signatories.exists():
         raise ValidationError(
             {"signatories": "Name at least one partner organisation to sign the version off"}
+        )
+    # A plan carried forward from a signed-off version may be owned by an organisation taken out
+    # of the partnership since: the partners would be consulted on a plan nobody of theirs owns.
+    orphaned = list(
+        version.mainstream_plans.exclude(
+            organisation_id__in=PartnerOrganisation.objects.filter(
+                partnership_id=version.partnership_id
+            ).values("organisation_id")
+        )
+        .order_by("name")
+        .values_list("name", "organisation__name")
+    )
+    if orphaned:
+        named = "; ".join(f"{plan} ({owner})" for plan, owner in orphaned)
+        raise ValidationError(
+            {
+                "__all__": "These mainstream plans are owned by organisations that are no longer "
+                f"partners: {named}. Remove each from the register of plans, or add it again "
+                "with a partner as its owner, first"
+            }
         )
     _move(actor, version, VersionStatus.SHARED)
     _audit(actor, "NARRATIVE_SHARED", version, status=VersionStatus.SHARED)

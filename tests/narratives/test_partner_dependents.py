@@ -12,9 +12,9 @@ from lde.narratives import services
 from lde.narratives.models import PlanKind
 from lde.narratives.selectors import open_version_plans_owned_by, open_version_signatures_of
 from lde.partnerships.models import PartnerOrganisation
-from lde.partnerships.services import partner_organisation_remove
+from lde.partnerships.services import membership_remove, partner_organisation_remove
 from tests.factories import OrganisationFactory, PartnershipFactory
-from tests.narratives.conftest import Cast, ready_draft
+from tests.narratives.conftest import Cast, _member, ready_draft
 
 pytestmark = pytest.mark.django_db
 
@@ -103,3 +103,50 @@ def test_removal_is_refused_while_the_open_version_names_it_and_allowed_once_it_
     assert not PartnerOrganisation.objects.filter(
         partnership=cast.partnership, organisation=trust
     ).exists()
+
+
+def test_the_next_version_names_no_former_partner_to_sign_and_is_not_shared_with_its_plans(
+    cast: Cast,
+) -> None:
+    """Taken out after the version it signed was approved (which keeps nobody in), the trust is
+    not named to sign the next version; its plan is carried forward, and sharing asks for it to
+    be moved first."""
+    trust = OrganisationFactory(name="Oakfield Schools Trust", type="other")
+    PartnerOrganisation.objects.create(partnership=cast.partnership, organisation=trust)
+    trustee = _member(cast.partnership, trust, "board_member")
+    first = ready_draft(cast, signatories=[cast.council, cast.police, trust])
+    _plan(cast, first, trust, "Schools plan")
+    services.version_share(actor=cast.coordinator, version=first)
+    for signer in (cast.board_member, cast.police_board_member, trustee):
+        services.version_sign(actor=signer, version=first)
+    first.refresh_from_db()
+    assert first.status == "approved"
+    # The approved version keeps nobody in: once its board member has gone, the trust may leave.
+    membership_remove(actor=cast.coordinator, membership=trustee.memberships.get())
+    partner_organisation_remove(
+        actor=cast.coordinator, partnership=cast.partnership, organisation=trust
+    )
+
+    second = services.version_start(actor=cast.coordinator, partnership=cast.partnership)
+    assert set(second.signatories.values_list("organisation_id", flat=True)) == {
+        cast.council.pk,
+        cast.police.pk,
+    }
+    assert list(second.mainstream_plans.values_list("name", "organisation_id")) == [
+        ("Schools plan", trust.pk)
+    ]
+    with pytest.raises(ValidationError) as refused:
+        services.version_share(actor=cast.coordinator, version=second)
+    assert refused.value.messages == [
+        "These mainstream plans are owned by organisations that are no longer partners: "
+        "Schools plan (Oakfield Schools Trust). Remove each from the register of plans, or add "
+        "it again with a partner as its owner, first"
+    ]
+    second.refresh_from_db()
+    assert second.status == "draft"
+    services.plan_remove(
+        actor=cast.coordinator, version=second, plan_id=second.mainstream_plans.get().pk
+    )
+    services.version_share(actor=cast.coordinator, version=second)
+    second.refresh_from_db()
+    assert second.status == "shared"
