@@ -106,9 +106,10 @@ def _guard_refusal(findings: list[Finding], what: str) -> ValidationError:
 @transaction.atomic
 def version_start(*, actor: User, partnership: Partnership) -> NarrativeVersion:
     """Start the next version, carrying forward the latest one's sections, register of plans,
-    signatories still partners and dates, so that the partnership changes what has changed rather than
-    starting again. Refused while another version is a draft or shared: the partnership's row is
-    locked first, so two coordinators starting at once cannot both find none open."""
+    signatories still partners and dates, so that the partnership changes what has changed
+    rather than starting again. Refused while another version is a draft or shared: the
+    partnership's row is locked first, so two coordinators starting at once cannot both find
+    none open."""
     narrative_policy.require_in(actor, "start", partnership.pk)
     Partnership.objects.select_for_update().get(pk=partnership.pk)
     if NarrativeVersion.objects.filter(partnership=partnership, status__in=OPEN_STATUSES).exists():
