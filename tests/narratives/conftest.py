@@ -85,18 +85,31 @@ def write_every_section(cast: Cast, version: NarrativeVersion) -> None:
         )
 
 
-def ready_draft(cast: Cast, *, signatories: list[Organisation] | None = None) -> NarrativeVersion:
-    """A draft with every section written, a summary, and the council and police to sign."""
-    version = services.version_start(actor=cast.coordinator, partnership=cast.partnership)
-    write_every_section(cast, version)
+def name_to_sign(
+    cast: Cast,
+    version: NarrativeVersion,
+    signatories: list[Organisation],
+    *,
+    public_summary: str = SUMMARY,
+) -> None:
+    """The coordinator names `signatories` to sign the version off (no dates, not standalone)."""
     services.version_update(
         actor=cast.coordinator,
         version=version,
         review_on=None,
         influences_reviewed_on=None,
         standalone_reason="",
-        public_summary=SUMMARY,
-        signatories=signatories if signatories is not None else [cast.council, cast.police],
+        public_summary=public_summary,
+        signatories=signatories,
+    )
+
+
+def ready_draft(cast: Cast, *, signatories: list[Organisation] | None = None) -> NarrativeVersion:
+    """A draft with every section written, a summary, and the council and police to sign."""
+    version = services.version_start(actor=cast.coordinator, partnership=cast.partnership)
+    write_every_section(cast, version)
+    name_to_sign(
+        cast, version, signatories if signatories is not None else [cast.council, cast.police]
     )
     version.refresh_from_db()
     return version

@@ -14,7 +14,7 @@ from lde.narratives.selectors import open_version_plans_owned_by, open_version_s
 from lde.partnerships.models import PartnerOrganisation
 from lde.partnerships.services import membership_remove, partner_organisation_remove
 from tests.factories import OrganisationFactory, PartnershipFactory
-from tests.narratives.conftest import Cast, _member, ready_draft
+from tests.narratives.conftest import Cast, _member, name_to_sign, ready_draft
 
 pytestmark = pytest.mark.django_db
 
@@ -90,15 +90,7 @@ def test_removal_is_refused_while_the_open_version_names_it_and_allowed_once_it_
     services.version_return(actor=cast.coordinator, version=version, reason="The trust leaves.")
     for plan_id in plans:
         services.plan_remove(actor=cast.coordinator, version=version, plan_id=plan_id)
-    services.version_update(
-        actor=cast.coordinator,
-        version=version,
-        review_on=None,
-        influences_reviewed_on=None,
-        standalone_reason="",
-        public_summary=version.public_summary,
-        signatories=[cast.council],
-    )
+    name_to_sign(cast, version, [cast.council])
     remove()
     assert not PartnerOrganisation.objects.filter(
         partnership=cast.partnership, organisation=trust

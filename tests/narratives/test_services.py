@@ -21,7 +21,14 @@ from lde.narratives.models import (
     VersionStatus,
 )
 from lde.narratives.sections import GUIDES, REQUIRED_KEYS, SectionKey
-from tests.narratives.conftest import SUMMARY, Cast, approved, ready_draft, write_every_section
+from tests.narratives.conftest import (
+    SUMMARY,
+    Cast,
+    approved,
+    name_to_sign,
+    ready_draft,
+    write_every_section,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -91,15 +98,7 @@ def test_sign_off_by_an_organisation_that_is_not_a_party_is_refused(cast: Cast) 
 def test_naming_an_organisation_that_is_not_a_party_to_sign_is_refused(cast: Cast) -> None:
     version = services.version_start(actor=cast.coordinator, partnership=cast.partnership)
     with pytest.raises(ValidationError) as refused:
-        services.version_update(
-            actor=cast.coordinator,
-            version=version,
-            review_on=None,
-            influences_reviewed_on=None,
-            standalone_reason="",
-            public_summary="",
-            signatories=[cast.council, cast.outsider_organisation],
-        )
+        name_to_sign(cast, version, [cast.council, cast.outsider_organisation], public_summary="")
     assert refused.value.message_dict["signatories"] == [
         "Only partner organisations of the partnership sign its narrative: Not a party is not "
         "a party"
