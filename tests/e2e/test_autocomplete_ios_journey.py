@@ -92,6 +92,10 @@ def test_on_an_iphone_the_options_suffix_is_hidden_without_breaking_the_policy(
 
         # The plain select is a combobox too: type only once the script has put the
         # autocomplete's input in its place and hidden it, or the letters go to the select.
+        # to_be_hidden alone passes while the renamed select does not exist yet: wait for the
+        # input the script puts in its place, then for the select it hid.
+        expect(page.locator("input#id_organisation")).to_be_visible()
+        expect(page.locator("select#id_organisation-select")).to_have_count(1)
         expect(page.locator("select#id_organisation-select")).to_be_hidden()
         box = page.get_by_role("combobox", name="Organisation")
         box.press_sequentially("Kes", delay=40)

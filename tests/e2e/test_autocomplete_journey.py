@@ -69,6 +69,10 @@ def test_a_coordinator_chooses_organisations_by_typing_and_with_the_keyboard(
     # One organisation from the national register: three letters, arrow keys, Enter.
     visit(page, reverse("partnerships:partner-organisation-add", args=[harrowfield.pk]))
     box = page.get_by_role("combobox", name="Organisation")
+    # to_be_hidden alone passes while the renamed select does not exist yet: wait for the
+    # input the script puts in its place, then for the select it hid.
+    expect(page.locator("input#id_organisation")).to_be_visible()
+    expect(page.locator("select#id_organisation-select")).to_have_count(1)
     expect(page.locator("select#id_organisation-select")).to_be_hidden()
     _pick(page, box, "Kes", KESTLEBURY_COUNCIL)
     expect(box).to_have_value(KESTLEBURY_COUNCIL)
