@@ -32,7 +32,14 @@ from django.core.management import call_command
 from django.db import connection, connections
 
 from benchmarks.console import Console
-from benchmarks.machine import database_info, load_average, machine_info, software_info
+from benchmarks.machine import (
+    cpu_times,
+    cpu_use_between,
+    database_info,
+    load_average,
+    machine_info,
+    software_info,
+)
 from benchmarks.national import NationalWorld, generate_national
 from lde.core.startup import load_and_freeze
 
@@ -192,12 +199,18 @@ def run(benchmark: Benchmark, options: Mapping[str, Any], console: Console) -> P
         # garbage collection during the timed requests walked them all, about 130 ms a pass,
         # which was the trends page's 95th percentile.
         frozen_objects = load_and_freeze()
+        cpu_at_start = cpu_times()
         measured = benchmark.measure(world, options, console)
+        cpu_during = cpu_use_between(cpu_at_start, cpu_times())
         gc.unfreeze()
     result = {
         "benchmark": benchmark.name,
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {**machine_info(), "load_average_at_start": load_at_start},
+        "machine": {
+            **machine_info(),
+            "load_average_at_start": load_at_start,
+            "cpu_during_measure": cpu_during,
+        },
         "gc_frozen_objects": frozen_objects,
         "software": {
             **software_info(),

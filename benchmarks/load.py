@@ -48,6 +48,7 @@ from django_tasks_db.models import DBTaskResult
 
 from benchmarks.console import Console
 from benchmarks.harness import Benchmark
+from benchmarks.machine import cpu_times, cpu_use_between
 from benchmarks.national import NationalWorld
 from benchmarks.services_running import Deployment, deployment, free_port, get, postgres_required
 from benchmarks.services_running import sessions_signed_with as signed_sessions
@@ -376,11 +377,13 @@ def measure(world: NationalWorld, options: Mapping[str, Any], console: Console) 
             f"locust: {options['clients']} people for {options['seconds']} s across both instances."
         )
         mailer.start()
+        cpu_at_start = cpu_times()
         try:
             exit_code, prefix = _locust(plan, hosts, options, folder)
         finally:
             stop.set()
             mailer.join()
+        cpu_during_run = cpu_use_between(cpu_at_start, cpu_times())
         drained_s = _wait_for_emails(options["emails"], timeout=60)
         for name in [*instances, *workers]:
             deployed.stop(name)
@@ -414,6 +417,9 @@ def measure(world: NationalWorld, options: Mapping[str, Any], console: Console) 
         "failures": failures,
         "requests_by_instance": by_instance,
         "server_time_ms": server,
+        # The whole machine's, the locust run only: how near full the two cores were, and how
+        # much of them the host of this virtual machine gave elsewhere.
+        "cpu_during_run": cpu_during_run,
         "tasks": {**tasks, "drained_after_run_s": drained_s},
         "logs": str(folder),
     }

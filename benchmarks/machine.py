@@ -49,6 +49,42 @@ def load_average() -> list[float] | None:
         return None
 
 
+# /proc/stat's first line: time in clock ticks by kind, summed over every core. "guest" time is
+# already counted in "user", so the total is of the first eight.
+CPU_KINDS = ("user", "nice", "system", "idle", "iowait", "irq", "softirq", "steal")
+
+
+def cpu_times(path: str = "/proc/stat") -> dict[str, int] | None:
+    """The machine's CPU time so far, by kind; None where the system does not say."""
+    try:
+        first = Path(path).read_text(encoding="ascii").splitlines()[0].split()
+    except (OSError, IndexError, UnicodeDecodeError):
+        return None
+    if not first or first[0] != "cpu" or len(first) < 1 + len(CPU_KINDS):
+        return None
+    return dict(zip(CPU_KINDS, (int(v) for v in first[1:]), strict=False))
+
+
+def cpu_use_between(
+    start: dict[str, int] | None, end: dict[str, int] | None
+) -> dict[str, float] | None:
+    """Of the CPU time that passed between two readings: the share busy (everything running,
+    the benchmark and anything else), and the share stolen, which a virtual machine's host gave to
+    other machines. A run on the same code that is slower with more stolen was slowed by the
+    host, not by the change."""
+    if start is None or end is None:
+        return None
+    passed = {kind: end[kind] - start[kind] for kind in CPU_KINDS}
+    total = sum(passed.values())
+    if total <= 0:
+        return None
+    idle = passed["idle"] + passed["iowait"]
+    return {
+        "busy_percent": round(100 * (total - idle - passed["steal"]) / total, 1),
+        "stolen_percent": round(100 * passed["steal"] / total, 1),
+    }
+
+
 def database_info() -> dict[str, str]:
     """The default database's engine and server version (call while it exists)."""
     if connection.vendor == "postgresql":
