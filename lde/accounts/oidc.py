@@ -117,6 +117,12 @@ def oidc_config() -> OidcConfig | None:
     )
 
 
+def origin_of(url: str) -> str:
+    """`scheme://host[:port]` of an address, as a Content-Security-Policy source names it."""
+    parts = urllib.parse.urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 def redirect_uri() -> str:
     """The callback's address as registered with the provider: built on LDE_SITE_URL, whatever
     address the request came in by, so that a forged Host header cannot change it."""
@@ -274,6 +280,17 @@ def authorisation_start(session: SessionBase, config: OidcConfig, *, next_url: s
     """Remember a new flow in the session and return the provider's address to send the person
     to. A flow started again replaces the one before."""
     metadata = provider_metadata(config)
+    endpoint = str(metadata["authorization_endpoint"])
+    if origin_of(endpoint) != origin_of(config.issuer):
+        # The sign-in page's policy lets its button's form lead to the issuer's site only
+        # (SignInView): a browser would stop the person on the way to any other.
+        raise OidcRefused(
+            "provider_authorisation_elsewhere",
+            "The identity provider is not set up correctly for this service. Tell your "
+            "coordinator.",
+            status=502,
+            detail=f"authorization_endpoint {endpoint} is not on {origin_of(config.issuer)}",
+        )
     state = secrets.token_urlsafe(32)
     nonce = secrets.token_urlsafe(32)
     verifier = secrets.token_urlsafe(64)
@@ -296,7 +313,6 @@ def authorisation_start(session: SessionBase, config: OidcConfig, *, next_url: s
             "code_challenge_method": "S256",
         }
     )
-    endpoint = str(metadata["authorization_endpoint"])
     return f"{endpoint}{'&' if '?' in endpoint else '?'}{query}"
 
 

@@ -35,6 +35,7 @@ from lde.accounts.forms import (
     TokenForm,
 )
 from lde.accounts.models import Organisation, OrganisationType, Post, PostKind, User
+from lde.accounts.oidc import oidc_config, origin_of
 from lde.accounts.policies import (
     caveat_grant_policy,
     clearance_policy,
@@ -71,13 +72,21 @@ class SignInView(auth_views.LoginView):
         return response
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        from lde.accounts.oidc import oidc_config
-
         context = super().get_context_data(**kwargs)
         # The identity provider's button, when one is set up (LDE_OIDC_ISSUER).
         provider = oidc_config()
         context["oidc_name"] = provider.name if provider else ""
         return context
+
+    def render_to_response(self, context: dict[str, Any], **kwargs: Any) -> HttpResponse:
+        response = super().render_to_response(context, **kwargs)
+        provider = oidc_config()
+        if provider is not None:
+            # The provider's button is a form whose answer sends the browser to the provider:
+            # `form-action 'self'` alone makes a browser stop it there, so this page's policy
+            # names the issuer's site too, and only this page's.
+            response._csp_update = {"form-action": [origin_of(provider.issuer)]}  # type: ignore[attr-defined]
+        return response
 
 
 class PasswordResetView(auth_views.PasswordResetView):

@@ -19,6 +19,7 @@ from typing import Any
 import jwt
 import pytest
 from django.test import Client, override_settings
+from django.urls import reverse
 
 from lde.accounts import oidc, oidc_views
 from lde.accounts.models import User
@@ -96,6 +97,47 @@ def test_the_sign_in_page_offers_the_providers_button(
     page = client.get("/sign-in/").content.decode()
     assert "Sign in with Harrowfield Council" in page
     assert 'action="/accounts/oidc/start/"' in page
+
+
+def _form_action(response: Any) -> list[str]:
+    policy = response.headers["Content-Security-Policy"]
+    directive = next(d.strip() for d in policy.split(";") if d.strip().startswith("form-action"))
+    return directive.split()[1:]
+
+
+def test_the_sign_in_pages_policy_lets_its_button_lead_to_the_provider_and_no_further(
+    client: Client, provider: FakeIdentityProvider
+) -> None:
+    """A browser applies `form-action` to where a form's answer redirects: with 'self' alone it
+    stops the button's answer, a redirect to the provider, before the provider's page."""
+    assert _form_action(client.get("/sign-in/")) == ["'self'", provider.issuer]
+    assert _form_action(client.post("/sign-in/", {"username": "x@y.invalid"})) == [
+        "'self'",
+        provider.issuer,
+    ]
+    # Every other page, the password reset's form included, keeps to this service.
+    assert _form_action(client.get(reverse("accounts:password-reset"))) == ["'self'"]
+
+
+def test_with_no_provider_the_sign_in_pages_forms_keep_to_this_service(client: Client) -> None:
+    assert _form_action(client.get("/sign-in/")) == ["'self'"]
+
+
+def test_a_provider_whose_sign_in_page_is_on_another_site_is_refused(
+    client: Client, provider: FakeIdentityProvider, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sign-in page's policy names the issuer's site only, so a browser would stop the
+    person on the way to another: say so here rather than leave them on a blank error."""
+    document = provider.discovery()
+    monkeypatch.setattr(
+        provider,
+        "discovery",
+        lambda: {**document, "authorization_endpoint": "https://login.elsewhere.example/auth"},
+    )
+    response = client.post(START)
+    assert response.status_code == 502
+    assert "not set up correctly" in response.content.decode()
+    assert oidc.FLOW_SESSION_KEY not in client.session
 
 
 def test_the_authorisation_request_carries_state_nonce_and_a_pkce_challenge(
