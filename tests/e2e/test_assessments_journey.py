@@ -20,12 +20,12 @@ from tests.e2e.conftest import (
     BOARD_MEMBER,
     COORDINATOR,
     PEER_REVIEWER,
-    VIEWPORT,
     confirm,
     error_summary,
     fill_date,
     go,
     path_of,
+    policy_context,
     sign_in,
     table_rows,
 )
@@ -194,7 +194,7 @@ def test_a_cycle_from_start_to_publication(
 
     # When a board member signs in, in their own browser, opens it from their home page and
     # signs it off
-    board = browser.new_context(base_url=live_server.url, bypass_csp=True, viewport=VIEWPORT)
+    board = policy_context(browser, base_url=live_server.url)
     board_page = board.new_page()
     sign_in(board_page, BOARD_MEMBER)
     assert [TITLE, HARROWFIELD, "Submitted", "Needs the board's sign-off"] in table_rows(

@@ -4,10 +4,9 @@ On iOS the library appends to each option a "1 of 3" suffix for VoiceOver, hidde
 style attribute that our policy (`style-src 'self'`, no `'unsafe-inline'`) refuses.
 `scripts/build-assets` gives that span GOV.UK's `govuk-visually-hidden` class instead. Here
 Chromium says it is Safari on an iPhone, so that the library takes its iOS path, and the policy
-is enforced (the other journeys bypass it to inject axe): Harrowfield's coordinator types three
-letters into the partner organisation chooser; each option carries its suffix, the suffix takes
-no space on screen, and the browser reported no violation of the policy. The page is then
-scanned with axe.
+is enforced, as in every journey: Harrowfield's coordinator types three letters into the partner
+organisation chooser; each option carries its suffix, the suffix takes no space on screen, and
+the browser reported no violation of the policy. The page is then scanned with axe.
 """
 
 from __future__ import annotations
@@ -20,7 +19,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from lde.partnerships.demo import DEMO_PASSWORD, DemoResult, demo_code
 from lde.partnerships.models import Partnership
-from tests.e2e.conftest import AXE_SOURCE, COORDINATOR, VIEWPORT, WCAG_TAGS, path_of
+from tests.e2e.conftest import COORDINATOR, assert_accessible, path_of, policy_context
 
 pytestmark = pytest.mark.browser
 
@@ -55,25 +54,11 @@ def _sign_in(page: Page, email: str) -> None:
     assert path_of(page) == "/"
 
 
-def _axe_violations(page: Page) -> list[str]:
-    """axe-core evaluated through the DevTools protocol: the policy forbids the inline script
-    tag the other journeys inject it with."""
-    page.evaluate(f"() => {{ {AXE_SOURCE}\n; window.axe = axe; }}")
-    found: list[dict[str, Any]] = page.evaluate(
-        """async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}}))
-            .violations""",
-        WCAG_TAGS,
-    )
-    return [f"{v['id']}: {v['help']} at {[n['target'] for n in v['nodes']]}" for v in found]
-
-
 def test_on_an_iphone_the_options_suffix_is_hidden_without_breaking_the_policy(
     browser: Browser, live_server: Any, demo: DemoResult
 ) -> None:
     harrowfield = Partnership.objects.get(name=HARROWFIELD)
-    context = browser.new_context(
-        base_url=live_server.url, user_agent=IPHONE, viewport=VIEWPORT, bypass_csp=False
-    )
+    context = policy_context(browser, base_url=live_server.url, user_agent=IPHONE)
     context.set_default_timeout(30_000)
     context.add_init_script(RECORD_VIOLATIONS)
     page = context.new_page()
@@ -117,7 +102,7 @@ def test_on_an_iphone_the_options_suffix_is_hidden_without_breaking_the_policy(
         assert box_of_suffix["width"] <= 1 and box_of_suffix["height"] <= 1
         expect(options.filter(has_text=KESTLEBURY_COUNCIL)).to_have_count(1)
 
-        assert _axe_violations(page) == []
+        assert_accessible(page)
         assert script_errors == []
     finally:
         context.close()

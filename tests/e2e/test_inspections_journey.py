@@ -25,12 +25,12 @@ from lde.partnerships.demo import DOMAIN, DemoResult, _two_factor, _user
 from lde.partnerships.models import Partnership
 from tests.e2e.conftest import (
     COORDINATOR,
-    VIEWPORT,
     confirm,
     error_summary,
     fill_date,
     go,
     path_of,
+    policy_context,
     sign_in,
     table_rows,
     visit,
@@ -75,7 +75,7 @@ def _pick(page: Page, box: Locator, typed: str, wanted: str) -> None:
 
 
 def _another(browser: Browser, live_server: Any) -> tuple[BrowserContext, Page]:
-    context = browser.new_context(base_url=live_server.url, bypass_csp=True, viewport=VIEWPORT)
+    context = policy_context(browser, base_url=live_server.url)
     context.set_default_timeout(SLOW)
     return context, context.new_page()
 

@@ -23,9 +23,9 @@ from lde.sharing.demo import demo_build as sharing_demo_build
 from tests.e2e.conftest import (
     COMMUNITY_REVIEWER,
     COORDINATOR,
-    VIEWPORT,
     confirm,
     go,
+    policy_context,
     sign_in,
     visit,
 )
@@ -45,8 +45,9 @@ def narrative_demo(demo: DemoResult) -> DemoResult:
 
 def _another_browser(page: Page) -> Page:
     base = page.url.split("/", 3)
-    context = page.context.browser.new_context(  # type: ignore[union-attr]
-        base_url=f"{base[0]}//{base[2]}", bypass_csp=True, viewport=VIEWPORT
+    context = policy_context(
+        page.context.browser,  # type: ignore[arg-type]
+        base_url=f"{base[0]}//{base[2]}",
     )
     context.set_default_timeout(15_000)
     return context.new_page()

@@ -34,6 +34,7 @@ from tests.e2e.conftest import (
     error_summary,
     go,
     main_headings,
+    policy_context,
     sign_in,
     table_rows,
 )
@@ -125,7 +126,7 @@ def download_links(page: Page, count: int, folder: Path) -> list[str]:
 
 def answer(browser: Browser, link: str, score: str, code: str = "", bad_first: bool = False) -> str:
     """A participant with no account answers through their link; returns the code they keep."""
-    context = browser.new_context(bypass_csp=True, viewport=SCREEN)
+    context = policy_context(browser, viewport=SCREEN)
     page = context.new_page()
     try:
         response = page.goto(link)
@@ -187,7 +188,7 @@ def test_import_a_form_answer_before_and_after_and_see_the_change(
     ]
     assert len(set(codes)) == 3
     # A spent link answers no more.
-    spent = browser.new_context(bypass_csp=True, viewport=SCREEN)
+    spent = policy_context(browser, viewport=SCREEN)
     spent_page = spent.new_page()
     spent_page.goto(before_links[0])
     expect(spent_page.get_by_text("This link has already been used to answer.")).to_be_visible()

@@ -27,7 +27,7 @@ from lde.partnerships.models import Partnership
 from lde.programme.models import AlliancePot, Project
 from lde.sharing.models import BriefingProduct, Protocol
 
-from .conftest import COORDINATOR, SITE_ADMINISTRATOR, assert_accessible, sign_in
+from .conftest import COORDINATOR, SITE_ADMINISTRATOR, assert_accessible, policy_context, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -37,9 +37,9 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results"
 
 @pytest.fixture
 def narrow(browser: Browser, live_server: object) -> Page:
-    context = browser.new_context(
+    context = policy_context(
+        browser,
         base_url=live_server.url,  # type: ignore[attr-defined]
-        bypass_csp=True,
         viewport={"width": WIDTH, "height": 640},
     )
     context.set_default_timeout(15_000)
